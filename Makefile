@@ -1,0 +1,62 @@
+# Wavelength: `make demo` to try it, `make test` to check it. Running either twice is harmless.
+VENV ?= .venv
+PYTHON ?= python3
+PIP := $(VENV)/bin/pip
+WL := $(VENV)/bin/wavelength
+PORT ?= 8000
+export WAVELENGTH_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install assets migrate demo run serve worker test lint format bench messages clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements.lock
+	$(PIP) install -q --disable-pip-version-check --no-deps --no-build-isolation -e . \
+		|| $(PIP) install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+messages: $(VENV)/.installed
+	cd src/wavelength && ../../$(WL) compilemessages -v0
+
+assets: install messages
+	$(WL) collectstatic --noinput -v0
+
+migrate: install
+	$(WL) migrate --noinput -v0
+
+demo: assets migrate
+	$(WL) demo
+	@echo ""
+	@echo "Wavelength is serving on http://127.0.0.1:$(PORT)/"
+	@echo "Sign in as demo@wavelength.local with password wavelength-demo"
+	$(WL) serve --port $(PORT)
+
+run: assets migrate
+	$(WL) serve --port $(PORT)
+
+worker: install
+	$(WL) worker
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(WL) makemigrations --check --dry-run -v1
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests bench
+
+test: install messages lint
+	WAVELENGTH_DATA_DIR=$$(mktemp -d) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+bench: install messages
+	$(VENV)/bin/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules var

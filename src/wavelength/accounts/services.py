@@ -1,0 +1,168 @@
+"""Writes for people, teams and API tokens. Each is one transaction and records its activity."""
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from wavelength.core import activity
+from wavelength.core.exceptions import DomainError, NotFound
+
+from .models import ApiToken, Membership, Role, Team, User
+from .permissions import require_admin
+
+TOKEN_PREFIX = "wl_"
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def user_create(
+    *, actor, email: str, password: str | None, name: str = "", role: str = Role.VIEWER
+) -> User:
+    """Create a person. ``actor`` may be ``None`` only for the command line and demo."""
+    if actor is not None:
+        require_admin(actor)
+    email = (email or "").strip().lower()
+    if not email or "@" not in email:
+        raise DomainError(_("Enter a valid e-mail address."), field="email")
+    if role not in Role.values:
+        raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    if User.objects.filter(email=email).exists():
+        raise DomainError(_("A person with this e-mail already exists."), field="email")
+    user = User.objects.create_user(email=email, password=password, name=name, role=role)
+    activity.record(
+        actor=actor, verb="created", target=user, snapshot={"email": email, "role": role}
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_role(*, actor, user: User, role: str) -> User:
+    require_admin(actor)
+    if role not in Role.values:
+        raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    if user.role != role:
+        activity.record(
+            actor=actor, verb="updated", target=user, changes={"role": [user.role, role]}
+        )
+        user.role = role
+        user.save(update_fields=["role"])
+    return user
+
+
+@transaction.atomic
+def team_create(*, actor, name: str, description: str = "") -> Team:
+    if actor is not None:
+        require_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("A team needs a name."), field="name")
+    slug = slugify(name)
+    if not slug:
+        raise DomainError(_("The name must contain letters or digits."), field="name")
+    if Team.objects.filter(slug=slug).exists() or Team.objects.filter(name__iexact=name).exists():
+        raise DomainError(_("A team with this name already exists."), field="name")
+    team = Team.objects.create(name=name, slug=slug, description=description)
+    activity.record(
+        actor=actor,
+        verb="created",
+        target=team,
+        snapshot={"name": name, "description": description},
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor, team: Team, name: str, description: str = "") -> Team:
+    require_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("A team needs a name."), field="name")
+    if Team.objects.exclude(pk=team.pk).filter(name__iexact=name).exists():
+        raise DomainError(_("A team with this name already exists."), field="name")
+    before = {"name": team.name, "description": team.description}
+    team.name, team.description = name, description
+    team.save(update_fields=["name", "description"])
+    changes = activity.diff(before, {"name": name, "description": description})
+    if changes:
+        activity.record(actor=actor, verb="updated", target=team, changes=changes)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, actor, team: Team) -> None:
+    require_admin(actor)
+    activity.record(actor=actor, verb="deleted", target=team)
+    team.delete()
+
+
+@transaction.atomic
+def membership_add(*, actor, team: Team, user: User) -> Membership:
+    if actor is not None:
+        require_admin(actor)
+    membership, created = Membership.objects.get_or_create(team=team, user=user)
+    if created:
+        activity.record(actor=actor, verb="member_added", target=team, member=user.email)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, team: Team, user: User) -> None:
+    require_admin(actor)
+    deleted, _count = Membership.objects.filter(team=team, user=user).delete()
+    if deleted:
+        activity.record(actor=actor, verb="member_removed", target=team, member=user.email)
+
+
+@transaction.atomic
+def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns it and the secret, which is never stored."""
+    if actor is not None and actor.pk != user.pk:
+        require_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Give the token a name."), field="name")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[:10], key_hash=_hash(raw)
+    )
+    activity.record(actor=actor or user, verb="token_created", target=user, token=token.name)
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if actor.pk != token.user_id:
+        require_admin(actor)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        activity.record(actor=actor, verb="token_revoked", target=token.user, token=token.name)
+    return token
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user behind a raw token, updating its last-used time; ``None`` if invalid."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.active().select_related("user").filter(key_hash=_hash(raw)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def user_get_by_email(email: str) -> User:
+    try:
+        return User.objects.get(email=(email or "").strip().lower())
+    except User.DoesNotExist:
+        message = _("No person with e-mail %(email)s.") % {"email": email}
+        raise NotFound(message, field="email") from None

@@ -1,0 +1,133 @@
+"""Reads of the catalog that cross models or check permissions."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from wavelength.accounts.permissions import require_member
+from wavelength.core.models import Activity
+
+from .models import ChangelogEntry, Feature, Product, Release, Stage, Visibility
+
+
+@dataclass
+class FeatureFilter:
+    product: str | int | None = None
+    stage: str | None = None
+    team: str | int | None = None
+    tag: str | None = None
+    owner: int | None = None
+    updated_since: dt.datetime | None = None
+    q: str | None = None
+
+
+def product_list(*, user) -> QuerySet[Product]:
+    require_member(user)
+    return Product.objects.annotate(
+        feature_count=Count("features", distinct=True),
+        release_count=Count("releases", distinct=True),
+    )
+
+
+def product_get(*, user, key: str | int) -> Product:
+    require_member(user)
+    if isinstance(key, int) or str(key).isdigit():
+        return get_object_or_404(Product, pk=int(key))
+    return get_object_or_404(Product, slug=key)
+
+
+def feature_list(*, user, filters: FeatureFilter | None = None) -> QuerySet[Feature]:
+    """Features matching the filters, with everything a row shows prefetched."""
+    require_member(user)
+    f = filters or FeatureFilter()
+    qs = Feature.objects.with_relations()
+    if f.product:
+        key = str(f.product)
+        qs = qs.filter(product_id=int(key)) if key.isdigit() else qs.filter(product__slug=key)
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.team:
+        key = str(f.team)
+        qs = qs.filter(owner_team_id=int(key)) if key.isdigit() else qs.filter(owner_team__slug=key)
+    if f.tag:
+        qs = qs.filter(tags__name=f.tag.lower())
+    if f.owner:
+        qs = qs.filter(owner_id=f.owner)
+    if f.updated_since:
+        qs = qs.filter(updated_at__gte=f.updated_since)
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(description__icontains=f.q))
+    return qs.order_by("-updated_at", "-id")
+
+
+def feature_get(*, user, pk: int) -> Feature:
+    require_member(user)
+    return get_object_or_404(Feature.objects.with_relations(), pk=pk)
+
+
+def product_board(*, user, product: Product) -> list[tuple[str, str, list[Feature]]]:
+    """The product's features grouped by lifecycle stage, in lifecycle order."""
+    require_member(user)
+    columns: dict[str, list[Feature]] = {s: [] for s in Stage.values}
+    features = (
+        Feature.objects.filter(product=product)
+        .select_related("owner_team", "owner", "area")
+        .prefetch_related("tags")
+        .order_by("-stage_entered_at", "-id")
+    )
+    for feature in features:
+        columns[feature.stage].append(feature)
+    return [(s.value, s.label, columns[s.value]) for s in Stage]
+
+
+def release_list(*, user, product: Product | None = None, status: str | None = None):
+    require_member(user)
+    qs = Release.objects.select_related("product").annotate(feature_count=Count("features"))
+    if product is not None:
+        qs = qs.filter(product=product)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-released_on", "-target_date", "-id")
+
+
+def release_get(*, user, pk: int) -> Release:
+    require_member(user)
+    return get_object_or_404(Release.objects.select_related("product"), pk=pk)
+
+
+def changelog_list(*, user, public_only: bool = False, product: Product | None = None):
+    """Changelog entries, newest release first."""
+    if not public_only:
+        require_member(user)
+    qs = ChangelogEntry.objects.select_related("release__product", "author")
+    if public_only:
+        qs = qs.filter(visibility=Visibility.PUBLIC)
+    if product is not None:
+        qs = qs.filter(release__product=product)
+    return qs.order_by("-release__released_on", "-created_at", "-id")
+
+
+def history_for(*, user, obj) -> QuerySet[Activity]:
+    """The timeline of one object, newest first."""
+    require_member(user)
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return Activity.objects.filter(target_type=ct, target_id=obj.pk).select_related("actor")
+
+
+def product_timeline(*, user, product: Product) -> QuerySet[Activity]:
+    """Everything that happened to a product, its features, releases and changelog."""
+    require_member(user)
+    return Activity.objects.in_scope(product.scope).select_related("actor", "target_type")
+
+
+def recent_changes(*, user, since: dt.datetime) -> QuerySet[Activity]:
+    """Catalog activity since ``since`` (the home page's "what changed this week")."""
+    require_member(user)
+    return (
+        Activity.objects.since(since)
+        .filter(scope__startswith="catalog.")
+        .select_related("actor", "target_type")
+    )

@@ -1,0 +1,21 @@
+"""The ``wavelength`` command line: Django's management commands under one name.
+
+``wavelength serve``, ``wavelength worker``, ``wavelength demo``, ``wavelength token create`` and
+every Django command (``wavelength migrate``) run through the same entry point.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wavelength.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "wavelength"
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

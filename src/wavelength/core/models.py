@@ -1,0 +1,72 @@
+"""Shared kernel models: the activity log and the search index."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from . import clock
+
+
+class ActivityQuerySet(models.QuerySet):
+    def for_target(self, obj):
+        """Activities about one object, oldest first."""
+        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(target_type=ct, target_id=obj.pk).order_by("created_at", "id")
+
+    def in_scope(self, scope: str):
+        """Activities recorded under a scope key such as ``catalog.product:3``."""
+        return self.filter(scope=scope)
+
+    def since(self, when):
+        return self.filter(created_at__gte=when)
+
+
+class Activity(models.Model):
+    """One change a person cares about: who did what to which object, and the field diff."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=32)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target_repr = models.CharField(max_length=300)
+    scope = models.CharField(max_length=64, blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "created_at"], name="activity_target"),
+            models.Index(fields=["scope", "created_at"], name="activity_scope"),
+            models.Index(fields=["created_at"], name="activity_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.target_repr}"
+
+    @property
+    def changes(self) -> dict:
+        return self.payload.get("changes", {})
+
+
+class SearchEntry(models.Model):
+    """One searchable object. SQLite indexes it with FTS5, PostgreSQL with a GIN tsvector."""
+
+    kind = models.CharField(max_length=32)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True, default="")
+    url = models.CharField(max_length=300)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.title}"

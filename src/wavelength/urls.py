@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("wavelength.accounts.urls")),
+    path("", include("wavelength.catalog.urls")),
+    path("", include("wavelength.core.urls")),
+]
