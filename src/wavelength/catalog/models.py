@@ -146,6 +146,9 @@ class StageEntry(models.Model):
         ordering = ["entered_at", "id"]
         indexes = [models.Index(fields=["feature", "entered_at"], name="stageentry_feature")]
 
+    def __str__(self) -> str:
+        return f"{self.feature_id} → {self.stage}"
+
 
 class ReleaseStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")

@@ -63,6 +63,7 @@ def _kind_clause(kinds, column: str) -> tuple[str, list]:
 def _query_sqlite(words, kinds, limit):
     match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
     clause, params = _kind_clause(kinds, "e.kind")
+    # The only interpolated text is a list of %s placeholders.
     sql = (
         "SELECT e.kind, e.object_id, e.title, e.url, "
         "snippet(core_searchentry_fts, 1, '[[', ']]', '…', 16) "
