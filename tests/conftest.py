@@ -1,0 +1,82 @@
+"""Shared personas: an admin, an editor of the owning team, a viewer and an outsider.
+
+``PASSWORD`` signs any of them in. ``product`` is owned by the product team, of which the
+editor is a member; the outsider is an editor of another team.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import ProductFactory, TeamFactory, UserFactory
+from wavelength.accounts.models import Membership, Role
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def product_team(db):
+    return TeamFactory(name="Product", slug="product")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Sales", slug="sales")
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(email="alice@example.com", name="Alice Admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def editor(db, product_team):
+    user = UserFactory(email="bob@example.com", name="Bob Editor", role=Role.EDITOR)
+    Membership.objects.create(team=product_team, user=user)
+    return user
+
+
+@pytest.fixture
+def viewer(db, product_team):
+    user = UserFactory(email="carol@example.com", name="Carol Viewer", role=Role.VIEWER)
+    Membership.objects.create(team=product_team, user=user)
+    return user
+
+
+@pytest.fixture
+def outsider(db, other_team):
+    user = UserFactory(email="dave@example.com", name="Dave Outsider", role=Role.EDITOR)
+    Membership.objects.create(team=other_team, user=user)
+    return user
+
+
+@pytest.fixture
+def product(db):
+    return ProductFactory(name="Orbit", slug="orbit", description="Analytics for teams.")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin):
+    return client_for(admin)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return client_for(editor)
+
+
+@pytest.fixture
+def viewer_client(viewer):
+    return client_for(viewer)
