@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     name = factory.Faker("name")
     role = Role.EDITOR
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.django.Password("correct-horse-battery")
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
