@@ -11,8 +11,7 @@ export WAVELENGTH_DATA_DIR ?= $(CURDIR)/var
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check -r requirements.lock
-	$(PIP) install -q --disable-pip-version-check --no-deps --no-build-isolation -e . \
-		|| $(PIP) install -q --disable-pip-version-check --no-deps -e .
+	$(PIP) install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -22,7 +21,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 messages: $(VENV)/.installed
-	cd src/wavelength && ../../$(WL) compilemessages -v0
+	test ! -d src/wavelength/locale || (cd src/wavelength && ../../$(WL) compilemessages -v0)
 
 assets: install messages
 	$(WL) collectstatic --noinput -v0
