@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.factories import ProductFactory
@@ -50,5 +50,8 @@ def test_product_timeline_covers_features_and_releases(editor):
     product = services.product_create(actor=editor, name="Nebula")
     services.feature_create(actor=editor, product=product, title="A")
     services.release_create(actor=editor, product=product, version="1.0")
-    verbs = [(a.target_type.model, a.verb) for a in selectors.product_timeline(user=editor, product=product)]
+    verbs = [
+        (a.target_type.model, a.verb)
+        for a in selectors.product_timeline(user=editor, product=product)
+    ]
     assert verbs == [("release", "created"), ("feature", "created"), ("product", "created")]

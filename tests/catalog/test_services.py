@@ -95,7 +95,9 @@ def test_feature_update_without_change_records_nothing(editor, product):
 
 def test_move_stage_follows_lifecycle(editor, product):
     feature = make_feature(editor, product)
-    feature = walk(editor, feature, Stage.DISCOVERY, Stage.PLANNED, Stage.IN_DEVELOPMENT, Stage.BETA)
+    feature = walk(
+        editor, feature, Stage.DISCOVERY, Stage.PLANNED, Stage.IN_DEVELOPMENT, Stage.BETA
+    )
     assert feature.stage == Stage.BETA
     assert list(feature.stage_entries.values_list("stage", flat=True)) == [
         "idea", "discovery", "planned", "in_development", "beta",

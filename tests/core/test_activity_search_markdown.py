@@ -28,7 +28,9 @@ def test_broken_markdown_renders_as_text():
 
 
 def test_search_prefix_ranking_and_kinds():
-    search.index(kind="feature", object_id=1, title="Export to CSV", body="spreadsheets", url="/f/1")
+    search.index(
+        kind="feature", object_id=1, title="Export to CSV", body="spreadsheets", url="/f/1"
+    )
     search.index(kind="release", object_id=2, title="2.0", body="adds export", url="/r/2")
     hits = search.query("expo")
     assert [h.kind for h in hits] == ["feature", "release"]
