@@ -6,6 +6,7 @@ editor is a member; the outsider is an editor of another team.
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import ProductFactory, TeamFactory, UserFactory
 from wavelength.accounts.models import Membership, Role
@@ -18,6 +19,9 @@ def _fast_tests(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    # A request in French leaves French active in this thread; the next test starts in English.
+    translation.activate("en")
 
 
 @pytest.fixture

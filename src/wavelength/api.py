@@ -1,10 +1,17 @@
-"""The JSON API under /api/v1/: one NinjaAPI, each app mounts its router."""
+"""The JSON API under /api/v1/: one NinjaAPI, each app mounts its router.
 
-from django.core.exceptions import PermissionDenied
+Every error has one body shape, ``{"detail": [{"field": "<dotted name>", "message": "…"}]}``
+(``field`` is "" when the whole request is refused): 401 without valid credentials, 403 when
+the caller's role does not allow the change, 404 for an unknown id, 409 for a clash, 422 for
+bad input, whether ninja's own validation or a rule in a service refused it.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from wavelength.accounts.services import token_authenticate
@@ -26,6 +33,13 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request):
+        # Without a session cookie there is nothing to CSRF-check: let the request fall
+        # through to a 401 rather than a CSRF 403 (a script with a revoked token, say).
+        if not request.COOKIES.get(self.param_name):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
@@ -36,11 +50,43 @@ class SessionAuth(APIKeyCookie):
 api = NinjaAPI(
     title="Wavelength API",
     version="1",
-    description="The product source of truth: products, features, releases, changelog, history.",
+    description=(
+        "The product source of truth: products, features, releases, changelog, history.\n\n"
+        "Authenticate with the browser session or `Authorization: Bearer <token>` (create a "
+        "token with POST /api/v1/tokens). Lists take `limit` (default 50, at most 200) and "
+        "`offset` and answer `{items, count}`. Errors answer "
+        '`{"detail": [{"field": "<dotted field name>", "message": "…"}]}`.'
+    ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
 )
+
+
+def _error(request, status: int, message: str, field: str = ""):
+    return api.create_response(
+        request, {"detail": [{"field": field, "message": message}]}, status=status
+    )
+
+
+def _field_name(loc) -> str:
+    """``["body", "payload", "tags", 0]`` → ``"tags.0"``; ``["query", "stage"]`` → ``"stage"``.
+
+    Every body schema parameter is named ``payload``, so that name is dropped too.
+    """
+    source, *path = list(loc) or [""]
+    if source == "body" and path and path[0] == "payload":
+        path = path[1:]
+    return ".".join(str(part) for part in path)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    detail = [
+        {"field": _field_name(err.get("loc", ())), "message": str(err.get("msg", err))}
+        for err in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(DomainError)
@@ -51,20 +97,43 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    message = str(exc) or _("You do not have permission to do this.")
-    return api.create_response(request, {"detail": [{"field": "", "message": message}]}, status=403)
+    return _error(request, 403, str(exc) or _("You do not have permission to do this."))
 
 
 @api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
 def not_found(request, exc):
-    message = _("Not found.")
-    return api.create_response(request, {"detail": [{"field": "", "message": message}]}, status=404)
+    return _error(request, 404, _("Not found."))
+
+
+@api.exception_handler(IntegrityError)
+def integrity_error(request, exc):
+    # The services check uniqueness first; this is the race they cannot see.
+    return _error(request, 409, _("This clashes with a change made at the same time; retry."))
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc):
+    # Schemas and services check lengths and ranges; this is the net under them.
+    return _error(request, 422, _("A value is too long or out of range."))
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    message = _("Authentication required: sign in or send Authorization: Bearer <token>.")
-    return api.create_response(request, {"detail": [{"field": "", "message": message}]}, status=401)
+    return _error(
+        request, 401, _("Authentication required: sign in or send Authorization: Bearer <token>.")
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # Ninja's own refusals: an unparsable body (400), a failed CSRF check (403).
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = _("The request body is not valid JSON.")
+    elif exc.status_code == 403 and message.startswith("CSRF"):
+        message = _("CSRF check failed: send the csrftoken cookie's value as X-CSRFToken.")
+    return _error(request, exc.status_code, message)
 
 
 def _mount() -> None:

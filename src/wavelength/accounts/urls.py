@@ -7,10 +7,18 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     path("people/", views.user_list, name="user-list"),
+    path("people/new/", views.user_create, name="user-create"),
+    path("people/<int:pk>/role/", views.user_role, name="user-role"),
     path("teams/", views.team_list, name="team-list"),
     path("teams/new/", views.team_create, name="team-create"),
     path("teams/<slug:slug>/", views.team_detail, name="team-detail"),
     path("teams/<slug:slug>/edit/", views.team_edit, name="team-edit"),
+    path("teams/<slug:slug>/members/", views.team_member_add, name="team-member-add"),
+    path(
+        "teams/<slug:slug>/members/<int:user_pk>/remove/",
+        views.team_member_remove,
+        name="team-member-remove",
+    ),
     path("tokens/", views.token_list, name="token-list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
 ]

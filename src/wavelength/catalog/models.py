@@ -224,3 +224,7 @@ class ChangelogEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The entry on its release's page (the address the search index holds too)."""
+        return reverse("catalog:release-detail", args=[self.release_id]) + f"#entry-{self.pk}"

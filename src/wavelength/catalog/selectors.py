@@ -1,5 +1,6 @@
 """Reads of the catalog that cross models or check permissions."""
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -63,21 +64,32 @@ def feature_list(*, user, filters: FeatureFilter | None = None) -> QuerySet[Feat
     return qs.order_by("-updated_at", "-id")
 
 
+def product_stage_counts(*, user) -> dict[int, dict[str, int]]:
+    """``{product_id: {stage: number of features}}`` for every product, in one query."""
+    require_member(user)
+    counts: dict[int, dict[str, int]] = {}
+    rows = Feature.objects.order_by().values_list("product_id", "stage").annotate(n=Count("id"))
+    for product_id, stage, n in rows:
+        counts.setdefault(product_id, {})[stage] = n
+    return counts
+
+
 def feature_get(*, user, pk: int) -> Feature:
     require_member(user)
     return get_object_or_404(Feature.objects.with_relations(), pk=pk)
 
 
-def product_board(*, user, product: Product) -> list[tuple[str, str, list[Feature]]]:
-    """The product's features grouped by lifecycle stage, in lifecycle order."""
+def product_board(
+    *, user, product: Product, filters: FeatureFilter | None = None
+) -> list[tuple[str, str, list[Feature]]]:
+    """The product's features grouped by lifecycle stage, in lifecycle order.
+
+    ``filters`` (team, tag, text…) narrow the cards; its ``product`` is always this product.
+    """
     require_member(user)
     columns: dict[str, list[Feature]] = {s: [] for s in Stage.values}
-    features = (
-        Feature.objects.filter(product=product)
-        .select_related("owner_team", "owner", "area")
-        .prefetch_related("tags")
-        .order_by("-stage_entered_at", "-id")
-    )
+    board_filters = dataclasses.replace(filters or FeatureFilter(), product=product.pk)
+    features = feature_list(user=user, filters=board_filters).order_by("-stage_entered_at", "-id")
     for feature in features:
         columns[feature.stage].append(feature)
     return [(s.value, s.label, columns[s.value]) for s in Stage]

@@ -454,3 +454,34 @@ def changelog_entry_delete(*, actor, entry: ChangelogEntry) -> None:
     activity.record(actor=actor, verb="deleted", target=entry, scope=entry.release.product.scope)
     search.remove(kind="changelog", object_id=entry.pk)
     entry.delete()
+
+
+# Search index -----------------------------------------------------------------------------
+
+
+def search_reindex() -> dict[str, int]:
+    """Rebuild the catalog's search entries from its tables; returns how many per kind.
+
+    For a restored backup, a bulk import or an index that drifted. It changes no catalog
+    data, so it records no activity and needs no actor (it runs as a background task).
+    """
+    from wavelength.core.models import SearchEntry
+
+    sources = [
+        ("product", Product.objects.all(), _index_product),
+        ("feature", Feature.objects.select_related("product"), _index_feature),
+        ("release", Release.objects.select_related("product"), _index_release),
+        ("changelog", ChangelogEntry.objects.select_related("release__product"), _index_entry),
+    ]
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        for kind, queryset, index in sources:
+            stale = SearchEntry.objects.filter(kind=kind).exclude(
+                object_id__in=queryset.model.objects.values("pk")
+            )
+            stale.delete()
+            counts[kind] = 0
+            for obj in queryset.order_by("pk").iterator(chunk_size=500):
+                index(obj)
+                counts[kind] += 1
+    return counts

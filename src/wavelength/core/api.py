@@ -1,3 +1,101 @@
-from ninja import Router
+"""Core API: global search, and the helper every router uses to turn client keys into rows."""
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router
+from ninja.pagination import LimitOffsetPagination
+
+from . import search
+from .exceptions import DomainError
+from .schemas import ERRORS, MAX_ID, InputSchema, SearchOut
 
 router = Router()
+
+
+class Pagination(LimitOffsetPagination):
+    """Ninja's limit/offset pagination (``{items, count}``), with an offset the databases can
+    take: a larger one is a 422 naming ``offset``, not a database error."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=2**53)
+
+
+# What the search index holds; an app that indexes a new kind adds it here.
+SEARCH_KINDS = ("product", "feature", "release", "changelog")
+
+
+class References:
+    """Looks up the rows a request names by id (or slug / e-mail), collecting every unknown one.
+
+    Call :meth:`check` once all are looked up, so one 422 names every bad field.
+    """
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def get(self, queryset: QuerySet, key, *, field: str, alt: str | None = None) -> Model | None:
+        """The row whose pk (or ``alt`` field, case-insensitively) is ``key``; ``None`` if unset."""
+        if key is None:
+            return None
+        text = str(key).strip()
+        if text.isascii() and text.isdigit():
+            lookup = {"pk": int(text)} if int(text) <= MAX_ID else None
+        else:
+            lookup = {f"{alt}__iexact": text} if alt and text else None
+        obj = queryset.filter(**lookup).first() if lookup else None
+        if obj is None:
+            self.unknown(field, queryset.model, key)
+        return obj
+
+    def get_many(self, queryset: QuerySet, keys: list[int], *, field: str) -> list[Model]:
+        """The rows with these pks, in the order given; every missing one is reported."""
+        found = {obj.pk: obj for obj in queryset.filter(pk__in=set(keys))}
+        missing = [str(k) for k in keys if k not in found]
+        if missing:
+            self.unknown(field, queryset.model, ", ".join(missing))
+        return [found[k] for k in dict.fromkeys(keys) if k in found]
+
+    def unknown(self, field: str, model: type[Model], key) -> None:
+        self.errors[field] = _("No %(thing)s matches “%(key)s”.") % {
+            "thing": model._meta.verbose_name,
+            "key": key,
+        }
+
+    def check(self) -> None:
+        if self.errors:
+            raise DomainError(_("Some references are unknown."), errors=self.errors)
+
+
+class SearchQuery(InputSchema):
+    q: str = Field(description="Words to find; each matches as a prefix.")
+    kind: str | None = Field(
+        None, description=f"Comma-separated kinds to keep: {', '.join(SEARCH_KINDS)}."
+    )
+    limit: int = Field(50, ge=1, le=200)
+
+
+def _kinds(value: str | None) -> list[str] | None:
+    kinds = [k.strip() for k in (value or "").split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in SEARCH_KINDS]
+    if unknown:
+        message = _("Unknown kind “%(kind)s”; choose from %(kinds)s.") % {
+            "kind": ", ".join(unknown),
+            "kinds": ", ".join(SEARCH_KINDS),
+        }
+        raise DomainError(message, field="kind")
+    return kinds or None
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, **ERRORS},
+    url_name="search",
+    tags=["search"],
+    summary="Search everything",
+)
+def search_view(request, params: Query[SearchQuery]):
+    """Products, features, releases and changelog entries matching every word, best first."""
+    # Anyone signed in may search (core imports no accounts code; the API auth admits only
+    # active people).
+    hits = search.query(params.q, kinds=_kinds(params.kind), limit=params.limit)
+    return {"items": hits, "count": len(hits)}

@@ -1,11 +1,119 @@
-"""Placeholder views, replaced by the real pages."""
+"""The home page and global search. Both read through selectors; neither writes."""
 
-from django.http import Http404
+import dataclasses
+import datetime as dt
+import re
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wavelength.catalog import selectors as catalog
+from wavelength.catalog.models import ReleaseStatus, Stage
+
+from . import search as search_index
+from . import timeline
+
+CHANGES_PER_PAGE = 20
+# Markdown emphasis and heading marks read as noise in a one-line snippet.
+_MARKDOWN_NOISE = re.compile(r"\*\*|__|`|^#+\s|(?<=\s)#+\s", re.MULTILINE)
+SEARCH_LIMIT = 100
+
+# Search kinds in the order results are shown, with their group titles and chip labels.
+SEARCH_KINDS = {
+    "product": (gettext_lazy("Products"), gettext_lazy("Product")),
+    "feature": (gettext_lazy("Features"), gettext_lazy("Feature")),
+    "release": (gettext_lazy("Releases"), gettext_lazy("Release")),
+    "changelog": (gettext_lazy("Changelog"), gettext_lazy("Changelog entry")),
+}
 
 
-def home(request, *args, **kwargs):
-    raise Http404
+@login_required
+def home(request):
+    """Greeting, counts, features by stage, the products and what changed this week."""
+    user = request.user
+    changes = _recent_changes(request)
+    if request.htmx and request.htmx.target == "changes":
+        return render(request, "core/_changes.html", {"changes": changes})
+    stage_counts = catalog.product_stage_counts(user=user)
+    totals = Counter()
+    for counts in stage_counts.values():
+        totals.update(counts)
+    products = list(catalog.product_list(user=user).order_by("name"))
+    for product in products:
+        product.stage_segments = _segments(stage_counts.get(product.pk, {}))
+    upcoming = catalog.release_list(user=user).filter(
+        status__in=[ReleaseStatus.PLANNED, ReleaseStatus.IN_PROGRESS]
+    )
+    context = {
+        "greeting": _greeting(timezone.localtime()),
+        "products": products,
+        "feature_total": sum(totals.values()),
+        "in_flight": sum(totals[s] for s in (Stage.PLANNED, Stage.IN_DEVELOPMENT, Stage.BETA)),
+        "upcoming_count": upcoming.count(),
+        "upcoming": upcoming.order_by("target_date", "id")[:5],
+        "stage_rows": _segments(totals, keep_empty=True),
+        "stage_chart": {
+            "type": "bar",
+            "label": _("Features"),
+            "labels": [str(s.label) for s in Stage],
+            "keys": list(Stage.values),
+            "values": [totals[s] for s in Stage.values],
+        },
+        "changes": changes,
+    }
+    return render(request, "core/home.html", context)
 
 
-def search(request, *args, **kwargs):
-    raise Http404
+def _recent_changes(request) -> dict:
+    since = timezone.now() - dt.timedelta(days=7)
+    activities = catalog.recent_changes(user=request.user, since=since)
+    page = Paginator(activities, CHANGES_PER_PAGE).get_page(request.GET.get("changes"))
+    return {"page": page, "days": timeline.group_by_day(timeline.describe(page.object_list))}
+
+
+def _segments(counts: dict, keep_empty: bool = False) -> list[dict]:
+    """Per stage, in lifecycle order: key, label, count and share of the total (for bars)."""
+    total = sum(counts.values()) or 1
+    return [
+        {"key": s.value, "label": s.label, "count": counts.get(s.value, 0),
+         "share": round(100 * counts.get(s.value, 0) / total, 2)}
+        for s in Stage
+        if keep_empty or counts.get(s.value)
+    ]  # fmt: skip
+
+
+def _greeting(now: dt.datetime) -> str:
+    if now.hour < 5 or now.hour >= 18:
+        return _("Good evening")
+    if now.hour < 12:
+        return _("Good morning")
+    return _("Good afternoon")
+
+
+@login_required
+def search(request):
+    """Global search, grouped by kind; ``kind`` narrows to one group."""
+    q = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in SEARCH_KINDS else ""
+    hits = [
+        dataclasses.replace(hit, snippet=_MARKDOWN_NOISE.sub("", hit.snippet or ""))
+        for hit in (search_index.query(q, limit=SEARCH_LIMIT) if q else [])
+    ]
+    counts = Counter(hit.kind for hit in hits)
+    groups = [
+        {"kind": k, "title": title, "label": label, "hits": [h for h in hits if h.kind == k]}
+        for k, (title, label) in SEARCH_KINDS.items()
+        if counts[k] and kind in ("", k)
+    ]
+    tabs = [
+        {"kind": k, "title": title, "count": counts[k]} for k, (title, _l) in SEARCH_KINDS.items()
+    ]
+    context = {"q": q, "kind": kind, "groups": groups, "tabs": tabs, "total": len(hits)}
+    template = "core/_search_results.html" if request.htmx else "core/search.html"
+    return render(request, template, context)

@@ -1,13 +1,118 @@
+"""Template helpers shared by every page: ``{% load wavelength %}``.
+
+Others may append filters here; keep each one small and free of queries.
+"""
+
+import re
+
 from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from wavelength.core.markdown import render
 
 register = template.Library()
 
+_MARK = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
+_CSS_TOKEN = re.compile(r"[^a-z0-9_-]")
+
+# Which top-bar section a page belongs to, by URL name prefix (first match wins).
+_SECTIONS = [
+    ("catalog:product", "products"),
+    ("catalog:feature", "features"),
+    ("catalog:release", "releases"),
+    ("catalog:changelog-create", "releases"),
+    ("catalog:changelog", "changelog"),
+    ("accounts:team", "teams"),
+    ("accounts:user", "people"),
+    ("accounts:token", "tokens"),
+    ("core:search", "search"),
+    ("core:home", "home"),
+]
+
 
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render(text)
+
+
+@register.filter
+def highlight(text) -> SafeString:
+    """Escape ``text``, then show the search index's ``[[match]]`` markers as ``<mark>``."""
+    escaped = escape(text or "")
+    # escape() never produces brackets, so the markers survive it and nothing else is trusted.
+    return mark_safe(_MARK.sub(r"<mark>\1</mark>", escaped))  # noqa: S308
+
+
+@register.filter
+def mark_terms(text, query) -> SafeString:
+    """Escape ``text`` and wrap words starting with a term of ``query`` in ``<mark>``.
+
+    Used for result titles, which the index returns without markers. Matching runs on the raw
+    text and each piece is escaped on its own, so a term can never split an HTML entity.
+    """
+    text = str(text or "")
+    words = sorted({w for w in re.findall(r"\w+", str(query or "").lower())}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")\w*", re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out += [escape(text[last : match.start()]), format_html("<mark>{}</mark>", match.group())]
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
+@register.filter
+def initials(user) -> str:
+    """One or two letters for an avatar: "Alice Admin" → "AA", "bob@x.org" → "B"."""
+    name = (getattr(user, "name", "") or "").strip()
+    if name:
+        parts = name.split()
+        return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
+    email = getattr(user, "email", "") or str(user or "")
+    return email[:1].upper() or "?"
+
+
+@register.filter
+def css_token(value) -> str:
+    """A value safe to use inside a class name (``stage-{{ f.stage|css_token }}``)."""
+    return _CSS_TOKEN.sub("-", str(value or "").lower())
+
+
+@register.simple_tag
+def stage_badge(obj_or_value, label=None) -> SafeString:
+    """``{% stage_badge feature %}`` or ``{% stage_badge "beta" "Beta" %}``: a lifecycle pill."""
+    value, label = _value_and_label(obj_or_value, label, "stage")
+    return format_html(
+        '<span class="badge stage-{}"><span class="badge-dot" aria-hidden="true"></span>{}</span>',
+        css_token(value),
+        label,
+    )
+
+
+@register.simple_tag
+def status_badge(obj_or_value, label=None) -> SafeString:
+    """``{% status_badge release %}``: a release status pill (planned, in progress…)."""
+    value, label = _value_and_label(obj_or_value, label, "status")
+    return format_html('<span class="badge release-{}">{}</span>', css_token(value), label)
+
+
+def _value_and_label(obj_or_value, label, attr: str) -> tuple[str, str]:
+    if hasattr(obj_or_value, attr):
+        value = getattr(obj_or_value, attr)
+        display = getattr(obj_or_value, f"get_{attr}_display", None)
+        return value, label or (display() if display else value)
+    return obj_or_value, label or obj_or_value
+
+
+@register.simple_tag(takes_context=True)
+def active_section(context) -> str:
+    """The top-bar section of the current page, for ``aria-current``."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    name = f"{match.namespace}:{match.url_name}" if match and match.url_name else ""
+    return next((section for prefix, section in _SECTIONS if name.startswith(prefix)), "")
 
 
 @register.simple_tag(takes_context=True)
@@ -16,4 +121,12 @@ def query_replace(context, **kwargs):
     params = context["request"].GET.copy()
     for key, value in kwargs.items():
         params[key] = value
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace_param(context, key, value):
+    """Like :func:`query_replace` for a parameter whose name is in a variable."""
+    params = context["request"].GET.copy()
+    params[key] = value
     return params.urlencode()

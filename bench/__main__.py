@@ -1,0 +1,82 @@
+"""``python -m bench``: generate (once) the data set of ``BENCH_SCALE`` and measure.
+
+Exit status 0 when every measurement ran and every query-count check held, 1 otherwise.
+"""
+
+import os
+import platform
+import sqlite3
+import sys
+import time
+import warnings
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / ".data"
+RUNS = {"S": 50, "M": 20}
+
+
+def _setup(db_path: Path) -> None:
+    # The bench has its own database, whatever DATABASE_URL the shell has.
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wavelength.settings")
+    # Static files are served from the finders when collectstatic has not run: no noise.
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def main() -> int:
+    scale_name = os.getenv("BENCH_SCALE", "S").strip().upper()
+    db_path = DATA_DIR / f"bench-{scale_name}.sqlite3"
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _setup(db_path)
+    import django
+    from django.core.management import call_command
+
+    from . import data, measure
+
+    if scale_name not in data.SCALES:
+        print(f"BENCH_SCALE must be one of {', '.join(data.SCALES)}, not {scale_name!r}.")
+        return 2
+    scale = data.SCALES[scale_name]
+    started = time.perf_counter()
+    if data.is_current(scale, db_path):
+        call_command("migrate", interactive=False, verbosity=0)  # new tables since last time
+        origin = f"reused {db_path}"
+    else:
+        data.discard(db_path)
+        print(f"Generating scale {scale.name} into {db_path} (once)…", flush=True)
+        origin = f"generated in {data.generate(scale, db_path):.1f}s into {db_path}"
+    print(
+        f"Wavelength bench, scale {scale.name}: {scale.products} products, "
+        f"{scale.features:,} features, {scale.releases} releases, "
+        f"{scale.activities:,} activities ({origin})"
+    )
+    print(
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPU(s)"
+    )
+    runs = int(os.getenv("BENCH_RUNS", RUNS.get(scale.name, 20)))
+    bench = measure.Bench(runs=runs, warmup=max(2, runs // 10))
+    print(f"{runs} timed runs per measurement, after {bench.warmup} warm-up runs")
+    failed = False
+    for name in ("feature_list_api", "feature_page", "product_board"):
+        try:
+            result, check = getattr(bench, name)()
+        except measure.BenchError as exc:
+            print(f"FAILED {name}: {exc}", flush=True)
+            failed = True
+            continue
+        print(result.line(), flush=True)
+        print(check.line(), flush=True)
+        failed |= not check.ok
+    print(f"Done in {time.perf_counter() - started:.1f}s.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Forms for signing in, people, teams and tokens. They only parse: rules live in services."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.core.exceptions import DomainError
+
+from .models import Role, User
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the field it names, or above the form."""
+    for field, message in error.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form with an e-mail field; addresses are stored in lower case."""
+
+    username = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("This e-mail and password don’t match. Check both and try again."),
+    }
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the team is responsible for. Markdown is supported."),
+    )
+
+
+class MemberAddForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True).order_by("name", "email")
+        if team is not None:
+            people = people.exclude(memberships__team=team)
+        self.fields["user"].queryset = people
+        self.fields["user"].empty_label = _("Choose a person…")
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters. Share it with the person, who can sign in with it."),
+    )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. CI export script")}),
+        help_text=_("A name that tells you where the token is used."),
+    )

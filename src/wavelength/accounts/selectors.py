@@ -1,0 +1,62 @@
+"""Reads of people, teams and tokens. Each checks that the reader may see them."""
+
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import ApiToken, Team, User
+from .permissions import require_member
+
+
+def user_list(*, user) -> QuerySet[User]:
+    """Active people with their teams, by name."""
+    require_member(user)
+    return User.objects.filter(is_active=True).prefetch_related(
+        Prefetch("teams", queryset=Team.objects.order_by("name"))
+    )
+
+
+def user_get(*, user, pk: int) -> User:
+    require_member(user)
+    return get_object_or_404(User, pk=pk, is_active=True)
+
+
+def team_list(*, user) -> QuerySet[Team]:
+    """Teams with how many members they have and how many features they own."""
+    require_member(user)
+    # ``features`` is the catalog's reverse relation; counting it needs no import of catalog.
+    members = User.objects.filter(is_active=True).order_by("name", "email")
+    return Team.objects.annotate(
+        member_count=Count("memberships", distinct=True),
+        feature_count=Count("features", distinct=True),
+    ).prefetch_related(Prefetch("members", queryset=members, to_attr="active_members"))
+
+
+def team_get(*, user, slug: str) -> Team:
+    require_member(user)
+    return get_object_or_404(Team, slug=slug)
+
+
+def team_members(*, user, team: Team) -> QuerySet[User]:
+    require_member(user)
+    return team.members.filter(is_active=True).order_by("name", "email")
+
+
+def team_owned_features(*, user, team: Team) -> QuerySet:
+    """The features the team owns, grouped by product (the catalog's reverse relation)."""
+    require_member(user)
+    return team.features.select_related("product").order_by("product__name", "title")
+
+
+def token_list(*, user) -> QuerySet[ApiToken]:
+    """The reader's own tokens, newest first, revoked ones included."""
+    require_member(user)
+    return ApiToken.objects.filter(user=user).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at"
+    )
+
+
+def token_get_for_user(*, user, pk: int) -> ApiToken:
+    """A token of the reader; an admin may fetch anyone's. Others get a 404, not a hint."""
+    require_member(user)
+    tokens = ApiToken.objects.all() if user.is_admin else ApiToken.objects.filter(user=user)
+    return get_object_or_404(tokens, pk=pk)

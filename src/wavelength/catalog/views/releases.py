@@ -1,0 +1,181 @@
+"""Releases (list, page, forms, "Mark released") and the changelog."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wavelength.accounts.permissions import require_editor
+from wavelength.core.exceptions import DomainError
+
+from .. import selectors, services
+from ..forms import ChangelogEntryForm, ChangelogFilterForm, ReleaseFilterForm, ReleaseForm
+from ..models import ReleaseStatus
+from .base import (
+    GET_POST,
+    PER_PAGE,
+    form_status,
+    paginate,
+    preview,
+    product_from,
+    render_page,
+    submit,
+    timeline_page,
+    wants_preview,
+)
+
+CHANGELOG_PER_PAGE = 30
+
+
+@login_required
+def release_list(request):
+    form = ReleaseFilterForm(request.GET or None)
+    releases = selectors.release_list(
+        user=request.user, product=form.value("product"), status=form.value("status")
+    )
+    context = {"filter_form": form, "page": paginate(request, releases, PER_PAGE)}
+    fragments = {"release-results": "catalog/_release_results.html"}
+    return render_page(request, "catalog/release_list.html", context, fragments=fragments)
+
+
+@login_required
+@GET_POST
+def release_create(request):
+    require_editor(request.user)
+    product = product_from(request)
+    initial = {"product": product.slug if product else None, "status": ReleaseStatus.PLANNED}
+    form = ReleaseForm(request.POST or None, product=product, initial=initial)
+    release = submit(
+        form,
+        lambda: services.release_create(
+            actor=request.user, product=form.cleaned_data["product"], **form.service_kwargs()
+        ),
+    )
+    if release:
+        messages.success(request, _("Release %(version)s created.") % {"version": release.version})
+        return redirect(release)
+    context = {"form": form, "release": None, "product": product}
+    return render(request, "catalog/release_form.html", context, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def release_edit(request, pk):
+    require_editor(request.user)
+    release = selectors.release_get(user=request.user, pk=pk)
+    form = ReleaseForm(
+        request.POST or None, release=release, initial=ReleaseForm.initial_for(release)
+    )
+    saved = submit(
+        form,
+        lambda: services.release_update(
+            actor=request.user, release=release, **form.service_kwargs()
+        ),
+    )
+    if saved:
+        messages.success(request, _("Release saved."))
+        return redirect(saved)
+    context = {"form": form, "release": release, "product": release.product}
+    return render(request, "catalog/release_form.html", context, status=form_status(form))
+
+
+@login_required
+def release_detail(request, pk):
+    release = selectors.release_get(user=request.user, pk=pk)
+    return _release_page(request, release)
+
+
+def _release_page(request, release, *, ship_error=None, status=200):
+    context = {
+        "release": release,
+        "features": release.features.select_related("owner_team", "area").order_by("title"),
+        "entries": release.changelog.select_related("author"),
+        "ship_error": ship_error,
+        **timeline_page(request, selectors.history_for(user=request.user, obj=release)),
+    }
+    fragments = {"release-body": "catalog/_release_body.html", "timeline": "catalog/_timeline.html"}
+    return render_page(
+        request, "catalog/release_detail.html", context, fragments=fragments, status=status
+    )
+
+
+@login_required
+@require_POST
+def release_ship(request, pk):
+    require_editor(request.user)
+    release = selectors.release_get(user=request.user, pk=pk)
+    try:
+        release = services.release_ship(actor=request.user, release=release)
+    except DomainError as exc:
+        return _release_page(request, release, ship_error=exc.message, status=422)
+    messages.success(request, _("%(release)s is released.") % {"release": release})
+    if request.htmx:
+        return _release_page(request, release)
+    return redirect(release)
+
+
+# Changelog --------------------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def changelog_create(request, pk):
+    require_editor(request.user)
+    if wants_preview(request):
+        return preview(request)
+    release = selectors.release_get(user=request.user, pk=pk)
+    form = ChangelogEntryForm(request.POST or None)
+    entry = submit(
+        form,
+        lambda: services.changelog_entry_create(
+            actor=request.user, release=release, **form.cleaned_data
+        ),
+    )
+    if entry:
+        messages.success(request, _("Changelog entry added."))
+        return redirect(entry.get_absolute_url())
+    context = {"form": form, "release": release, "entry": None}
+    return render(request, "catalog/changelog_form.html", context, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def changelog_edit(request, pk):
+    require_editor(request.user)
+    if wants_preview(request):
+        return preview(request)
+    entry = get_object_or_404(selectors.changelog_list(user=request.user), pk=pk)
+    form = ChangelogEntryForm(request.POST or None, initial=ChangelogEntryForm.initial_for(entry))
+    saved = submit(
+        form,
+        lambda: services.changelog_entry_update(
+            actor=request.user, entry=entry, **form.cleaned_data
+        ),
+    )
+    if saved:
+        messages.success(request, _("Changelog entry saved."))
+        return redirect(saved.get_absolute_url())
+    context = {"form": form, "release": entry.release, "entry": entry}
+    return render(request, "catalog/changelog_form.html", context, status=form_status(form))
+
+
+@login_required
+def changelog(request):
+    form = ChangelogFilterForm(request.GET or None)
+    entries = selectors.changelog_list(user=request.user, product=form.value("product"))
+    if form.value("visibility"):
+        entries = entries.filter(visibility=form.value("visibility"))
+    # Group by release on the page: upcoming (unreleased) first, then newest shipped first,
+    # and the same order on SQLite and PostgreSQL (they sort NULLs differently).
+    entries = entries.order_by(
+        F("release__released_on").desc(nulls_first=True),
+        F("release__target_date").desc(nulls_last=True),
+        "-release_id",
+        "-created_at",
+        "-id",
+    )
+    context = {"filter_form": form, "page": paginate(request, entries, CHANGELOG_PER_PAGE)}
+    fragments = {"changelog-results": "catalog/_changelog_results.html"}
+    return render_page(request, "catalog/changelog.html", context, fragments=fragments)

@@ -1,0 +1,255 @@
+"""Activity rows in words, for timelines: who did what to which object, and what changed.
+
+Views hand a page of activities to :func:`describe`, which loads the targets and any foreign
+keys named in the diffs with one query per model, then render ``includes/timeline.html``.
+Nothing here knows the catalog: labels come from the models' own fields and choices.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from .models import Activity
+
+EMPTY = "—"
+
+# How an object is named inside a sentence ("Alice moved feature Dark mode"). French needs the
+# article, so these are their own strings rather than the models' verbose names.
+KINDS = {
+    "product": pgettext_lazy("object kind in an activity sentence", "product"),
+    "feature": pgettext_lazy("object kind in an activity sentence", "feature"),
+    "release": pgettext_lazy("object kind in an activity sentence", "release"),
+    "changelogentry": pgettext_lazy("object kind in an activity sentence", "changelog entry"),
+    "area": pgettext_lazy("object kind in an activity sentence", "area"),
+    "team": pgettext_lazy("object kind in an activity sentence", "team"),
+    "user": pgettext_lazy("object kind in an activity sentence", "person"),
+}
+
+VERBS = {
+    "created": gettext_lazy("%(actor)s created %(object)s"),
+    "updated": gettext_lazy("%(actor)s edited %(object)s"),
+    "stage_changed": gettext_lazy("%(actor)s moved %(object)s"),
+    "released": gettext_lazy("%(actor)s shipped %(object)s"),
+    "deleted": gettext_lazy("%(actor)s deleted %(object)s"),
+    "member_added": gettext_lazy("%(actor)s added %(member)s to %(object)s"),
+    "member_removed": gettext_lazy("%(actor)s removed %(member)s from %(object)s"),
+    "token_created": gettext_lazy("%(actor)s created the API token “%(token)s”"),
+    "token_revoked": gettext_lazy("%(actor)s revoked the API token “%(token)s”"),
+}
+
+# Fields whose names Django derives from the attribute (no verbose_name) get a translated label.
+FIELD_LABELS = {
+    "product": gettext_lazy("Product"),
+    "area": gettext_lazy("Area"),
+    "owner_team": gettext_lazy("Owner team"),
+    "owner": gettext_lazy("Owner"),
+    "tags": gettext_lazy("Tags"),
+    "features": gettext_lazy("Features"),
+    "release": gettext_lazy("Release"),
+    "email": gettext_lazy("E-mail"),
+}
+
+
+@dataclass
+class Change:
+    """One field's change, ready to print: ``label: old → new`` or a sentence for long text."""
+
+    label: str
+    old: str = ""
+    new: str = ""
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kind: str = "value"  # value | text | set
+
+    @property
+    def summary(self) -> str:
+        """What happened to the value, without the field's name."""
+        if self.kind == "text":
+            return _("text edited")
+        if self.kind == "set":
+            parts = []
+            if self.added:
+                parts.append(_("added %(items)s") % {"items": ", ".join(self.added)})
+            if self.removed:
+                parts.append(_("removed %(items)s") % {"items": ", ".join(self.removed)})
+            return "; ".join(parts)
+        return f"{self.old} → {self.new}"
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.summary}"
+
+
+@dataclass
+class Entry:
+    activity: Activity
+    sentence: SafeString
+    changes: list[Change]
+    url: str | None
+
+    @property
+    def created_at(self) -> dt.datetime:
+        return self.activity.created_at
+
+    @property
+    def actor(self):
+        return self.activity.actor
+
+    @property
+    def verb(self) -> str:
+        return self.activity.verb
+
+
+def describe(activities: Iterable[Activity]) -> list[Entry]:
+    """Each activity as an :class:`Entry`. Select ``actor`` and ``target_type`` beforehand."""
+    activities = list(activities)
+    targets = _load_targets(activities)
+    names = _load_related_names(activities)
+    return [_entry(a, targets.get((a.target_type_id, a.target_id)), names) for a in activities]
+
+
+def group_by_day(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    """Entries under a heading per local day: "Today", "Yesterday" or the date."""
+    today = timezone.localdate()
+    days: dict[dt.date, list[Entry]] = {}
+    for entry in entries:
+        days.setdefault(timezone.localtime(entry.created_at).date(), []).append(entry)
+    return [(_day_label(day, today), items) for day, items in days.items()]
+
+
+def _day_label(day: dt.date, today: dt.date) -> str:
+    if day == today:
+        return _("Today")
+    if day == today - dt.timedelta(days=1):
+        return _("Yesterday")
+    fmt = pgettext("date heading in a timeline, PHP date format", "l, F j")
+    if day.year != today.year:
+        fmt = pgettext("date heading in a timeline of another year, PHP date format", "l, F j, Y")
+    return capfirst(formats.date_format(day, fmt))
+
+
+def _load_targets(activities: list[Activity]) -> dict[tuple[int, int], models.Model]:
+    wanted: dict[int, set[int]] = defaultdict(set)
+    types = {}
+    for a in activities:
+        wanted[a.target_type_id].add(a.target_id)
+        types[a.target_type_id] = a.target_type
+    found = {}
+    for type_id, ids in wanted.items():
+        model = types[type_id].model_class()
+        if model is None:
+            continue
+        for obj in model._base_manager.filter(pk__in=ids):
+            found[(type_id, obj.pk)] = obj
+    return found
+
+
+def _model_field(activity: Activity, name: str):
+    model = activity.target_type.model_class()
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:  # removed since the activity was written
+        return None
+
+
+def _load_related_names(activities: list[Activity]) -> dict[type, dict[int, str]]:
+    """Names of the rows that foreign keys and id lists in the diffs point to."""
+    wanted: dict[type, set[int]] = defaultdict(set)
+    for a in activities:
+        for name, pair in a.changes.items():
+            f = _model_field(a, name)
+            if f is None or not f.is_relation:
+                continue
+            for value in pair or ():
+                values = value if isinstance(value, list) else [value]
+                wanted[f.related_model].update(v for v in values if isinstance(v, int))
+    return {
+        model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+    }
+
+
+def _entry(activity: Activity, target, names) -> Entry:
+    url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else None
+    changes = [_change(activity, k, pair, names) for k, pair in activity.changes.items()]
+    return Entry(activity=activity, sentence=_sentence(activity, url), changes=changes, url=url)
+
+
+def _sentence(activity: Activity, url: str | None) -> SafeString:
+    actor = activity.actor
+    actor_html = format_html('<strong class="timeline-actor">{}</strong>', actor or "Wavelength")
+    model = activity.target_type.model
+    kind = KINDS.get(model) or activity.target_type.name
+    if url:
+        target_html = format_html('<a href="{}">{}</a>', url, activity.target_repr)
+    else:
+        target_html = format_html('<span class="timeline-gone">{}</span>', activity.target_repr)
+    values = {
+        "actor": actor_html,
+        "object": format_html("{} {}", kind, target_html),
+        "member": format_html("<strong>{}</strong>", activity.payload.get("member", "")),
+        "token": escape(activity.payload.get("token", "")),
+    }
+    template = VERBS.get(activity.verb)
+    if template is None:
+        return format_html("{} · {} {}", actor_html, activity.verb, values["object"])
+    # The translated template is escaped first; only the escaped pieces above are inserted.
+    return mark_safe(escape(str(template)) % values)  # noqa: S308
+
+
+def _change(activity: Activity, name: str, pair, names) -> Change:
+    f = _model_field(activity, name)
+    label = str(FIELD_LABELS.get(name) or (capfirst(f.verbose_name) if f else capfirst(name)))
+    old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+    if f is not None and isinstance(f, models.TextField):
+        return Change(label=label, kind="text")
+    if isinstance(old, list) or isinstance(new, list):
+        old_set, new_set = set(old or []), set(new or [])
+        return Change(
+            label=label,
+            kind="set",
+            added=[_show(f, v, names) for v in sorted(new_set - old_set, key=str)],
+            removed=[_show(f, v, names) for v in sorted(old_set - new_set, key=str)],
+        )
+    return Change(label=label, old=_show(f, old, names), new=_show(f, new, names))
+
+
+def _show(f, value, names) -> str:
+    """A stored value as a person reads it: a choice's label, a row's name, a local date."""
+    if value is None or value == "":
+        return EMPTY
+    if f is None:
+        return str(value)
+    if f.is_relation:
+        return names.get(f.related_model, {}).get(value, str(value))
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(f, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(f, models.DateTimeField):
+        parsed = _parse(dt.datetime.fromisoformat, value)
+        if parsed is None:
+            return str(value)
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, dt.UTC)
+        return formats.date_format(timezone.localtime(parsed), "DATETIME_FORMAT")
+    if isinstance(f, models.DateField):
+        parsed = _parse(dt.date.fromisoformat, value)
+        return formats.date_format(parsed, "DATE_FORMAT") if parsed else value
+    return str(value)
+
+
+def _parse(parse, value):
+    try:
+        return parse(value)
+    except (TypeError, ValueError):
+        return None

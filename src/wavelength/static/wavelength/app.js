@@ -1,0 +1,132 @@
+/*
+  Wavelength's only script of its own. No inline scripts anywhere (the CSP forbids them): pages
+  opt in with data attributes, and everything here also runs on content htmx swaps in.
+
+    data-shortcut="/"          on an input: pressing that key anywhere focuses it (the last
+                               visible one wins); data-shortcut-link="/" on a link is followed
+                               when no such input is visible
+    data-chart="ID"            on a <canvas>: draw a Chart.js chart from the JSON in
+                               <script type="application/json" id="ID"> (json_script), shaped
+                               {"type": "bar", "labels": [...], "values": [...], "keys": [...],
+                                "label": "..."}; each bar's colour is the CSS variable
+                               --stage-<key> (or --accent), so charts match the badges
+    data-copy="ID"             on a button: copy the text of element #ID, then show
+                               data-copied-label for a moment
+    data-confirm="Question?"   on a form: ask before submitting
+    data-dismiss               on a button inside .message: remove the message
+    details.dropdown           closed on Escape and on a click outside
+*/
+(function () {
+  "use strict";
+
+  function cssVar(name, fallback) {
+    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  function drawCharts(root) {
+    if (!window.Chart) return;
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.chartReady) return;
+      var source = document.getElementById(canvas.dataset.chart);
+      if (!source) return;
+      var data = JSON.parse(source.textContent);
+      var accent = cssVar("--accent", "#4f46e5");
+      var colours = (data.keys || []).map(function (key) {
+        return cssVar("--stage-" + key, accent);
+      });
+      canvas.dataset.chartReady = "1";
+      new window.Chart(canvas, {
+        type: data.type || "bar",
+        data: {
+          labels: data.labels,
+          datasets: [{
+            label: data.label || "",
+            data: data.values,
+            backgroundColor: colours.length ? colours : accent,
+            borderRadius: 4,
+            maxBarThickness: 18,
+          }],
+        },
+        options: {
+          // Horizontal bars: stage names stay readable on a phone and in French.
+          indexAxis: "y",
+          responsive: true,
+          maintainAspectRatio: false,
+          animation: false,  // calm, and no half-drawn bars after a resize
+          plugins: { legend: { display: false }, tooltip: { displayColors: false } },
+          scales: {
+            y: { grid: { display: false }, border: { display: false },
+              ticks: { color: cssVar("--text-2", "#444"), autoSkip: false, font: { size: 12 } } },
+            x: { beginAtZero: true, border: { display: false }, grid: { color: cssVar("--border", "#eee") },
+              ticks: { precision: 0, color: cssVar("--text-3", "#666"), font: { size: 11 } } },
+          },
+        },
+      });
+    });
+  }
+
+  function init(root) {
+    drawCharts(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+
+  // Keyboard shortcut: "/" focuses the global search unless you are typing somewhere.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+    if (event.key === "Escape") {
+      document.querySelectorAll("details.dropdown[open]").forEach(function (menu) {
+        menu.open = false;
+        var summary = menu.querySelector("summary");
+        if (summary && menu.contains(target)) summary.focus();
+      });
+      return;
+    }
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    var key = CSS.escape(event.key);
+    var fields = document.querySelectorAll('[data-shortcut="' + key + '"]');
+    // The page's own search box (search page) wins over the top bar's; hidden ones are skipped.
+    var field = Array.prototype.filter.call(fields, function (f) { return f.offsetParent !== null; }).pop();
+    if (field) {
+      event.preventDefault();
+      field.focus();
+      field.select();
+      return;
+    }
+    var link = document.querySelector('[data-shortcut-link="' + key + '"]');
+    if (link) {
+      event.preventDefault();
+      window.location.assign(link.href);
+    }
+  });
+
+  // One menu open at a time; a click outside closes it.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.dropdown[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+    var dismiss = event.target.closest("[data-dismiss]");
+    if (dismiss) {
+      var message = dismiss.closest(".message");
+      if (message) message.remove();
+    }
+    var copy = event.target.closest("[data-copy]");
+    if (copy) {
+      var source = document.getElementById(copy.dataset.copy);
+      if (!source || !navigator.clipboard) return;
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        var label = copy.textContent;
+        copy.textContent = copy.dataset.copiedLabel || label;
+        setTimeout(function () { copy.textContent = label; }, 1800);
+      });
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+})();

@@ -1,0 +1,157 @@
+"""Who may call the API at all: every endpoint refuses a request without valid credentials."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests.api.utils import bearer_client, errors, nothing_written, post, url
+from tests.conftest import client_for
+from tests.factories import UserFactory
+from wavelength.accounts.models import ApiToken
+from wavelength.accounts.services import token_create, token_revoke
+from wavelength.api import api
+from wavelength.catalog.models import Product
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    ("get", "/api/v1/products"),
+    ("post", "/api/v1/products"),
+    ("get", "/api/v1/products/{key}"),
+    ("patch", "/api/v1/products/{key}"),
+    ("get", "/api/v1/products/{key}/history"),
+    ("post", "/api/v1/products/{key}/areas"),
+    ("get", "/api/v1/features"),
+    ("post", "/api/v1/features"),
+    ("get", "/api/v1/features/{feature_id}"),
+    ("patch", "/api/v1/features/{feature_id}"),
+    ("get", "/api/v1/features/{feature_id}/history"),
+    ("get", "/api/v1/features/{feature_id}/state"),
+    ("get", "/api/v1/releases"),
+    ("post", "/api/v1/releases"),
+    ("get", "/api/v1/releases/{release_id}"),
+    ("patch", "/api/v1/releases/{release_id}"),
+    ("post", "/api/v1/releases/{release_id}/ship"),
+    ("get", "/api/v1/releases/{release_id}/history"),
+    ("post", "/api/v1/releases/{release_id}/changelog"),
+    ("get", "/api/v1/changelog"),
+    ("get", "/api/v1/changelog/{entry_id}"),
+    ("patch", "/api/v1/changelog/{entry_id}"),
+    ("delete", "/api/v1/changelog/{entry_id}"),
+    ("get", "/api/v1/history"),
+    ("get", "/api/v1/search"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/users"),
+    ("get", "/api/v1/users/{user_id}"),
+    ("get", "/api/v1/teams"),
+    ("post", "/api/v1/teams"),
+    ("get", "/api/v1/teams/{slug}"),
+    ("patch", "/api/v1/teams/{slug}"),
+    ("get", "/api/v1/tokens"),
+    ("post", "/api/v1/tokens"),
+    ("delete", "/api/v1/tokens/{token_id}"),
+]
+
+
+def _call(client: Client, method: str, template: str):
+    path = re.sub(r"\{\w+\}", "1", template)
+    if method in ("post", "patch"):
+        return getattr(client, method)(path, {}, content_type="application/json")
+    return getattr(client, method)(path)
+
+
+def test_the_table_lists_every_endpoint():
+    paths = api.get_openapi_schema(path_params={})["paths"]
+    documented = {(method, path) for path, ops in paths.items() for method in ops}
+    assert documented == set(ENDPOINTS)
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_no_credentials_is_401(method, path):
+    response = _call(Client(enforce_csrf_checks=True), method, path)
+    assert response.status_code == 401
+    assert list(errors(response)) == [""]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_revoked_token_is_401(editor, method, path):
+    token, raw = token_create(actor=editor, user=editor, name="old")
+    token_revoke(actor=editor, token=token)
+    client = Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {raw}"})
+    assert _call(client, method, path).status_code == 401
+
+
+@pytest.mark.parametrize("header", ["Bearer wl_not-a-token", "Bearer ", "Token abc", "Basic Zm9v"])
+def test_bad_authorization_header_is_401(editor, header):
+    client = Client(headers={"Authorization": header})
+    assert client.get(url("feature-list")).status_code == 401
+
+
+def test_token_of_a_deactivated_person_is_401(db):
+    person = UserFactory(email="left@example.com")
+    client = bearer_client(person)
+    person.is_active = False
+    person.save()
+    assert client.get(url("feature-list")).status_code == 401
+
+
+def test_bearer_token_authenticates_and_marks_last_use(editor):
+    token, raw = token_create(actor=editor, user=editor, name="ci")
+    assert token.last_used_at is None
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+
+    response = client.get(url("me"))
+
+    assert (response.status_code, response.json()["id"]) == (200, editor.pk)
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_bearer_writes_need_no_csrf_token(editor):
+    client = bearer_client(editor, enforce_csrf_checks=True)
+    assert post(client, url("product-create"), {"name": "Comet"}).status_code == 201
+
+
+def test_session_authenticates_reads_and_writes(editor_client):
+    assert editor_client.get(url("me")).json()["email"] == "bob@example.com"
+    assert post(editor_client, url("product-create"), {"name": "Comet"}).status_code == 201
+
+
+def test_session_write_without_csrf_token_is_403(editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    with nothing_written(Product):
+        response = post(client, url("product-create"), {"name": "Comet"})
+    assert response.status_code == 403
+    assert "CSRF" in errors(response)[""]
+
+
+def test_session_write_with_the_docs_pages_csrf_token_works(editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    client.get("/api/v1/docs")  # sets the CSRF cookie, as the interactive docs do
+    csrf = client.cookies["csrftoken"].value
+
+    response = client.post(
+        url("product-create"),
+        {"name": "Comet"},
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf},
+    )
+    assert response.status_code == 201
+
+
+def test_deactivated_session_is_401(editor):
+    client = client_for(editor)
+    editor.is_active = False
+    editor.save()
+    assert client.get(url("me")).status_code == 401
+
+
+def test_revoking_a_token_keeps_other_tokens_working(editor):
+    keep = bearer_client(editor)
+    token, raw = token_create(actor=editor, user=editor, name="gone")
+    token_revoke(actor=editor, token=token)
+    assert keep.get(url("me")).status_code == 200
+    assert ApiToken.objects.active().filter(user=editor).count() == 1

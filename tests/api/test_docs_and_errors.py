@@ -1,0 +1,60 @@
+"""The OpenAPI document, the interactive docs, and the one error body shape."""
+
+import pytest
+from django.test import Client
+
+from tests.api.utils import errors, url
+from wavelength.catalog.models import Product
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_document_is_served_without_credentials():
+    response = Client().get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "Wavelength API"
+    assert "/api/v1/features" in schema["paths"]
+    assert {"TokenAuth", "SessionAuth"} <= set(schema["components"]["securitySchemes"])
+    feature_out = schema["components"]["schemas"]["FeatureOut"]["properties"]
+    assert {"description_html", "stage", "owner_team", "tags", "url"} <= set(feature_out)
+    errors_documented = schema["paths"]["/api/v1/features"]["post"]["responses"]
+    assert {"201", "401", "403", "404", "422"} <= set(errors_documented)
+
+
+def test_docs_page_uses_the_bundled_assets():
+    response = Client().get("/api/v1/docs")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    asset = Client().get("/static/ninja/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+
+
+def test_malformed_json_is_400_with_the_error_shape(editor_api):
+    response = editor_api.post(url("product-create"), "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert errors(response) == {"": "The request body is not valid JSON."}
+
+
+def test_validation_errors_name_nested_fields_with_dots(editor_api, product):
+    response = editor_api.post(
+        url("feature-create"),
+        {"product": "orbit", "title": "X", "tags": ["a", ["b"]]},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert list(errors(response)) == ["tags.1"]
+
+
+def test_body_that_is_not_an_object_is_422(editor_api):
+    response = editor_api.post(url("product-create"), [1, 2], content_type="application/json")
+    assert response.status_code == 422
+    assert not Product.objects.exists()
+
+
+def test_unknown_route_is_404(viewer_api):
+    assert viewer_api.get("/api/v1/nothing-here").status_code == 404
