@@ -22,9 +22,6 @@ TIMELINE_PER_PAGE = 20
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-# Helpers ----------------------------------------------------------------------------------
-
-
 def render_page(request, template, context, *, fragments=None, status=200):
     """The full page, or for an htmx request the fragment its target element names."""
     if request.htmx and fragments and request.htmx.target in fragments:

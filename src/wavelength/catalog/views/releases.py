@@ -110,9 +110,9 @@ def release_ship(request, pk):
         release = services.release_ship(actor=request.user, release=release)
     except DomainError as exc:
         return _release_page(request, release, ship_error=exc.message, status=422)
-    messages.success(request, _("%(release)s is released.") % {"release": release})
-    if request.htmx:
+    if request.htmx:  # the swapped-in page says so itself
         return _release_page(request, release)
+    messages.success(request, _("%(release)s is released.") % {"release": release})
     return redirect(release)
 
 
