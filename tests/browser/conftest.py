@@ -7,7 +7,6 @@ this thread, so Django's async-safety check must be told the ORM calls here are 
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -53,17 +52,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def _static_root():
-    # WhiteNoise warns on every request when the collected-static directory is missing; it
-    # is read when the live server starts, so this runs first.
-    from django.conf import settings
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-
-
 @pytest.fixture
-def page(browser, _static_root, live_server):
+def page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
     )

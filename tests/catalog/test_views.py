@@ -28,13 +28,6 @@ def htmx(target: str) -> dict:
     return {**HTMX, "HTTP_HX_TARGET": target}
 
 
-@pytest.fixture(autouse=True)
-def _static_root(settings, tmp_path):
-    # WhiteNoise warns on every request when the collected-static directory is missing.
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
-
-
 @pytest.fixture
 def area(editor, product):
     return services.area_create(actor=editor, product=product, name="Dashboards")

@@ -183,3 +183,18 @@ def test_expired_form_page_is_ours(viewer):
     response = client.post(reverse("accounts:token-list"), {"name": "x"})
     assert response.status_code == 403
     assert "This form has expired" in response.content.decode()
+
+
+def test_home_queries_do_not_grow_with_the_data(
+    viewer_client, editor, django_assert_max_num_queries
+):
+    from tests.factories import ProductFactory
+
+    for n in range(6):
+        product = ProductFactory(name=f"P{n}", slug=f"p{n}")
+        release = catalog.release_create(actor=editor, product=product, version="1.0")
+        feature = catalog.feature_create(actor=editor, product=product, title=f"F{n}")
+        catalog.feature_update(actor=editor, feature=feature, tags=["x"], description="d")
+        catalog.release_update(actor=editor, release=release, features=[feature])
+    with django_assert_max_num_queries(14):
+        assert viewer_client.get(reverse("core:home")).status_code == 200
