@@ -104,3 +104,24 @@ def test_user_get_by_email(editor):
     assert services.user_get_by_email("BOB@example.com") == editor
     with pytest.raises(NotFound):
         services.user_get_by_email("nobody@example.com")
+
+
+def test_last_admin_cannot_be_demoted(admin):
+    with pytest.raises(DomainError) as err:
+        services.user_set_role(actor=admin, user=admin, role="editor")
+    assert "role" in err.value.errors
+    admin.refresh_from_db()
+    assert admin.is_admin
+
+
+def test_admin_can_be_demoted_when_another_remains(admin, editor):
+    services.user_set_role(actor=admin, user=editor, role="admin")
+    services.user_set_role(actor=editor, user=admin, role="viewer")
+    admin.refresh_from_db()
+    assert admin.role == "viewer"
+
+
+def test_team_named_new_is_refused(admin):
+    with pytest.raises(DomainError) as err:
+        services.team_create(actor=admin, name="New")
+    assert "name" in err.value.errors

@@ -34,8 +34,16 @@ def test_board_groups_by_stage_in_lifecycle_order(editor, product):
     feature = services.feature_create(actor=editor, product=product, title="A")
     services.feature_move_stage(actor=editor, feature=feature, stage=Stage.DISCOVERY)
     board = selectors.product_board(user=editor, product=product)
-    assert [column[0] for column in board] == list(Stage.values)
-    assert board[1][2] == [feature.__class__.objects.get(pk=feature.pk)]
+    assert [column.stage for column in board] == list(Stage.values)
+    assert [f.pk for f in board[1].features] == [feature.pk] and board[1].count == 1
+
+
+def test_board_columns_are_capped_but_counted(editor, product):
+    for n in range(5):
+        services.feature_create(actor=editor, product=product, title=f"F{n}")
+    idea = selectors.product_board(user=editor, product=product, per_column=3)[0]
+    assert [f.title for f in idea.features] == ["F4", "F3", "F2"]
+    assert (idea.count, idea.hidden) == (5, 2)
 
 
 def test_recent_changes_only_this_week(editor, product):

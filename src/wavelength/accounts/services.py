@@ -15,6 +15,7 @@ from .models import ApiToken, Membership, Role, Team, User
 from .permissions import require_admin
 
 TOKEN_PREFIX = "wl_"
+RESERVED_TEAM_SLUGS = {"new"}  # would clash with /accounts/teams/new/
 
 
 def _hash(raw: str) -> str:
@@ -47,6 +48,9 @@ def user_set_role(*, actor, user: User, role: str) -> User:
     require_admin(actor)
     if role not in Role.values:
         raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    other_admins = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    if user.role == Role.ADMIN and role != Role.ADMIN and not other_admins.exists():
+        raise DomainError(_("The workspace needs at least one administrator."), field="role")
     if user.role != role:
         activity.record(
             actor=actor, verb="updated", target=user, changes={"role": [user.role, role]}
@@ -64,8 +68,8 @@ def team_create(*, actor, name: str, description: str = "") -> Team:
     if not name:
         raise DomainError(_("A team needs a name."), field="name")
     slug = slugify(name)
-    if not slug:
-        raise DomainError(_("The name must contain letters or digits."), field="name")
+    if not slug or slug in RESERVED_TEAM_SLUGS:
+        raise DomainError(_("Choose another name for this team."), field="name")
     if Team.objects.filter(slug=slug).exists() or Team.objects.filter(name__iexact=name).exists():
         raise DomainError(_("A team with this name already exists."), field="name")
     team = Team.objects.create(name=name, slug=slug, description=description)

@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
@@ -79,20 +80,41 @@ def feature_get(*, user, pk: int) -> Feature:
     return get_object_or_404(Feature.objects.with_relations(), pk=pk)
 
 
+@dataclass
+class BoardColumn:
+    stage: str
+    label: str
+    features: list[Feature]
+    count: int
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.features)
+
+
 def product_board(
-    *, user, product: Product, filters: FeatureFilter | None = None
-) -> list[tuple[str, str, list[Feature]]]:
+    *, user, product: Product, filters: FeatureFilter | None = None, per_column: int = 60
+) -> list[BoardColumn]:
     """The product's features grouped by lifecycle stage, in lifecycle order.
 
+    Each column holds its ``per_column`` most recently moved cards and the total count, so
+    the board costs the same number of queries and rows however large the product grows.
     ``filters`` (team, tag, text…) narrow the cards; its ``product`` is always this product.
     """
     require_member(user)
-    columns: dict[str, list[Feature]] = {s: [] for s in Stage.values}
     board_filters = dataclasses.replace(filters or FeatureFilter(), product=product.pk)
-    features = feature_list(user=user, filters=board_filters).order_by("-stage_entered_at", "-id")
-    for feature in features:
+    matching = feature_list(user=user, filters=board_filters)
+    counts = dict(matching.order_by().values_list("stage").annotate(n=Count("id")))
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("stage")],
+        order_by=[F("stage_entered_at").desc(), F("id").desc()],
+    )
+    ranked = matching.annotate(rank=rank).filter(rank__lte=per_column).order_by("rank")
+    columns: dict[str, list[Feature]] = {s: [] for s in Stage.values}
+    for feature in ranked:
         columns[feature.stage].append(feature)
-    return [(s.value, s.label, columns[s.value]) for s in Stage]
+    return [BoardColumn(s.value, s.label, columns[s.value], counts.get(s.value, 0)) for s in Stage]
 
 
 def release_list(*, user, product: Product | None = None, status: str | None = None):

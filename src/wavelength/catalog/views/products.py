@@ -126,26 +126,19 @@ def product_detail(request, slug):
 
 
 def _board_context(request, product, filter_form, *, moved=None, error=None) -> dict:
-    columns = []
-    for stage, label, features in selectors.product_board(
-        user=request.user, product=product, filters=filter_form.to_filter()
-    ):
-        columns.append(
-            {
-                "stage": stage,
-                "label": label,
-                "features": features[:BOARD_COLUMN_LIMIT],
-                "count": len(features),
-                "hidden": max(0, len(features) - BOARD_COLUMN_LIMIT),
-            }
-        )
+    columns = selectors.product_board(
+        user=request.user,
+        product=product,
+        filters=filter_form.to_filter(),
+        per_column=BOARD_COLUMN_LIMIT,
+    )
     kept = {k: filter_form.data.get(k) for k in BoardFilterForm.base_fields}
     query = urlencode({k: v for k, v in kept.items() if v})
     return {
         "columns": columns,
         "filter_form": filter_form,
         "board_url": product.get_absolute_url() + (f"?{query}" if query else ""),
-        "board_total": sum(c["count"] for c in columns),
+        "board_total": sum(c.count for c in columns),
         "moved": moved,
         "error_for": moved.pk if moved and error else None,
         "error_message": error,
