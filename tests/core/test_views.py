@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -85,7 +86,10 @@ def test_search_escapes_html_in_titles_and_snippets(viewer_client, editor, produ
 
     assert "<script>alert" not in html and "<script>steal" not in html and "<b>widget" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; <mark>widget</mark>" in html
-    assert "&lt;b&gt;<mark>widget</mark>&lt;/b&gt;" in html
+    if connection.vendor == "sqlite":  # PostgreSQL's ts_headline drops the tags itself
+        assert "&lt;b&gt;<mark>widget</mark>&lt;/b&gt;" in html
+    else:
+        assert "The  <mark>widget</mark>" in html
 
 
 def test_search_kind_tab_narrows_results(viewer_client, editor, product):
