@@ -17,7 +17,7 @@ def test_openapi_document_is_served_without_credentials():
     assert schema["info"]["title"] == "Wavelength API"
     assert "/api/v1/features" in schema["paths"]
     assert {"TokenAuth", "SessionAuth"} <= set(schema["components"]["securitySchemes"])
-    feature_out = schema["components"]["schemas"]["FeatureOut"]["properties"]
+    feature_out = schema["components"]["schemas"]["FeatureDetailOut"]["properties"]
     assert {"description_html", "stage", "owner_team", "tags", "url"} <= set(feature_out)
     errors_documented = schema["paths"]["/api/v1/features"]["post"]["responses"]
     assert {"201", "401", "403", "404", "422"} <= set(errors_documented)

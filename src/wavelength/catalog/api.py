@@ -30,6 +30,7 @@ from .schemas import (
     ChangelogPatch,
     FeatureFilter,
     FeatureIn,
+    FeatureDetailOut,
     FeatureOut,
     FeaturePatch,
     FeatureStateOut,
@@ -190,7 +191,7 @@ def feature_list(request, filters: Query[FeatureFilter]):
 
 @router.post(
     "/features",
-    response={201: FeatureOut, **ERRORS},
+    response={201: FeatureDetailOut, **ERRORS},
     url_name="feature-create",
     tags=["features"],
 )
@@ -204,7 +205,7 @@ def feature_create(request, payload: FeatureIn):
 
 @router.get(
     "/features/{feature_id}",
-    response={200: FeatureOut, **ERRORS},
+    response={200: FeatureDetailOut, **ERRORS},
     url_name="feature-detail",
     tags=["features"],
 )
@@ -214,7 +215,7 @@ def feature_detail(request, feature_id: Id):
 
 @router.patch(
     "/features/{feature_id}",
-    response={200: FeatureOut, **ERRORS},
+    response={200: FeatureDetailOut, **ERRORS},
     url_name="feature-update",
     tags=["features"],
 )

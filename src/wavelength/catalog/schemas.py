@@ -100,7 +100,6 @@ class FeatureOut(Schema):
     area: AreaRef | None
     title: str
     description: str
-    description_html: str
     stage: Stage
     stage_entered_at: dt.datetime
     owner_team: TeamRef | None
@@ -111,16 +110,23 @@ class FeatureOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_description_html(obj) -> str:
-        return _html(obj.description)
-
-    @staticmethod
     def resolve_tags(obj) -> list[str]:
         return [tag.name for tag in obj.tags.all()]
 
     @staticmethod
     def resolve_url(obj, context) -> str:
         return absolute_url(context, obj.get_absolute_url())
+
+
+class FeatureDetailOut(FeatureOut):
+    """One feature, with its description rendered (lists leave the rendering out: it is
+    most of their cost and clients of a list rarely show every description)."""
+
+    description_html: str
+
+    @staticmethod
+    def resolve_description_html(obj) -> str:
+        return _html(obj.description)
 
 
 class FeatureRef(Schema):

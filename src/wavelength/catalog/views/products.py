@@ -27,7 +27,7 @@ from .base import (
     wants_preview,
 )
 
-BOARD_COLUMN_LIMIT = 60  # cards shown per column; the rest is one click away in the list
+BOARD_COLUMN_LIMIT = 30  # cards shown per column; the rest is one click away in the list
 
 
 @dataclass
