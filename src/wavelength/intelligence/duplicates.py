@@ -1,0 +1,67 @@
+"""Near-duplicate search: TF-IDF cosine over word and character n-grams, fuzzy re-ranking.
+
+The index is built once over a corpus; a query costs one sparse product and a few dozen
+rapidfuzz comparisons.
+"""
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from sklearn.preprocessing import normalize
+
+from .classifier import text_features
+from .text import fold
+
+RERANK_HEAD = 30
+FUZZY_WEIGHT = 0.1
+FUZZY_CHARS = 100  # the head of a report: its title and first words
+
+
+@dataclass(frozen=True)
+class Match:
+    id: Hashable
+    score: float
+
+
+class DuplicateIndex:
+    """Ranks the documents of a corpus by their likeness to a query text."""
+
+    def __init__(
+        self, ids: Sequence[Hashable], texts: Sequence[str], *, fuzzy_weight: float = FUZZY_WEIGHT
+    ) -> None:
+        if len(ids) != len(texts):
+            raise ValueError("ids and texts differ in length")
+        if not ids:
+            raise ValueError("the corpus is empty")
+        self.ids = list(ids)
+        self.fuzzy_weight = fuzzy_weight
+        self.features = text_features(min_df=1)
+        self.matrix = normalize(self.features.fit_transform(list(texts)))
+        self._folded = [fold(t)[:FUZZY_CHARS] for t in texts]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def query(self, text: str, k: int = 10, *, exclude: Hashable | None = None) -> list[Match]:
+        """The ``k`` likeliest duplicates, best first, scored in [0, 1]."""
+        vector = normalize(self.features.transform([text]))
+        cosine = (self.matrix @ vector.T).toarray().ravel()
+        head = _top(cosine, max(k, RERANK_HEAD) + 1)
+        folded = fold(text)[:FUZZY_CHARS]
+        scored = [
+            (i, (1 - self.fuzzy_weight) * cosine[i]
+             + self.fuzzy_weight * fuzz.token_set_ratio(folded, self._folded[i]) / 100)
+            for i in head
+            if exclude is None or self.ids[i] != exclude
+        ]  # fmt: skip
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        return [Match(self.ids[i], round(float(score), 4)) for i, score in scored[:k]]
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` highest scores, best first, ties broken by position."""
+    n = min(n, len(scores))
+    candidates = np.argpartition(-scores, n - 1)[:n]
+    return candidates[np.lexsort((candidates, -scores[candidates]))]

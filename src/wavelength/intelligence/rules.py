@@ -1,0 +1,80 @@
+"""The defaults before any training: cue-pattern type rules and a lexicon sentiment.
+
+Both work on accent-folded text with English and French cues, so neither needs to know the
+language first.
+"""
+
+import math
+import re
+
+from .lexicons import INTENSIFIERS, NEGATORS, SENTIMENT_WORDS, TYPE_PATTERNS
+from .text import fold, tokens
+
+TYPES = ("bug", "feature_request", "improvement", "question", "praise", "complaint")
+SENTIMENTS = ("negative", "neutral", "positive")
+FALLBACK_TYPE = "feature_request"
+
+_COMPILED = {
+    label: [(re.compile(pattern), weight) for pattern, weight in patterns]
+    for label, patterns in TYPE_PATTERNS.items()
+}
+_NEGATION_WINDOW = 3
+_NEUTRAL_BAND = 0.15
+
+
+def rule_type_scores(text: str) -> dict[str, float]:
+    """Sum of the weights of the cue patterns found, per type."""
+    folded = fold(text).strip()
+    return {
+        label: sum(weight for pattern, weight in patterns if pattern.search(folded))
+        for label, patterns in _COMPILED.items()
+    }
+
+
+def rule_type(text: str) -> tuple[str, float]:
+    """The type whose cues weigh most, and a confidence: its share of the cue weight.
+
+    Without any cue, a clearly negative text is a complaint and a clearly positive one
+    praise; otherwise the fallback is a feature request, the commonest kind of unprompted
+    product feedback, at the confidence of a guess.
+    """
+    scores = rule_type_scores(text)
+    best = max(TYPES, key=lambda label: scores[label])
+    if scores[best] == 0:
+        sentiment, _ = lexicon_sentiment(text)
+        fallback = {"negative": "complaint", "positive": "praise"}.get(sentiment, FALLBACK_TYPE)
+        return fallback, round(1 / len(TYPES), 3)
+    share = scores[best] / (sum(scores.values()) + 1.0)
+    return best, round(max(share, 1 / len(TYPES)), 3)
+
+
+def lexicon_sentiment(text: str) -> tuple[str, float]:
+    """Sentiment label and a score in [-1, 1] from the word lexicon.
+
+    A negator ("not", "never", "pas", "jamais", the "n" of "n'est") flips the polarity of
+    the sentiment words in the next few tokens; an intensifier scales the next word.
+    """
+    total, hits = 0.0, 0
+    negated_until, boost = -1, 1.0
+    for i, word in enumerate(tokens(text)):
+        if word in NEGATORS:
+            negated_until = i + _NEGATION_WINDOW
+            continue
+        if word in INTENSIFIERS:
+            boost = INTENSIFIERS[word]
+            continue
+        value = SENTIMENT_WORDS.get(word)
+        if value is not None:
+            total += value * boost * (-1.0 if i <= negated_until else 1.0)
+            hits += 1
+        boost = 1.0
+    score = math.tanh(total / 2.0) if hits else 0.0
+    return sentiment_label(score), round(score, 3)
+
+
+def sentiment_label(score: float) -> str:
+    if score <= -_NEUTRAL_BAND:
+        return "negative"
+    if score >= _NEUTRAL_BAND:
+        return "positive"
+    return "neutral"
