@@ -140,10 +140,14 @@ def _mount() -> None:
     from wavelength.accounts.api import router as accounts_router
     from wavelength.catalog.api import router as catalog_router
     from wavelength.core.api import router as core_router
+    from wavelength.feedback.api import router as feedback_router
+    from wavelength.integrations.api import router as integrations_router
 
     api.add_router("/", catalog_router)
     api.add_router("/", accounts_router)
     api.add_router("/", core_router)
+    api.add_router("/", integrations_router)  # before feedback: /feedback/export.csv
+    api.add_router("/", feedback_router)
 
 
 _mount()

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "wavelength.core",
     "wavelength.accounts",
     "wavelength.catalog",
+    "wavelength.feedback",
+    "wavelength.integrations",
 ]
 
 MIDDLEWARE = [

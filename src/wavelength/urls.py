@@ -9,5 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("wavelength.accounts.urls")),
     path("", include("wavelength.catalog.urls")),
+    path("", include("wavelength.integrations.urls")),  # before feedback/<pk>/
+    path("", include("wavelength.feedback.urls")),
     path("", include("wavelength.core.urls")),
 ]

@@ -36,7 +36,14 @@ def test_reindex_runs_in_process_without_a_broker(no_broker, catalog):
     result = reindex_search.delay()
 
     assert result.successful()
-    assert result.get() == {"product": 1, "feature": 1, "release": 1, "changelog": 1}
+    assert result.get() == {
+        "product": 1,
+        "feature": 1,
+        "release": 1,
+        "changelog": 1,
+        "company": 0,
+        "feedback": 0,
+    }
     assert [h.title for h in search.query("offline", kinds=["feature"])] == ["Offline sync"]
     assert not search.query("ghost")
     assert SearchEntry.objects.count() == 4

@@ -21,7 +21,7 @@ class Pagination(LimitOffsetPagination):
 
 
 # What the search index holds; an app that indexes a new kind adds it here.
-SEARCH_KINDS = ("product", "feature", "release", "changelog")
+SEARCH_KINDS = ("product", "feature", "release", "changelog", "company", "feedback")
 
 
 class References:
@@ -94,7 +94,8 @@ def _kinds(value: str | None) -> list[str] | None:
     summary="Search everything",
 )
 def search_view(request, params: Query[SearchQuery]):
-    """Products, features, releases and changelog entries matching every word, best first."""
+    """Products, features, releases, changelog entries, customers and feedback matching every
+    word, best first."""
     # Anyone signed in may search (core imports no accounts code; the API auth admits only
     # active people).
     hits = search.query(params.q, kinds=_kinds(params.kind), limit=params.limit)

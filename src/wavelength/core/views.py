@@ -33,6 +33,8 @@ SEARCH_KINDS = {
     "feature": (gettext_lazy("Features"), gettext_lazy("Feature")),
     "release": (gettext_lazy("Releases"), gettext_lazy("Release")),
     "changelog": (gettext_lazy("Changelog"), gettext_lazy("Changelog entry")),
+    "company": (gettext_lazy("Customers"), gettext_lazy("Customer")),
+    "feedback": (gettext_lazy("Feedback"), gettext_lazy("Feedback")),
 }
 
 

@@ -479,4 +479,7 @@ def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     builder.plan()
     with transaction.atomic():
         builder.run()
+    from wavelength.feedback.demo import build_feedback_demo  # the catalog imports no app above it
+
+    build_feedback_demo(seed=seed, now=builder.now)
     return summary(created=True)

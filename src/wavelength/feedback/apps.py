@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "wavelength.feedback"
+    label = "feedback"
+
+    def ready(self) -> None:
+        from wavelength.catalog.sections import register_feature_section
+
+        from . import selectors
+
+        register_feature_section(
+            "demand",
+            title=_("Customer demand"),
+            template="feedback/_feature_section.html",
+            loader=selectors.companies_asking,
+            empty_text=_("No customer feedback is linked to this feature yet."),
+            order=20,
+        )

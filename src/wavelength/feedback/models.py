@@ -1,0 +1,244 @@
+"""Voice of the customer: companies, their contacts, feedback and its links to features."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.core import clock
+
+
+class Segment(models.TextChoices):
+    STARTUP = "startup", _("Start-up")
+    SMB = "smb", _("Small business")
+    MID_MARKET = "mid_market", _("Mid-market")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class Health(models.TextChoices):
+    GOOD = "good", _("Good")
+    AT_RISK = "at_risk", _("At risk")
+    POOR = "poor", _("Poor")
+
+
+class Company(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    domains = models.JSONField(_("domains"), default=list, blank=True)
+    segment = models.CharField(_("segment"), max_length=16, choices=Segment.choices, blank=True)
+    plan = models.CharField(_("plan"), max_length=60, blank=True)
+    arr = models.DecimalField(
+        _("annual recurring revenue"), max_digits=14, decimal_places=2, default=0
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_companies",
+    )
+    health = models.CharField(
+        _("health"), max_length=10, choices=Health.choices, default=Health.GOOD
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    TRACKED = ["name", "domains", "segment", "plan", "arr", "owner", "health"]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        indexes = [
+            models.Index(fields=["segment", "arr"], name="company_segment_arr"),
+            models.Index(fields=["arr"], name="company_arr"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:company-detail", args=[self.pk])
+
+
+class Contact(models.Model):
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name", "email"]
+        verbose_name = _("contact")
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+class Theme(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Web form")
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    EMAIL = "email", _("E-mail")
+    CSV = "csv", _("CSV import")
+    SUPPORT = "support", _("Support ticket")
+    SALES = "sales", _("Sales call note")
+    SURVEY = "survey", _("Survey answer")
+    APP_STORE = "app_store", _("App-store review")
+
+
+class FeedbackType(models.TextChoices):
+    BUG = "bug", _("Bug")
+    FEATURE_REQUEST = "feature_request", _("Feature request")
+    IMPROVEMENT = "improvement", _("Improvement")
+    QUESTION = "question", _("Question")
+    PRAISE = "praise", _("Praise")
+    COMPLAINT = "complaint", _("Complaint")
+
+
+class Sentiment(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    NEUTRAL = "neutral", _("Neutral")
+    POSITIVE = "positive", _("Positive")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    TRIAGED = "triaged", _("Triaged")
+    LINKED = "linked", _("Linked")
+    ARCHIVED = "archived", _("Archived")
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def with_relations(self):
+        """Everything an inbox row shows, in a fixed number of queries."""
+        return self.select_related("contact__company", "company", "theme").prefetch_related(
+            "tags", "links__feature"
+        )
+
+
+class Feedback(models.Model):
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.WEB
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    received_at = models.DateTimeField(_("received"), default=clock.now)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    type = models.CharField(_("type"), max_length=16, choices=FeedbackType.choices, blank=True)
+    sentiment = models.CharField(
+        _("sentiment"), max_length=10, choices=Sentiment.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    tags = models.ManyToManyField("catalog.Tag", blank=True, related_name="feedback")
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    external_id = models.CharField(_("external id"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    TRACKED = ["title", "type", "sentiment", "status", "language", "theme", "tags"]
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="feedback_unique_external_id",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="feedback_status_received"),
+            models.Index(fields=["source", "received_at"], name="feedback_source_received"),
+            models.Index(fields=["type", "received_at"], name="feedback_type_received"),
+            models.Index(fields=["sentiment", "received_at"], name="feedback_sentiment_received"),
+            models.Index(fields=["theme", "received_at"], name="feedback_theme_received"),
+            models.Index(fields=["company", "received_at"], name="feedback_company_received"),
+            models.Index(fields=["language", "received_at"], name="feedback_language_received"),
+            models.Index(fields=["received_at"], name="feedback_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:feedback-detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        first = " ".join(self.text.split())
+        return first[:80] + ("…" if len(first) > 80 else "")
+
+
+class Importance(models.TextChoices):
+    NICE_TO_HAVE = "nice_to_have", _("Nice to have")
+    IMPORTANT = "important", _("Important")
+    CRITICAL = "critical", _("Critical")
+
+
+IMPORTANCE_RANK = {Importance.NICE_TO_HAVE: 1, Importance.IMPORTANT: 2, Importance.CRITICAL: 3}
+
+
+class FeedbackLink(models.Model):
+    """One piece of evidence: a feedback item (or an exact quote of it) asks for a feature."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="links")
+    feature = models.ForeignKey(
+        "catalog.Feature", on_delete=models.CASCADE, related_name="feedback_links"
+    )
+    importance = models.CharField(
+        _("importance"), max_length=16, choices=Importance.choices, default=Importance.IMPORTANT
+    )
+    quote = models.TextField(_("quote"), blank=True, max_length=1000)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("feedback link")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feedback", "feature", "quote"], name="feedbacklink_unique_quote"
+            )
+        ]
+        indexes = [models.Index(fields=["feature", "created_at"], name="feedbacklink_feature")]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} → {self.feature_id}"

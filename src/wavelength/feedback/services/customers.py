@@ -1,0 +1,202 @@
+"""Writes of customers: companies, contacts and themes."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wavelength.accounts.permissions import require_editor
+from wavelength.core import activity, clock, search
+from wavelength.core.exceptions import DomainError
+
+from ..models import (
+    Company,
+    Contact,
+    Health,
+    Segment,
+    Theme,
+)
+from ._checks import (
+    _DOMAIN,
+    FREE_MAIL,
+    SCOPE,
+    _arr,
+    _choice,
+    _domains,
+    _email,
+    _text,
+)
+
+# Companies and contacts -------------------------------------------------------------------
+
+
+def _index_company(company: Company) -> None:
+    search.index(
+        kind="company",
+        object_id=company.pk,
+        title=company.name,
+        body=" ".join([*company.domains, company.plan, company.get_segment_display()]),
+        url=company.get_absolute_url(),
+    )
+
+
+def _company_fields(data: dict, company: Company | None = None) -> dict:
+    out: dict[str, Any] = {}
+    if "name" in data:
+        out["name"] = _text(data["name"], "name", 200, required=True)
+        clash = Company.objects.filter(name__iexact=out["name"])
+        if company is not None:
+            clash = clash.exclude(pk=company.pk)
+        if clash.exists():
+            raise DomainError(_("A company with this name already exists."), field="name")
+    if "domains" in data:
+        out["domains"] = _domains(data["domains"] or [])
+        for domain in out["domains"]:
+            owner = company_for_domain(domain)
+            if owner is not None and (company is None or owner.pk != company.pk):
+                raise DomainError(
+                    _("“%(d)s” already belongs to %(c)s.") % {"d": domain, "c": owner.name},
+                    field="domains",
+                )
+    if "segment" in data:
+        out["segment"] = _choice(data["segment"], Segment, "segment")
+    if "plan" in data:
+        out["plan"] = _text(data["plan"], "plan", 60)
+    if "arr" in data:
+        out["arr"] = _arr(data["arr"])
+    if "health" in data:
+        out["health"] = _choice(data["health"], Health, "health", blank=False)
+    if "owner" in data:
+        out["owner"] = data["owner"]
+    return out
+
+
+@transaction.atomic
+def company_create(
+    *,
+    actor,
+    name: str,
+    domains: Sequence[str] = (),
+    segment: str = "",
+    plan: str = "",
+    arr: Decimal | int | str = 0,
+    owner=None,
+    health: str = Health.GOOD,
+) -> Company:
+    """Add a customer company."""
+    require_editor(actor)
+    fields = _company_fields(
+        {
+            "name": name,
+            "domains": domains,
+            "segment": segment,
+            "plan": plan,
+            "arr": arr,
+            "owner": owner,
+            "health": health,
+        }  # fmt: skip
+    )
+    now = clock.now()
+    company = Company.objects.create(**fields, created_at=now, updated_at=now)
+    activity.record(
+        actor=actor,
+        verb="created",
+        target=company,
+        scope=SCOPE,
+        snapshot=activity.snapshot(company, Company.TRACKED),
+    )
+    _index_company(company)
+    return company
+
+
+@transaction.atomic
+def company_update(*, actor, company: Company, **changes) -> Company:
+    """Change the given fields (``name``, ``domains``, ``segment``, ``plan``, ``arr``,
+    ``owner``, ``health``)."""
+    require_editor(actor)
+    unknown = set(changes) - set(Company.TRACKED)
+    if unknown:
+        raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    before = activity.snapshot(company, Company.TRACKED)
+    for field, value in _company_fields(changes, company).items():
+        setattr(company, field, value)
+    company.updated_at = clock.now()
+    company.save()
+    diff = activity.diff(before, activity.snapshot(company, Company.TRACKED))
+    if diff:
+        activity.record(actor=actor, verb="updated", target=company, scope=SCOPE, changes=diff)
+    _index_company(company)
+    return company
+
+
+def company_for_domain(domain: str) -> Company | None:
+    """The company that lists ``domain`` among its domains, if any."""
+    domain = domain.lower()
+    # The JSON text holds each domain in quotes; the Python check rules out partial matches.
+    for company in Company.objects.filter(domains__icontains=f'"{domain}"'):
+        if domain in company.domains:
+            return company
+    return None
+
+
+def _company_name_from(domain: str) -> str:
+    base = domain.split(".")[-2] if domain.count(".") >= 1 else domain
+    name = base.replace("-", " ").title() or domain
+    if Company.objects.filter(name__iexact=name).exists():
+        name = domain
+    return name
+
+
+def _company_from_email(*, actor, email: str) -> Company | None:
+    domain = email.rsplit("@", 1)[1]
+    if domain in FREE_MAIL:
+        return None
+    company = company_for_domain(domain)
+    if company is None and _DOMAIN.match(domain):
+        company = company_create(actor=actor, name=_company_name_from(domain), domains=[domain])
+    return company
+
+
+@transaction.atomic
+def contact_create(*, actor, email: str, name: str = "", company: Company | None = None) -> Contact:
+    """Add a contact. Without ``company``, the e-mail's domain finds (or creates) it."""
+    require_editor(actor)
+    email = _email(email)
+    name = _text(name, "name", 150)
+    if Contact.objects.filter(email=email).exists():
+        raise DomainError(_("A contact with this e-mail already exists."), field="email")
+    if company is None:
+        company = _company_from_email(actor=actor, email=email)
+    contact = Contact.objects.create(
+        email=email, name=name, company=company, created_at=clock.now()
+    )
+    activity.record(
+        actor=actor,
+        verb="created",
+        target=contact,
+        scope=SCOPE,
+        snapshot={"email": email, "name": name, "company": company.pk if company else None},
+    )
+    return contact
+
+
+def _contact_for(*, actor, email: str, name: str = "") -> Contact:
+    contact = Contact.objects.select_related("company").filter(email=email).first()
+    return contact or contact_create(actor=actor, email=email, name=name)
+
+
+# Themes -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_create(*, actor, name: str) -> Theme:
+    require_editor(actor)
+    name = _text(name, "name", 100, required=True)
+    if Theme.objects.filter(name__iexact=name).exists():
+        raise DomainError(_("A theme with this name already exists."), field="name")
+    theme = Theme.objects.create(name=name, created_at=clock.now())
+    activity.record(actor=actor, verb="created", target=theme, scope=SCOPE, snapshot={"name": name})
+    return theme

@@ -1,0 +1,285 @@
+"""Customer and feedback pages: the customer list and page, the triage inbox with its bulk
+actions, an item's page (triage, links, quotes) and the new-feedback form.
+
+Views parse, call one selector or service and render; the inbox's htmx requests get the
+results fragment. A DomainError lands on the form field it names (422, nothing written);
+PermissionDenied from a service becomes Django's 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from wavelength.accounts.permissions import require_editor
+from wavelength.core.exceptions import DomainError
+
+from . import selectors, services
+from .forms import (
+    BulkForm,
+    CompanyFilterForm,
+    CompanyForm,
+    ContactForm,
+    FeedbackFilterForm,
+    FeedbackForm,
+    LinkForm,
+    ThemeForm,
+    TriageForm,
+    add_domain_error,
+)
+
+PER_PAGE = 50
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _page(request, queryset, per_page=PER_PAGE, param="page"):
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
+
+
+def _submit(form, call):
+    """``call()`` once the form parses; a refusal from the service lands on the form."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return call()
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+
+
+def _status(*forms) -> int:
+    return 422 if any(f.is_bound and f.errors for f in forms) else 200
+
+
+# Customers --------------------------------------------------------------------------------
+
+
+@login_required
+def company_list(request):
+    form = CompanyFilterForm(request.GET or None)
+    companies = selectors.company_list(user=request.user, filters=form.to_filter())
+    context = {"filter_form": form, "page": _page(request, companies)}
+    template = "feedback/company_list.html"
+    if request.htmx and request.htmx.target == "company-results":
+        template = "feedback/_company_results.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@login_required
+@GET_POST
+def company_create(request):
+    require_editor(request.user)
+    form = CompanyForm(request.POST or None)
+    company = _submit(
+        form, lambda: services.company_create(actor=request.user, **form.service_kwargs())
+    )
+    if company:
+        messages.success(request, _("Customer “%(name)s” created.") % {"name": company.name})
+        return redirect(company)
+    context = {"form": form, "company": None}
+    return render(request, "feedback/company_form.html", context, status=_status(form))
+
+
+@login_required
+@GET_POST
+def company_edit(request, pk):
+    require_editor(request.user)
+    company = selectors.company_get(user=request.user, pk=pk)
+    form = CompanyForm(request.POST or None, initial=CompanyForm.initial_for(company))
+    saved = _submit(
+        form,
+        lambda: services.company_update(
+            actor=request.user, company=company, **form.service_kwargs()
+        ),
+    )
+    if saved:
+        messages.success(request, _("Customer saved."))
+        return redirect(saved)
+    context = {"form": form, "company": company}
+    return render(request, "feedback/company_form.html", context, status=_status(form))
+
+
+@login_required
+@GET_POST
+def company_detail(request, pk):
+    """The customer: details, contacts, the features it asked for and all it said."""
+    company = selectors.company_get(user=request.user, pk=pk)
+    contact_form = ContactForm(request.POST or None)
+    if request.method == "POST":
+        require_editor(request.user)
+        contact = _submit(
+            contact_form,
+            lambda: services.contact_create(
+                actor=request.user, company=company, **contact_form.cleaned_data
+            ),
+        )
+        if contact:
+            messages.success(request, _("Contact %(email)s added.") % {"email": contact.email})
+            return redirect(company)
+    feedback = selectors.company_feedback(user=request.user, company=company)
+    context = {
+        "company": company,
+        "contacts": selectors.contact_list(user=request.user, company=company),
+        "features": selectors.company_features(user=request.user, company=company),
+        "page": _page(request, feedback, 20),
+        "contact_form": contact_form,
+    }
+    return render(request, "feedback/company_detail.html", context, status=_status(contact_form))
+
+
+# Inbox ------------------------------------------------------------------------------------
+
+
+def _inbox_context(request, filter_form, bulk_form=None) -> dict:
+    items = selectors.feedback_list(user=request.user, filters=filter_form.to_filter())
+    return {
+        "filter_form": filter_form,
+        "page": _page(request, items),
+        "themes": selectors.theme_list(user=request.user),
+        "bulk_form": bulk_form or BulkForm(),
+        "query": request.GET.urlencode(),
+        "theme_form": ThemeForm(),
+    }
+
+
+@login_required
+def feedback_list(request):
+    """The triage inbox: filters, full-text search, bulk actions and keyboard shortcuts."""
+    form = FeedbackFilterForm(request.GET or None)
+    context = _inbox_context(request, form)
+    template = "feedback/feedback_list.html"
+    if request.htmx and request.htmx.target == "feedback-results":
+        template = "feedback/_feedback_results.html"
+    response = render(request, template, context, status=_status(form))
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@login_required
+@require_POST
+def feedback_bulk(request):
+    """Apply a bulk action to the checked items, then show the inbox again (same filters)."""
+    require_editor(request.user)
+    form = BulkForm(request.POST)
+    done = _submit(
+        form,
+        lambda: services.feedback_bulk_update(
+            actor=request.user,
+            ids=form.cleaned_data["ids"],
+            action=form.cleaned_data["action"],
+            value=form.value(),
+        ),
+    )
+    if done is not None:
+        messages.success(
+            request,
+            ngettext("%(n)d item updated.", "%(n)d items updated.", len(done)) % {"n": len(done)},
+        )
+    elif form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    if request.htmx:
+        context = _inbox_context(request, FeedbackFilterForm(request.GET or None), form)
+        return render(request, "feedback/_feedback_results.html", context)
+    query = request.GET.urlencode()
+    return redirect(reverse("feedback:feedback-list") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+def theme_create(request):
+    require_editor(request.user)
+    form = ThemeForm(request.POST)
+    theme = _submit(form, lambda: services.theme_create(actor=request.user, **form.cleaned_data))
+    if theme:
+        messages.success(request, _("Theme “%(name)s” created.") % {"name": theme.name})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("feedback:feedback-list")
+
+
+@login_required
+@GET_POST
+def feedback_create(request):
+    require_editor(request.user)
+    form = FeedbackForm(request.POST or None)
+    item = _submit(form, lambda: services.feedback_create(actor=request.user, **form.cleaned_data))
+    if item:
+        messages.success(request, _("Feedback recorded."))
+        return redirect(item)
+    return render(request, "feedback/feedback_form.html", {"form": form}, status=_status(form))
+
+
+# One item ---------------------------------------------------------------------------------
+
+
+def _item_context(request, item, triage_form=None, link_form=None) -> dict:
+    return {
+        "item": item,
+        "links": selectors.links_for_feedback(user=request.user, feedback=item),
+        "triage_form": triage_form or TriageForm(initial=TriageForm.initial_for(item)),
+        "link_form": link_form or LinkForm(),
+        "back": request.GET.get("back", ""),
+    }
+
+
+@login_required
+@GET_POST
+def feedback_detail(request, pk):
+    """One item: its text (select a sentence to quote it), triage fields and feature links."""
+    item = selectors.feedback_get(user=request.user, pk=pk)
+    form = None
+    if request.method == "POST":
+        require_editor(request.user)
+        form = TriageForm(request.POST)
+        saved = _submit(
+            form,
+            lambda: services.feedback_update(
+                actor=request.user, feedback=item, **form.service_kwargs()
+            ),
+        )
+        if saved:
+            messages.success(request, _("Feedback saved."))
+            return redirect(saved)
+    context = _item_context(request, item, triage_form=form)
+    return render(
+        request, "feedback/feedback_detail.html", context, status=_status(*[form] if form else [])
+    )
+
+
+@login_required
+@require_POST
+def feedback_link(request, pk):
+    require_editor(request.user)
+    item = selectors.feedback_get(user=request.user, pk=pk)
+    form = LinkForm(request.POST)
+    link = _submit(
+        form, lambda: services.feedback_link(actor=request.user, feedback=item, **form.cleaned_data)
+    )
+    if link:
+        messages.success(request, _("Linked to “%(feature)s”.") % {"feature": link.feature.title})
+        return redirect(item)
+    context = _item_context(request, item, link_form=form)
+    return render(request, "feedback/feedback_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def feedback_unlink(request, pk, link_pk):
+    require_editor(request.user)
+    link = selectors.link_get(user=request.user, pk=link_pk)
+    if link.feedback_id != pk:
+        return redirect("feedback:feedback-detail", pk=pk)
+    services.feedback_unlink(actor=request.user, link=link)
+    messages.success(request, _("Link removed."))
+    return redirect("feedback:feedback-detail", pk=pk)

@@ -1,0 +1,131 @@
+"""Imports and exports in the API: CSV import jobs, inbound e-mail, the feedback CSV export.
+
+Mounted before the feedback router: ``/feedback/export.csv`` and ``/feedback/email`` must
+match here before ``/feedback/{feedback_id}`` does.
+"""
+
+import json
+
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from wavelength.accounts.permissions import require_editor
+from wavelength.core.exceptions import DomainError
+from wavelength.core.schemas import ERRORS, Id
+from wavelength.feedback import selectors as feedback_selectors
+from wavelength.feedback.schemas import FeedbackFilter
+
+from . import selectors, services
+from .exporters import feedback_csv
+from .importers import TooLarge
+from .importers.mail import MAX_MESSAGE_BYTES
+from .importers.presets import get_preset
+from .schemas import EmailOut, ImportJobOut, RawEmailIn
+
+router = Router(tags=["imports"])
+UPLOAD_ERRORS = {**ERRORS, 413: ERRORS[422]}
+
+
+@router.get("/feedback/export.csv", response={200: None, **ERRORS}, url_name="feedback-export")
+def feedback_export(request, filters: Query[FeedbackFilter]):
+    """Feedback matching the inbox filters as CSV (formula-looking cells start with ')."""
+    items = feedback_selectors.feedback_list(
+        user=request.auth, filters=feedback_selectors.FeedbackFilter(**filters.dict())
+    )
+    response = StreamingHttpResponse(
+        feedback_csv(items.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="feedback.csv"'
+    return response
+
+
+def _raw_message(request) -> bytes:
+    content_type = request.content_type or ""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > MAX_MESSAGE_BYTES:
+        raise TooLarge(_("The message is larger than 25 MB."), field="raw")
+    if content_type == "message/rfc822":
+        return request.read(MAX_MESSAGE_BYTES + 1)
+    if content_type == "application/json":
+        try:
+            payload = RawEmailIn(**json.loads(request.body))
+        except (ValueError, TypeError) as exc:
+            raise DomainError(_('Send {"raw": "<the MIME message>"}.'), field="raw") from exc
+        return payload.raw.encode("utf-8", "surrogateescape")
+    raise DomainError(
+        _('Send the message as message/rfc822, or as JSON {"raw": "…"}.'), field="raw"
+    )
+
+
+@router.post(
+    "/feedback/email",
+    response={201: EmailOut, 200: EmailOut, **UPLOAD_ERRORS},
+    url_name="feedback-email",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "message/rfc822": {"schema": {"type": "string", "format": "binary"}},
+                "application/json": {"schema": RawEmailIn.model_json_schema()},
+            }
+        }
+    },
+)
+def feedback_email(request):
+    """One inbound e-mail (raw MIME) as feedback: the sender becomes the contact, the subject
+    the title, the Message-ID the external id. 201 when stored, 200 when already stored, 422
+    with the reason for a malformed message (nothing stored)."""
+    require_editor(request.auth)
+    feedback, created = services.email_receive(actor=request.auth, raw=_raw_message(request))
+    url = request.build_absolute_uri(feedback.get_absolute_url())
+    body = {"id": feedback.pk, "created": created, "url": url}
+    return Status(201 if created else 200, body)
+
+
+@router.post(
+    "/feedback/imports", response={202: ImportJobOut, **UPLOAD_ERRORS}, url_name="import-create"
+)
+def import_create(
+    request,
+    file: File[UploadedFile],
+    preset: Form[str] = "",
+    mapping: Form[str] = "",
+    source: Form[str] = "",
+):
+    """Upload a CSV and start importing it (202); poll GET /feedback/imports/{id}.
+    ``mapping`` is JSON ``{"column": "field"}`` and overrides the ``preset``; without
+    either, columns named like the fields are mapped."""
+    services.check_size(file.size)
+    data = file.read()
+    columns_map = _mapping(mapping)
+    job = services.import_job_create(
+        actor=request.auth,
+        file_name=file.name or "import.csv",
+        data=data,
+        source=source or (get_preset(preset).source if preset else "csv"),
+    )
+    initial = selectors.initial_mapping(job, preset=preset) if preset else {}
+    job = services.import_job_start(actor=request.auth, job=job, mapping=columns_map or initial)
+    # Without a broker the import has already run; answer its state as it is now.
+    return Status(202, selectors.import_job_get(user=request.auth, pk=job.pk))
+
+
+def _mapping(value: str) -> dict[str, str]:
+    if not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise DomainError(_('Send the mapping as JSON {"column": "field"}.'), field="mapping")
+    return data
+
+
+@router.get(
+    "/feedback/imports/{job_id}", response={200: ImportJobOut, **ERRORS}, url_name="import-detail"
+)
+def import_detail(request, job_id: Id):
+    """An import's status and counts (errors name the row and column)."""
+    return selectors.import_job_get(user=request.auth, pk=job_id)

@@ -1,0 +1,47 @@
+"""API schemas of the imports."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from wavelength.core.schemas import InputSchema, absolute_url
+
+
+class RawEmailIn(InputSchema):
+    raw: str = Field(description="The whole MIME message, headers and body, as text.")
+
+
+class EmailOut(Schema):
+    id: int
+    created: bool = Field(description="False when this Message-ID was already imported.")
+    url: str
+
+
+class ImportErrorOut(Schema):
+    row: int = Field(0, description="Row number (the header is row 1); 0 = the whole file.")
+    column: str = ""
+    message: str = ""
+
+
+class ImportJobOut(Schema):
+    id: int
+    file_name: str
+    status: str
+    source: str
+    mapping: dict[str, str]
+    total: int
+    processed: int
+    created: int
+    skipped: int
+    errors: list[ImportErrorOut]
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_errors(obj) -> list[dict]:
+        return [e for e in obj.errors if "message" in e]
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())

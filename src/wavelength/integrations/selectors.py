@@ -1,0 +1,97 @@
+"""Reads of the imports: jobs, saved mappings, the preview of a mapping and the export."""
+
+import json
+from dataclasses import dataclass, field
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from wavelength.accounts.permissions import require_editor
+
+from .importers import ImportRefused, csvfile
+from .importers.presets import PRESETS
+from .models import ImportJob, ImportMapping, JobStatus
+from .services import job_table, progress_path
+
+
+def import_job_get(*, user, pk: int) -> ImportJob:
+    """An import of anyone's, for editors (imports are an editor's tool); a running job
+    shows the counts its open transaction has published."""
+    require_editor(user)
+    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    if job.status == JobStatus.RUNNING:
+        try:
+            counts = json.loads(progress_path(job.pk).read_text())
+        except (OSError, ValueError):
+            counts = {}
+        for key in ("total", "processed", "created", "skipped"):
+            if isinstance(counts.get(key), int):
+                setattr(job, key, counts[key])
+    return job
+
+
+def import_job_list(*, user, limit: int = 10):
+    require_editor(user)
+    return ImportJob.objects.select_related("created_by").exclude(status=JobStatus.DRAFT)[:limit]
+
+
+def mapping_list(*, user):
+    require_editor(user)
+    return ImportMapping.objects.order_by("name")
+
+
+def mapping_get(*, user, name: str) -> ImportMapping:
+    require_editor(user)
+    mapping = ImportMapping.objects.filter(name__iexact=name).first()
+    if mapping is None:
+        raise ImportRefused(
+            _("No saved mapping is called “%(name)s”.") % {"name": name}, field="mapping"
+        )
+    return mapping
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    cells: dict
+    item: dict
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Preview:
+    columns: list[str]
+    delimiter: str
+    encoding: str
+    rows: list[PreviewRow]
+    error: str = ""
+
+
+def import_preview(*, user, job: ImportJob, mapping: dict[str, str], source: str) -> Preview:
+    """The first rows as they would be imported with this mapping, each with its errors."""
+    require_editor(user)
+    table = job_table(job)
+    preview = Preview(table.columns, table.delimiter, table.encoding, [])
+    try:
+        clean = csvfile.check_mapping(mapping, table.columns)
+    except ImportRefused as exc:
+        preview.error = exc.message
+        clean = {c: f for c, f in mapping.items() if f in csvfile.FIELDS and c in table.columns}
+    try:
+        records = table.preview()
+    except ImportRefused as exc:
+        preview.error, records = exc.message, []
+    for row, cells in records:
+        item, errors = csvfile.row_item(cells, clean, source=source)
+        preview.rows.append(PreviewRow(row, cells, item, errors))
+    return preview
+
+
+def initial_mapping(job: ImportJob, *, preset: str = "", saved: ImportMapping | None = None):
+    """The mapping a page starts from: a saved one, a preset's, or columns named like fields."""
+    columns = job_table(job).columns
+    if saved is not None:
+        return {c: f for c, f in saved.mapping.items() if c in columns}
+    if preset in PRESETS:
+        return PRESETS[preset].mapping_for(columns)
+    return csvfile.guess_mapping(columns)

@@ -1,0 +1,191 @@
+"""Import pages: upload a CSV → map its columns with a preview → import → progress; upload
+e-mail; download the feedback as CSV. Every page is for editors (viewers get a 403)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from wavelength.accounts.permissions import require_editor
+from wavelength.catalog.forms import add_domain_error
+from wavelength.catalog.views.base import GET_POST, form_status, render_page
+from wavelength.core.exceptions import DomainError
+from wavelength.feedback import selectors as feedback_selectors
+
+from . import selectors, services
+from .exporters import feedback_csv
+from .forms import CsvUploadForm, EmailUploadForm, MappingForm, PresetForm
+from .importers.presets import PRESETS
+from .models import JobStatus
+
+
+def _too_large(form, field: str, size: int) -> bool:
+    try:
+        services.check_size(size)
+    except DomainError as exc:
+        form.add_error(field, exc.message)
+        return True
+    return False
+
+
+@login_required
+@GET_POST
+def import_start(request):
+    """Step 1: upload the CSV (it is kept as a draft import until the mapping is chosen)."""
+    require_editor(request.user)
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if _too_large(form, "file", upload.size):
+            status = 413
+        else:
+            try:
+                job = services.import_job_create(
+                    actor=request.user, file_name=upload.name, data=upload.read()
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                return redirect("integrations:import-map", pk=job.pk)
+    context = {"form": form, "jobs": selectors.import_job_list(user=request.user)}
+    return render(
+        request,
+        "integrations/import_start.html",
+        context,
+        status=status if status != 200 else form_status(form),
+    )
+
+
+def _starting_mapping(request, job, saved_mappings):
+    choice = request.GET.get("preset", "")
+    if choice.startswith("saved:"):
+        saved = next((m for m in saved_mappings if f"saved:{m.pk}" == choice), None)
+        source = saved.source if saved and saved.source else job.source
+        return selectors.initial_mapping(job, saved=saved), source
+    source = PRESETS[choice].source if choice in PRESETS else job.source
+    return selectors.initial_mapping(job, preset=choice), source
+
+
+@login_required
+@GET_POST
+def import_map(request, pk):
+    """Step 2: map columns to fields, see the first rows as they would be imported, start."""
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    if job.status != JobStatus.DRAFT:
+        return redirect(job)
+    saved_mappings = list(selectors.mapping_list(user=request.user))
+    try:
+        table = services.job_table(job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("integrations:import-start")
+    mapping, source = _starting_mapping(request, job, saved_mappings)
+    initial = MappingForm.initial_for(table.columns, mapping, source)
+    form = MappingForm(request.POST or None, columns=table.columns, initial=initial)
+    if request.method == "POST" and "preview" not in request.GET:
+        started = _start(request, form, job)
+        if started:
+            return redirect(started)
+    preview = selectors.import_preview(
+        user=request.user,
+        job=job,
+        mapping=form.mapping() if form.is_bound else mapping,
+        source=form.source_value(),
+    )
+    context = {
+        "job": job,
+        "form": form,
+        "preset_form": PresetForm(request.GET or None, saved=saved_mappings),
+        "preview": preview,
+        "rows": [(r, [r.cells.get(c, "") for c in preview.columns]) for r in preview.rows],
+    }
+    fragments = {"import-preview": "integrations/_preview.html"}
+    return render_page(
+        request, "integrations/import_map.html", context, fragments=fragments,
+        status=form_status(form),
+    )  # fmt: skip
+
+
+def _start(request, form: MappingForm, job):
+    if not form.is_valid():
+        return None
+    mapping = form.mapping()
+    try:
+        if form.cleaned_data["save_as"]:
+            services.mapping_save(
+                actor=request.user,
+                name=form.cleaned_data["save_as"],
+                mapping=mapping,
+                source=form.cleaned_data["source"],
+            )
+        return services.import_job_start(
+            actor=request.user, job=job, mapping=mapping, source=form.cleaned_data["source"]
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+
+
+@login_required
+@require_GET
+def import_detail(request, pk):
+    """Step 3: the progress bar and, once done, the counts or the errors by row."""
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    if job.status == JobStatus.DRAFT:
+        return redirect("integrations:import-map", pk=job.pk)
+    fragments = {"import-status": "integrations/_job_status.html"}
+    context = {"job": job}
+    return render_page(request, "integrations/import_detail.html", context, fragments=fragments)
+
+
+@login_required
+@GET_POST
+def email_import(request):
+    """Upload .eml files or an mbox archive; all are imported or, if one is malformed, none."""
+    require_editor(request.user)
+    form = EmailUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if form.is_bound and form.is_valid():
+        files = form.cleaned_data["files"]
+        if _too_large(form, "files", sum(f.size for f in files)):
+            status = 413
+        else:
+            found = [m for f in files for m in services.email_messages(f.name, f.read())]
+            try:
+                result = services.email_import(actor=request.user, messages=found)
+            except DomainError as exc:
+                form.add_error("files", exc.message)
+                for label, message in exc.errors.items():
+                    if label != "files":
+                        form.add_error(None, f"{label}: {message}")
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(created)d messages; %(skipped)d were already there.") % result,
+                )
+                return redirect("feedback:feedback-list")
+    return render(
+        request, "integrations/email_import.html", {"form": form},
+        status=status if status != 200 else form_status(form),
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def feedback_export(request):
+    """The inbox's feedback as CSV, with the inbox's filters (``?source=email`` …)."""
+    filters = feedback_selectors.FeedbackFilter(
+        **{
+            key: request.GET.get(key) or None
+            for key in ("source", "type", "sentiment", "status", "language", "segment", "q")
+        }
+    )
+    items = feedback_selectors.feedback_list(user=request.user, filters=filters)
+    response = StreamingHttpResponse(
+        feedback_csv(items.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="feedback.csv"'
+    return response
