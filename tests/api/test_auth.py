@@ -70,6 +70,7 @@ ENDPOINTS = [
     ("post", "/api/v1/feedback/bulk-update"),
     ("get", "/api/v1/feedback/{feedback_id}"),
     ("patch", "/api/v1/feedback/{feedback_id}"),
+    ("get", "/api/v1/feedback/{feedback_id}/suggestions"),
     ("post", "/api/v1/feedback/{feedback_id}/links"),
     ("delete", "/api/v1/feedback/{feedback_id}/links/{link_id}"),
     ("get", "/api/v1/features/{feature_id}/demand"),

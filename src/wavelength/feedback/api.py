@@ -14,7 +14,7 @@ from wavelength.catalog.models import Feature
 from wavelength.core.api import Pagination, References
 from wavelength.core.schemas import ERRORS, Id
 
-from . import selectors, services
+from . import selectors, services, triage
 from .models import Company, Theme
 from .schemas import (
     BulkIn,
@@ -34,6 +34,7 @@ from .schemas import (
     FeedbackPatch,
     LinkIn,
     LinkOut,
+    SuggestionsOut,
     ThemeIn,
     ThemeOut,
 )
@@ -246,6 +247,29 @@ def feedback_bulk_update(request, payload: BulkUpdateIn):
 )
 def feedback_detail(request, feedback_id: Id):
     return selectors.feedback_get(user=request.auth, pk=feedback_id)
+
+
+@router.get(
+    "/feedback/{feedback_id}/suggestions",
+    response={200: SuggestionsOut, **ERRORS},
+    url_name="feedback-suggestions",
+    tags=["feedback"],
+)
+def feedback_suggestions(request, feedback_id: Id):
+    """Features this item may belong to and recent items that say nearly the same, each
+    with a score in [0, 1], best first."""
+    item = selectors.feedback_get(user=request.auth, pk=feedback_id)
+    features = [
+        {"id": s.feature.pk, "title": s.feature.title, "product": s.feature.product.name,
+         "score": s.score}
+        for s in triage.suggested_features(item)
+    ]  # fmt: skip
+    duplicates = [
+        {"id": d.feedback.pk, "title": d.feedback.display_title,
+         "company": d.feedback.company.name if d.feedback.company else None, "score": d.score}
+        for d in triage.likely_duplicates(item)
+    ]  # fmt: skip
+    return {"features": features, "duplicates": duplicates}
 
 
 @router.patch(

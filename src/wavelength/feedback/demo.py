@@ -16,7 +16,7 @@ from wavelength.accounts.models import User
 from wavelength.catalog.models import Feature
 from wavelength.core import clock
 
-from . import services
+from . import services, triage
 from .models import Company, Feedback, Segment, Source, Status
 
 COMPANIES = 200
@@ -220,7 +220,14 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
         contacts = _contacts(rng, actor, companies)
         items = _feedback(rng, actor, contacts, features, themes, now)
         _triage(rng, actor, items, features)
-    return {"created": True, "companies": len(companies), "feedback": len(items)}
+        # The types and sentiments set above are the workspace's decisions: learn from them.
+        model = triage.retrain()
+    return {
+        "created": True,
+        "companies": len(companies),
+        "feedback": len(items),
+        "triage_examples": model.examples,
+    }
 
 
 def _companies(rng, actor) -> list[Company]:

@@ -149,6 +149,8 @@ class Feedback(models.Model):
     sentiment = models.CharField(
         _("sentiment"), max_length=10, choices=Sentiment.choices, blank=True
     )
+    # Set when the type was suggested by the triage model; None once a person decided it.
+    type_confidence = models.FloatField(_("type confidence"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
     )
@@ -242,3 +244,19 @@ class FeedbackLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id} → {self.feature_id}"
+
+
+class TriageModel(models.Model):
+    """A triage engine trained on the workspace's own decisions; the newest one is used."""
+
+    data = models.BinaryField()
+    examples = models.PositiveIntegerField(default=0)
+    trained = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"triage model of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"

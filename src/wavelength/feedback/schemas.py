@@ -118,6 +118,11 @@ class FeedbackOut(Schema):
     received_at: dt.datetime
     language: str
     type: str
+    type_confidence: float | None = Field(
+        None,
+        description="The triage model's confidence when it chose the type; null once a "
+        "person set it.",
+    )
     sentiment: str
     status: Status
     tags: list[str]
@@ -241,3 +246,22 @@ class DemandOut(Schema):
     @staticmethod
     def resolve_trend(obj) -> list[dict]:
         return [{"month": m, "count": n} for m, n in obj.trend]
+
+
+class SuggestedFeatureOut(Schema):
+    id: int
+    title: str
+    product: str
+    score: float
+
+
+class LikelyDuplicateOut(Schema):
+    id: int
+    title: str
+    company: str | None
+    score: float
+
+
+class SuggestionsOut(Schema):
+    features: list[SuggestedFeatureOut]
+    duplicates: list[LikelyDuplicateOut]

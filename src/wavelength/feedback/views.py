@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wavelength.accounts.permissions import require_editor
 from wavelength.core.exceptions import DomainError
 
-from . import selectors, services
+from . import selectors, services, triage
 from .forms import (
     BulkForm,
     CompanyFilterForm,
@@ -226,6 +226,8 @@ def feedback_create(request):
 def _item_context(request, item, triage_form=None, link_form=None) -> dict:
     return {
         "item": item,
+        "suggested": triage.suggested_features(item),
+        "duplicates": triage.likely_duplicates(item),
         "links": selectors.links_for_feedback(user=request.user, feedback=item),
         "triage_form": triage_form or TriageForm(initial=TriageForm.initial_for(item)),
         "link_form": link_form or LinkForm(),

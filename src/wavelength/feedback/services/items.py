@@ -13,6 +13,7 @@ from wavelength.core import activity, clock, search
 from wavelength.core.exceptions import Conflict, DomainError
 from wavelength.core.models import Activity, SearchEntry
 
+from .. import triage
 from ..models import (
     Company,
     Feedback,
@@ -98,6 +99,7 @@ def _build(*, actor, item: dict) -> Feedback:
         language=item["language"],
         type=item["type"],
         sentiment=item["sentiment"],
+        type_confidence=item.get("type_confidence"),
         theme=item["theme"],
         external_id=item["external_id"],
         created_by=actor,
@@ -150,6 +152,7 @@ def feedback_create(
             _("Feedback %(id)s already has this external id.") % {"id": existing.pk},
             field="external_id",
         )
+    triage.fill_predictions([item])
     feedback = _build(actor=actor, item=item)
     feedback.save()
     feedback.tags.set(_tags(item["tags"]))
@@ -230,6 +233,7 @@ def feedback_bulk_create(*, actor, items: Sequence[dict]) -> dict[str, list]:
             skipped.append({"index": n, "external_id": item["external_id"], "id": existing})
         else:
             fresh.append(item)
+    triage.fill_predictions(fresh)
     created = _bulk_insert(actor=actor, items=fresh)
     return {"created": created, "skipped": skipped}
 
@@ -302,10 +306,15 @@ def feedback_update(
     before = activity.snapshot(feedback, Feedback.TRACKED)
     if title is not _MISSING:
         feedback.title = _text(title, "title", 200)
+    decided = False  # a person's type or sentiment is a lesson for the triage model
     if type is not _MISSING:
-        feedback.type = _choice(type, FeedbackType, "type")
+        new_type = _choice(type, FeedbackType, "type")
+        decided = new_type != feedback.type or feedback.type_confidence is not None
+        feedback.type, feedback.type_confidence = new_type, None
     if sentiment is not _MISSING:
-        feedback.sentiment = _choice(sentiment, Sentiment, "sentiment")
+        new_sentiment = _choice(sentiment, Sentiment, "sentiment")
+        decided = decided or new_sentiment != feedback.sentiment
+        feedback.sentiment = new_sentiment
     if status is not _MISSING:
         feedback.status = _choice(status, Status, "status", blank=False)
     if language is not _MISSING:
@@ -319,6 +328,8 @@ def feedback_update(
     changes = activity.diff(before, activity.snapshot(feedback, Feedback.TRACKED))
     if changes:
         activity.record(actor=actor, verb="updated", target=feedback, scope=SCOPE, changes=changes)
+    if decided and feedback.type:
+        triage.queue_retrain()
     _index_feedback(feedback)
     return feedback
 

@@ -1,0 +1,16 @@
+"""Background jobs of the feedback app (in-process without a broker)."""
+
+from celery import shared_task
+
+
+@shared_task(name="wavelength.feedback.retrain_triage")
+def retrain_triage(only_if_due: bool = False) -> int:
+    """Retrain the triage engine on the workspace's decisions; returns the examples used.
+
+    ``only_if_due`` skips it when a recent model exists (several corrections committed
+    together queue it several times)."""
+    from .triage import retrain, retrain_due
+
+    if only_if_due and not retrain_due():
+        return 0
+    return retrain().examples

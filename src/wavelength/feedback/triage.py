@@ -1,0 +1,183 @@
+"""Triage intelligence wired to the workspace: predictions, retraining, suggestions.
+
+The engine itself (``wavelength.intelligence``) knows nothing of Django. This module feeds it
+the workspace's decisions, keeps the newest trained engine in ``TriageModel`` and caches, per
+process, what is costly to build (the engine, the feature suggester, the duplicate index),
+keyed by a cheap fingerprint of the data so a change is picked up on the next request.
+"""
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Max
+
+from wavelength.catalog.models import Feature, Stage
+from wavelength.core import clock
+from wavelength.intelligence import (
+    DuplicateIndex,
+    Example,
+    FeatureDoc,
+    FeatureSuggester,
+    IncompatibleEngineError,
+    TriageEngine,
+    TriageResult,
+)
+
+from .models import Feedback, FeedbackLink, TriageModel
+
+LINKED_TEXTS_PER_FEATURE = 20
+DUPLICATE_WINDOW = 5_000  # the most recent items a new one is compared with
+RETRAIN_AFTER = dt.timedelta(minutes=10)  # a correction retrains at most this often
+
+_cache: dict[str, tuple[object, object]] = {}
+_lock = threading.Lock()
+
+
+def _cached(key: str, fingerprint, build):
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] == fingerprint:
+            return hit[1]
+    value = build()
+    with _lock:
+        _cache[key] = (fingerprint, value)
+    return value
+
+
+# The engine -------------------------------------------------------------------------------
+
+
+def engine() -> TriageEngine:
+    """The newest trained engine, or the untrained default (rules in English and French)."""
+    latest = TriageModel.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
+    pk = latest.first()
+    return _cached("engine", pk, lambda: _load(pk))
+
+
+def _load(pk) -> TriageEngine:
+    if pk is None:
+        return TriageEngine()
+    try:
+        return TriageEngine.loads(bytes(TriageModel.objects.get(pk=pk).data))
+    except IncompatibleEngineError:
+        return TriageEngine()  # written by another version: rules until the next retraining
+
+
+def predict(texts: list[str]) -> list[TriageResult]:
+    return engine().triage_many(texts)
+
+
+def fill_predictions(items: list[dict]) -> None:
+    """Fill language, type and sentiment the sender left blank; note the type's confidence."""
+    todo = [i for i in items if not (i["language"] and i["type"] and i["sentiment"])]
+    for item, result in zip(todo, predict([i["text"] for i in todo]), strict=True):
+        item["language"] = item["language"] or result.language.replace("und", "")
+        item["sentiment"] = item["sentiment"] or result.sentiment
+        if not item["type"]:
+            item["type"], item["type_confidence"] = result.type, round(result.type_confidence, 3)
+
+
+def retrain() -> TriageModel:
+    """Learn from every type and sentiment a person set, and make it the engine in use."""
+    rows = Feedback.objects.filter(type_confidence__isnull=True).exclude(type="")
+    examples = [
+        Example(text, type or None, sentiment or None)
+        for text, type, sentiment in rows.values_list("text", "type", "sentiment").iterator()
+    ]
+    trained = TriageEngine().fit(examples)
+    return TriageModel.objects.create(
+        data=trained.dumps(), examples=len(examples), trained=trained.trained
+    )
+
+
+def retrain_due() -> bool:
+    last = TriageModel.objects.aggregate(at=Max("created_at"))["at"]
+    return last is None or clock.now() - last >= RETRAIN_AFTER
+
+
+def queue_retrain() -> None:
+    """After a person's correction: retrain once the transaction commits, at most every
+    ``RETRAIN_AFTER`` (in-process without a broker, on a worker with one)."""
+    from .tasks import retrain_triage
+
+    if retrain_due():
+        transaction.on_commit(lambda: retrain_triage.delay(only_if_due=True))
+
+
+# Suggestions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggested:
+    feature: Feature
+    score: float
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    feedback: Feedback
+    score: float
+
+
+def _suggester() -> FeatureSuggester | None:
+    features = Feature.objects.exclude(stage=Stage.RETIRED)
+    links = FeedbackLink.objects.all()
+    fingerprint = (
+        features.aggregate(n=Count("id"), at=Max("updated_at")).values(),
+        links.aggregate(n=Count("id"), last=Max("id")).values(),
+    )
+    fingerprint = tuple(tuple(v) for v in fingerprint)
+    return _cached("suggester", fingerprint, lambda: _build_suggester(features))
+
+
+def _build_suggester(features) -> FeatureSuggester | None:
+    linked: dict[int, list[str]] = {}
+    for feature_id, text in (
+        FeedbackLink.objects.order_by("-id").values_list("feature_id", "feedback__text").iterator()
+    ):
+        texts = linked.setdefault(feature_id, [])
+        if len(texts) < LINKED_TEXTS_PER_FEATURE:
+            texts.append(text)
+    docs = [
+        FeatureDoc(pk, title, description, tuple(linked.get(pk, ())))
+        for pk, title, description in features.values_list("pk", "title", "description")
+    ]
+    return FeatureSuggester(docs) if docs else None
+
+
+def suggested_features(item: Feedback, k: int = 5) -> list[Suggested]:
+    """Features this item may belong to, best first, leaving out those it is linked to."""
+    suggester = _suggester()
+    if suggester is None:
+        return []
+    linked = set(item.links.values_list("feature_id", flat=True))
+    found = [s for s in suggester.suggest(item.text, k + len(linked)) if s.id not in linked]
+    found = [s for s in found if s.score > 0][:k]
+    features = Feature.objects.select_related("product").in_bulk([s.id for s in found])
+    return [Suggested(features[s.id], s.score) for s in found if s.id in features]
+
+
+def _duplicate_index() -> DuplicateIndex | None:
+    last = Feedback.objects.aggregate(n=Count("id"), last=Max("id"))
+    # Rebuilt every 50 new items: the newest few are only compared once it is.
+    fingerprint = (last["n"] // 50, (last["last"] or 0) // 50)
+    return _cached("duplicates", fingerprint, _build_duplicate_index)
+
+
+def _build_duplicate_index() -> DuplicateIndex | None:
+    rows = list(Feedback.objects.order_by("-id").values_list("pk", "text")[:DUPLICATE_WINDOW])
+    if len(rows) < 2:
+        return None
+    return DuplicateIndex([pk for pk, _ in rows], [text for _, text in rows])
+
+
+def likely_duplicates(item: Feedback, k: int = 5, threshold: float = 0.35) -> list[LikelyDuplicate]:
+    """Recent items that say nearly the same thing, best first."""
+    index = _duplicate_index()
+    if index is None:
+        return []
+    matches = [m for m in index.query(item.text, k, exclude=item.pk) if m.score >= threshold]
+    found = Feedback.objects.select_related("company", "contact").in_bulk([m.id for m in matches])
+    return [LikelyDuplicate(found[m.id], m.score) for m in matches if m.id in found]
