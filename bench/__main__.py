@@ -54,7 +54,8 @@ def main() -> int:
     print(
         f"Wavelength bench, scale {scale.name}: {scale.products} products, "
         f"{scale.features:,} features, {scale.releases} releases, "
-        f"{scale.activities:,} activities ({origin})"
+        f"{scale.activities:,} activities, {scale.companies:,} companies, "
+        f"{scale.feedback:,} feedback items ({origin})"
     )
     print(
         f"Python {platform.python_version()}, Django {django.get_version()}, "
@@ -74,8 +75,28 @@ def main() -> int:
         print(result.line(), flush=True)
         print(check.line(), flush=True)
         failed |= not check.ok
+    failed |= _feedback(bench)
     print(f"Done in {time.perf_counter() - started:.1f}s.")
     return 1 if failed else 0
+
+
+def _feedback(bench) -> bool:
+    """The voice-of-the-customer measurements; returns True when one failed."""
+    from . import measure
+    from .feedback_measure import FeedbackBench
+
+    fb = FeedbackBench(bench)
+    try:
+        result, check = fb.inbox()
+        print(result.line(), flush=True)
+        print(check.line(), flush=True)
+        print(fb.demand().line(), flush=True)
+        for line in fb.ingest():
+            print(line, flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED feedback: {exc}", flush=True)
+        return True
+    return not check.ok
 
 
 if __name__ == "__main__":

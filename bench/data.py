@@ -33,8 +33,10 @@ from wavelength.catalog.models import (
 )
 from wavelength.core.models import Activity
 
+from .feedback_data import make_feedback
+
 # Bump when the shape of the generated data changes: existing files are then rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 ADMIN_EMAIL = "bench-admin@bench.example"
 BATCH = 5_000
 ACTIVITY_BATCH = 50_000
@@ -64,11 +66,31 @@ class Scale:
     releases: int
     activities: int
     people: int
+    companies: int
+    feedback: int
 
 
 SCALES = {
-    "S": Scale("S", products=2, features=1_000, releases=20, activities=20_000, people=20),
-    "M": Scale("M", products=20, features=20_000, releases=500, activities=1_000_000, people=200),
+    "S": Scale(
+        "S",
+        products=2,
+        features=1_000,
+        releases=20,
+        activities=20_000,
+        people=20,
+        companies=500,
+        feedback=10_000,
+    ),
+    "M": Scale(
+        "M",
+        products=20,
+        features=20_000,
+        releases=500,
+        activities=1_000_000,
+        people=200,
+        companies=20_000,
+        feedback=500_000,
+    ),
 }
 
 
@@ -101,6 +123,8 @@ def generate(scale: Scale, path: Path, *, seed: int = 42) -> float:
         gen.make_features()
         gen.make_releases()
     gen.make_activities()
+    with transaction.atomic():
+        make_feedback(scale, gen.rng, gen.now, gen.features)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     marker_for(path).write_text(json.dumps({"version": GENERATOR_VERSION, **asdict(scale)}))

@@ -137,3 +137,17 @@ def test_company_features_and_feedback(editor, viewer, item, acme, feature):
         ("Export to CSV", 1)
     ]
     assert list(selectors.company_feedback(user=viewer, company=acme)) == [item]
+
+
+def test_demand_for_features_matches_feature_demand(editor, feature, other_feature, acme, globex):
+    from wavelength.feedback import selectors, services
+
+    for email, text in [("a@acme.com", "CSV please"), ("b@acme.com", "CSV again"),
+                        ("c@globex.fr", "CSV too")]:  # fmt: skip
+        item = services.feedback_create(actor=editor, text=text, contact_email=email)
+        services.feedback_link(actor=editor, feedback=item, feature=feature)
+    many = selectors.demand_for_features(user=editor, feature_ids=[feature.pk, other_feature.pk])
+    one = selectors.feature_demand(user=editor, feature=feature)
+    assert (many[feature.pk].feedback_count, many[feature.pk].unique_companies) == (3, 2)
+    assert many[feature.pk].revenue == one.revenue == acme.arr + globex.arr
+    assert many[other_feature.pk].feedback_count == 0

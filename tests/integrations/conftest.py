@@ -34,6 +34,7 @@ def viewer_api(viewer):
 
 def csv_bytes(*rows: list[str], delimiter: str = ",", bom: bool = False) -> bytes:
     """A CSV file (quoting every cell) from rows of cells."""
+
     def cell(value: str) -> str:
         return '"' + value.replace('"', '""') + '"'
 

@@ -35,7 +35,9 @@ def test_upload_with_a_preset_imports_and_the_job_reports_counts(
     assert (polled["total"], polled["processed"]) == (2, 2)
 
 
-def test_upload_with_an_explicit_mapping_and_row_errors(editor_api, django_capture_on_commit_callbacks):
+def test_upload_with_an_explicit_mapping_and_row_errors(
+    editor_api, django_capture_on_commit_callbacks
+):
     data = csv_bytes(["Body", "Mail"], ["ok", "x@y.io"], ["", "not-mail"])
     mapping = json.dumps({"Body": "text", "Mail": "contact_email"})
     with nothing_written(Feedback), django_capture_on_commit_callbacks(execute=True):
@@ -78,3 +80,10 @@ def test_export_is_csv_filtered_and_neutralised(editor_api, viewer_api, editor, 
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=1+1" in text and "plain" not in text
     assert client.get(url("feedback-export")).status_code == 401
+
+
+def test_viewer_cannot_read_import_jobs(viewer_api, editor):
+    from wavelength.integrations import services
+
+    job = services.import_job_create(actor=editor, file_name="a.csv", data=csv_bytes(["text"]))
+    assert viewer_api.get(url("import-detail", job.pk)).status_code == 403

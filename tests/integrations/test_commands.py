@@ -39,7 +39,9 @@ def test_import_feedback_with_a_preset_shows_progress_and_counts(editor, tmp_pat
 def test_import_feedback_with_map_and_saved_mapping(editor, tmp_path):
     path = tmp_path / "notes.csv"
     path.write_bytes(csv_bytes(["Note", "Key", "Who"], ["Needs SSO", "n1", "a@b.io"]))
-    services.mapping_save(actor=editor, name="Notes", mapping={"Note": "text", "Key": "external_id"})
+    services.mapping_save(
+        actor=editor, name="Notes", mapping={"Note": "text", "Key": "external_id"}
+    )
     out, _ = run("import-feedback", str(path), "--mapping", "notes", "--map", "Who=contact_email",
                  "--as", editor.email)  # fmt: skip
     assert "1 created" in out

@@ -13,7 +13,11 @@ def test_eml_becomes_feedback_with_contact_company_and_date(editor):
     result = services.email_import(actor=editor, messages=[("a.eml", eml())])
     assert result == {"created": 1, "skipped": 0, "messages": 1}
     item = Feedback.objects.get()
-    assert (item.source, item.external_id, item.title) == ("email", "m1@acme.io", "Dark mode please")
+    assert (item.source, item.external_id, item.title) == (
+        "email",
+        "m1@acme.io",
+        "Dark mode please",
+    )
     assert item.text == "Could you add a dark mode to the dashboard?"
     assert (item.contact.email, item.contact.name) == ("jane@acme.io", "Jane Doe")
     assert item.company.domains == ["acme.io"]
@@ -21,8 +25,10 @@ def test_eml_becomes_feedback_with_contact_company_and_date(editor):
 
 
 def test_html_body_is_turned_into_text_without_script():
-    body = "<html><head><style>p{}</style></head><body><p>Hello &amp; <b>thanks</b></p>" \
+    body = (
+        "<html><head><style>p{}</style></head><body><p>Hello &amp; <b>thanks</b></p>"
         "<script>alert(1)</script><p>Second</p></body></html>"
+    )
     item = mail.parse_message(eml(body=body, html=True))
     assert item["text"] == "Hello & thanks\n\nSecond"
 
@@ -94,6 +100,19 @@ def test_endpoint_refuses_other_bodies(editor_api):
 
 
 def test_endpoint_permissions(viewer_api, client):
-    assert viewer_api.post(url("feedback-email"), eml(), content_type="message/rfc822").status_code == 403
-    assert client.post(url("feedback-email"), eml(), content_type="message/rfc822").status_code == 401
+    assert (
+        viewer_api.post(url("feedback-email"), eml(), content_type="message/rfc822").status_code
+        == 403
+    )
+    assert (
+        client.post(url("feedback-email"), eml(), content_type="message/rfc822").status_code == 401
+    )
     assert Feedback.objects.count() == 0
+
+
+def test_endpoint_json_over_the_memory_limit_is_413(editor_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = editor_api.post(
+        url("feedback-email"), {"raw": eml().decode()}, content_type="application/json"
+    )
+    assert response.status_code == 413 and "message/rfc822" in errors(response)["raw"]

@@ -61,8 +61,8 @@ def test_mail_parser_on_arbitrary_bytes(raw):
 
 
 header_line = st.sampled_from(
-    ["From: ", "Subject: ", "Date: ", "Message-ID: ", "Content-Type: ", "Content-Transfer-Encoding: ",
-     "MIME-Version: 1.0", ""]
+    ["From: ", "Subject: ", "Date: ", "Message-ID: ", "Content-Type: ",
+     "Content-Transfer-Encoding: ", "MIME-Version: 1.0", ""]
 )  # fmt: skip
 
 

@@ -21,7 +21,9 @@ def test_upload_map_preview_import_and_progress(editor_client, django_capture_on
         {"file": SimpleUploadedFile("intercom.csv", DATA, "text/csv")},
     )
     job = ImportJob.objects.get()
-    assert response.status_code == 302 and response.url == reverse("integrations:import-map", args=[job.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "integrations:import-map", args=[job.pk]
+    )
     page = editor_client.get(response.url + "?preset=intercom")
     html = page.content.decode()
     assert page.status_code == 200
@@ -45,15 +47,19 @@ def test_upload_map_preview_import_and_progress(editor_client, django_capture_on
     assert started.status_code == 302
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED  # row 3 has no text
-    assert ImportMapping.objects.get().mapping == {"Conversation ID": "external_id",
-                                                   "Conversation first message": "text"}
+    assert ImportMapping.objects.get().mapping == {
+        "Conversation ID": "external_id",
+        "Conversation first message": "text",
+    }
     detail = editor_client.get(started.url).content.decode()
     assert "Row 3" in detail and "Nothing was imported" in detail
     assert Feedback.objects.count() == 0
 
 
 def test_progress_fragment_polls_until_done(editor_client, editor):
-    job = services.import_job_create(actor=editor, file_name="x.csv", data=csv_bytes(["text"], ["a"]))
+    job = services.import_job_create(
+        actor=editor, file_name="x.csv", data=csv_bytes(["text"], ["a"])
+    )
     services.import_job_start(actor=editor, job=job, mapping={"text": "text"}, queue=False)
     fragment = editor_client.get(
         reverse("integrations:import-detail", args=[job.pk]),
@@ -85,7 +91,12 @@ def test_upload_errors_are_shown_on_the_form(editor_client, settings):
 def test_email_upload(editor_client):
     response = editor_client.post(
         reverse("integrations:email-import"),
-        {"files": [SimpleUploadedFile("a.eml", eml()), SimpleUploadedFile("b.eml", eml(message_id="<b@x.io>"))]},
+        {
+            "files": [
+                SimpleUploadedFile("a.eml", eml()),
+                SimpleUploadedFile("b.eml", eml(message_id="<b@x.io>")),
+            ]
+        },
     )
     assert response.status_code == 302
     assert Feedback.objects.filter(source="email").count() == 2
@@ -111,7 +122,9 @@ def test_export_page_link(viewer_client, editor):
 
 
 def test_viewers_get_403_and_anonymous_are_sent_to_sign_in(viewer_client, client, editor):
-    job = services.import_job_create(actor=editor, file_name="x.csv", data=csv_bytes(["text"], ["a"]))
+    job = services.import_job_create(
+        actor=editor, file_name="x.csv", data=csv_bytes(["text"], ["a"])
+    )
     pages = [
         reverse("integrations:import-start"),
         reverse("integrations:import-map", args=[job.pk]),
@@ -123,3 +136,29 @@ def test_viewers_get_403_and_anonymous_are_sent_to_sign_in(viewer_client, client
         assert viewer_client.post(page, {}).status_code in (403, 405), page
         anonymous = client.get(page)
         assert anonymous.status_code == 302 and "/accounts/login" in anonymous.url, page
+
+
+def test_export_page_takes_the_inbox_filters(viewer_client, editor):
+    from wavelength.feedback import services as feedback_services
+
+    feedback_services.feedback_create(actor=editor, text="by mail", source="email")
+    feedback_services.feedback_create(actor=editor, text="on the web", source="web")
+    response = viewer_client.get(reverse("integrations:feedback-export") + "?source=email")
+    text = b"".join(response.streaming_content).decode()
+    assert "by mail" in text and "on the web" not in text
+    bad = viewer_client.get(reverse("integrations:feedback-export") + "?source=fax")
+    assert bad.status_code == 400 and "source" in bad.content.decode()
+
+
+def test_pages_speak_french(editor_client, editor):
+    from django.utils import translation
+
+    job = services.import_job_create(actor=editor, file_name="x.csv", data=DATA)
+    editor_client.cookies["django_language"] = "fr"
+    with translation.override("fr"):
+        start = editor_client.get(reverse("integrations:import-start"), HTTP_ACCEPT_LANGUAGE="fr")
+        page = editor_client.get(
+            reverse("integrations:import-map", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+        )
+    assert "Importer des retours" in start.content.decode()
+    assert "Associer les colonnes" in page.content.decode()

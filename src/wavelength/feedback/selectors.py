@@ -232,6 +232,30 @@ def _as_quote(link: FeedbackLink) -> Quote:
     )
 
 
+def demand_for_features(*, user, feature_ids: list[int]) -> dict[int, Demand]:
+    """Demand totals (items, distinct companies, their revenue) of many features in two
+    queries: for tables and reports; ``feature_demand`` adds the trend and quotes of one."""
+    require_member(user)
+    demand = {pk: Demand(feature_id=pk) for pk in feature_ids}
+    links = FeedbackLink.objects.filter(feature_id__in=feature_ids).order_by()
+    counts = links.values("feature_id").annotate(
+        items=Count("feedback_id", distinct=True),
+        companies=Count("feedback__company_id", distinct=True),
+    )
+    for row in counts:
+        demand[row["feature_id"]].feedback_count = row["items"]
+        demand[row["feature_id"]].unique_companies = row["companies"]
+    # Each company's revenue counts once per feature, however often it asks.
+    pairs = (
+        links.exclude(feedback__company=None)
+        .values_list("feature_id", "feedback__company_id", "feedback__company__arr")
+        .distinct()
+    )
+    for feature_id, _company, arr in pairs:
+        demand[feature_id].revenue += Decimal(arr)
+    return demand
+
+
 def companies_asking(*, user, feature: Feature) -> list[Company]:
     """The feature page's "Customer demand" section: companies asking, largest first."""
     require_member(user)

@@ -6,6 +6,7 @@ match here before ``/feedback/{feedback_id}`` does.
 
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -50,7 +51,13 @@ def _raw_message(request) -> bytes:
         return request.read(MAX_MESSAGE_BYTES + 1)
     if content_type == "application/json":
         try:
-            payload = RawEmailIn(**json.loads(request.body))
+            body = request.body
+        except RequestDataTooBig:
+            raise TooLarge(
+                _("This JSON body is too large; send the message as message/rfc822."), field="raw"
+            ) from None
+        try:
+            payload = RawEmailIn(**json.loads(body))
         except (ValueError, TypeError) as exc:
             raise DomainError(_('Send {"raw": "<the MIME message>"}.'), field="raw") from exc
         return payload.raw.encode("utf-8", "surrogateescape")

@@ -3,7 +3,7 @@ e-mail; download the feedback as CSV. Every page is for editors (viewers get a 4
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -13,6 +13,7 @@ from wavelength.catalog.forms import add_domain_error
 from wavelength.catalog.views.base import GET_POST, form_status, render_page
 from wavelength.core.exceptions import DomainError
 from wavelength.feedback import selectors as feedback_selectors
+from wavelength.feedback.forms import FeedbackFilterForm
 
 from . import selectors, services
 from .exporters import feedback_csv
@@ -176,14 +177,12 @@ def email_import(request):
 @login_required
 @require_GET
 def feedback_export(request):
-    """The inbox's feedback as CSV, with the inbox's filters (``?source=email`` …)."""
-    filters = feedback_selectors.FeedbackFilter(
-        **{
-            key: request.GET.get(key) or None
-            for key in ("source", "type", "sentiment", "status", "language", "segment", "q")
-        }
-    )
-    items = feedback_selectors.feedback_list(user=request.user, filters=filters)
+    """The inbox's feedback as CSV, with the inbox's filters (the same query string)."""
+    form = FeedbackFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+        return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+    items = feedback_selectors.feedback_list(user=request.user, filters=form.to_filter())
     response = StreamingHttpResponse(
         feedback_csv(items.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
     )

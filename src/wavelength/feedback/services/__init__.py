@@ -28,6 +28,7 @@ from .items import (
     feedback_update,
 )
 from .links import feedback_link, feedback_unlink
+from .portal import *  # noqa: F403 - the portal's writes (services/portal.py)
 
 __all__ = [
     "BULK_ACTIONS",

@@ -1,0 +1,155 @@
+"""Measurements of the voice-of-the-customer side: inbox, demand, ingest with triage."""
+
+import statistics
+import time
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.urls import reverse
+
+from wavelength.accounts.models import User
+from wavelength.catalog.models import Feature
+from wavelength.feedback import selectors, services, triage
+from wavelength.feedback.models import Company, Contact, Feedback, FeedbackLink, Theme
+
+from .data import ADMIN_EMAIL
+from .measure import Bench, BenchError, Check, Result, _in, _t, percentile
+
+INGEST_BATCH = 1_000
+INGEST_TARGET = 1_000  # items per second, on SQLite, on two cores
+
+
+def _rolled_back(fn: Callable[[], object]) -> float:
+    """Run ``fn`` in a transaction that is rolled back; returns the seconds it took."""
+    with transaction.atomic():
+        started = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
+
+
+class FeedbackBench:
+    def __init__(self, bench: Bench):
+        self.bench = bench
+        bench.tables.update(
+            feedback=_t(Feedback), contact=_t(Contact), company=_t(Company), theme=_t(Theme),
+            link=_t(FeedbackLink), feedback_tags=_t(Feedback, "tags"),
+        )  # fmt: skip
+        self.admin = User.objects.get(email=ADMIN_EMAIL)
+
+    # (d) the triage inbox, filtered -------------------------------------------------------
+
+    def inbox(self) -> tuple[Result, Check]:
+        b = self.bench
+        total = Feedback.objects.filter(status="new", type="bug").count()
+
+        def url(page: int = 1) -> str:
+            return reverse("feedback:feedback-list") + f"?status=new&type=bug&page={page}"
+
+        def expect(response):
+            if response.content.decode().count("data-fb-row") != min(50, total):
+                raise BenchError(f"GET {url()} does not show {min(50, total)} items.")
+
+        def bare():
+            b.sql("SELECT COUNT(*) FROM {feedback} WHERE status = %s AND type = %s", ["new", "bug"])
+            rows = b.sql(
+                "SELECT f.*, c.*, k.*, t.* FROM {feedback} f "
+                "LEFT JOIN {contact} c ON c.id = f.contact_id "
+                "LEFT JOIN {company} k ON k.id = f.company_id "
+                "LEFT JOIN {theme} t ON t.id = f.theme_id "
+                "WHERE f.status = %s AND f.type = %s "
+                "ORDER BY f.received_at DESC, f.id DESC LIMIT 50",
+                ["new", "bug"],
+            )
+            ids = [row[0] for row in rows]
+            b.sql(
+                "SELECT l.*, x.id, x.title FROM {link} l JOIN {feature} x ON x.id = l.feature_id "
+                f"WHERE l.feedback_id IN ({_in(ids)})",
+                ids,
+            )
+            b.sql(f"SELECT * FROM {{feedback_tags}} WHERE feedback_id IN ({_in(ids)})", ids)
+            return rows
+
+        label = f"GET /feedback/?status=new&type=bug ({total:,} match)"
+        result = b.measure("page.inbox", label, url(), expect, bare)
+        check = Check(
+            "triage inbox", {"page 1": result.queries, "page 3": b.queries(url(3))}, tolerance=0
+        )
+        return result, check
+
+    # (e) demand of the 100 most asked-for features ----------------------------------------
+
+    def demand(self) -> Result:
+        top = list(Feature.objects.annotate(n=Count("feedback_links")).order_by("-n", "id")[:100])
+
+        def full():
+            selectors.demand_for_features(user=self.admin, feature_ids=[f.pk for f in top])
+
+        def bare():
+            ids = [f.pk for f in top]
+            self.bench.sql(
+                "SELECT l.feature_id, COUNT(DISTINCT l.feedback_id), "
+                "COUNT(DISTINCT f.company_id) FROM {link} l "
+                "JOIN {feedback} f ON f.id = l.feedback_id "
+                f"WHERE l.feature_id IN ({_in(ids)}) GROUP BY l.feature_id",
+                ids,
+            )
+            self.bench.sql(
+                "SELECT x.feature_id, SUM(x.arr) FROM (SELECT DISTINCT l.feature_id, k.id, k.arr "
+                "FROM {link} l JOIN {feedback} f ON f.id = l.feedback_id "
+                "JOIN {company} k ON k.id = f.company_id "
+                f"WHERE l.feature_id IN ({_in(ids)})) x GROUP BY x.feature_id",
+                ids,
+            )
+
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            full()
+        runs = max(3, self.bench.runs // 5)
+        timed = [_ms(full) for _ in range(runs)]
+        bare_timed = [_ms(bare) for _ in range(runs)]
+        asked = top[0].n if top else 0
+        label = f"demand_for_features, top 100 (busiest: {asked:,} items)"
+        return Result("demand.top100", label, timed, bare_timed, len(ctx.captured_queries))
+
+    # (f) bulk ingest with triage, beside the bare insert ----------------------------------
+
+    def ingest(self, batches: int = 3) -> list[str]:
+        texts = [f"Batch item {n}: the export page crashes with an error" for n in range(1000)]
+        items = [
+            {"text": t, "source": "api", "contact_email": f"ingest{n % 200}@company1.example"}
+            for n, t in enumerate(texts)
+        ]
+        triage._cache.clear()
+        full = [_rolled_back(lambda: services.feedback_bulk_create(actor=self.admin, items=items))
+                for _ in range(batches)]  # fmt: skip
+        bare = [
+            _rolled_back(
+                lambda: Feedback.objects.bulk_create(
+                    [Feedback(text=t, source="api") for t in texts], batch_size=1000
+                )
+            )
+            for _ in range(batches)
+        ]
+        rate = INGEST_BATCH / statistics.median(full)
+        bare_rate = INGEST_BATCH / statistics.median(bare)
+        engine = triage.engine()
+        per_item = [_ms(lambda t=t: engine.triage(t)) for t in texts[:300]]
+        verdict = "OK" if rate >= INGEST_TARGET else f"BELOW the target of {INGEST_TARGET}/s"
+        return [
+            f"{'ingest.bulk':<13} {'POST-equivalent feedback_bulk_create, 1,000 items':<44} "
+            f"rate={rate:,.0f} items/s  bare insert={bare_rate:,.0f} items/s  "
+            f"ratio={bare_rate / rate:.1f}  ({verdict})",
+            f"{'triage.item':<13} {'engine.triage(text), one item, one core':<44} "
+            f"p50={statistics.median(per_item):.3f}ms p95={percentile(per_item, 95):.3f}ms  "
+            f"({'trained' if engine.trained else 'rules'} engine)",
+        ]
+
+
+def _ms(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
