@@ -10,6 +10,7 @@ class FeedbackConfig(AppConfig):
         from wavelength.catalog.sections import register_feature_section
 
         from . import selectors
+        from .portal.section import register_portal_section
 
         register_feature_section(
             "demand",
@@ -19,3 +20,4 @@ class FeedbackConfig(AppConfig):
             empty_text=_("No customer feedback is linked to this feature yet."),
             order=20,
         )
+        register_portal_section()

@@ -18,6 +18,7 @@ from wavelength.core import clock
 
 from . import services, triage
 from .models import Company, Feedback, Segment, Source, Status
+from .portal_demo import build_portal_demo
 
 COMPANIES = 200
 ITEMS = 1500
@@ -220,6 +221,7 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
         contacts = _contacts(rng, actor, companies)
         items = _feedback(rng, actor, contacts, features, themes, now)
         _triage(rng, actor, items, features)
+        build_portal_demo(rng=rng, actor=actor, contacts=contacts, features=features)
         # The types and sentiments set above are the workspace's decisions: learn from them.
         model = triage.retrain()
     return {

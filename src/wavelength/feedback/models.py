@@ -261,5 +261,6 @@ class TriageModel(models.Model):
     def __str__(self) -> str:
         return f"triage model of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"
 
+
 from .portal_models import *  # noqa: E402, F403 - the portal models live beside
 from .scoring_models import *  # noqa: E402, F403 - prioritisation models live beside

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_portal_admin, views_scoring
 
 app_name = "feedback"
 urlpatterns = [
@@ -12,7 +12,25 @@ urlpatterns = [
     path("feedback/new/", views.feedback_create, name="feedback-create"),
     path("feedback/bulk/", views.feedback_bulk, name="feedback-bulk"),
     path("feedback/themes/new/", views.theme_create, name="theme-create"),
+    path(
+        "feedback/portal/settings/",
+        views_portal_admin.portal_settings,
+        name="portal-settings",
+    ),
+    path("features/<int:pk>/portal/", views_portal_admin.portal_idea_edit, name="portal-idea-edit"),
+    path(
+        "features/<int:pk>/portal/votes/",
+        views_portal_admin.portal_vote_proxy,
+        name="portal-vote-proxy",
+    ),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback-detail"),
+    path("prioritisation/", views_scoring.prioritisation, name="prioritisation"),
+    path("prioritisation/<int:pk>/", views_scoring.prioritisation_row, name="prioritisation-row"),
+    path(
+        "prioritisation/<int:pk>/edit/",
+        views_scoring.prioritisation_edit,
+        name="prioritisation-edit",
+    ),
     path("feedback/<int:pk>/link/", views.feedback_link, name="feedback-link"),
     path(
         "feedback/<int:pk>/links/<int:link_pk>/delete/",

@@ -188,6 +188,24 @@ def _contact_for(*, actor, email: str, name: str = "") -> Contact:
     return contact or contact_create(actor=actor, email=email, name=name)
 
 
+def _contacts_for(*, actor, people: dict[str, str]) -> dict[str, Contact]:
+    """The contacts of many ``{email: name}`` at once: one query for those already known,
+    a ``contact_create`` for each new one."""
+    found = {
+        c.email: c for c in Contact.objects.select_related("company").filter(email__in=list(people))
+    }
+    companies: dict[str, Company | None] = {}  # one domain look-up per domain, not per person
+    for email, name in people.items():
+        if email not in found:
+            domain = email.rsplit("@", 1)[1]
+            if domain not in companies:
+                companies[domain] = _company_from_email(actor=actor, email=email)
+            found[email] = contact_create(
+                actor=actor, email=email, name=name, company=companies[domain]
+            )
+    return found
+
+
 # Themes -----------------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ from ._checks import (
     _tags,
     _text,
 )
-from .customers import _contact_for
+from .customers import _contact_for, _contacts_for
 
 # Feedback ---------------------------------------------------------------------------------
 
@@ -82,11 +82,15 @@ def _external_taken(source: str, external_id: str) -> Feedback | None:
     return Feedback.objects.filter(source=source, external_id=external_id).first()
 
 
-def _build(*, actor, item: dict) -> Feedback:
-    """An unsaved Feedback from a cleaned item, its contact and company found or created."""
+def _build(*, actor, item: dict, contacts: dict | None = None) -> Feedback:
+    """An unsaved Feedback from a cleaned item, its contact and company found or created
+    (``contacts`` holds them already resolved for a bulk)."""
     contact = None
-    if item["contact_email"]:
-        contact = _contact_for(actor=actor, email=item["contact_email"], name=item["contact_name"])
+    email = item["contact_email"]
+    if email:
+        contact = (contacts or {}).get(email) or _contact_for(
+            actor=actor, email=email, name=item["contact_name"]
+        )
     company = item["company"] or (contact.company if contact else None)
     now = clock.now()
     return Feedback(
@@ -248,7 +252,9 @@ def _taken_external_ids(items: list[dict]) -> dict[tuple[str, str], int]:
 
 def _bulk_insert(*, actor, items: list[dict]) -> list[Feedback]:
     """Insert the items, their tags, activity rows and search entries in a few queries."""
-    rows = [_build(actor=actor, item=item) for item in items]
+    people = {i["contact_email"]: i["contact_name"] for i in items if i["contact_email"]}
+    contacts = _contacts_for(actor=actor, people=people)
+    rows = [_build(actor=actor, item=item, contacts=contacts) for item in items]
     created = Feedback.objects.bulk_create(rows, batch_size=500)
     tag_rows = {t.name: t for t in _tags(n for i in items for n in i["tags"])}
     through = Feedback.tags.through

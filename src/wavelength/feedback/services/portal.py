@@ -99,7 +99,9 @@ def portal_settings_update(
     before = activity.snapshot(row, PortalSettings.TRACKED)
     colour = _text(accent_colour, "accent_colour", 7, required=True)
     if not HEX_COLOUR.match(colour):
-        raise DomainError(_("Enter a colour as #RRGGBB, for example #4f46e5."), field="accent_colour")
+        raise DomainError(
+            _("Enter a colour as #RRGGBB, for example #4f46e5."), field="accent_colour"
+        )
     row.enabled = bool(enabled)
     row.name = _text(name, "name", 80, required=True)
     row.accent_colour = colour.lower()
@@ -175,7 +177,9 @@ def _visitor_contact(email: str, name: str = "") -> Contact:
     if contact is not None:
         return contact
     company = company_for_domain(email.rsplit("@", 1)[1])
-    contact = Contact.objects.create(email=email, name=name, company=company, created_at=clock.now())
+    contact = Contact.objects.create(
+        email=email, name=name, company=company, created_at=clock.now()
+    )
     activity.record(
         actor=None,
         verb="created",
@@ -229,7 +233,7 @@ def portal_vote_cast(
         activity.record(actor=None, verb="voted for", target=idea, scope=SCOPE, contact=contact.pk)
         _recount(idea)
     elif vote.verified_at is None:
-        transaction.on_commit(lambda: _send_vote_link(vote, base_url))
+        _send_vote_link(vote, base_url)  # a failed send rolls the pending vote back
     return vote
 
 
@@ -308,7 +312,9 @@ def portal_signin_confirm(*, token: str) -> str:
 
 
 @transaction.atomic
-def portal_comment_create(*, idea: PortalIdea, name: str, text: str, email: str = "") -> PortalComment:
+def portal_comment_create(
+    *, idea: PortalIdea, name: str, text: str, email: str = ""
+) -> PortalComment:
     """A customer's comment, stored as typed (pages escape it)."""
     if not idea.is_listed:
         raise DomainError(_("This idea is not on the portal."), field="idea")
@@ -332,7 +338,9 @@ def portal_subscribe(*, idea: PortalIdea, email: str) -> PortalSubscription:
     contact = _visitor_contact(email)
     subscription, created = PortalSubscription.objects.get_or_create(idea=idea, contact=contact)
     if created:
-        activity.record(actor=None, verb="subscribed to", target=idea, scope=SCOPE, contact=contact.pk)
+        activity.record(
+            actor=None, verb="subscribed to", target=idea, scope=SCOPE, contact=contact.pk
+        )
     return subscription
 
 

@@ -1,0 +1,18 @@
+"""The feature page's "Portal" section, registered from ``FeedbackConfig.ready()``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.catalog.sections import register_feature_section
+
+from . import selectors
+
+
+def register_portal_section() -> None:
+    register_feature_section(
+        "portal",
+        title=_("Customer portal"),
+        template="feedback/_portal_section.html",
+        loader=selectors.portal_section,
+        empty_text=_("This feature is not on the customer portal."),
+        order=25,
+    )
