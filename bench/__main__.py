@@ -90,13 +90,16 @@ def _feedback(bench) -> bool:
         result, check = fb.inbox()
         print(result.line(), flush=True)
         print(check.line(), flush=True)
+        result, check2 = fb.prioritisation()
+        print(result.line(), flush=True)
+        print(check2.line(), flush=True)
         print(fb.demand().line(), flush=True)
         for line in fb.ingest():
             print(line, flush=True)
     except measure.BenchError as exc:
         print(f"FAILED feedback: {exc}", flush=True)
         return True
-    return not check.ok
+    return not (check.ok and check2.ok)
 
 
 if __name__ == "__main__":

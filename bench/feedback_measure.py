@@ -79,6 +79,38 @@ class FeedbackBench:
         )
         return result, check
 
+    # (d2) the prioritisation table -------------------------------------------------------
+
+    def prioritisation(self) -> tuple[Result, Check]:
+        from wavelength.feedback import scoring
+
+        b = self.bench
+        qs = scoring.prioritisation_list(user=self.admin, filters=scoring.PrioritisationFilter())
+        count_sql, count_params = qs.order_by().values("pk").query.sql_with_params()
+        page_sql, page_params = qs[:50].query.sql_with_params()
+
+        def url(page: int = 1) -> str:
+            return reverse("feedback:prioritisation") + f"?page={page}"
+
+        def expect(response):
+            if response.status_code != 200 or b"<table" not in response.content:
+                raise BenchError(f"GET {url()} does not show the table.")
+
+        def bare():
+            # The very statements the ORM sends for the rows shown (and their count).
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({count_sql}) x", count_params)
+                cursor.fetchall()
+                cursor.execute(page_sql, page_params)
+                return cursor.fetchall()
+
+        label = f"GET /prioritisation/ (RICE order, {qs.count():,} features)"
+        result = b.measure("page.priorities", label, url(), expect, bare)
+        check = Check(
+            "prioritisation", {"page 1": result.queries, "page 3": b.queries(url(3))}, tolerance=0
+        )
+        return result, check
+
     # (e) demand of the 100 most asked-for features ----------------------------------------
 
     def demand(self) -> Result:

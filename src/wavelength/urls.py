@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("wavelength.accounts.urls")),
+    path("portal/", include("wavelength.feedback.portal.urls")),
     path("", include("wavelength.catalog.urls")),
     path("", include("wavelength.integrations.urls")),  # before feedback/<pk>/
     path("", include("wavelength.feedback.urls")),

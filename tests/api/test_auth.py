@@ -74,6 +74,9 @@ ENDPOINTS = [
     ("post", "/api/v1/feedback/{feedback_id}/links"),
     ("delete", "/api/v1/feedback/{feedback_id}/links/{link_id}"),
     ("get", "/api/v1/features/{feature_id}/demand"),
+    ("get", "/api/v1/prioritisation"),
+    ("patch", "/api/v1/features/{feature_id}/score"),
+    ("get", "/api/v1/scoring-formulas"),
 ]
 
 

@@ -9,7 +9,8 @@
                                <script type="application/json" id="ID"> (json_script), shaped
                                {"type": "bar", "labels": [...], "values": [...], "keys": [...],
                                 "label": "..."}; each bar's colour is the CSS variable
-                               --stage-<key> (or --accent), so charts match the badges
+                               --stage-<key> (or --accent), so charts match the badges;
+                               "axis": "x" draws vertical bars (months left to right)
     data-copy="ID"             on a button: copy the text of element #ID, then show
                                data-copied-label for a moment
     data-confirm="Question?"   on a form: ask before submitting
@@ -22,6 +23,18 @@
   function cssVar(name, fallback) {
     var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
     return value || fallback;
+  }
+
+  function chartScales(indexAxis) {
+    var valueAxis = indexAxis === "x" ? "y" : "x";
+    var scales = {};
+    scales[indexAxis] = { grid: { display: false }, border: { display: false },
+      ticks: { color: cssVar("--text-2", "#444"), autoSkip: indexAxis === "x", maxRotation: 0,
+        font: { size: 12 } } };
+    scales[valueAxis] = { beginAtZero: true, border: { display: false },
+      grid: { color: cssVar("--border", "#eee") },
+      ticks: { precision: 0, color: cssVar("--text-3", "#666"), font: { size: 11 } } };
+    return scales;
   }
 
   function drawCharts(root) {
@@ -49,18 +62,14 @@
           }],
         },
         options: {
-          // Horizontal bars: stage names stay readable on a phone and in French.
-          indexAxis: "y",
+          // Horizontal bars by default: stage names stay readable on a phone and in French.
+          // "axis": "x" in the JSON draws vertical bars (a time series, months left to right).
+          indexAxis: data.axis === "x" ? "x" : "y",
           responsive: true,
           maintainAspectRatio: false,
           animation: false,  // calm, and no half-drawn bars after a resize
           plugins: { legend: { display: false }, tooltip: { displayColors: false } },
-          scales: {
-            y: { grid: { display: false }, border: { display: false },
-              ticks: { color: cssVar("--text-2", "#444"), autoSkip: false, font: { size: 12 } } },
-            x: { beginAtZero: true, border: { display: false }, grid: { color: cssVar("--border", "#eee") },
-              ticks: { precision: 0, color: cssVar("--text-3", "#666"), font: { size: 11 } } },
-          },
+          scales: chartScales(data.axis === "x" ? "x" : "y"),
         },
       });
     });
