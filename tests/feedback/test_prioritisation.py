@@ -460,3 +460,13 @@ def test_feature_page_shows_trend_and_explained_scores(editor, asked):
     assert "3 items in the last 12 months" in html
     assert "38.4 = reach 12 × impact 2 × confidence 0.8 ÷ effort 0.5" in html
     assert "150,000" in html  # revenue-weighted demand
+
+
+def test_table_and_feature_page_work_without_any_formula(editor_client, editor, product):
+    from wavelength.catalog import services as catalog
+    from wavelength.feedback.scoring_models import ScoringFormula
+
+    feature = catalog.feature_create(actor=editor, product=product, title="Offline mode")
+    ScoringFormula.objects.all().delete()
+    assert editor_client.get(reverse("feedback:prioritisation")).status_code == 200
+    assert editor_client.get(feature.get_absolute_url()).status_code == 200

@@ -182,7 +182,9 @@ def _by_formula(name: str, field: str):
         for f in ScoringFormula.objects.filter(name=name)
         if (name, f.version) in FORMULAS
     ]
-    return Case(*whens, default=None, output_field=FloatField()) if whens else Value(None)
+    if not whens:  # no formula of that name (yet): every score is NULL
+        return Value(None, output_field=FloatField())
+    return Case(*whens, default=None, output_field=FloatField())
 
 
 # The prioritisation table -----------------------------------------------------------------
