@@ -16,7 +16,6 @@
 (function () {
   "use strict";
 
-  var current = -1;
 
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("[data-fb-row]"));
@@ -25,7 +24,7 @@
   function focusRow(index) {
     var all = rows();
     if (!all.length) return;
-    current = Math.max(0, Math.min(index, all.length - 1));
+    var current = Math.max(0, Math.min(index, all.length - 1));
     all.forEach(function (row, i) { row.classList.toggle("is-focused", i === current); });
     var row = all[current];
     row.scrollIntoView({ block: "nearest" });
@@ -33,9 +32,14 @@
     if (link) link.focus({ preventScroll: true });
   }
 
+  // The focused row is whatever row carries the class: rows swapped in by htmx start
+  // unfocused, and nothing else can go out of step with the page.
   function focusedRow() {
-    var all = rows();
-    return current >= 0 && current < all.length ? all[current] : null;
+    return document.querySelector("[data-fb-row].is-focused");
+  }
+
+  function focusedIndex() {
+    return rows().indexOf(focusedRow());
   }
 
   function typing(target) {
@@ -47,8 +51,8 @@
     if (!document.querySelector("[data-fb-inbox]")) return;
     var row = focusedRow();
     switch (event.key) {
-      case "j": focusRow(current + 1); break;
-      case "k": focusRow(current < 0 ? 0 : current - 1); break;
+      case "j": focusRow(focusedIndex() + 1); break;
+      case "k": focusRow(Math.max(0, focusedIndex() - 1)); break;
       case "x":
         if (!row) return;
         var box = row.querySelector("[data-fb-check]");
@@ -135,13 +139,10 @@
     setOffset("[data-quote-end]", "");
   });
 
-  function init(root) {
-    if (root.querySelector && root.querySelector("[data-fb-inbox]") || root.matches && root.matches("[data-fb-inbox]")) {
-      current = -1;
-    }
+  function init() {
     syncBulk(document.getElementById("bulk-form"));
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+  document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("htmx:load", init);
 })();
