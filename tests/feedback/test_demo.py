@@ -6,7 +6,15 @@ from wavelength.accounts.models import User
 from wavelength.catalog.demo import build_demo
 from wavelength.feedback import selectors
 from wavelength.feedback.demo import build_feedback_demo
-from wavelength.feedback.models import Company, Feedback, FeedbackLink, Source, Status
+from wavelength.feedback.models import (
+    Company,
+    FeatureScore,
+    Feedback,
+    FeedbackLink,
+    Source,
+    Status,
+    TriageModel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +35,8 @@ def test_demo_has_customers_and_feedback_in_two_languages():
     viewer = User.objects.get(email="demo@wavelength.local")
     demand = selectors.feature_demand(user=viewer, feature=FeedbackLink.objects.first().feature)
     assert demand.feedback_count > 0 and demand.revenue > 0
+    assert FeatureScore.objects.count() > 15  # the prioritisation table ranks something
+    assert TriageModel.objects.get().trained  # learnt from the demo's triage decisions
     # Running it again adds nothing.
     assert build_feedback_demo() == {"created": False}
     assert build_demo()["created"] is False

@@ -222,6 +222,7 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
         items = _feedback(rng, actor, contacts, features, themes, now)
         _triage(rng, actor, items, features)
         build_portal_demo(rng=rng, actor=actor, contacts=contacts, features=features)
+        _estimates(rng, actor, features)
         # The types and sentiments set above are the workspace's decisions: learn from them.
         model = triage.retrain()
     return {
@@ -230,6 +231,20 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
         "feedback": len(items),
         "triage_examples": model.examples,
     }
+
+
+def _estimates(rng, actor, features) -> None:
+    """Product managers have estimated most features still to build, so scores rank them."""
+    open_stages = {"idea", "discovery", "planned", "in_development", "beta"}
+    for feature in features:
+        if feature.stage in open_stages and rng.random() < 0.8:
+            services.feature_score_update(
+                actor=actor,
+                feature=feature,
+                impact=rng.choice(["0.5", "1", "2", "3"]),
+                confidence=rng.choice([50, 80, 100]),
+                effort=rng.choice(["0.5", "1", "2", "3", "5", "8"]),
+            )
 
 
 def _companies(rng, actor) -> list[Company]:
