@@ -308,7 +308,11 @@ def feedback_update(
 ) -> Feedback:
     """Triage one item: change the fields given."""
     require_editor(actor)
-    feedback = Feedback.objects.select_for_update().select_related("company").get(pk=feedback.pk)
+    feedback = (
+        Feedback.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .get(pk=feedback.pk)
+    )
     before = activity.snapshot(feedback, Feedback.TRACKED)
     if title is not _MISSING:
         feedback.title = _text(title, "title", 200)
