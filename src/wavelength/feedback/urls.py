@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_portal_admin, views_scoring
+from . import views, views_portal_admin, views_scoring, views_themes
 
 app_name = "feedback"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("feedback/new/", views.feedback_create, name="feedback-create"),
     path("feedback/bulk/", views.feedback_bulk, name="feedback-bulk"),
     path("feedback/themes/new/", views.theme_create, name="theme-create"),
+    path("feedback/themes/discover/", views_themes.theme_discover, name="theme-discover"),
     path(
         "feedback/portal/settings/",
         views_portal_admin.portal_settings,

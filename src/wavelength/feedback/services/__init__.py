@@ -30,6 +30,7 @@ from .items import (
 from .links import feedback_link, feedback_unlink
 from .portal import *  # noqa: F403 - the portal's writes (services/portal.py)
 from .scoring import feature_score_update  # noqa: F401 - prioritisation estimates
+from .themes import theme_adopt  # noqa: F401 - adopting a discovered theme
 
 __all__ = [
     "BULK_ACTIONS",
