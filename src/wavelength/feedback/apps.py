@@ -9,7 +9,7 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from wavelength.catalog.sections import register_feature_section
 
-        from . import selectors
+        from . import loop_selectors, loop_signals, selectors
         from .portal.section import register_portal_section
 
         register_feature_section(
@@ -21,3 +21,11 @@ class FeedbackConfig(AppConfig):
             order=20,
         )
         register_portal_section()
+        register_feature_section(
+            "loop",
+            title=_("Customers told"),
+            template="feedback/loop_section.html",
+            loader=loop_selectors.loop_summary,
+            order=25,
+        )
+        loop_signals.connect()

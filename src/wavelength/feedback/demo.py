@@ -223,6 +223,7 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
         _triage(rng, actor, items, features)
         build_portal_demo(rng=rng, actor=actor, contacts=contacts, features=features)
         _estimates(rng, actor, features)
+        services.loop_prepare_from_activity()  # close-the-loop drafts for what already shipped
         # The types and sentiments set above are the workspace's decisions: learn from them.
         model = triage.retrain()
     return {

@@ -67,6 +67,8 @@ class Contact(models.Model):
     )
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), unique=True)
+    # Set by the unsubscribe link of a close-the-loop message; never cleared by the app.
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -262,5 +264,6 @@ class TriageModel(models.Model):
         return f"triage model of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"
 
 
+from .loop_models import *  # noqa: E402, F403 - closing the loop lives beside
 from .portal_models import *  # noqa: E402, F403 - the portal models live beside
 from .scoring_models import *  # noqa: E402, F403 - prioritisation models live beside

@@ -14,3 +14,13 @@ def retrain_triage(only_if_due: bool = False) -> int:
     if only_if_due and not retrain_due():
         return 0
     return retrain().examples
+
+
+@shared_task(name="wavelength.feedback.prepare_loop_messages")
+def prepare_loop_messages(activity_id: int) -> int:
+    """Prepare the close-the-loop drafts a new activity row calls for (a feature moved to beta
+    or general availability, a release shipped); returns how many messages were added."""
+    from .services.loop import loop_prepare_from_activity
+
+    prepared = loop_prepare_from_activity(activity_ids=[activity_id])
+    return prepared.drafts + prepared.skipped

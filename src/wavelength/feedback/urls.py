@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_portal_admin, views_scoring, views_themes
+from . import views, views_loop, views_portal_admin, views_scoring, views_themes
 
 app_name = "feedback"
 urlpatterns = [
@@ -24,6 +24,12 @@ urlpatterns = [
         views_portal_admin.portal_vote_proxy,
         name="portal-vote-proxy",
     ),
+    path("features/<int:pk>/loop/", views_loop.loop_page, name="loop"),
+    path("features/<int:pk>/loop/prepare/", views_loop.loop_prepare, name="loop-prepare"),
+    path("features/<int:pk>/loop/send/", views_loop.loop_send, name="loop-send"),
+    path("loop/messages/<int:pk>/", views_loop.loop_message_edit, name="loop-message-edit"),
+    path("loop/unsubscribe/<str:token>/", views_loop.loop_unsubscribe, name="loop-unsubscribe"),
+    path("customers/follow-ups/<int:pk>/done/", views_loop.follow_up_done, name="follow-up-done"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback-detail"),
     path("prioritisation/", views_scoring.prioritisation, name="prioritisation"),
     path("prioritisation/<int:pk>/", views_scoring.prioritisation_row, name="prioritisation-row"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wavelength.accounts.permissions import require_editor
 from wavelength.core.exceptions import DomainError
 
-from . import selectors, services, triage
+from . import loop_selectors, selectors, services, triage
 from .forms import (
     BulkForm,
     CompanyFilterForm,
@@ -130,6 +130,7 @@ def company_detail(request, pk):
         "features": selectors.company_features(user=request.user, company=company),
         "page": _page(request, feedback, 20),
         "contact_form": contact_form,
+        "follow_ups": loop_selectors.follow_ups_for_company(user=request.user, company=company),
     }
     return render(request, "feedback/company_detail.html", context, status=_status(contact_form))
 

@@ -1,0 +1,120 @@
+"""Closing the loop: the messages that tell customers a feature they asked for is out, and
+the follow-up tasks of the companies' owners.
+
+A message is prepared once per feature, contact and trigger (``stage:beta``,
+``stage:generally_available`` or ``release:<id>``), so nobody is ever told twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.core import clock
+
+__all__ = ["FollowUpTask", "LoopMessage", "LoopStatus"]
+
+
+class LoopStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class LoopMessage(models.Model):
+    """One message to one contact who asked for a feature, prepared when it shipped."""
+
+    feature = models.ForeignKey(
+        "catalog.Feature", on_delete=models.CASCADE, related_name="loop_messages"
+    )
+    contact = models.ForeignKey(
+        "feedback.Contact", on_delete=models.CASCADE, related_name="loop_messages"
+    )
+    company = models.ForeignKey(
+        "feedback.Company",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="loop_messages",
+    )
+    release = models.ForeignKey(
+        "catalog.Release", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    trigger = models.CharField(_("trigger"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), max_length=10_000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LoopStatus.choices, default=LoopStatus.DRAFT
+    )
+    prepared_at = models.DateTimeField(default=clock.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["company__name", "contact__email", "prepared_at", "id"]
+        verbose_name = _("close-the-loop message")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["feature", "contact", "trigger"], name="loopmessage_once_per_trigger"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["feature", "status"], name="loopmessage_feature_status"),
+            models.Index(fields=["feature", "sent_at"], name="loopmessage_feature_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} → {self.contact_id} ({self.status})"
+
+
+class FollowUpTask(models.Model):
+    """A task for a company's owner: follow up now that something they asked for is out."""
+
+    company = models.ForeignKey(
+        "feedback.Company", on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    feature = models.ForeignKey("catalog.Feature", on_delete=models.CASCADE, related_name="+")
+    trigger = models.CharField(_("trigger"), max_length=40)
+    text = models.CharField(_("task"), max_length=500)
+    created_at = models.DateTimeField(default=clock.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "-created_at", "-id"]
+        verbose_name = _("follow-up task")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "feature", "trigger"], name="followup_once_per_trigger"
+            )
+        ]
+        indexes = [models.Index(fields=["company", "done_at"], name="followup_company_open")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def trigger_label(trigger: str, release=None) -> str:
+    """What happened, in words: "Beta", "Generally available" or "Release Orbit 2.0"."""
+    from wavelength.catalog.models import Stage
+
+    kind, _sep, value = trigger.partition(":")
+    if kind == "stage":
+        return str(Stage(value).label) if value in Stage.values else value
+    return _("Release %(release)s") % {"release": release or value}
+
+
+LoopMessage.trigger_label = property(lambda self: trigger_label(self.trigger, self.release))
+FollowUpTask.trigger_label = property(lambda self: trigger_label(self.trigger))

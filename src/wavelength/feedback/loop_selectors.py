@@ -1,0 +1,94 @@
+"""Reads of closing the loop: a feature's messages grouped per company, the feature page's
+"Customers told" summary and a company's follow-up tasks. Fixed number of queries each."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from wavelength.accounts.permissions import require_member
+from wavelength.catalog.models import Feature
+
+from .loop_models import FollowUpTask, LoopMessage, LoopStatus
+from .models import Company
+
+RECENT = 10
+
+
+@dataclass
+class CompanyMessages:
+    company: Company | None
+    messages: list[LoopMessage] = field(default_factory=list)
+
+
+@dataclass
+class LoopSummary:
+    feature: Feature
+    sent: int = 0
+    drafts: int = 0
+    skipped: int = 0
+    recent: list[LoopMessage] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.drafts + self.skipped
+
+
+def _messages(feature: Feature):
+    return LoopMessage.objects.filter(feature=feature).select_related(
+        "contact", "company", "release__product", "sent_by"
+    )
+
+
+def loop_counts(*, user, feature: Feature) -> LoopSummary:
+    require_member(user)
+    counts = LoopMessage.objects.filter(feature=feature).aggregate(
+        sent=Count("pk", filter=Q(status=LoopStatus.SENT)),
+        drafts=Count("pk", filter=Q(status=LoopStatus.DRAFT)),
+        skipped=Count("pk", filter=Q(status=LoopStatus.SKIPPED)),
+    )
+    return LoopSummary(feature=feature, **counts)
+
+
+def loop_messages_by_company(*, user, feature: Feature) -> list[CompanyMessages]:
+    """Every message of a feature, one group per company (alphabetical, people without a
+    company last), drafts first within a group."""
+    require_member(user)
+    order = {LoopStatus.DRAFT: 0, LoopStatus.SKIPPED: 1, LoopStatus.SENT: 2}
+    groups: dict[int | None, CompanyMessages] = {}
+    for message in _messages(feature).order_by("contact__email", "prepared_at", "pk"):
+        group = groups.setdefault(message.company_id, CompanyMessages(company=message.company))
+        group.messages.append(message)
+    for group in groups.values():
+        group.messages.sort(key=lambda m: order.get(m.status, 3))
+    return sorted(
+        groups.values(), key=lambda g: (g.company is None, g.company.name if g.company else "")
+    )
+
+
+def loop_summary(*, user, feature: Feature) -> list[LoopSummary]:
+    """The feature page's "Customers told" section: always one summary, so editors get the
+    way to the loop page even before anything is prepared."""
+    summary = loop_counts(user=user, feature=feature)
+    summary.recent = list(
+        _messages(feature).filter(status=LoopStatus.SENT).order_by("-sent_at", "-pk")[:RECENT]
+    )
+    return [summary]
+
+
+def loop_message_get(*, user, pk: int) -> LoopMessage:
+    require_member(user)
+    qs = LoopMessage.objects.select_related("feature", "contact", "company", "release__product")
+    return get_object_or_404(qs, pk=pk)
+
+
+def follow_ups_for_company(*, user, company: Company) -> list[FollowUpTask]:
+    """A company's follow-up tasks, open ones first."""
+    require_member(user)
+    tasks = FollowUpTask.objects.filter(company=company).select_related("owner", "feature")
+    return sorted(tasks, key=lambda t: (t.done_at is not None, -t.created_at.timestamp(), -t.pk))
+
+
+def follow_up_get(*, user, pk: int) -> FollowUpTask:
+    require_member(user)
+    return get_object_or_404(FollowUpTask.objects.select_related("company"), pk=pk)
