@@ -72,6 +72,8 @@ ENDPOINTS = [
     ("patch", "/api/v1/feedback/{feedback_id}"),
     ("get", "/api/v1/feedback/{feedback_id}/suggestions"),
     ("post", "/api/v1/feedback/{feedback_id}/links"),
+    ("post", "/api/v1/feedback/{feedback_id}/merge"),
+    ("post", "/api/v1/feedback/merges/{merge_id}/undo"),
     ("delete", "/api/v1/feedback/{feedback_id}/links/{link_id}"),
     ("get", "/api/v1/features/{feature_id}/demand"),
     ("get", "/api/v1/prioritisation"),

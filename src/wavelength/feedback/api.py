@@ -5,6 +5,7 @@ call one service or selector; services check permissions and write in one transa
 """
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -15,6 +16,7 @@ from wavelength.core.api import Pagination, References
 from wavelength.core.schemas import ERRORS, Id
 
 from . import selectors, services, triage
+from .merge_models import FeedbackMerge
 from .models import Company, Theme
 from .schemas import (
     BulkIn,
@@ -34,6 +36,8 @@ from .schemas import (
     FeedbackPatch,
     LinkIn,
     LinkOut,
+    MergeIn,
+    MergeOut,
     SuggestionsOut,
     ThemeIn,
     ThemeOut,
@@ -303,6 +307,32 @@ def feedback_link(request, feedback_id: Id, payload: LinkIn):
     _resolve(data, {"feature": Feature}).check()
     link = services.feedback_link(actor=request.auth, feedback=feedback, **data)
     return Status(201, link)
+
+
+@router.post(
+    "/feedback/{feedback_id}/merge",
+    response={201: MergeOut, **ERRORS},
+    url_name="feedback-merge",
+    tags=["feedback"],
+)
+def feedback_merge(request, feedback_id: Id, payload: MergeIn):
+    """Merge a duplicate into this item: the duplicate leaves the inbox but keeps its voice
+    in demand, this item gains a copy of its links. Undo with the merge's id."""
+    survivor = selectors.feedback_get(user=request.auth, pk=feedback_id)
+    duplicate = selectors.feedback_get(user=request.auth, pk=payload.duplicate)
+    merge = services.feedback_merge(actor=request.auth, survivor=survivor, duplicate=duplicate)
+    return Status(201, merge)
+
+
+@router.post(
+    "/feedback/merges/{merge_id}/undo",
+    response={200: MergeOut, **ERRORS},
+    url_name="feedback-merge-undo",
+    tags=["feedback"],
+)
+def feedback_merge_undo(request, merge_id: Id):
+    merge = get_object_or_404(FeedbackMerge, pk=merge_id)
+    return services.feedback_merge_undo(actor=request.auth, merge=merge)
 
 
 @router.delete(

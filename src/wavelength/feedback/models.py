@@ -151,6 +151,10 @@ class Feedback(models.Model):
     sentiment = models.CharField(
         _("sentiment"), max_length=10, choices=Sentiment.choices, blank=True
     )
+    # The item this one was merged into as a duplicate (it then leaves the inbox).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_items"
+    )
     # Set when the type was suggested by the triage model; None once a person decided it.
     type_confidence = models.FloatField(_("type confidence"), null=True, blank=True)
     status = models.CharField(
@@ -265,5 +269,6 @@ class TriageModel(models.Model):
 
 
 from .loop_models import *  # noqa: E402, F403 - closing the loop lives beside
+from .merge_models import *  # noqa: E402, F403 - merges of duplicates live beside
 from .portal_models import *  # noqa: E402, F403 - the portal models live beside
 from .scoring_models import *  # noqa: E402, F403 - prioritisation models live beside

@@ -217,6 +217,23 @@ class LinkIn(InputSchema):
     quote_end: int | None = Field(None, ge=0)
 
 
+class MergeIn(InputSchema):
+    duplicate: Id = Field(description="The item to merge into this one.")
+
+
+class MergeOut(Schema):
+    id: int
+    survivor: int = Field(alias="survivor_id")
+    duplicate: int = Field(alias="duplicate_id")
+    copied_links: int
+    created_at: dt.datetime
+    undone_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_copied_links(obj) -> int:
+        return len(obj.copied_link_ids)
+
+
 # Demand -----------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_loop, views_portal_admin, views_scoring, views_themes
+from . import views, views_loop, views_merge, views_portal_admin, views_scoring, views_themes
 
 app_name = "feedback"
 urlpatterns = [
@@ -39,6 +39,12 @@ urlpatterns = [
         name="prioritisation-edit",
     ),
     path("feedback/<int:pk>/link/", views.feedback_link, name="feedback-link"),
+    path("feedback/<int:pk>/merge/", views_merge.feedback_merge, name="feedback-merge"),
+    path(
+        "feedback/merges/<int:pk>/undo/",
+        views_merge.feedback_merge_undo,
+        name="feedback-merge-undo",
+    ),
     path(
         "feedback/<int:pk>/links/<int:link_pk>/delete/",
         views.feedback_unlink,

@@ -228,7 +228,10 @@ def _item_context(request, item, triage_form=None, link_form=None) -> dict:
     return {
         "item": item,
         "suggested": triage.suggested_features(item),
-        "duplicates": triage.likely_duplicates(item),
+        "duplicates": [d for d in triage.likely_duplicates(item) if not d.feedback.merged_into_id],
+        "merges": item.merges_received.filter(undone_at=None).select_related(
+            "duplicate__company", "duplicate__contact"
+        ),
         "links": selectors.links_for_feedback(user=request.user, feedback=item),
         "triage_form": triage_form or TriageForm(initial=TriageForm.initial_for(item)),
         "link_form": link_form or LinkForm(),
