@@ -5,15 +5,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import add_domain_error  # noqa: F401 - used by the views
 
 from .models import Role, User
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the field it names, or above the form."""
-    for field, message in error.errors.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.accounts.models import Team, User
-from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import add_domain_error  # noqa: F401 - other apps import it here
 
 from .models import (
     Area,
@@ -28,12 +28,6 @@ from .selectors import FeatureFilter
 def _reload_on_change(url: str, part: str) -> dict:
     """htmx attributes that re-read one part of the form from ``url`` when a choice changes."""
     return {"hx-get": url, "hx-target": part, "hx-select": part, "hx-swap": "outerHTML"}
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show each message of ``exc`` on its field, or above the form when it names none."""
-    for field, message in exc.errors.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 class TeamChoiceField(forms.ModelChoiceField):

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wavelength.accounts.permissions import require_editor
-from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import form_status, submit
 
 from . import loop_selectors, selectors, services, triage
 from .forms import (
@@ -30,7 +30,6 @@ from .forms import (
     LinkForm,
     ThemeForm,
     TriageForm,
-    add_domain_error,
 )
 
 PER_PAGE = 50
@@ -39,21 +38,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 def _page(request, queryset, per_page=PER_PAGE, param="page"):
     return Paginator(queryset, per_page).get_page(request.GET.get(param))
-
-
-def _submit(form, call):
-    """``call()`` once the form parses; a refusal from the service lands on the form."""
-    if not form.is_bound or not form.is_valid():
-        return None
-    try:
-        return call()
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return None
-
-
-def _status(*forms) -> int:
-    return 422 if any(f.is_bound and f.errors for f in forms) else 200
 
 
 # Customers --------------------------------------------------------------------------------
@@ -77,14 +61,14 @@ def company_list(request):
 def company_create(request):
     require_editor(request.user)
     form = CompanyForm(request.POST or None)
-    company = _submit(
+    company = submit(
         form, lambda: services.company_create(actor=request.user, **form.service_kwargs())
     )
     if company:
         messages.success(request, _("Customer “%(name)s” created.") % {"name": company.name})
         return redirect(company)
     context = {"form": form, "company": None}
-    return render(request, "feedback/company_form.html", context, status=_status(form))
+    return render(request, "feedback/company_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -93,7 +77,7 @@ def company_edit(request, pk):
     require_editor(request.user)
     company = selectors.company_get(user=request.user, pk=pk)
     form = CompanyForm(request.POST or None, initial=CompanyForm.initial_for(company))
-    saved = _submit(
+    saved = submit(
         form,
         lambda: services.company_update(
             actor=request.user, company=company, **form.service_kwargs()
@@ -103,7 +87,7 @@ def company_edit(request, pk):
         messages.success(request, _("Customer saved."))
         return redirect(saved)
     context = {"form": form, "company": company}
-    return render(request, "feedback/company_form.html", context, status=_status(form))
+    return render(request, "feedback/company_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -114,7 +98,7 @@ def company_detail(request, pk):
     contact_form = ContactForm(request.POST or None)
     if request.method == "POST":
         require_editor(request.user)
-        contact = _submit(
+        contact = submit(
             contact_form,
             lambda: services.contact_create(
                 actor=request.user, company=company, **contact_form.cleaned_data
@@ -132,7 +116,9 @@ def company_detail(request, pk):
         "contact_form": contact_form,
         "follow_ups": loop_selectors.follow_ups_for_company(user=request.user, company=company),
     }
-    return render(request, "feedback/company_detail.html", context, status=_status(contact_form))
+    return render(
+        request, "feedback/company_detail.html", context, status=form_status(contact_form)
+    )
 
 
 # Inbox ------------------------------------------------------------------------------------
@@ -158,7 +144,7 @@ def feedback_list(request):
     template = "feedback/feedback_list.html"
     if request.htmx and request.htmx.target == "feedback-results":
         template = "feedback/_feedback_results.html"
-    response = render(request, template, context, status=_status(form))
+    response = render(request, template, context, status=form_status(form))
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
@@ -169,7 +155,7 @@ def feedback_bulk(request):
     """Apply a bulk action to the checked items, then show the inbox again (same filters)."""
     require_editor(request.user)
     form = BulkForm(request.POST)
-    done = _submit(
+    done = submit(
         form,
         lambda: services.feedback_bulk_update(
             actor=request.user,
@@ -199,7 +185,7 @@ def feedback_bulk(request):
 def theme_create(request):
     require_editor(request.user)
     form = ThemeForm(request.POST)
-    theme = _submit(form, lambda: services.theme_create(actor=request.user, **form.cleaned_data))
+    theme = submit(form, lambda: services.theme_create(actor=request.user, **form.cleaned_data))
     if theme:
         messages.success(request, _("Theme “%(name)s” created.") % {"name": theme.name})
     else:
@@ -214,11 +200,11 @@ def theme_create(request):
 def feedback_create(request):
     require_editor(request.user)
     form = FeedbackForm(request.POST or None)
-    item = _submit(form, lambda: services.feedback_create(actor=request.user, **form.cleaned_data))
+    item = submit(form, lambda: services.feedback_create(actor=request.user, **form.cleaned_data))
     if item:
         messages.success(request, _("Feedback recorded."))
         return redirect(item)
-    return render(request, "feedback/feedback_form.html", {"form": form}, status=_status(form))
+    return render(request, "feedback/feedback_form.html", {"form": form}, status=form_status(form))
 
 
 # One item ---------------------------------------------------------------------------------
@@ -248,7 +234,7 @@ def feedback_detail(request, pk):
     if request.method == "POST":
         require_editor(request.user)
         form = TriageForm(request.POST)
-        saved = _submit(
+        saved = submit(
             form,
             lambda: services.feedback_update(
                 actor=request.user, feedback=item, **form.service_kwargs()
@@ -259,7 +245,10 @@ def feedback_detail(request, pk):
             return redirect(saved)
     context = _item_context(request, item, triage_form=form)
     return render(
-        request, "feedback/feedback_detail.html", context, status=_status(*[form] if form else [])
+        request,
+        "feedback/feedback_detail.html",
+        context,
+        status=form_status(*[form] if form else []),
     )
 
 
@@ -269,7 +258,7 @@ def feedback_link(request, pk):
     require_editor(request.user)
     item = selectors.feedback_get(user=request.user, pk=pk)
     form = LinkForm(request.POST)
-    link = _submit(
+    link = submit(
         form, lambda: services.feedback_link(actor=request.user, feedback=item, **form.cleaned_data)
     )
     if link:

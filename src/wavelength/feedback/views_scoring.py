@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
+from wavelength.core.forms import submit
 
 from . import scoring, services
 from .forms_scoring import PrioritisationFilterForm, ScoreForm
-from .views import GET_POST, _page, _submit
+from .views import GET_POST, _page
 
 PER_PAGE = 50
 SORTABLE = [
@@ -92,7 +93,7 @@ def prioritisation_edit(request, pk):
     form = ScoreForm(
         request.POST or None, initial=ScoreForm.initial_for(row), auto_id=f"id_prio{pk}_%s"
     )
-    saved = _submit(
+    saved = submit(
         form,
         lambda: services.feature_score_update(
             actor=request.user, feature=row.feature, **form.service_kwargs()

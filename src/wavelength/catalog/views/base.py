@@ -9,11 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from wavelength.core import timeline
-from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import form_status, submit  # noqa: F401 - the views use them
 from wavelength.core.markdown import render as render_markdown
 
 from .. import selectors
-from ..forms import add_domain_error
 from ..models import Product
 
 PER_PAGE = 50
@@ -29,21 +28,6 @@ def render_page(request, template, context, *, fragments=None, status=200):
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
-
-
-def form_status(form) -> int:
-    return 422 if form.is_bound and form.errors else 200
-
-
-def submit(form, call):
-    """``call()`` once the form parses; a refusal from the service lands on the form."""
-    if not form.is_bound or not form.is_valid():
-        return None
-    try:
-        return call()
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return None
 
 
 def preview(request):
