@@ -147,6 +147,8 @@ EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "wavelength@localhost")
+# E-mail a copy of every in-app notification (through the backend above).
+NOTIFICATION_EMAILS = envbool("NOTIFICATION_EMAILS", "true")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES")

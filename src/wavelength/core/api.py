@@ -3,11 +3,20 @@
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router
-from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import LimitOffsetPagination, paginate
 
-from . import search
+from . import notifications, search
 from .exceptions import DomainError
-from .schemas import ERRORS, MAX_ID, InputSchema, SearchOut
+from .schemas import (
+    ERRORS,
+    MAX_ID,
+    InputSchema,
+    MarkedOut,
+    NotificationFilter,
+    NotificationOut,
+    NotificationsReadIn,
+    SearchOut,
+)
 
 router = Router()
 
@@ -100,3 +109,28 @@ def search_view(request, params: Query[SearchQuery]):
     # active people).
     hits = search.query(params.q, kinds=_kinds(params.kind), limit=params.limit)
     return {"items": hits, "count": len(hits)}
+
+
+@router.get(
+    "/notifications",
+    response={200: list[NotificationOut], **ERRORS},
+    url_name="notification-list",
+    tags=["notifications"],
+    summary="My notifications",
+)
+@paginate(Pagination)
+def notification_list_view(request, filters: Query[NotificationFilter]):
+    """Your own notifications, newest first."""
+    return notifications.notification_list(user=request.user, unread_only=filters.unread)
+
+
+@router.post(
+    "/notifications/read",
+    response={200: MarkedOut, **ERRORS},
+    url_name="notification-read",
+    tags=["notifications"],
+    summary="Mark notifications read",
+)
+def notification_read_view(request, payload: NotificationsReadIn):
+    """Mark the given notifications read (all of yours when ``ids`` is omitted)."""
+    return {"marked": notifications.notifications_mark_read(user=request.user, ids=payload.ids)}

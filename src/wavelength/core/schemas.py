@@ -136,3 +136,30 @@ class SearchHitOut(Schema):
 class SearchOut(Schema):
     items: list[SearchHitOut]
     count: int
+
+
+class NotificationOut(Schema):
+    id: int
+    verb: str
+    title: str
+    body: str
+    url: str
+    actor: str | None = None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
+
+
+class NotificationFilter(InputSchema):
+    unread: bool = Field(False, description="Only the unread ones.")
+
+
+class NotificationsReadIn(InputSchema):
+    ids: list[Id] | None = Field(None, description="Which to mark read; all of them when omitted.")
+
+
+class MarkedOut(Schema):
+    marked: int

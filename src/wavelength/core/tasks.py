@@ -13,6 +13,8 @@ from django.apps import apps
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from . import clock
+
 
 def _reindexers() -> Iterator[Callable[[], dict[str, int]]]:
     """Each app's ``services.search_reindex``: core indexes for others but imports none."""
@@ -37,3 +39,24 @@ def reindex_search() -> dict[str, int]:
 def queue_reindex_search() -> None:
     """Rebuild the index once the current transaction commits (at once outside one)."""
     transaction.on_commit(reindex_search.delay)
+
+
+@shared_task(name="wavelength.core.send_notification_emails")
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail each notification not yet e-mailed; returns how many were sent.
+
+    Each row is claimed with a conditional update first, so a retried or duplicated task never
+    sends the same notification twice.
+    """
+    from .mail import send_notification_email
+    from .models import Notification
+
+    sent = 0
+    for pk in notification_ids:
+        claimed = Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        )
+        if claimed:
+            send_notification_email(Notification.objects.select_related("recipient").get(pk=pk))
+            sent += 1
+    return sent

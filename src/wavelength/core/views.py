@@ -9,18 +9,20 @@ import datetime as dt
 import re
 from collections import Counter
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from wavelength.catalog import selectors as catalog
 from wavelength.catalog.models import ReleaseStatus, Stage
 
+from . import notifications, timeline
 from . import search as search_index
-from . import timeline
 
 CHANGES_PER_PAGE = 20
 SEARCH_LIMIT = 100
@@ -128,3 +130,45 @@ def search(request):
     context = {"q": q, "kind": kind, "groups": groups, "tabs": tabs, "total": len(hits)}
     template = "core/_search_results.html" if request.htmx else "core/search.html"
     return render(request, template, context)
+
+
+# Notifications ----------------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@login_required
+def notification_list(request):
+    """The person's notifications, newest first; ``?unread=1`` keeps the unread ones."""
+    unread_only = request.GET.get("unread") == "1"
+    rows = notifications.notification_list(user=request.user, unread_only=unread_only)
+    page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "unread_only": unread_only,
+        "unread": notifications.unread_count(user=request.user),
+    }
+    return render(request, "core/notification_list.html", context)
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Mark one notification read and go to what it is about."""
+    notification = get_object_or_404(
+        notifications.notification_list(user=request.user), pk=pk
+    )
+    notifications.notifications_mark_read(user=request.user, ids=[notification.pk])
+    return redirect(notification.url or "core:notification-list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.notifications_mark_read(user=request.user)
+    messages.success(
+        request,
+        ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count)
+        % {"n": count},
+    )
+    return redirect("core:notification-list")

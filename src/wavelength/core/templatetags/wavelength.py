@@ -27,6 +27,7 @@ _SECTIONS = [
     ("accounts:user", "people"),
     ("accounts:token", "tokens"),
     ("core:search", "search"),
+    ("core:notification", "notifications"),
     ("core:home", "home"),
 ]
 
@@ -130,3 +131,12 @@ def query_replace_param(context, key, value):
     params = context["request"].GET.copy()
     params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """How many unread notifications the signed-in person has (one count query per page)."""
+    from wavelength.core.notifications import unread_count
+
+    request = context.get("request")
+    return unread_count(user=getattr(request, "user", None))
