@@ -41,6 +41,8 @@ ENDPOINTS = [
     ("delete", "/api/v1/changelog/{entry_id}"),
     ("get", "/api/v1/history"),
     ("get", "/api/v1/search"),
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/notifications/read"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/users"),
     ("get", "/api/v1/users/{user_id}"),

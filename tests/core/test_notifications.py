@@ -79,9 +79,12 @@ def test_opening_marks_read_and_follows_the_link(editor_client, editor):
     assert response["Location"] == "/releases/"
     row.refresh_from_db()
     assert row.read_at is not None
-    assert "unread" not in editor_client.get(reverse("core:home")).content.decode().split(
-        "topbar-bell"
-    )[1][:200]
+    assert (
+        "unread"
+        not in editor_client.get(reverse("core:home"))
+        .content.decode()
+        .split("topbar-bell")[1][:200]
+    )
 
 
 def test_nobody_opens_someone_elses_notification(editor, viewer):

@@ -111,9 +111,7 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["recipient", "read_at", "created_at"], name="notification_inbox"
-            ),
+            models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox"),
         ]
 
     def __str__(self) -> str:

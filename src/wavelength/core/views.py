@@ -155,9 +155,7 @@ def notification_list(request):
 @require_POST
 def notification_open(request, pk):
     """Mark one notification read and go to what it is about."""
-    notification = get_object_or_404(
-        notifications.notification_list(user=request.user), pk=pk
-    )
+    notification = get_object_or_404(notifications.notification_list(user=request.user), pk=pk)
     notifications.notifications_mark_read(user=request.user, ids=[notification.pk])
     return redirect(notification.url or "core:notification-list")
 
