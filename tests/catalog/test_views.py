@@ -641,3 +641,29 @@ def test_lists_do_not_query_per_row(editor, product, page):
     _features(product, 25, team, tags)
     many = _queries(client, url)
     assert few == many
+
+
+def test_release_and_product_pages_show_registered_sections(editor_client, product):
+    from tests.factories import ReleaseFactory
+    from wavelength.catalog.sections import register_section, unregister_section
+
+    release = ReleaseFactory(product=product)
+    for page in ("release", "product"):
+        register_section(
+            page,
+            "test-links",
+            title=f"Linked to this {page}",
+            template="catalog/sections/_releases.html",
+            loader=lambda user, **obj: [],
+            empty_text=f"Nothing links to this {page}.",
+        )
+    try:
+        assert "Nothing links to this release." in editor_client.get(
+            release.get_absolute_url()
+        ).content.decode()
+        assert "Nothing links to this product." in editor_client.get(
+            product.get_absolute_url()
+        ).content.decode()
+    finally:
+        unregister_section("release", "test-links")
+        unregister_section("product", "test-links")

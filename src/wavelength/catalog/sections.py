@@ -1,4 +1,5 @@
-"""The sections of a feature's page: one per kind of thing that links to a feature.
+"""The sections of a feature's, a release's and a product's page: one per kind of thing that
+links to it.
 
 The catalog sits at the bottom of the dependency graph, so it cannot import the apps that
 point at features (feedback, quality, knowledge…). Instead each of them registers a section
@@ -18,6 +19,10 @@ here from its ``AppConfig.ready()``::
 The feature page renders every registered section in ``order``; the template receives
 ``section``, ``items`` (what the loader returned) and ``feature``. A loader must read in a
 fixed number of queries and check permissions through its app's selectors.
+
+Release and product pages have sections too: ``register_section("release", key, ...)`` with a
+loader ``(*, user, release) -> list`` (``(*, user, product)`` for ``"product"``); their
+templates receive ``release`` or ``product`` in the same way.
 """
 
 from collections.abc import Callable, Sequence
@@ -29,8 +34,13 @@ from django.utils.translation import gettext_lazy as _
 Loader = Callable[..., Sequence[Any]]
 
 
+PAGES = ("feature", "release", "product")
+
+
 @dataclass(frozen=True)
 class FeatureSection:
+    """A section of one kind of page (the name is kept from when only features had them)."""
+
     key: str
     title: str
     template: str
@@ -45,10 +55,11 @@ class RenderedSection:
     items: Sequence[Any]
 
 
-_registry: dict[str, FeatureSection] = {}
+_registry: dict[str, dict[str, FeatureSection]] = {page: {} for page in PAGES}
 
 
-def register_feature_section(
+def register_section(
+    page: str,
     key: str,
     *,
     title: str,
@@ -57,7 +68,7 @@ def register_feature_section(
     empty_text: str = "",
     order: int = 100,
 ) -> FeatureSection:
-    """Add (or replace, when ``key`` is already taken) a section of the feature page."""
+    """Add (or replace, when ``key`` is already taken) a section of ``page``'s page."""
     section = FeatureSection(
         key=key,
         title=title,
@@ -66,25 +77,42 @@ def register_feature_section(
         empty_text=empty_text or _("Nothing is linked to this feature yet."),
         order=order,
     )
-    _registry[key] = section
+    _registry[page][key] = section
     return section
 
 
+def register_feature_section(key: str, **kwargs) -> FeatureSection:
+    """A section of the feature page (see :func:`register_section`)."""
+    return register_section("feature", key, **kwargs)
+
+
+def unregister_section(page: str, key: str) -> None:
+    _registry[page].pop(key, None)
+
+
 def unregister_feature_section(key: str) -> None:
-    _registry.pop(key, None)
+    unregister_section("feature", key)
+
+
+def sections_of(page: str) -> list[FeatureSection]:
+    """Registered sections of ``page``, in page order."""
+    return sorted(_registry[page].values(), key=lambda s: (s.order, s.key))
 
 
 def feature_sections() -> list[FeatureSection]:
-    """Registered sections, in page order."""
-    return sorted(_registry.values(), key=lambda s: (s.order, s.key))
+    return sections_of("feature")
+
+
+def render_sections(page: str, *, user, obj) -> list[RenderedSection]:
+    """Each registered section of ``page`` with what its loader found for ``obj``."""
+    return [
+        RenderedSection(section=s, items=list(s.loader(user=user, **{page: obj})))
+        for s in sections_of(page)
+    ]
 
 
 def render_feature_sections(*, user, feature) -> list[RenderedSection]:
-    """Each registered section with what its loader found for ``feature``."""
-    return [
-        RenderedSection(section=s, items=list(s.loader(user=user, feature=feature)))
-        for s in feature_sections()
-    ]
+    return render_sections("feature", user=user, obj=feature)
 
 
 def _releases_shipping(*, user, feature):

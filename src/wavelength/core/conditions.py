@@ -51,6 +51,8 @@ class Condition:
     description: str = ""
     # The params a check of this kind needs, e.g. ("page",); shown and validated by the caller.
     params: Sequence[str] = ()
+    # ``choices(user=...)`` -> [(value, label)] for the first param, for a picker on forms.
+    choices: Callable[..., Sequence[tuple[str, str]]] | None = None
 
 
 _registry: dict[str, Condition] = {}
@@ -63,10 +65,16 @@ def register_condition(
     evaluate: Evaluator,
     description: str = "",
     params: Sequence[str] = (),
+    choices: Callable[..., Sequence[tuple[str, str]]] | None = None,
 ) -> Condition:
     """Add (or replace, when ``key`` is already taken) a named condition."""
     condition = Condition(
-        key=key, label=label, evaluate=evaluate, description=description, params=tuple(params)
+        key=key,
+        label=label,
+        evaluate=evaluate,
+        description=description,
+        params=tuple(params),
+        choices=choices,
     )
     _registry[key] = condition
     return condition

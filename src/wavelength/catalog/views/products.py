@@ -16,6 +16,7 @@ from wavelength.core.exceptions import DomainError
 from .. import selectors, services
 from ..forms import AreaForm, BoardFilterForm, MoveForm, ProductForm
 from ..models import Stage
+from ..sections import render_sections
 from .base import (
     GET_POST,
     form_status,
@@ -158,6 +159,7 @@ def _product_page(request, product, filter_form, *, moved=None, error=None, stat
         context.update(timeline_page(request, activities), timeline_oob=timeline_oob)
     if part is None:
         context["releases"] = selectors.release_list(user=request.user, product=product)[:8]
+        context["sections"] = render_sections("product", user=request.user, obj=product)
     return render_page(
         request, "catalog/product_detail.html", context, fragments=fragments, status=status
     )

@@ -13,6 +13,7 @@ from wavelength.core.exceptions import DomainError
 from .. import selectors, services
 from ..forms import ChangelogEntryForm, ChangelogFilterForm, ReleaseFilterForm, ReleaseForm
 from ..models import ReleaseStatus
+from ..sections import render_sections
 from .base import (
     GET_POST,
     PER_PAGE,
@@ -93,6 +94,7 @@ def _release_page(request, release, *, ship_error=None, status=200):
         "features": release.features.select_related("owner_team", "area").order_by("title"),
         "entries": release.changelog.select_related("author"),
         "ship_error": ship_error,
+        "sections": render_sections("release", user=request.user, obj=release),
         **timeline_page(request, selectors.history_for(user=request.user, obj=release)),
     }
     fragments = {"release-body": "catalog/_release_body.html", "timeline": "catalog/_timeline.html"}
