@@ -658,12 +658,14 @@ def test_release_and_product_pages_show_registered_sections(editor_client, produ
             empty_text=f"Nothing links to this {page}.",
         )
     try:
-        assert "Nothing links to this release." in editor_client.get(
-            release.get_absolute_url()
-        ).content.decode()
-        assert "Nothing links to this product." in editor_client.get(
-            product.get_absolute_url()
-        ).content.decode()
+        assert (
+            "Nothing links to this release."
+            in editor_client.get(release.get_absolute_url()).content.decode()
+        )
+        assert (
+            "Nothing links to this product."
+            in editor_client.get(product.get_absolute_url()).content.decode()
+        )
     finally:
         unregister_section("release", "test-links")
         unregister_section("product", "test-links")
