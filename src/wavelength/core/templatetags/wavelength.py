@@ -6,8 +6,10 @@ Others may append filters here; keep each one small and free of queries.
 import re
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from wavelength.core.markdown import render
 
@@ -140,3 +142,71 @@ def unread_notifications(context) -> int:
 
     request = context.get("request")
     return unread_count(user=getattr(request, "user", None))
+
+
+# The top bar: single links and groups (a dropdown on wide screens, a labelled list in the
+# phone menu). Each entry: (label, URL name, URL-name prefixes that make it the current one).
+# An app that is not installed simply has no URL, and its entry is left out.
+_NAV = [
+    (gettext_lazy("Home"), "core:home", ("core:home",)),
+    (
+        gettext_lazy("Product"),
+        [
+            (gettext_lazy("Products"), "catalog:product-list", ("catalog:product",)),
+            (gettext_lazy("Features"), "catalog:feature-list", ("catalog:feature",)),
+            (
+                gettext_lazy("Releases"),
+                "catalog:release-list",
+                ("catalog:release", "catalog:changelog-create"),
+            ),
+            (gettext_lazy("Changelog"), "catalog:changelog", ("catalog:changelog",)),
+        ],
+    ),
+    (
+        gettext_lazy("Feedback"),
+        [
+            (
+                gettext_lazy("Inbox"),
+                "feedback:feedback-list",
+                ("feedback:feedback", "integrations:"),
+            ),
+            (gettext_lazy("Customers"), "feedback:company-list", ("feedback:company",)),
+            (
+                gettext_lazy("Prioritisation"),
+                "feedback:prioritisation",
+                ("feedback:prioritisation",),
+            ),
+        ],
+    ),
+    (gettext_lazy("Teams"), "accounts:team-list", ("accounts:team",)),
+]
+
+
+def _nav_link(entry) -> dict | None:
+    label, name, prefixes = entry
+    try:
+        return {"label": label, "url": reverse(name), "prefixes": prefixes, "active": False}
+    except NoReverseMatch:
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def nav_entries(context) -> list[dict]:
+    """The top bar's links and groups; the first link whose prefix matches the current page
+    is marked ``active`` (and so is its group)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    current = f"{match.namespace}:{match.url_name}" if match and match.url_name else ""
+    entries = []
+    for entry in _NAV:
+        if isinstance(entry[1], list):
+            links = [link for link in map(_nav_link, entry[1]) if link]
+            if links:
+                entries.append({"label": entry[0], "children": links, "active": False})
+        elif link := _nav_link(entry):
+            entries.append(link)
+    flat = [(e, c) for e in entries for c in e.get("children", [e])]
+    for entry, link in flat:
+        if current and any(current.startswith(p) for p in link["prefixes"]):
+            link["active"] = entry["active"] = True
+            break
+    return entries
