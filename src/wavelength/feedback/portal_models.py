@@ -90,6 +90,12 @@ class PortalIdea(models.Model):
         return self.title
 
 
+class PortalVoteQuerySet(models.QuerySet):
+    def counted(self):
+        """Votes that count: verified by the e-mailed link, cast signed in, or by staff."""
+        return self.filter(verified_at__isnull=False)
+
+
 class PortalVote(models.Model):
     """One contact's vote for an idea; pending until the e-mail is verified (or a proxy)."""
 
@@ -102,6 +108,8 @@ class PortalVote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=clock.now)
+
+    objects = PortalVoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
