@@ -11,6 +11,7 @@ urlpatterns = [
     path("feedback/", views.feedback_list, name="feedback-list"),
     path("feedback/new/", views.feedback_create, name="feedback-create"),
     path("feedback/bulk/", views.feedback_bulk, name="feedback-bulk"),
+    path("feedback/bulk/features/", views.bulk_feature_options, name="bulk-feature-options"),
     path("feedback/themes/new/", views.theme_create, name="theme-create"),
     path("feedback/themes/discover/", views_themes.theme_discover, name="theme-discover"),
     path(
