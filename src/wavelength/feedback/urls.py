@@ -28,6 +28,7 @@ urlpatterns = [
     path("features/<int:pk>/loop/", views_loop.loop_page, name="loop"),
     path("features/<int:pk>/loop/prepare/", views_loop.loop_prepare, name="loop-prepare"),
     path("features/<int:pk>/loop/send/", views_loop.loop_send, name="loop-send"),
+    path("features/<int:pk>/loop/progress/", views_loop.loop_progress, name="loop-progress"),
     path("loop/messages/<int:pk>/", views_loop.loop_message_edit, name="loop-message-edit"),
     path("loop/unsubscribe/<str:token>/", views_loop.loop_unsubscribe, name="loop-unsubscribe"),
     path("customers/follow-ups/<int:pk>/done/", views_loop.follow_up_done, name="follow-up-done"),

@@ -48,8 +48,23 @@ def loop_page(request, pk):
         "summary": loop_selectors.loop_counts(user=request.user, feature=feature),
         "groups": loop_selectors.loop_messages_by_company(user=request.user, feature=feature),
         "triggers": services.loop_triggers(feature),
+        "progress": loop_selectors.send_progress(user=request.user, feature=feature),
     }
     return render(request, "feedback/loop.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def loop_progress(request, pk):
+    """The loop page's progress panel, polled by htmx while a send runs; once it is over,
+    the page reloads to show each message's new state."""
+    feature = _feature(request, pk)
+    progress = loop_selectors.send_progress(user=request.user, feature=feature)
+    context = {"feature": feature, "progress": progress}
+    response = render(request, "feedback/_loop_progress.html", context)
+    if request.htmx and not (progress and progress.running):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -107,15 +122,22 @@ def loop_message_edit(request, pk):
 @login_required
 @require_POST
 def loop_send(request, pk):
+    """Queue the drafts (or, with ``retry``, the failed messages) for the background job."""
     require_editor(request.user)
     feature = _feature(request, pk)
     base_url = request.build_absolute_uri("/")
-    sent = services.loop_send(actor=request.user, feature=feature, base_url=base_url)
-    if sent:
-        text = ngettext("%(n)d message sent.", "%(n)d messages sent.", sent) % {"n": sent}
-        messages.success(request, text)
+    try:
+        send = services.loop_send(
+            actor=request.user, feature=feature, base_url=base_url, retry="retry" in request.POST
+        )
+    except DomainError as exc:
+        messages.info(request, exc.message)
     else:
-        messages.info(request, _("No draft was waiting: nothing was sent."))
+        n = send.messages.count()
+        text = ngettext("%(n)d message is on its way.", "%(n)d messages are on their way.", n) % {
+            "n": n
+        }
+        messages.success(request, text)
     return redirect(_loop_url(feature.pk))
 
 
