@@ -336,7 +336,7 @@ def test_concurrent_runs_send_each_message_once(
 
     _to_beta(editor, asked, django_capture_on_commit_callbacks)
     send = services.loop_send(actor=editor, feature=asked)
-    real_claim, nested = loop_services._claim, {}
+    real_claim, nested = loop_services._take, {}
 
     def claim_while_another_run_starts(pk):
         if "sent" not in nested:  # a second run starts as the first claims its first message
@@ -344,7 +344,7 @@ def test_concurrent_runs_send_each_message_once(
             nested["sent"] = services.loop_send_run(send_id=send.pk)
         return real_claim(pk)
 
-    monkeypatch.setattr(loop_services, "_claim", claim_while_another_run_starts)
+    monkeypatch.setattr(loop_services, "_take", claim_while_another_run_starts)
     first = services.loop_send_run(send_id=send.pk)
     assert nested["sent"] == 3 and first == 0 and len(mail.outbox) == 3
     assert len({m.to[0] for m in mail.outbox}) == 3

@@ -17,6 +17,7 @@ from wavelength.core.exceptions import DomainError
 
 from . import loop_selectors, services
 from .forms import add_domain_error
+from .portal_models import PortalSubscription
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -154,15 +155,19 @@ def follow_up_done(request, pk):
 @csrf_exempt  # the signed token is the authority; mail clients post one-click unsubscribes
 @GET_POST
 def loop_unsubscribe(request, token):
-    """Public: the link of every close-the-loop message. Opening it asks for a confirmation
-    (link scanners open links too); the POST unsubscribes for good."""
+    """Public: the link of every close-the-loop message and of every idea update. Opening it
+    asks for a confirmation (link scanners open links too); the POST unsubscribes for good
+    (from close-the-loop messages, or from the idea's updates)."""
     try:
-        contact = services.loop_unsubscribe_contact(token)
+        contact, idea = services.unsubscribe_target(token)
     except DomainError as exc:
         return render(request, "feedback/loop_unsubscribe.html", {"error": exc.message}, status=400)
-    done = contact.unsubscribed_at is not None
+    if idea is not None:
+        done = not PortalSubscription.objects.filter(idea=idea, contact=contact).exists()
+    else:
+        done = contact.unsubscribed_at is not None
     if request.method == "POST":
         contact = services.loop_unsubscribe(token=token)
         done = True
-    context = {"contact": contact, "done": done, "token": token}
+    context = {"contact": contact, "idea": idea, "done": done, "token": token}
     return render(request, "feedback/loop_unsubscribe.html", context)

@@ -27,7 +27,9 @@ from wavelength.core.models import Activity
 
 from ..loop_models import WAITING, FollowUpTask, LoopMessage, LoopSend, LoopStatus
 from ..models import Company, Contact, FeedbackLink
-from ._checks import SCOPE, _text
+from ..portal_models import PortalIdea
+from ._checks import SCOPE, _claim, _text
+from .portal import portal_unsubscribe
 
 logger = logging.getLogger(__name__)
 LOOP_VERBS = ("stage_changed", "released")
@@ -49,6 +51,7 @@ __all__ = [
     "loop_triggers",
     "loop_unsubscribe",
     "loop_unsubscribe_contact",
+    "unsubscribe_target",
     "unsubscribe_token",
     "unsubscribe_url",
 ]
@@ -301,14 +304,16 @@ def loop_message_update(*, actor, message: LoopMessage, subject: str, body: str)
     return message
 
 
-def unsubscribe_token(contact: Contact) -> str:
-    """A token naming the contact, signed with the secret key; it never expires."""
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(contact.pk))
+def unsubscribe_token(contact: Contact, idea=None) -> str:
+    """A token naming the contact (and, for an idea's followers, the idea), signed with the
+    secret key; it never expires. Close-the-loop messages and idea updates share it."""
+    value = f"{contact.pk}:idea:{idea.pk}" if idea is not None else str(contact.pk)
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(value)
 
 
-def unsubscribe_url(contact: Contact, base_url: str = "") -> str:
+def unsubscribe_url(contact: Contact, base_url: str = "", idea=None) -> str:
     base = (base_url or settings.SITE_URL).rstrip("/")
-    return base + reverse("feedback:loop-unsubscribe", args=[unsubscribe_token(contact)])
+    return base + reverse("feedback:loop-unsubscribe", args=[unsubscribe_token(contact, idea)])
 
 
 def _email(message: LoopMessage, base_url: str) -> EmailMessage:
@@ -369,14 +374,8 @@ def _queue_send(send_id: int) -> None:
         logger.exception("Queueing close-the-loop send %s failed", send_id)
 
 
-def _claim(pk: int) -> bool:
-    """Take one queued message for this run: a conditional UPDATE, so of two runs (or a run
-    repeated) exactly one gets it."""
-    return bool(
-        LoopMessage.objects.filter(pk=pk, status=LoopStatus.QUEUED).update(
-            status=LoopStatus.SENDING
-        )
-    )
+def _take(pk: int) -> bool:
+    return _claim(LoopMessage, pk, waiting=LoopStatus.QUEUED, taking=LoopStatus.SENDING)
 
 
 def _deliver(message: LoopMessage, send: LoopSend) -> str:
@@ -408,7 +407,7 @@ def loop_send_run(*, send_id: int) -> int:
     sent = 0
     queued = send.messages.filter(status=LoopStatus.QUEUED).order_by("pk")
     for pk in list(queued.values_list("pk", flat=True)):
-        if not _claim(pk):
+        if not _take(pk):
             continue
         message = LoopMessage.objects.select_related("contact").get(pk=pk)
         sent += _deliver(message, send) == LoopStatus.SENT
@@ -437,23 +436,40 @@ def _finish(send: LoopSend) -> None:
 # Unsubscribing and follow-ups -------------------------------------------------------------
 
 
-def loop_unsubscribe_contact(token: str) -> Contact:
-    """The contact an unsubscribe link stands for; a forged link is refused."""
+def unsubscribe_target(token: str) -> tuple[Contact, PortalIdea | None]:
+    """The contact an unsubscribe link stands for, and the idea when it stops an idea's
+    updates; a forged link is refused."""
     try:
-        pk = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+        pk, _sep, idea_pk = value.partition(":idea:")
+        pk, idea_pk = int(pk), int(idea_pk) if idea_pk else None
     except (signing.BadSignature, ValueError):
         raise DomainError(_("This unsubscribe link is not valid.")) from None
     contact = Contact.objects.filter(pk=pk).first()
     if contact is None:
         raise DomainError(_("This address is no longer in our records."))
-    return contact
+    idea = None
+    if idea_pk is not None:
+        idea = PortalIdea.objects.filter(pk=idea_pk).first()
+        if idea is None:
+            raise DomainError(_("This idea is no longer on the portal."))
+    return contact, idea
+
+
+def loop_unsubscribe_contact(token: str) -> Contact:
+    """The contact an unsubscribe link stands for; a forged link is refused."""
+    return unsubscribe_target(token)[0]
 
 
 @transaction.atomic
 def loop_unsubscribe(*, token: str) -> Contact:
-    """Stop every close-the-loop message to the link's contact, now and later: waiting
-    drafts become skipped, and later preparations skip them too."""
-    contact = loop_unsubscribe_contact(token)
+    """The link's POST. For an idea's updates: stop following that idea. Otherwise stop every
+    close-the-loop message to the contact, now and later: waiting drafts become skipped, and
+    later preparations skip them too."""
+    contact, idea = unsubscribe_target(token)
+    if idea is not None:
+        portal_unsubscribe(idea=idea, email=contact.email)
+        return contact
     if contact.unsubscribed_at is None:
         contact.unsubscribed_at = clock.now()
         contact.save(update_fields=["unsubscribed_at"])

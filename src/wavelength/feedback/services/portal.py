@@ -361,7 +361,14 @@ def portal_subscribe(*, idea: PortalIdea, email: str) -> PortalSubscription:
 
 @transaction.atomic
 def portal_unsubscribe(*, idea: PortalIdea, email: str) -> None:
-    PortalSubscription.objects.filter(idea=idea, contact__email=_email(email)).delete()
+    """Stop following an idea (the portal's button, or the link in an idea's update)."""
+    rows = PortalSubscription.objects.filter(idea=idea, contact__email=_email(email))
+    contacts = list(rows.values_list("contact_id", flat=True))
+    rows.delete()
+    for contact in contacts:
+        activity.record(
+            actor=None, verb="unsubscribed from", target=idea, scope=SCOPE, contact=contact
+        )
 
 
 @transaction.atomic
