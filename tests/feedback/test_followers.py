@@ -127,6 +127,7 @@ def test_the_unsubscribe_link_stops_following_the_idea(
     anonymous = Client()
     confirm = anonymous.get(url).content.decode()
     assert "when “Export your charts” moves" in confirm
+    assert f'action="{url}"' in confirm and ">Unsubscribe</button>" in confirm
     assert PortalSubscription.objects.filter(contact__email="ann@acme.com").exists()
     done = anonymous.post(url)
     assert done.status_code == 200
