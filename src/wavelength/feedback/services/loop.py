@@ -341,8 +341,9 @@ def loop_send(*, actor, feature: Feature, base_url: str = "", retry: bool = Fals
     second "Send" while one runs queues only what the first did not take."""
     require_editor(actor)
     wanted = LoopStatus.FAILED if retry else LoopStatus.DRAFT
+    # Ordered by pk: the default order joins the company, which FOR UPDATE cannot lock.
     pending = LoopMessage.objects.select_for_update().filter(feature=feature, status=wanted)
-    ids = list(pending.values_list("pk", flat=True))
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
     if not ids:
         if retry:
             raise DomainError(_("No message failed: there is nothing to send again."))
