@@ -409,3 +409,25 @@ def test_viewer_cannot_send_or_retry(
     assert response.status_code == 403
     assert viewer_client.get(reverse("feedback:loop-progress", args=[asked.pk])).status_code == 200
     assert not LoopSend.objects.exists()
+
+
+def test_a_job_that_cannot_be_queued_fails_its_messages_for_a_retry(
+    editor, asked, monkeypatch, django_capture_on_commit_callbacks
+):
+    from wavelength.feedback import tasks
+
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+
+    def no_broker(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_loop_messages, "delay", no_broker)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked)
+    statuses = {m.status for m in LoopMessage.objects.filter(feature=asked)}
+    assert statuses == {LoopStatus.FAILED} and not mail.outbox
+    assert "broker unreachable" in LoopMessage.objects.first().error
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked, retry=True)
+    assert len(mail.outbox) == 3

@@ -371,8 +371,13 @@ def _queue_send(send_id: int) -> None:
 
     try:
         send_loop_messages.delay(send_id)
-    except Exception:  # the messages stay queued; the page shows it and a retry can follow
+    except Exception as exc:  # no job will take them: they fail, and "Retry" queues them again
         logger.exception("Queueing close-the-loop send %s failed", send_id)
+        reason = _("The background job could not be queued: %(error)s") % {"error": exc}
+        LoopMessage.objects.filter(send_id=send_id, status=LoopStatus.QUEUED).update(
+            status=LoopStatus.FAILED, error=reason[:500]
+        )
+        LoopSend.objects.filter(pk=send_id, finished_at=None).update(finished_at=clock.now())
 
 
 def _take(pk: int) -> bool:
