@@ -431,3 +431,16 @@ def test_a_job_that_cannot_be_queued_fails_its_messages_for_a_retry(
     with django_capture_on_commit_callbacks(execute=True):
         services.loop_send(actor=editor, feature=asked, retry=True)
     assert len(mail.outbox) == 3
+
+
+def test_feature_page_shows_failed_messages(
+    editor, viewer_client, asked, settings, django_capture_on_commit_callbacks
+):
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    settings.EMAIL_BACKEND = "tests.feedback.test_loop.BrokenBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked)
+    section = (
+        viewer_client.get(asked.get_absolute_url()).content.decode().split("Customers told")[1]
+    )
+    assert "Failed" in section.split("Latest told")[0]
