@@ -36,7 +36,7 @@ from wavelength.core.models import Activity
 from .feedback_data import make_feedback
 
 # Bump when the shape of the generated data changes: existing files are then rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 ADMIN_EMAIL = "bench-admin@bench.example"
 BATCH = 5_000
 ACTIVITY_BATCH = 50_000

@@ -12,6 +12,8 @@ from wavelength.feedback.models import (
     FeedbackType,
     Health,
     Importance,
+    PortalIdea,
+    PortalVote,
     Segment,
     Sentiment,
     Source,
@@ -33,7 +35,8 @@ SENTENCES = [
 
 def make_feedback(scale, rng: random.Random, now: datetime, features: list[tuple]) -> None:
     """``scale.companies`` companies with 1–3 contacts and ``scale.feedback`` items, about half
-    of them linked to a feature (a few features are asked for far more than the others)."""
+    of them linked to a feature (a few features are asked for far more than the others), and
+    portal votes (one for every five items) on the ideas of one feature in ten."""
     from .data import WORDS
 
     segments = list(Segment.values)
@@ -93,3 +96,32 @@ def make_feedback(scale, rng: random.Random, now: datetime, features: list[tuple
             ),
             batch_size=BATCH,
         )
+    make_votes(scale, rng, now, features, contacts)
+
+
+def make_votes(scale, rng, now, features, contacts) -> None:
+    """One feature in ten opened to the portal; ``scale.feedback // 5`` counted votes on them,
+    the most asked-for features voted for most, one vote per contact and idea."""
+    opened = features[::10]
+    PortalIdea.objects.bulk_create(
+        (PortalIdea(feature_id=f[0], title=f[2][:200], created_at=now) for f in opened),
+        batch_size=BATCH,
+    )
+    ideas = list(PortalIdea.objects.order_by("id").values_list("id", flat=True))
+    weights = [1 / (1 + i % 20) for i in range(len(ideas))]
+    pairs: set[tuple[int, int]] = set()
+    wanted = scale.feedback // 5
+    while len(pairs) < wanted:
+        for idea in rng.choices(ideas, weights, k=wanted - len(pairs)):
+            pairs.add((idea, rng.choice(contacts)[0]))
+    PortalVote.objects.bulk_create(
+        (
+            PortalVote(
+                idea_id=idea,
+                contact_id=contact,
+                verified_at=now - timedelta(days=rng.uniform(0, 365)),
+            )
+            for idea, contact in pairs
+        ),
+        batch_size=BATCH,
+    )

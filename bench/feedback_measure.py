@@ -11,7 +11,15 @@ from django.urls import reverse
 from wavelength.accounts.models import User
 from wavelength.catalog.models import Feature
 from wavelength.feedback import selectors, services, triage
-from wavelength.feedback.models import Company, Contact, Feedback, FeedbackLink, Theme
+from wavelength.feedback.models import (
+    Company,
+    Contact,
+    Feedback,
+    FeedbackLink,
+    PortalIdea,
+    PortalVote,
+    Theme,
+)
 
 from .data import ADMIN_EMAIL
 from .measure import Bench, BenchError, Check, Result, _in, _t, percentile
@@ -35,7 +43,8 @@ class FeedbackBench:
         self.bench = bench
         bench.tables.update(
             feedback=_t(Feedback), contact=_t(Contact), company=_t(Company), theme=_t(Theme),
-            link=_t(FeedbackLink), feedback_tags=_t(Feedback, "tags"),
+            link=_t(FeedbackLink), feedback_tags=_t(Feedback, "tags"), idea=_t(PortalIdea),
+            vote=_t(PortalVote),
         )  # fmt: skip
         self.admin = User.objects.get(email=ADMIN_EMAIL)
 
@@ -115,6 +124,7 @@ class FeedbackBench:
 
     def demand(self) -> Result:
         top = list(Feature.objects.annotate(n=Count("feedback_links")).order_by("-n", "id")[:100])
+        votes = PortalVote.objects.counted().filter(idea__feature__in=top).count()
 
         def full():
             selectors.demand_for_features(user=self.admin, feature_ids=[f.pk for f in top])
@@ -122,18 +132,25 @@ class FeedbackBench:
         def bare():
             ids = [f.pk for f in top]
             self.bench.sql(
-                "SELECT l.feature_id, COUNT(DISTINCT l.feedback_id), "
-                "COUNT(DISTINCT f.company_id) FROM {link} l "
-                "JOIN {feedback} f ON f.id = l.feedback_id "
-                f"WHERE l.feature_id IN ({_in(ids)}) GROUP BY l.feature_id",
-                ids,
+                "SELECT l.feature_id, COUNT(DISTINCT l.feedback_id) FROM {link} l "
+                f"WHERE l.feature_id IN ({_in(ids)}) GROUP BY l.feature_id "
+                "UNION ALL SELECT i.feature_id, COUNT(*) FROM {vote} v "
+                "JOIN {idea} i ON i.id = v.idea_id "
+                f"WHERE v.verified_at IS NOT NULL AND i.feature_id IN ({_in(ids)}) "
+                "GROUP BY i.feature_id",
+                ids + ids,
             )
+            # Each company once per feature, whether it wrote, voted or both.
             self.bench.sql(
-                "SELECT x.feature_id, SUM(x.arr) FROM (SELECT DISTINCT l.feature_id, k.id, k.arr "
-                "FROM {link} l JOIN {feedback} f ON f.id = l.feedback_id "
+                "SELECT l.feature_id, k.id, k.arr FROM {link} l "
+                "JOIN {feedback} f ON f.id = l.feedback_id "
                 "JOIN {company} k ON k.id = f.company_id "
-                f"WHERE l.feature_id IN ({_in(ids)})) x GROUP BY x.feature_id",
-                ids,
+                f"WHERE l.feature_id IN ({_in(ids)}) "
+                "UNION SELECT i.feature_id, k.id, k.arr FROM {vote} v "
+                "JOIN {idea} i ON i.id = v.idea_id JOIN {contact} c ON c.id = v.contact_id "
+                "JOIN {company} k ON k.id = c.company_id "
+                f"WHERE v.verified_at IS NOT NULL AND i.feature_id IN ({_in(ids)})",
+                ids + ids,
             )
 
         from django.test.utils import CaptureQueriesContext
@@ -144,7 +161,7 @@ class FeedbackBench:
         timed = [_ms(full) for _ in range(runs)]
         bare_timed = [_ms(bare) for _ in range(runs)]
         asked = top[0].n if top else 0
-        label = f"demand_for_features, top 100 (busiest: {asked:,} items)"
+        label = f"demand_for_features, top 100 (busiest: {asked:,} items; {votes:,} votes)"
         return Result("demand.top100", label, timed, bare_timed, len(ctx.captured_queries))
 
     # (f) bulk ingest with triage, beside the bare insert ----------------------------------

@@ -77,3 +77,29 @@ def test_bulk_archive_from_the_inbox(page, sign_in, editor):
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == second.status == Status.ARCHIVED
+
+
+def test_bulk_link_from_the_inbox(page, sign_in, editor, product):
+    catalog.feature_create(actor=editor, product=product, title="Offline mode")
+    wanted = catalog.feature_create(actor=editor, product=product, title="Dark theme")
+    first = services.feedback_create(actor=editor, text="A dark theme please")
+    second = services.feedback_create(actor=editor, text="My eyes hurt at night")
+    sign_in(editor)
+    page.goto("/feedback/?status=new")
+    expect(page.locator("#bulk-feature")).to_be_hidden()  # only for "Link to a feature"
+    page.get_by_label("Select all on this page").check()
+    page.locator("#bulk-action").select_option("link")
+    page.get_by_placeholder("Find a feature…").fill("dark")
+    expect(page.locator("#bulk-feature option")).to_have_count(2)  # the prompt and the match
+    page.locator("#bulk-feature").select_option(label=f"{product.name} · Dark theme")
+    page.locator("#bulk-importance").select_option("critical")
+    page.get_by_role("button", name="Apply to selected").click()
+    expect(page.locator("#feedback-results")).to_contain_text("2 items linked to “Dark theme”.")
+    links = FeedbackLink.objects.filter(feature=wanted)
+    assert sorted(links.values_list("feedback_id", "importance")) == [
+        (first.pk, "critical"),
+        (second.pk, "critical"),
+    ]
+    expect(page.locator("#feedback-results")).to_contain_text("2 items")
+    page.goto("/feedback/?status=linked")
+    expect(page.locator("[data-fb-row]")).to_have_count(2)

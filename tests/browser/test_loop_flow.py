@@ -1,6 +1,6 @@
 """Closing the loop as a product manager clicks through it: the feature customers asked for
-reaches beta, the drafts are waiting, one is edited in place and all are sent once; the
-feature page then shows who was told."""
+reaches beta, the drafts are waiting, one is edited in place and all are sent once by the
+background job, whose progress the page shows; the feature page then shows who was told."""
 
 import pytest
 from django.core import mail
@@ -33,7 +33,8 @@ def test_edit_and_send_a_close_the_loop_message(page, sign_in, editor, product):
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".loop-message")).to_contain_text("Offline mode is in beta for Acme")
     page.get_by_role("button", name="Send 1 message").click()
-    expect(page.locator(".messages")).to_contain_text("1 message sent.")
+    expect(page.locator(".messages")).to_contain_text("1 message is on its way.")
+    expect(page.locator("#loop-progress")).to_contain_text("Sent 1 of 1.")
     expect(page.get_by_role("button", name="Send 1 message")).to_have_count(0)
 
     assert [m.subject for m in mail.outbox] == ["Offline mode is in beta for Acme"]

@@ -5,12 +5,14 @@ and French."""
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from wavelength.catalog import services as catalog
+from wavelength.core.models import Activity
 from wavelength.feedback import services
-from wavelength.feedback.loop_models import FollowUpTask, LoopMessage, LoopStatus
+from wavelength.feedback.loop_models import FollowUpTask, LoopMessage, LoopSend, LoopStatus
 from wavelength.feedback.models import Contact
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +111,9 @@ def test_unsubscribed_contacts_are_skipped_and_visible(
     assert "Skipped: unsubscribed" in page and "tom@acme.com" in page
 
 
-def test_editor_prepares_edits_and_sends_once(editor, editor_client, asked):
+def test_editor_prepares_edits_and_sends_once(
+    editor, editor_client, asked, django_capture_on_commit_callbacks
+):
     catalog.feature_move_stage(actor=editor, feature=asked, stage="planned")
     url = reverse("feedback:loop", args=[asked.pk])
     refused = editor_client.post(reverse("feedback:loop-prepare", args=[asked.pk]), follow=True)
@@ -134,7 +138,8 @@ def test_editor_prepares_edits_and_sends_once(editor, editor_client, asked):
     assert jane.subject == "It is here" and jane.edited_at is not None
 
     send = reverse("feedback:loop-send", args=[asked.pk])
-    assert editor_client.post(send).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(send).status_code == 302
     assert len(mail.outbox) == 3
     sent = next(m for m in mail.outbox if m.to == ["jane@acme.com"])
     assert sent.subject == "It is here" and sent.body.startswith("Dear Jane, enjoy.")
@@ -144,8 +149,10 @@ def test_editor_prepares_edits_and_sends_once(editor, editor_client, asked):
     jane.refresh_from_db()
     assert jane.status == LoopStatus.SENT and jane.sent_by == editor and jane.sent_at
     # Sending again (or preparing again) sends nothing more; a sent message cannot be edited.
-    editor_client.post(send)
-    editor_client.post(reverse("feedback:loop-prepare", args=[asked.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = editor_client.post(send, follow=True)
+        editor_client.post(reverse("feedback:loop-prepare", args=[asked.pk]))
+    assert "No draft was waiting: nothing was sent." in again.content.decode()
     assert len(mail.outbox) == 3 and LoopMessage.objects.count() == 3
     assert editor_client.post(edit, {"subject": "x", "body": "y"}).status_code == 422
 
@@ -169,7 +176,9 @@ def test_unsubscribe_link_is_honoured_forever(editor, asked, django_capture_on_c
     # Later preparations and sends leave Tom out.
     _to_beta(editor, asked, django_capture_on_commit_callbacks)
     assert _by_email(asked)["tom@acme.com"].status == LoopStatus.SKIPPED
-    assert services.loop_send(actor=editor, feature=asked) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked)
+    assert len(mail.outbox) == 2
     assert all(m.to != ["tom@acme.com"] for m in mail.outbox)
 
 
@@ -214,7 +223,8 @@ def test_feature_page_shows_who_was_told(
     editor, viewer_client, asked, django_capture_on_commit_callbacks
 ):
     _to_beta(editor, asked, django_capture_on_commit_callbacks)
-    services.loop_send(actor=editor, feature=asked)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked)
     page = viewer_client.get(asked.get_absolute_url()).content.decode()
     section = page.split("Customers told")[1]
     assert "Léa" in section and "Jane" in section and "Globex" in section
@@ -268,3 +278,169 @@ def test_the_demo_has_drafts_to_send():
     build_demo()
     assert LoopMessage.objects.filter(status=LoopStatus.DRAFT).exists()
     assert FollowUpTask.objects.exists()
+
+
+# Sending from a background job -------------------------------------------------------------
+
+
+class BrokenBackend:
+    """An e-mail backend whose server refuses one address."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "tom@acme.com" in message.to:
+                raise ConnectionRefusedError("SMTP server refused tom@acme.com")
+            mail.outbox.append(message)
+        return len(messages)
+
+
+def test_send_queues_a_job_that_sends_each_message_once(
+    editor, asked, django_capture_on_commit_callbacks
+):
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    send = services.loop_send(actor=editor, feature=asked)  # not committed: nothing runs yet
+    assert not mail.outbox
+    assert set(send.messages.values_list("status", flat=True)) == {LoopStatus.QUEUED}
+    # The job runs twice (a retried task, a second worker): each message goes out once.
+    assert services.loop_send_run(send_id=send.pk) == 3
+    assert services.loop_send_run(send_id=send.pk) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(_by_email(asked))
+    assert set(send.messages.values_list("status", flat=True)) == {LoopStatus.SENT}
+    send.refresh_from_db()
+    assert send.finished_at is not None
+    told = Activity.objects.filter(verb="told customers")
+    assert told.count() == 1 and told.get().payload["messages"] == 3
+
+
+def test_a_message_claimed_by_another_run_is_not_sent_again(
+    editor, asked, django_capture_on_commit_callbacks
+):
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    send = services.loop_send(actor=editor, feature=asked)
+    jane = _by_email(asked)["jane@acme.com"]
+    # Another run took Jane's message between this run's listing and its claim.
+    LoopMessage.objects.filter(pk=jane.pk).update(status=LoopStatus.SENDING)
+    assert services.loop_send_run(send_id=send.pk) == 2
+    assert "jane@acme.com" not in [m.to[0] for m in mail.outbox]
+    send.refresh_from_db()
+    assert send.finished_at is None  # the other run finishes the job
+
+
+def test_concurrent_runs_send_each_message_once(
+    editor, asked, django_capture_on_commit_callbacks, monkeypatch
+):
+    from wavelength.feedback.services import loop as loop_services
+
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    send = services.loop_send(actor=editor, feature=asked)
+    real_claim, nested = loop_services._take, {}
+
+    def claim_while_another_run_starts(pk):
+        if "sent" not in nested:  # a second run starts as the first claims its first message
+            nested["sent"] = None
+            nested["sent"] = services.loop_send_run(send_id=send.pk)
+        return real_claim(pk)
+
+    monkeypatch.setattr(loop_services, "_take", claim_while_another_run_starts)
+    first = services.loop_send_run(send_id=send.pk)
+    assert nested["sent"] == 3 and first == 0 and len(mail.outbox) == 3
+    assert len({m.to[0] for m in mail.outbox}) == 3
+
+
+def test_a_failing_backend_records_the_reason_and_can_be_retried(
+    editor, editor_client, asked, settings, django_capture_on_commit_callbacks
+):
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    settings.EMAIL_BACKEND = "tests.feedback.test_loop.BrokenBackend"
+    url = reverse("feedback:loop", args=[asked.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("feedback:loop-send", args=[asked.pk]))
+    tom = _by_email(asked)["tom@acme.com"]
+    assert tom.status == LoopStatus.FAILED and "refused tom@acme.com" in tom.error
+    assert len(mail.outbox) == 2
+    page = editor_client.get(url).content.decode()
+    assert "Sent 2 of 3; 1 failed." in page and "SMTP server refused tom@acme.com" in page
+    assert "Retry 1 failed message" in page
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("feedback:loop-send", args=[asked.pk]), {"retry": "1"})
+    tom.refresh_from_db()
+    assert tom.status == LoopStatus.SENT and tom.error == ""
+    assert [m.to[0] for m in mail.outbox].count("tom@acme.com") == 1 and len(mail.outbox) == 3
+    page = editor_client.get(url).content.decode()
+    assert "Sent 1 of 1." in page and "Retry" not in page
+
+
+def test_the_page_polls_the_progress_while_the_job_runs(
+    editor, editor_client, asked, django_capture_on_commit_callbacks
+):
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    send = services.loop_send(actor=editor, feature=asked)  # queued, the job not run yet
+    page = editor_client.get(reverse("feedback:loop", args=[asked.pk])).content.decode()
+    progress = reverse("feedback:loop-progress", args=[asked.pk])
+    assert "3 messages wait to be sent." in page and f'hx-get="{progress}"' in page
+    jane = _by_email(asked)["jane@acme.com"]
+    LoopMessage.objects.filter(pk=jane.pk).update(status=LoopStatus.SENT)
+    LoopMessage.objects.filter(feature=asked, status=LoopStatus.QUEUED).exclude(
+        contact__email="tom@acme.com"
+    ).update(status=LoopStatus.SENDING)
+    polled = editor_client.get(progress, **HTMX)
+    assert "Sent 1 of 3…" in polled.content.decode() and "HX-Refresh" not in polled
+    LoopMessage.objects.filter(feature=asked, status=LoopStatus.SENDING).update(
+        status=LoopStatus.QUEUED
+    )
+    services.loop_send_run(send_id=send.pk)
+    done = editor_client.get(progress, **HTMX)
+    assert "Sent 3 of 3." in done.content.decode() and done["HX-Refresh"] == "true"
+    assert "hx-trigger" not in done.content.decode()
+
+
+def test_viewer_cannot_send_or_retry(
+    viewer, viewer_client, asked, django_capture_on_commit_callbacks, editor
+):
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    with pytest.raises(PermissionDenied):
+        services.loop_send(actor=viewer, feature=asked)
+    response = viewer_client.post(reverse("feedback:loop-send", args=[asked.pk]), {"retry": "1"})
+    assert response.status_code == 403
+    assert viewer_client.get(reverse("feedback:loop-progress", args=[asked.pk])).status_code == 200
+    assert not LoopSend.objects.exists()
+
+
+def test_a_job_that_cannot_be_queued_fails_its_messages_for_a_retry(
+    editor, asked, monkeypatch, django_capture_on_commit_callbacks
+):
+    from wavelength.feedback import tasks
+
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+
+    def no_broker(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_loop_messages, "delay", no_broker)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked)
+    statuses = {m.status for m in LoopMessage.objects.filter(feature=asked)}
+    assert statuses == {LoopStatus.FAILED} and not mail.outbox
+    assert "broker unreachable" in LoopMessage.objects.first().error
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked, retry=True)
+    assert len(mail.outbox) == 3
+
+
+def test_feature_page_shows_failed_messages(
+    editor, viewer_client, asked, settings, django_capture_on_commit_callbacks
+):
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    settings.EMAIL_BACKEND = "tests.feedback.test_loop.BrokenBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked)
+    section = (
+        viewer_client.get(asked.get_absolute_url()).content.decode().split("Customers told")[1]
+    )
+    assert "Failed" in section.split("Latest told")[0]

@@ -457,7 +457,7 @@ def test_feature_page_shows_trend_and_explained_scores(editor, asked):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-chart="demand-trend-data"' in html and 'id="demand-trend-data"' in html
-    assert "3 items in the last 12 months" in html
+    assert "3 items and votes in the last 12 months" in html
     assert "38.4 = reach 12 × impact 2 × confidence 0.8 ÷ effort 0.5" in html
     assert "150,000" in html  # revenue-weighted demand
 

@@ -154,7 +154,7 @@ def test_inbox_bulk_actions_over_htmx(editor, editor_client, item, theme):
 
 def test_bulk_without_selection_says_so(editor_client, item):
     response = editor_client.post(reverse("feedback:feedback-bulk"), {"action": "archive"}, **HTMX)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "This field is required." in response.content.decode()
     item.refresh_from_db()
     assert item.status == Status.NEW

@@ -231,14 +231,20 @@ def feedback_bulk(request, payload: BulkIn):
     tags=["feedback"],
 )
 def feedback_bulk_update(request, payload: BulkUpdateIn):
-    """Set the ``type``, ``theme`` (id) or ``status`` of many items, or ``archive`` them."""
+    """Set the ``type``, ``theme`` (id) or ``status`` of many items, ``archive`` them, or
+    ``link`` them all to a feature (``value``, its id) with an ``importance``, in one go."""
     value = payload.value
-    if payload.action == "theme" and value is not None:
+    model = {"theme": Theme, "link": Feature}.get(payload.action)
+    if model is not None and value is not None:
         refs = References()
-        value = refs.get(Theme.objects.all(), value, field="value")
+        value = refs.get(model.objects.all(), value, field="value")
         refs.check()
     items = services.feedback_bulk_update(
-        actor=request.auth, ids=payload.ids, action=payload.action, value=value
+        actor=request.auth,
+        ids=payload.ids,
+        action=payload.action,
+        value=value,
+        importance=payload.importance,
     )
     return list(selectors.feedback_list(user=request.auth).filter(pk__in=[i.pk for i in items]))
 

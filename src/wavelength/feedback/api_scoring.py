@@ -49,8 +49,11 @@ class PrioritisationOut(Schema):
     feature: FeatureRef
     product: ProductRef
     feedback_count: int
-    unique_companies: int
-    revenue: Decimal = Field(description="Annual revenue of the companies asking, each once.")
+    votes: int = Field(description="Counted portal votes for the feature's idea.")
+    unique_companies: int = Field(description="Companies asking in feedback or by a vote.")
+    revenue: Decimal = Field(
+        description="Annual revenue of the companies asking or voting, each once."
+    )
     reach: int
     reach_is_default: bool = Field(description="True when reach follows the companies asking.")
     impact: Decimal

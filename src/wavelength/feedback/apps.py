@@ -17,7 +17,7 @@ class FeedbackConfig(AppConfig):
             title=_("Customer demand"),
             template="feedback/_feature_section.html",
             loader=selectors.companies_asking,
-            empty_text=_("No customer feedback is linked to this feature yet."),
+            empty_text=_("No customer feedback or portal vote is linked to this feature yet."),
             order=20,
         )
         register_portal_section()

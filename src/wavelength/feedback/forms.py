@@ -273,6 +273,7 @@ BULK_CHOICES = [
     ("status", _("Set status")),
     ("type", _("Set type")),
     ("theme", _("Set theme")),
+    ("link", _("Link to a feature")),
     ("archive", _("Archive")),
 ]
 
@@ -283,6 +284,15 @@ class BulkForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=BLANK + Status.choices)
     type = forms.ChoiceField(required=False, choices=BLANK + FeedbackType.choices)
     theme = ThemeChoiceField(required=False, queryset=Theme.objects.all(), empty_label="—")
+    # Any feature may be sent; the page lists a few and finds the others (``bulk_features``).
+    feature = FeatureChoiceField(
+        required=False,
+        queryset=Feature.objects.all(),
+        error_messages={"invalid_choice": _("No feature matches this choice.")},
+    )
+    importance = forms.ChoiceField(
+        required=False, choices=Importance.choices, initial=Importance.IMPORTANT
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "bulk-%s")
@@ -291,9 +301,24 @@ class BulkForm(forms.Form):
         ids = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         self.fields["ids"].choices = [(i, i) for i in ids if str(i).isdigit()]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "link" and not data.get("feature") and not self.errors:
+            self.add_error("feature", _("Choose a feature."))
+        return data
+
     def value(self):
         action = self.cleaned_data["action"]
-        return None if action == "archive" else self.cleaned_data.get(action) or None
+        field = "feature" if action == "link" else action
+        return None if action == "archive" else self.cleaned_data.get(field) or None
+
+    def service_kwargs(self) -> dict:
+        return {
+            "ids": self.cleaned_data["ids"],
+            "action": self.cleaned_data["action"],
+            "value": self.value(),
+            "importance": self.cleaned_data.get("importance") or Importance.IMPORTANT,
+        }
 
 
 class ThemeForm(forms.Form):

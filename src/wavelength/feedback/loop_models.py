@@ -11,13 +11,41 @@ from django.utils.translation import gettext_lazy as _
 
 from wavelength.core import clock
 
-__all__ = ["FollowUpTask", "LoopMessage", "LoopStatus"]
+__all__ = ["FollowUpTask", "LoopMessage", "LoopSend", "LoopStatus"]
 
 
 class LoopStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped")
+
+
+# A message in one of these still waits to reach its contact: nobody gets a second one.
+WAITING = (LoopStatus.DRAFT, LoopStatus.QUEUED, LoopStatus.SENDING, LoopStatus.FAILED)
+
+
+class LoopSend(models.Model):
+    """One "Send" of a feature's messages: a background job that sends each message it
+    queued exactly once; its messages tell how far it got."""
+
+    feature = models.ForeignKey("catalog.Feature", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    base_url = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("close-the-loop send")
+        indexes = [models.Index(fields=["feature", "requested_at"], name="loopsend_feature")]
+
+    def __str__(self) -> str:
+        return f"send {self.pk} of feature {self.feature_id}"
 
 
 class LoopMessage(models.Model):
@@ -52,6 +80,11 @@ class LoopMessage(models.Model):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    send = models.ForeignKey(
+        LoopSend, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    # Why the last attempt failed (the e-mail backend's error), until a retry sends it.
+    error = models.CharField(_("error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["company__name", "contact__email", "prepared_at", "id"]

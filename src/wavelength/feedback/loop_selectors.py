@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from wavelength.accounts.permissions import require_member
 from wavelength.catalog.models import Feature
 
-from .loop_models import FollowUpTask, LoopMessage, LoopStatus
+from .loop_models import FollowUpTask, LoopMessage, LoopSend, LoopStatus
 from .models import Company
 
 RECENT = 10
@@ -27,11 +27,38 @@ class LoopSummary:
     sent: int = 0
     drafts: int = 0
     skipped: int = 0
+    queued: int = 0
+    sending: int = 0
+    failed: int = 0
     recent: list[LoopMessage] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.sent + self.drafts + self.skipped
+        return self.sent + self.drafts + self.skipped + self.queued + self.sending + self.failed
+
+
+@dataclass
+class SendProgress:
+    """How far the latest "Send" of a feature got, from its messages' statuses."""
+
+    send: LoopSend
+    total: int = 0
+    queued: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def running(self) -> bool:
+        return bool(self.queued or self.sending)
+
+    @property
+    def state(self) -> str:
+        """queued (nothing taken yet), sending, failed (done, some failed) or sent."""
+        if self.running:
+            return "queued" if self.queued == self.total else "sending"
+        return "failed" if self.failed else "sent"
 
 
 def _messages(feature: Feature):
@@ -46,21 +73,54 @@ def loop_counts(*, user, feature: Feature) -> LoopSummary:
         sent=Count("pk", filter=Q(status=LoopStatus.SENT)),
         drafts=Count("pk", filter=Q(status=LoopStatus.DRAFT)),
         skipped=Count("pk", filter=Q(status=LoopStatus.SKIPPED)),
+        queued=Count("pk", filter=Q(status=LoopStatus.QUEUED)),
+        sending=Count("pk", filter=Q(status=LoopStatus.SENDING)),
+        failed=Count("pk", filter=Q(status=LoopStatus.FAILED)),
     )
     return LoopSummary(feature=feature, **counts)
+
+
+def send_progress(*, user, feature: Feature) -> SendProgress | None:
+    """The latest "Send" of ``feature`` and how many of its messages are queued, being
+    sent, sent, failed or skipped; ``None`` before the first one. Two queries."""
+    require_member(user)
+    send = LoopSend.objects.filter(feature=feature).order_by("-requested_at", "-pk").first()
+    if send is None:
+        return None
+    counts = send.messages.aggregate(
+        total=Count("pk"),
+        **{
+            status: Count("pk", filter=Q(status=value))
+            for status, value in [
+                ("queued", LoopStatus.QUEUED),
+                ("sending", LoopStatus.SENDING),
+                ("sent", LoopStatus.SENT),
+                ("failed", LoopStatus.FAILED),
+                ("skipped", LoopStatus.SKIPPED),
+            ]
+        },
+    )
+    return SendProgress(send=send, **counts)
 
 
 def loop_messages_by_company(*, user, feature: Feature) -> list[CompanyMessages]:
     """Every message of a feature, one group per company (alphabetical, people without a
     company last), drafts first within a group."""
     require_member(user)
-    order = {LoopStatus.DRAFT: 0, LoopStatus.SKIPPED: 1, LoopStatus.SENT: 2}
+    order = {
+        LoopStatus.FAILED: 0,
+        LoopStatus.DRAFT: 1,
+        LoopStatus.QUEUED: 2,
+        LoopStatus.SENDING: 3,
+        LoopStatus.SKIPPED: 4,
+        LoopStatus.SENT: 5,
+    }
     groups: dict[int | None, CompanyMessages] = {}
     for message in _messages(feature).order_by("contact__email", "prepared_at", "pk"):
         group = groups.setdefault(message.company_id, CompanyMessages(company=message.company))
         group.messages.append(message)
     for group in groups.values():
-        group.messages.sort(key=lambda m: order.get(m.status, 3))
+        group.messages.sort(key=lambda m: order.get(m.status, 6))
     return sorted(
         groups.values(), key=lambda g: (g.company is None, g.company.name if g.company else "")
     )

@@ -1,6 +1,8 @@
-"""Connects the activity log to closing the loop. The catalog records that a feature moved to
-beta or general availability, or that a release shipped, without knowing about feedback; this
-receiver queues the preparation of the drafts once that change commits."""
+"""Connects the activity log to what the feedback app tells customers. The catalog records that
+a feature changed stage, or that a release shipped, without knowing about feedback; this
+receiver queues, once that change commits, the preparation of the close-the-loop drafts (beta,
+general availability, a release) and the e-mails to the followers of the portal ideas moved
+(any stage change, a release)."""
 
 import logging
 
@@ -11,6 +13,7 @@ from wavelength.core.models import Activity
 
 logger = logging.getLogger(__name__)
 LOOP_STAGES = ("beta", "generally_available")
+MOVES = ("stage_changed", "released")
 
 
 def _calls_for_loop(activity: Activity) -> bool:
@@ -22,18 +25,21 @@ def _calls_for_loop(activity: Activity) -> bool:
     return False
 
 
-def _queue(activity_id: int) -> None:
-    from .tasks import prepare_loop_messages
-
+def _queue(task, activity_id: int) -> None:
     try:
-        prepare_loop_messages.delay(activity_id)
-    except Exception:  # the catalog's change is committed; the button can prepare them again
-        logger.exception("Preparing close-the-loop messages for activity %s failed", activity_id)
+        task.delay(activity_id)
+    except Exception:  # the catalog's change is committed; a failed job must not undo it
+        logger.exception("Queueing %s for activity %s failed", task.name, activity_id)
 
 
 def activity_saved(sender, instance: Activity, created: bool, raw: bool = False, **kwargs):
-    if created and not raw and _calls_for_loop(instance):
-        transaction.on_commit(lambda: _queue(instance.pk))
+    if not created or raw or instance.verb not in MOVES:
+        return
+    from .tasks import notify_idea_followers, prepare_loop_messages
+
+    if _calls_for_loop(instance):
+        transaction.on_commit(lambda: _queue(prepare_loop_messages, instance.pk))
+    transaction.on_commit(lambda: _queue(notify_idea_followers, instance.pk))
 
 
 def connect() -> None:

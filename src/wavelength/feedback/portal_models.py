@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from wavelength.core import clock
 
 __all__ = [
+    "FollowerNotification",
+    "NotificationStatus",
     "PortalComment",
     "PortalIdea",
     "PortalSettings",
@@ -90,6 +92,12 @@ class PortalIdea(models.Model):
         return self.title
 
 
+class PortalVoteQuerySet(models.QuerySet):
+    def counted(self):
+        """Votes that count: verified by the e-mailed link, cast signed in, or by staff."""
+        return self.filter(verified_at__isnull=False)
+
+
 class PortalVote(models.Model):
     """One contact's vote for an idea; pending until the e-mail is verified (or a proxy)."""
 
@@ -102,6 +110,8 @@ class PortalVote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=clock.now)
+
+    objects = PortalVoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -152,3 +162,38 @@ class PortalSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} ⇢ {self.idea_id}"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class FollowerNotification(models.Model):
+    """The e-mail telling one follower of an idea that it moved (its feature changed stage, or
+    a release shipping it was released): one per activity row and contact, so a move is never
+    told twice."""
+
+    activity = models.ForeignKey("core.Activity", on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(PortalIdea, on_delete=models.CASCADE, related_name="notifications")
+    contact = models.ForeignKey("feedback.Contact", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("idea follower notification")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "idea", "contact"], name="followernotice_once_per_move"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} → {self.contact_id} ({self.status})"

@@ -205,8 +205,13 @@ class FeedbackPatch(InputSchema):
 
 class BulkUpdateIn(InputSchema):
     ids: list[Id] = Field(description="1 to 1,000 feedback ids.")
-    action: str = Field(description="type, theme, status or archive.")
-    value: str | int | None = Field(None, description="The new type, theme id or status.")
+    action: str = Field(description="type, theme, status, archive or link.")
+    value: str | int | None = Field(
+        None, description="The new type, theme id or status, or the feature id to link to."
+    )
+    importance: Importance = Field(
+        Importance.IMPORTANT, description="With link: how much the items ask for the feature."
+    )
 
 
 class LinkIn(InputSchema):
@@ -254,9 +259,14 @@ class MonthOut(Schema):
 
 class DemandOut(Schema):
     feature_id: int
-    feedback_count: int
-    unique_companies: int
-    revenue: Decimal = Field(description="Sum of the ARR of the distinct companies asking.")
+    feedback_count: int = Field(description="Feedback items linked to the feature.")
+    votes: int = Field(description="Counted portal votes for the feature's idea.")
+    unique_companies: int = Field(
+        description="Distinct companies asking in feedback or by a vote, each once."
+    )
+    revenue: Decimal = Field(
+        description="Sum of the ARR of the distinct companies asking or voting."
+    )
     trend: list[MonthOut]
     top_quotes: list[QuoteOut]
 

@@ -37,8 +37,10 @@ from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core import clock
 
-from .models import Company, Feedback, FeedbackLink
+from .models import Feedback, FeedbackLink
+from .portal_models import PortalVote
 from .scoring_models import FeatureScore, ScoringFormula
+from .selectors import asking_companies, rows_per_month
 
 RICE, VALUE_EFFORT = "rice", "value_effort"
 TWO_PLACES = Decimal("0.01")
@@ -150,28 +152,38 @@ def _feedback_count():
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def _unique_companies():
+def _vote_count():
     rows = (
-        Feedback.objects.filter(links__feature=OuterRef("pk"), company__isnull=False)
+        PortalVote.objects.counted()
+        .filter(idea__feature=OuterRef("pk"))
         .order_by()
-        .values("links__feature")
-        .annotate(n=Count("company", distinct=True))
+        .values("idea")
+        .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def _revenue():
-    # Each company asking counts once, however many of its items ask.
-    asking = Feedback.objects.filter(links__feature=OuterRef(OuterRef("pk"))).values("company_id")
-    money = DecimalField(max_digits=18, decimal_places=2)
-    total = (
-        Company.objects.filter(pk__in=asking)
+def _over_asking_companies(function: str, field, output):
+    """``function`` (COUNT, SUM) over the companies asking for each feature, in feedback or
+    by a portal vote, each company once."""
+    rows = (
+        asking_companies(OuterRef(OuterRef("pk")))
         .order_by()
-        .annotate(total=Func(F("arr"), function="SUM", output_field=money))
+        .annotate(total=Func(F(field), function=function, output_field=output))
         .values("total")[:1]
     )
-    return Coalesce(Subquery(total, output_field=money), Value(Decimal("0")), output_field=money)
+    return Subquery(rows, output_field=output)
+
+
+def _unique_companies():
+    return Coalesce(_over_asking_companies("COUNT", "pk", IntegerField()), 0)
+
+
+def _revenue():
+    money = DecimalField(max_digits=18, decimal_places=2)
+    total = _over_asking_companies("SUM", "arr", money)
+    return Coalesce(total, Value(Decimal("0")), output_field=money)
 
 
 def _by_formula(name: str, field: str):
@@ -232,6 +244,7 @@ def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) ->
         .prefetch_related(None)
         .annotate(
             feedback_count=_feedback_count(),
+            vote_count=_vote_count(),
             unique_companies=_unique_companies(),
             revenue=_revenue(),
         )
@@ -274,6 +287,7 @@ class FeatureScores:
     rice: Score
     value_effort: Score
     feedback_count: int
+    votes: int
     unique_companies: int
     revenue: Decimal
     estimate: FeatureScore | None
@@ -312,6 +326,7 @@ def scores_for(feature: Feature, active: dict[str, ScoringFormula] | None = None
         rice=_score(RICE, rice_formula, inputs),
         value_effort=_score(VALUE_EFFORT, value_formula, inputs),
         feedback_count=feature.feedback_count,
+        votes=feature.vote_count,
         unique_companies=feature.unique_companies,
         revenue=revenue,
         estimate=estimate,
@@ -352,22 +367,24 @@ def _month_starts(months: int) -> list[dt.date]:
 
 
 def feature_trend(*, user, feature: Feature, months: int = 12) -> list[TrendMonth]:
-    """Feedback items asking for ``feature`` per month, the last ``months`` months (this one
-    included), months without any as 0. One query."""
+    """Feedback items asking for ``feature`` and portal votes for its idea per month, the last
+    ``months`` months (this one included), months without any as 0. One query."""
     require_member(user)
     starts = _month_starts(months)
     since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time.min))
-    rows = (
-        Feedback.objects.filter(
-            pk__in=FeedbackLink.objects.filter(feature=feature).values("feedback_id"),
-            received_at__gte=since,
-        )
-        .annotate(month=TruncMonth("received_at"))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("pk"))
+    items = Feedback.objects.filter(
+        pk__in=FeedbackLink.objects.filter(feature=feature).values("feedback_id"),
+        received_at__gte=since,
+    ).annotate(month=TruncMonth("received_at"), kind=Value("items"))
+    votes = (
+        PortalVote.objects.counted()
+        .filter(idea__feature=feature, verified_at__gte=since)
+        .annotate(month=TruncMonth("verified_at"), kind=Value("votes"))
     )
-    counts = {_as_date(row["month"]): row["n"] for row in rows if row["month"]}
+    counts: dict[dt.date, int] = {}
+    for month, _kind, n in rows_per_month(items).union(rows_per_month(votes), all=True):
+        if month:
+            counts[_as_date(month)] = counts.get(_as_date(month), 0) + n
     return [TrendMonth(s, s.strftime("%Y-%m"), counts.get(s, 0)) for s in starts]
 
 

@@ -4,15 +4,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
+from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core import search
 
 from .models import IMPORTANCE_RANK, Company, Contact, Feedback, FeedbackLink, Theme
+from .portal_models import PortalVote
 
 # Full-text search reads this many best matches before the other filters apply.
 SEARCH_LIMIT = 5000
@@ -117,6 +119,18 @@ def feedback_list(*, user, filters: FeedbackFilter | None = None) -> QuerySet[Fe
     return qs.order_by("-received_at", "-id")
 
 
+FEATURE_OPTIONS = 30
+
+
+def feature_options(*, user, q: str = "") -> list[Feature]:
+    """The features the inbox's bulk bar offers to link to: the most recently changed ones,
+    or those whose title or description holds ``q``; at most ``FEATURE_OPTIONS``."""
+    features = catalog_selectors.feature_list(
+        user=user, filters=catalog_selectors.FeatureFilter(q=q.strip()[:100] or None)
+    )
+    return list(features.prefetch_related(None)[:FEATURE_OPTIONS])
+
+
 def feedback_get(*, user, pk: int) -> Feedback:
     require_member(user)
     qs = Feedback.objects.with_relations().select_related("contact__company")
@@ -139,13 +153,34 @@ def company_feedback(*, user, company: Company) -> QuerySet[Feedback]:
 
 
 def company_features(*, user, company: Company) -> QuerySet[Feature]:
-    """The features a company asked for, with how many of its items ask for each."""
+    """The features a company asked for, in feedback or by a portal vote of one of its
+    contacts, with how many of its items ask for each and how many of its people voted."""
     require_member(user)
+    linked = FeedbackLink.objects.filter(feedback__company=company).values("feature_id")
+    voted = PortalVote.objects.counted().filter(contact__company=company).values("idea__feature_id")
+    asks = (
+        FeedbackLink.objects.filter(feature=OuterRef("pk"), feedback__company=company)
+        .order_by()
+        .values("feature")
+        .annotate(n=Count("feedback", distinct=True))
+        .values("n")
+    )
+    votes = (
+        PortalVote.objects.counted()
+        .filter(idea__feature=OuterRef("pk"), contact__company=company)
+        .order_by()
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        Feature.objects.filter(feedback_links__feedback__company=company)
+        Feature.objects.filter(Q(pk__in=linked) | Q(pk__in=voted))
         .select_related("product")
-        .annotate(asks=Count("feedback_links__feedback", distinct=True))
-        .order_by("-asks", "title")
+        .annotate(
+            asks=Coalesce(Subquery(asks, output_field=IntegerField()), 0),
+            votes=Coalesce(Subquery(votes, output_field=IntegerField()), 0),
+        )
+        .order_by("-asks", "-votes", "title")
     )
 
 
@@ -166,37 +201,76 @@ class Quote:
 
 @dataclass
 class Demand:
+    """A feature's demand. ``feedback_count`` counts the items asking, ``votes`` the counted
+    portal votes for its idea; ``unique_companies`` and ``revenue`` count each company once,
+    whether it wrote, voted or both."""
+
     feature_id: int
     feedback_count: int = 0
+    votes: int = 0
     unique_companies: int = 0
     revenue: Decimal = Decimal("0")
     trend: list[tuple[str, int]] = field(default_factory=list)
     top_quotes: list[Quote] = field(default_factory=list)
 
+    @property
+    def voices(self) -> int:
+        return self.feedback_count + self.votes
+
+
+def feature_votes(feature_ref) -> QuerySet[PortalVote]:
+    """The counted portal votes for a feature's idea (``feature_ref`` a feature, an id or an
+    ``OuterRef``)."""
+    return PortalVote.objects.counted().filter(idea__feature=feature_ref)
+
+
+def asking_companies(feature_ref) -> QuerySet[Company]:
+    """The companies asking for a feature: those whose feedback is linked to it and those
+    whose contacts voted for its portal idea, each once."""
+    wrote = Feedback.objects.filter(links__feature=feature_ref).values("company_id")
+    voted = feature_votes(feature_ref).values("contact__company_id")
+    return Company.objects.filter(Q(pk__in=wrote) | Q(pk__in=voted))
+
 
 def feature_demand(*, user, feature: Feature, quotes: int = 5) -> Demand:
-    """How much customers ask for ``feature``: items, distinct companies, the revenue of those
-    companies (each counted once however often it asks), a monthly trend and the best quotes.
-    Four queries whatever the amount of feedback."""
+    """How much customers ask for ``feature``: items, portal votes, distinct companies, the
+    revenue of those companies (each counted once however often it asks or votes), a monthly
+    trend of items and votes and the best quotes. Four queries whatever the amount of
+    feedback and votes."""
     require_member(user)
     asking = Feedback.objects.filter(links__feature=feature)
     feedback_count = asking.values("pk").distinct().count()
-    companies = Company.objects.filter(pk__in=asking.values("company_id"))
-    totals = companies.aggregate(n=Count("pk"), revenue=Sum("arr"))
-    months = (
-        Feedback.objects.filter(pk__in=asking.values("pk"))
-        .annotate(month=TruncMonth("received_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
+    votes = feature_votes(feature)
+    totals = asking_companies(feature).aggregate(n=Count("pk"), revenue=Sum("arr"))
+    item_months = Feedback.objects.filter(pk__in=asking.values("pk")).annotate(
+        month=TruncMonth("received_at"), kind=Value("items")
     )
+    vote_months = votes.annotate(month=TruncMonth("verified_at"), kind=Value("votes"))
+    months: dict[str, int] = {}
+    vote_count = 0
+    for month, kind, n in rows_per_month(item_months).union(rows_per_month(vote_months), all=True):
+        vote_count += n if kind == "votes" else 0
+        if month:
+            key = month.strftime("%Y-%m")
+            months[key] = months.get(key, 0) + n
     return Demand(
         feature_id=feature.pk,
         feedback_count=feedback_count,
+        votes=vote_count,
         unique_companies=totals["n"] or 0,
         revenue=Decimal(totals["revenue"] or 0).quantize(Decimal("0.01")),
-        trend=[(row["month"].strftime("%Y-%m"), row["n"]) for row in months if row["month"]],
+        trend=sorted(months.items()),
         top_quotes=_top_quotes(feature, quotes),
+    )
+
+
+def rows_per_month(rows: QuerySet) -> QuerySet:
+    """``(month, kind, count)`` rows of a queryset annotated with ``month`` and ``kind``."""
+    return (
+        rows.order_by()
+        .values("month", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("month", "kind", "n")
     )
 
 
@@ -233,35 +307,63 @@ def _as_quote(link: FeedbackLink) -> Quote:
 
 
 def demand_for_features(*, user, feature_ids: list[int]) -> dict[int, Demand]:
-    """Demand totals (items, distinct companies, their revenue) of many features in two
-    queries: for tables and reports; ``feature_demand`` adds the trend and quotes of one."""
+    """Demand totals (items, votes, distinct companies, their revenue) of many features in
+    two queries: for tables and reports; ``feature_demand`` adds the trend and quotes of one.
+    A company that both wrote and voted counts once."""
     require_member(user)
     demand = {pk: Demand(feature_id=pk) for pk in feature_ids}
     links = FeedbackLink.objects.filter(feature_id__in=feature_ids).order_by()
-    counts = links.values("feature_id").annotate(
-        items=Count("feedback_id", distinct=True),
-        companies=Count("feedback__company_id", distinct=True),
+    votes = PortalVote.objects.counted().filter(idea__feature_id__in=feature_ids).order_by()
+    items = (
+        links.values("feature_id")
+        .annotate(n=Count("feedback_id", distinct=True), kind=Value("items"))
+        .values_list("feature_id", "n", "kind")
     )
-    for row in counts:
-        demand[row["feature_id"]].feedback_count = row["items"]
-        demand[row["feature_id"]].unique_companies = row["companies"]
-    # Each company's revenue counts once per feature, however often it asks.
-    pairs = (
-        links.exclude(feedback__company=None)
-        .values_list("feature_id", "feedback__company_id", "feedback__company__arr")
-        .distinct()
+    voted = (
+        votes.values("idea__feature_id")
+        .annotate(n=Count("pk"), kind=Value("votes"))
+        .values_list("idea__feature_id", "n", "kind")
     )
-    for feature_id, _company, arr in pairs:
+    for feature_id, n, kind in items.union(voted, all=True):
+        if kind == "items":
+            demand[feature_id].feedback_count = n
+        else:
+            demand[feature_id].votes = n
+    # Each company counts once per feature, however often it asks or votes: UNION drops the
+    # pairs found both ways.
+    wrote = links.exclude(feedback__company=None).values_list(
+        "feature_id", "feedback__company_id", "feedback__company__arr"
+    )
+    by_vote = votes.exclude(contact__company=None).values_list(
+        "idea__feature_id", "contact__company_id", "contact__company__arr"
+    )
+    for feature_id, _company, arr in wrote.union(by_vote):
+        demand[feature_id].unique_companies += 1
         demand[feature_id].revenue += Decimal(arr)
     return demand
 
 
 def companies_asking(*, user, feature: Feature) -> list[Company]:
-    """The feature page's "Customer demand" section: companies asking, largest first."""
+    """The feature page's "Customer demand" section: companies asking (in feedback or by a
+    portal vote), largest first, with their items and votes for it."""
     require_member(user)
-    companies = (
-        Company.objects.filter(feedback__links__feature=feature)
-        .annotate(asks=Count("feedback", distinct=True))
-        .order_by("-arr", "name")
+    asks = (
+        Feedback.objects.filter(company=OuterRef("pk"), links__feature=feature)
+        .order_by()
+        .values("company")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
     )
-    return list(companies)
+    votes = (
+        feature_votes(feature)
+        .filter(contact__company=OuterRef("pk"))
+        .order_by()
+        .values("contact__company")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    companies = asking_companies(feature).annotate(
+        asks=Coalesce(Subquery(asks, output_field=IntegerField()), 0),
+        votes=Coalesce(Subquery(votes, output_field=IntegerField()), 0),
+    )
+    return list(companies.order_by("-arr", "name"))

@@ -24,3 +24,21 @@ def prepare_loop_messages(activity_id: int) -> int:
 
     prepared = loop_prepare_from_activity(activity_ids=[activity_id])
     return prepared.drafts + prepared.skipped
+
+
+@shared_task(name="wavelength.feedback.send_loop_messages")
+def send_loop_messages(send_id: int) -> int:
+    """Send the close-the-loop messages a "Send" queued, each once; returns how many this
+    run sent (a repeated run sends nothing more)."""
+    from .services.loop import loop_send_run
+
+    return loop_send_run(send_id=send_id)
+
+
+@shared_task(name="wavelength.feedback.notify_idea_followers")
+def notify_idea_followers(activity_id: int) -> int:
+    """E-mail the followers of the portal ideas a new activity row moved (a feature's stage
+    change, a release shipped), each once; returns how many e-mails were sent."""
+    from .services.followers import followers_notify
+
+    return followers_notify(activity_id=activity_id)

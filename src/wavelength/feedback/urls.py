@@ -11,6 +11,7 @@ urlpatterns = [
     path("feedback/", views.feedback_list, name="feedback-list"),
     path("feedback/new/", views.feedback_create, name="feedback-create"),
     path("feedback/bulk/", views.feedback_bulk, name="feedback-bulk"),
+    path("feedback/bulk/features/", views.bulk_feature_options, name="bulk-feature-options"),
     path("feedback/themes/new/", views.theme_create, name="theme-create"),
     path("feedback/themes/discover/", views_themes.theme_discover, name="theme-discover"),
     path(
@@ -27,6 +28,7 @@ urlpatterns = [
     path("features/<int:pk>/loop/", views_loop.loop_page, name="loop"),
     path("features/<int:pk>/loop/prepare/", views_loop.loop_prepare, name="loop-prepare"),
     path("features/<int:pk>/loop/send/", views_loop.loop_send, name="loop-send"),
+    path("features/<int:pk>/loop/progress/", views_loop.loop_progress, name="loop-progress"),
     path("loop/messages/<int:pk>/", views_loop.loop_message_edit, name="loop-message-edit"),
     path("loop/unsubscribe/<str:token>/", views_loop.loop_unsubscribe, name="loop-unsubscribe"),
     path("customers/follow-ups/<int:pk>/done/", views_loop.follow_up_done, name="follow-up-done"),

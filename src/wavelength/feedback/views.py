@@ -131,6 +131,7 @@ def _inbox_context(request, filter_form, bulk_form=None) -> dict:
         "page": _page(request, items),
         "themes": selectors.theme_list(user=request.user),
         "bulk_form": bulk_form or BulkForm(),
+        "bulk_features": _bulk_features(request),
         "query": request.GET.urlencode(),
         "theme_form": ThemeForm(),
     }
@@ -149,30 +150,53 @@ def feedback_list(request):
     return response
 
 
+def _bulk_features(request) -> list:
+    """Features for the bulk bar's "Link to a feature": for an editor only, a few."""
+    if not request.user.can_edit:
+        return []
+    return selectors.feature_options(user=request.user)
+
+
+@login_required
+def bulk_feature_options(request):
+    """The bulk bar's feature list for the words typed in its search box (htmx)."""
+    require_editor(request.user)
+    features = selectors.feature_options(user=request.user, q=request.GET.get("feature_q", ""))
+    return render(request, "feedback/_bulk_feature_options.html", {"bulk_features": features})
+
+
+def _bulk_done_message(form, done) -> str:
+    n = len(done)
+    if form.cleaned_data["action"] == "link":
+        feature = form.cleaned_data["feature"].title
+        text = ngettext(
+            "%(n)d item linked to “%(feature)s”.", "%(n)d items linked to “%(feature)s”.", n
+        )
+        return text % {"n": n, "feature": feature}
+    return ngettext("%(n)d item updated.", "%(n)d items updated.", n) % {"n": n}
+
+
 @login_required
 @require_POST
 def feedback_bulk(request):
-    """Apply a bulk action to the checked items, then show the inbox again (same filters)."""
+    """Apply a bulk action to the checked items, then show the inbox again (same filters).
+    A refused action shows the inbox with the reason (422) and changes nothing."""
     require_editor(request.user)
     form = BulkForm(request.POST)
     done = submit(
-        form,
-        lambda: services.feedback_bulk_update(
-            actor=request.user,
-            ids=form.cleaned_data["ids"],
-            action=form.cleaned_data["action"],
-            value=form.value(),
-        ),
+        form, lambda: services.feedback_bulk_update(actor=request.user, **form.service_kwargs())
     )
     if done is not None:
-        messages.success(
-            request,
-            ngettext("%(n)d item updated.", "%(n)d items updated.", len(done)) % {"n": len(done)},
-        )
-    elif form.errors:
+        messages.success(request, _bulk_done_message(form, done))
+    else:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+        context = _inbox_context(request, FeedbackFilterForm(request.GET or None), form)
+        template = (
+            "feedback/_feedback_results.html" if request.htmx else "feedback/feedback_list.html"
+        )
+        return render(request, template, context, status=422)
     if request.htmx:
         context = _inbox_context(request, FeedbackFilterForm(request.GET or None), form)
         return render(request, "feedback/_feedback_results.html", context)

@@ -17,6 +17,7 @@ from wavelength.core.exceptions import DomainError
 
 from . import loop_selectors, services
 from .forms import add_domain_error
+from .portal_models import PortalSubscription
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -48,8 +49,23 @@ def loop_page(request, pk):
         "summary": loop_selectors.loop_counts(user=request.user, feature=feature),
         "groups": loop_selectors.loop_messages_by_company(user=request.user, feature=feature),
         "triggers": services.loop_triggers(feature),
+        "progress": loop_selectors.send_progress(user=request.user, feature=feature),
     }
     return render(request, "feedback/loop.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def loop_progress(request, pk):
+    """The loop page's progress panel, polled by htmx while a send runs; once it is over,
+    the page reloads to show each message's new state."""
+    feature = _feature(request, pk)
+    progress = loop_selectors.send_progress(user=request.user, feature=feature)
+    context = {"feature": feature, "progress": progress}
+    response = render(request, "feedback/_loop_progress.html", context)
+    if request.htmx and not (progress and progress.running):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -107,15 +123,22 @@ def loop_message_edit(request, pk):
 @login_required
 @require_POST
 def loop_send(request, pk):
+    """Queue the drafts (or, with ``retry``, the failed messages) for the background job."""
     require_editor(request.user)
     feature = _feature(request, pk)
     base_url = request.build_absolute_uri("/")
-    sent = services.loop_send(actor=request.user, feature=feature, base_url=base_url)
-    if sent:
-        text = ngettext("%(n)d message sent.", "%(n)d messages sent.", sent) % {"n": sent}
-        messages.success(request, text)
+    try:
+        send = services.loop_send(
+            actor=request.user, feature=feature, base_url=base_url, retry="retry" in request.POST
+        )
+    except DomainError as exc:
+        messages.info(request, exc.message)
     else:
-        messages.info(request, _("No draft was waiting: nothing was sent."))
+        n = send.messages.count()
+        text = ngettext("%(n)d message is on its way.", "%(n)d messages are on their way.", n) % {
+            "n": n
+        }
+        messages.success(request, text)
     return redirect(_loop_url(feature.pk))
 
 
@@ -132,15 +155,19 @@ def follow_up_done(request, pk):
 @csrf_exempt  # the signed token is the authority; mail clients post one-click unsubscribes
 @GET_POST
 def loop_unsubscribe(request, token):
-    """Public: the link of every close-the-loop message. Opening it asks for a confirmation
-    (link scanners open links too); the POST unsubscribes for good."""
+    """Public: the link of every close-the-loop message and of every idea update. Opening it
+    asks for a confirmation (link scanners open links too); the POST unsubscribes for good
+    (from close-the-loop messages, or from the idea's updates)."""
     try:
-        contact = services.loop_unsubscribe_contact(token)
+        contact, idea = services.unsubscribe_target(token)
     except DomainError as exc:
         return render(request, "feedback/loop_unsubscribe.html", {"error": exc.message}, status=400)
-    done = contact.unsubscribed_at is not None
+    if idea is not None:
+        done = not PortalSubscription.objects.filter(idea=idea, contact=contact).exists()
+    else:
+        done = contact.unsubscribed_at is not None
     if request.method == "POST":
         contact = services.loop_unsubscribe(token=token)
         done = True
-    context = {"contact": contact, "done": done, "token": token}
+    context = {"contact": contact, "idea": idea, "done": done, "token": token}
     return render(request, "feedback/loop_unsubscribe.html", context)

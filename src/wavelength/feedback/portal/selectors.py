@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wavelength.catalog.models import Product, ReleaseStatus, Stage
 from wavelength.catalog.selectors import changelog_list
@@ -15,6 +17,16 @@ ROADMAP = [
     ("next", (Stage.PLANNED,)),
     ("later", (Stage.DISCOVERY, Stage.IDEA)),
 ]
+
+
+def roadmap_column(stage: str) -> str | None:
+    """The roadmap column ("now", "next", "later") of a lifecycle stage; None off the map."""
+    return next((key for key, stages in ROADMAP if stage in stages), None)
+
+
+def roadmap_column_label(key: str) -> str:
+    labels = {"now": _("Now"), "next": pgettext("roadmap", "Next"), "later": _("Later")}
+    return str(labels.get(key, ""))
 
 
 def idea_list(*, q: str = "", sort: str = "votes", product: str = "") -> QuerySet[PortalIdea]:

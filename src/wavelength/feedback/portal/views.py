@@ -79,8 +79,11 @@ def idea_list(request):
 
 
 def _idea_context(request, idea, **forms):
+    column = selectors.roadmap_column(idea.feature.stage)
     return {
         "idea": idea,
+        "column": column,
+        "column_label": selectors.roadmap_column_label(column) if column else "",
         "comments": idea.comments.all(),
         "voted": idea.pk in selectors.voted_idea_ids(email=request.portal_email),
         "subscribed": selectors.is_subscribed(idea=idea, email=request.portal_email),

@@ -19,6 +19,7 @@ from .customers import (
     contact_create,
     theme_create,
 )
+from .followers import followers_notify  # noqa: F401 - idea updates to portal followers
 from .items import (
     BULK_ACTIONS,
     _index_feedback,

@@ -92,3 +92,12 @@ def _received(value) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise DomainError(_("Enter a date and time."), field="received_at")
     return value
+
+
+# Sending each message once ----------------------------------------------------------------
+
+
+def _claim(model, pk: int, *, waiting: str, taking: str) -> bool:
+    """Take one row for this run by moving it from ``waiting`` to ``taking`` in a conditional
+    UPDATE: of two runs (or a run repeated) exactly one gets it, so a message is sent once."""
+    return bool(model.objects.filter(pk=pk, status=waiting).update(status=taking))

@@ -344,14 +344,15 @@ def feedback_update(
     return feedback
 
 
-BULK_ACTIONS = ("type", "theme", "status", "archive")
+BULK_ACTIONS = ("type", "theme", "status", "archive", "link")
 
 
 @transaction.atomic
 def feedback_bulk_update(
-    *, actor, ids: Sequence[int], action: str, value: Any = None
+    *, actor, ids: Sequence[int], action: str, value: Any = None, importance: str = ""
 ) -> list[Feedback]:
-    """Set the type, theme or status of many items at once, or archive them."""
+    """Set the type, theme or status of many items at once, archive them, or link them all
+    to one feature (``value``) with an ``importance``; all or nothing."""
     require_editor(actor)
     if action not in BULK_ACTIONS:
         raise DomainError(_("Choose an action."), field="action")
@@ -367,6 +368,10 @@ def feedback_bulk_update(
             _("No feedback matches “%(key)s”.") % {"key": ", ".join(map(str, missing))},
             field="ids",
         )
+    if action == "link":
+        from .links import feedback_bulk_link  # links build on items: imported when used
+
+        return feedback_bulk_link(actor=actor, items=items, feature=value, importance=importance)
     field, value = ("status", Status.ARCHIVED) if action == "archive" else (action, value)
     if field == "type":
         value = _choice(value, FeedbackType, "value")

@@ -82,6 +82,28 @@ def feedback_link(
 
 
 @transaction.atomic
+def feedback_bulk_link(
+    *, actor, items: list[Feedback], feature: Feature, importance: str
+) -> list[Feedback]:
+    """Link every item to ``feature`` with ``importance`` (the inbox's bulk bar, through
+    ``feedback_bulk_update``): each link is recorded in the history and the items become
+    ``linked``. Items already linked to the feature keep their links and are left as they are."""
+    require_editor(actor)
+    if not isinstance(feature, Feature):
+        raise DomainError(_("Choose a feature."), field="value")
+    importance = _choice(importance or Importance.IMPORTANT, Importance, "importance", blank=False)
+    already = set(
+        FeedbackLink.objects.filter(feature=feature, feedback__in=items).values_list(
+            "feedback_id", flat=True
+        )
+    )
+    for item in items:
+        if item.pk not in already:
+            feedback_link(actor=actor, feedback=item, feature=feature, importance=importance)
+    return list(Feedback.objects.filter(pk__in=[i.pk for i in items]).order_by("pk"))
+
+
+@transaction.atomic
 def feedback_unlink(*, actor, link: FeedbackLink) -> None:
     """Remove one link; an item left with no link goes back to ``triaged``."""
     require_editor(actor)

@@ -1,11 +1,13 @@
 """Closing the loop: prepare a message for every contact who asked for a feature once it is
 out (beta, general availability or a shipped release), let people edit the drafts, send each
-one once, honour unsubscribe links forever and give each company's owner a follow-up task.
+one once from a background job (``loop_send`` queues, ``loop_send_run`` sends), honour
+unsubscribe links forever and give each company's owner a follow-up task.
 
 The catalog does not know about feedback: shipping is read back from the activity log
 (``loop_prepare_from_activity``), which a signal on new activity rows queues after commit.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,10 +25,13 @@ from wavelength.core import activity, clock
 from wavelength.core.exceptions import DomainError
 from wavelength.core.models import Activity
 
-from ..loop_models import FollowUpTask, LoopMessage, LoopStatus
+from ..loop_models import WAITING, FollowUpTask, LoopMessage, LoopSend, LoopStatus
 from ..models import Company, Contact, FeedbackLink
-from ._checks import SCOPE, _text
+from ..portal_models import PortalIdea
+from ._checks import SCOPE, _claim, _text
+from .portal import portal_unsubscribe
 
+logger = logging.getLogger(__name__)
 LOOP_VERBS = ("stage_changed", "released")
 LOOP_STAGES = (Stage.BETA, Stage.GENERALLY_AVAILABLE)
 UNSUBSCRIBE_SALT = "wavelength.feedback.loop.unsubscribe"
@@ -42,9 +47,11 @@ __all__ = [
     "loop_prepare",
     "loop_prepare_from_activity",
     "loop_send",
+    "loop_send_run",
     "loop_triggers",
     "loop_unsubscribe",
     "loop_unsubscribe_contact",
+    "unsubscribe_target",
     "unsubscribe_token",
     "unsubscribe_url",
 ]
@@ -162,7 +169,7 @@ def _prepare(feature: Feature, trigger: str, release=None) -> Prepared:
         .values_list("contact_id", flat=True)
     )
     waiting = set(
-        LoopMessage.objects.filter(feature=feature, status=LoopStatus.DRAFT).values_list(
+        LoopMessage.objects.filter(feature=feature, status__in=WAITING).values_list(
             "contact_id", flat=True
         )
     )
@@ -297,14 +304,16 @@ def loop_message_update(*, actor, message: LoopMessage, subject: str, body: str)
     return message
 
 
-def unsubscribe_token(contact: Contact) -> str:
-    """A token naming the contact, signed with the secret key; it never expires."""
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(contact.pk))
+def unsubscribe_token(contact: Contact, idea=None) -> str:
+    """A token naming the contact (and, for an idea's followers, the idea), signed with the
+    secret key; it never expires. Close-the-loop messages and idea updates share it."""
+    value = f"{contact.pk}:idea:{idea.pk}" if idea is not None else str(contact.pk)
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(value)
 
 
-def unsubscribe_url(contact: Contact, base_url: str = "") -> str:
+def unsubscribe_url(contact: Contact, base_url: str = "", idea=None) -> str:
     base = (base_url or settings.SITE_URL).rstrip("/")
-    return base + reverse("feedback:loop-unsubscribe", args=[unsubscribe_token(contact)])
+    return base + reverse("feedback:loop-unsubscribe", args=[unsubscribe_token(contact, idea)])
 
 
 def _email(message: LoopMessage, base_url: str) -> EmailMessage:
@@ -325,73 +334,155 @@ def _email(message: LoopMessage, base_url: str) -> EmailMessage:
     )
 
 
-def loop_send(*, actor, feature: Feature, base_url: str = "") -> int:
-    """Send every draft of ``feature`` once through the configured e-mail backend; returns
-    how many were sent. Each message is marked sent as it goes, so a failure part-way keeps
-    the rest as drafts and sending again never repeats a message."""
+@transaction.atomic
+def loop_send(*, actor, feature: Feature, base_url: str = "", retry: bool = False) -> LoopSend:
+    """Queue the sending of every draft of ``feature`` (or, with ``retry``, of every message
+    whose sending failed) as one background job, run once this commits. Returns the job; a
+    second "Send" while one runs queues only what the first did not take."""
     require_editor(actor)
-    pending = list(
-        LoopMessage.objects.filter(feature=feature, status=LoopStatus.DRAFT)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    wanted = LoopStatus.FAILED if retry else LoopStatus.DRAFT
+    # Ordered by pk: the default order joins the company, which FOR UPDATE cannot lock.
+    pending = LoopMessage.objects.select_for_update().filter(feature=feature, status=wanted)
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        if retry:
+            raise DomainError(_("No message failed: there is nothing to send again."))
+        raise DomainError(_("No draft was waiting: nothing was sent."))
+    send = LoopSend.objects.create(
+        feature=feature, requested_by=actor, requested_at=clock.now(), base_url=base_url[:200]
     )
-    sent = 0
-    for pk in pending:
-        with transaction.atomic():
-            message = (
-                LoopMessage.objects.select_for_update(of=("self",))
-                .select_related("contact")
-                .filter(pk=pk, status=LoopStatus.DRAFT)
-                .first()
-            )
-            if message is None:
-                continue
-            if message.contact.unsubscribed_at is not None:
-                message.status = LoopStatus.SKIPPED
-                message.save(update_fields=["status"])
-                continue
-            _email(message, base_url).send()
-            message.status, message.sent_at, message.sent_by = LoopStatus.SENT, clock.now(), actor
-            message.save(update_fields=["status", "sent_at", "sent_by"])
-            sent += 1
-    if sent:
-        activity.record(
-            actor=actor,
-            verb="told customers",
-            target=feature,
-            scope=f"catalog.product:{feature.product_id}",
-            messages=sent,
+    LoopMessage.objects.filter(pk__in=ids, status=wanted).update(
+        status=LoopStatus.QUEUED, send=send
+    )
+    activity.record(
+        actor=actor,
+        verb="queued messages",
+        target=feature,
+        scope=f"catalog.product:{feature.product_id}",
+        messages=len(ids),
+        retry=retry,
+    )
+    transaction.on_commit(lambda: _queue_send(send.pk))
+    return send
+
+
+def _queue_send(send_id: int) -> None:
+    from ..tasks import send_loop_messages
+
+    try:
+        send_loop_messages.delay(send_id)
+    except Exception as exc:  # no job will take them: they fail, and "Retry" queues them again
+        logger.exception("Queueing close-the-loop send %s failed", send_id)
+        reason = _("The background job could not be queued: %(error)s") % {"error": exc}
+        LoopMessage.objects.filter(send_id=send_id, status=LoopStatus.QUEUED).update(
+            status=LoopStatus.FAILED, error=reason[:500]
         )
+        LoopSend.objects.filter(pk=send_id, finished_at=None).update(finished_at=clock.now())
+
+
+def _take(pk: int) -> bool:
+    return _claim(LoopMessage, pk, waiting=LoopStatus.QUEUED, taking=LoopStatus.SENDING)
+
+
+def _deliver(message: LoopMessage, send: LoopSend) -> str:
+    """Send one claimed message; its new status."""
+    if message.contact.unsubscribed_at is not None:
+        LoopMessage.objects.filter(pk=message.pk).update(status=LoopStatus.SKIPPED)
+        return LoopStatus.SKIPPED
+    try:
+        _email(message, send.base_url).send()
+    except Exception as exc:  # any backend failure is recorded on the message, to retry
+        reason = (str(exc) or exc.__class__.__name__)[:500]
+        LoopMessage.objects.filter(pk=message.pk).update(status=LoopStatus.FAILED, error=reason)
+        logger.warning("Close-the-loop message %s failed: %s", message.pk, reason)
+        return LoopStatus.FAILED
+    LoopMessage.objects.filter(pk=message.pk).update(
+        status=LoopStatus.SENT, sent_at=clock.now(), sent_by_id=send.requested_by_id, error=""
+    )
+    return LoopStatus.SENT
+
+
+def loop_send_run(*, send_id: int) -> int:
+    """The background job of a "Send": each queued message of the job is claimed, then sent
+    through the configured e-mail backend, then marked sent (or failed, with the reason).
+    Running it twice, or twice at once, sends each message once. Returns how many this run
+    sent; the run that finishes the job records who was told."""
+    send = LoopSend.objects.select_related("feature", "requested_by").filter(pk=send_id).first()
+    if send is None:
+        return 0
+    sent = 0
+    queued = send.messages.filter(status=LoopStatus.QUEUED).order_by("pk")
+    for pk in list(queued.values_list("pk", flat=True)):
+        if not _take(pk):
+            continue
+        message = LoopMessage.objects.select_related("contact").get(pk=pk)
+        sent += _deliver(message, send) == LoopStatus.SENT
+    _finish(send)
     return sent
+
+
+def _finish(send: LoopSend) -> None:
+    busy = (LoopStatus.QUEUED, LoopStatus.SENDING)
+    if send.messages.filter(status__in=busy).exists():
+        return  # another run still works on it: that one finishes the job
+    with transaction.atomic():
+        done = LoopSend.objects.filter(pk=send.pk, finished_at=None).update(finished_at=clock.now())
+        told = send.messages.filter(status=LoopStatus.SENT).count()
+        if done and told:
+            feature = send.feature
+            activity.record(
+                actor=send.requested_by,
+                verb="told customers",
+                target=feature,
+                scope=f"catalog.product:{feature.product_id}",
+                messages=told,
+            )
 
 
 # Unsubscribing and follow-ups -------------------------------------------------------------
 
 
-def loop_unsubscribe_contact(token: str) -> Contact:
-    """The contact an unsubscribe link stands for; a forged link is refused."""
+def unsubscribe_target(token: str) -> tuple[Contact, PortalIdea | None]:
+    """The contact an unsubscribe link stands for, and the idea when it stops an idea's
+    updates; a forged link is refused."""
     try:
-        pk = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+        pk, _sep, idea_pk = value.partition(":idea:")
+        pk, idea_pk = int(pk), int(idea_pk) if idea_pk else None
     except (signing.BadSignature, ValueError):
         raise DomainError(_("This unsubscribe link is not valid.")) from None
     contact = Contact.objects.filter(pk=pk).first()
     if contact is None:
         raise DomainError(_("This address is no longer in our records."))
-    return contact
+    idea = None
+    if idea_pk is not None:
+        idea = PortalIdea.objects.filter(pk=idea_pk).first()
+        if idea is None:
+            raise DomainError(_("This idea is no longer on the portal."))
+    return contact, idea
+
+
+def loop_unsubscribe_contact(token: str) -> Contact:
+    """The contact an unsubscribe link stands for; a forged link is refused."""
+    return unsubscribe_target(token)[0]
 
 
 @transaction.atomic
 def loop_unsubscribe(*, token: str) -> Contact:
-    """Stop every close-the-loop message to the link's contact, now and later: waiting
-    drafts become skipped, and later preparations skip them too."""
-    contact = loop_unsubscribe_contact(token)
+    """The link's POST. For an idea's updates: stop following that idea. Otherwise stop every
+    close-the-loop message to the contact, now and later: waiting drafts become skipped, and
+    later preparations skip them too."""
+    contact, idea = unsubscribe_target(token)
+    if idea is not None:
+        portal_unsubscribe(idea=idea, email=contact.email)
+        return contact
     if contact.unsubscribed_at is None:
         contact.unsubscribed_at = clock.now()
         contact.save(update_fields=["unsubscribed_at"])
         activity.record(actor=None, verb="unsubscribed", target=contact, scope=SCOPE)
-    LoopMessage.objects.filter(contact=contact, status=LoopStatus.DRAFT).update(
-        status=LoopStatus.SKIPPED
-    )
+    LoopMessage.objects.filter(
+        contact=contact, status__in=(LoopStatus.DRAFT, LoopStatus.FAILED)
+    ).update(status=LoopStatus.SKIPPED)
     return contact
 
 

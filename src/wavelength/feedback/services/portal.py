@@ -191,6 +191,23 @@ def _visitor_contact(email: str, name: str = "") -> Contact:
     return contact
 
 
+def _count_vote(vote: PortalVote) -> None:
+    """Mark a vote counted. A voter whose contact has no company yet is matched to the
+    company that now lists their e-mail's domain, so the vote counts in its demand."""
+    vote.verified_at = clock.now()
+    vote.save(update_fields=["verified_at"])
+    contact = vote.contact
+    if contact.company_id is None:
+        company = company_for_domain(contact.email.rsplit("@", 1)[1])
+        if company is not None:
+            contact.company = company
+            contact.save(update_fields=["company"])
+            activity.record(
+                actor=None, verb="updated", target=contact, scope=SCOPE,
+                changes={"company": [None, company.pk]}, via="portal",
+            )  # fmt: skip
+
+
 def _recount(idea: PortalIdea) -> None:
     idea.vote_count = idea.votes.filter(verified_at__isnull=False).count()
     idea.comment_count = idea.comments.count()
@@ -228,8 +245,7 @@ def portal_vote_cast(
     contact = _visitor_contact(email, name)
     vote, created = PortalVote.objects.get_or_create(idea=idea, contact=contact)
     if verified and vote.verified_at is None:
-        vote.verified_at = clock.now()
-        vote.save(update_fields=["verified_at"])
+        _count_vote(vote)
         activity.record(actor=None, verb="voted for", target=idea, scope=SCOPE, contact=contact.pk)
         _recount(idea)
     elif vote.verified_at is None:
@@ -251,8 +267,7 @@ def portal_vote_confirm(*, token: str) -> PortalVote:
     if vote is None:
         raise DomainError(_("This vote no longer exists."))
     if vote.verified_at is None:
-        vote.verified_at = clock.now()
-        vote.save(update_fields=["verified_at"])
+        _count_vote(vote)
         activity.record(
             actor=None, verb="voted for", target=vote.idea, scope=SCOPE, contact=vote.contact_id
         )
@@ -346,7 +361,14 @@ def portal_subscribe(*, idea: PortalIdea, email: str) -> PortalSubscription:
 
 @transaction.atomic
 def portal_unsubscribe(*, idea: PortalIdea, email: str) -> None:
-    PortalSubscription.objects.filter(idea=idea, contact__email=_email(email)).delete()
+    """Stop following an idea (the portal's button, or the link in an idea's update)."""
+    rows = PortalSubscription.objects.filter(idea=idea, contact__email=_email(email))
+    contacts = list(rows.values_list("contact_id", flat=True))
+    rows.delete()
+    for contact in contacts:
+        activity.record(
+            actor=None, verb="unsubscribed from", target=idea, scope=SCOPE, contact=contact
+        )
 
 
 @transaction.atomic

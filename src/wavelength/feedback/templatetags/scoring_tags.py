@@ -11,8 +11,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def feature_trend_chart(context, feature) -> dict:
-    """``{% feature_trend_chart feature as trend %}``: feedback per month over the last 12
-    months, shaped for a ``data-chart`` bar chart (app.js)."""
+    """``{% feature_trend_chart feature as trend %}``: feedback items and portal votes per
+    month over the last 12 months, shaped for a ``data-chart`` bar chart (app.js)."""
     months = scoring.feature_trend(user=context["request"].user, feature=feature)
     labels = [date_format(m.month, "M Y") for m in months]
     return {
@@ -20,7 +20,7 @@ def feature_trend_chart(context, feature) -> dict:
         "axis": "x",
         "labels": labels,
         "values": [m.count for m in months],
-        "label": _("Feedback items"),
+        "label": _("Items and votes"),
         "total": sum(m.count for m in months),
         "summary": ", ".join(f"{label} {m.count}" for label, m in zip(labels, months, strict=True)),
     }

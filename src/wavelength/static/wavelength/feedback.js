@@ -8,7 +8,10 @@
                                "/" focuses the inbox search (app.js, data-shortcut="/").
     [data-fb-check-all]        ticks every item of the page
     #bulk-form select[name=action]
-                               shows only the value list the chosen action needs
+                               shows only the value list the chosen action needs (and
+                               [data-fb-bulk-for=<action>] groups, the feature finder)
+    #bulk-feature-q            Enter searches (htmx) instead of submitting the bulk form
+    a refused bulk action (422) swaps the inbox with the reason, like a success
     [data-quote-source]        selecting text inside it fills the link form's
                                [data-quote-field] and the offsets [data-quote-start] /
                                [data-quote-end] (characters from the start of the text)
@@ -90,7 +93,22 @@
       var select = form.querySelector("select[name=" + name + "]");
       if (select) select.hidden = name !== action;
     });
+    form.querySelectorAll("[data-fb-bulk-for]").forEach(function (group) {
+      group.hidden = group.getAttribute("data-fb-bulk-for") !== action;
+    });
   }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.id === "bulk-feature-q") event.preventDefault();
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 422 && event.detail.target && event.detail.target.id === "feedback-results") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 
   // Quote by selection: offsets count characters of the text element's content.
   function fillQuote() {
