@@ -17,6 +17,7 @@ from wavelength.intelligence import (
     DuplicateIndex,
     EmbeddingEngine,
     FeatureSuggester,
+    TriageEngine,
     discover_themes,
     select,
     set_text_engine,
@@ -164,7 +165,7 @@ def test_an_encoder_that_returns_the_wrong_shape_is_refused():
 
 def test_embedding_duplicates_rank_the_rephrase_first(embeddings):
     index = DuplicateIndex(list(REPORTS), list(REPORTS.values()), engine=embeddings)
-    assert isinstance(index.matrix, np.ndarray)  # dense vectors, not TF-IDF
+    assert isinstance(index.matrix.dense, np.ndarray)  # embeddings beside the TF-IDF
     matches = index.query("When I export the report as CSV, the last column is missing", k=3)
     assert matches[0].id == "r1" and matches[0].score > matches[1].score
     french = index.query("Le tableau de bord met plus d'une minute pour charger", k=3)
@@ -172,6 +173,25 @@ def test_embedding_duplicates_rank_the_rephrase_first(embeddings):
     left_out = index.query(REPORTS["r2"], k=10, exclude="r2")
     assert "r2" not in [m.id for m in left_out] and len(left_out) == 5
     assert left_out == index.query(REPORTS["r2"], k=10, exclude="r2")
+
+
+def test_a_text_of_the_corpus_is_not_encoded_again(embeddings, fake):
+    index = DuplicateIndex(list(REPORTS), list(REPORTS.values()), engine=embeddings)
+    calls = len(fake.calls)
+    known = index.query(REPORTS["r1"], k=3, exclude="r1")
+    assert len(fake.calls) == calls
+    assert index.query(REPORTS["r1"] + " ", k=3, exclude="r1") == known  # encoded: same answer
+    assert len(fake.calls) == calls + 1
+
+
+def test_duplicate_scores_take_the_corpus_background_off(embeddings):
+    same_product = [f"The export of report {n} to CSV fails" for n in range(8)]
+    index = DuplicateIndex(list(range(8)), same_product, engine=embeddings)
+    assert index.space.background > 0.5  # texts about one thing all look alike
+    match = index.query("The export of report 3 to CSV fails", k=2, exclude=None)[0]
+    assert match.id == 3 and match.score == 1.0
+    unrelated = index.query("Invoices PDF have the wrong currency symbol", k=1)[0]
+    assert unrelated.score < 0.35  # below the inbox's "likely duplicate" threshold
 
 
 def test_embedding_themes_separate_two_groups_and_keep_readable_names(embeddings):
@@ -217,3 +237,16 @@ def test_eval_commands_name_the_engine_they_measured(tmp_path, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].endswith("engine=default") and "ms per text" in lines[0]
     assert lines[-1] == "NMI=1.0000 ARI=1.0000"
+
+
+def test_a_stored_triage_model_loads_whichever_text_engine_is_in_use(embeddings):
+    # The workspace keeps only the trained TriageEngine (type and sentiment); it must not
+    # depend on the text engine, so switching engines never invalidates the stored model.
+    texts = [f"the app crashes on screen {n}" for n in range(20)]
+    texts += [f"please add an export to format {n}" for n in range(20)]
+    labels = ["bug"] * 20 + ["feature_request"] * 20
+    set_text_engine(embeddings)
+    stored = TriageEngine().fit(list(zip(texts, labels, strict=True))).dumps()
+    set_text_engine(DefaultEngine())
+    loaded = TriageEngine.loads(stored)
+    assert loaded.trained and loaded.triage("the app crashes on screen 99").type == "bug"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from .engines import Engine, cosine, text_engine
+from .engines import Engine, text_engine
 from .text import fold
 
 RERANK_HEAD = 30
@@ -43,8 +43,11 @@ class DuplicateIndex:
         self.ids = list(ids)
         self.fuzzy_weight = fuzzy_weight
         self.engine = engine or text_engine()
-        self.space = self.engine.space()
+        self.space = self.engine.space("duplicates")
         self.matrix = self.space.fit_transform(texts)
+        self._rows: dict[str, int] = {}  # a text of the corpus is not encoded a second time
+        for row, text in enumerate(texts):
+            self._rows.setdefault(text, row)
         self._folded = [fold(t)[:FUZZY_CHARS] for t in texts]
 
     def __len__(self) -> int:
@@ -52,7 +55,9 @@ class DuplicateIndex:
 
     def query(self, text: str, k: int = 10, *, exclude: Hashable | None = None) -> list[Match]:
         """The ``k`` likeliest duplicates, best first, scored in [0, 1]."""
-        scores = cosine(self.matrix, self.space.transform([text])).ravel()
+        row = self._rows.get(text)
+        vector = self.matrix[row : row + 1] if row is not None else self.space.transform([text])
+        scores = self.space.similarity(self.matrix, vector).ravel()
         head = _top(scores, max(k, RERANK_HEAD) + 1)
         folded = fold(text)[:FUZZY_CHARS]
         scored = [

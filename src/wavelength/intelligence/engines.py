@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -41,11 +42,15 @@ class Encoder(Protocol):
 
 
 class Space(Protocol):
-    """A vector space fitted on a corpus; rows come out L2-normalised, so dot = cosine."""
+    """Vectors for a corpus and its queries, and the likeness of the two (1: the same text)."""
 
     def fit_transform(self, texts: Sequence[str]): ...
 
     def transform(self, texts: Sequence[str]): ...
+
+    def similarity(self, corpus, queries) -> np.ndarray:
+        """One row per corpus text, one column per query, in [0, 1]."""
+        ...
 
 
 def cosine(matrix, vectors) -> np.ndarray:
@@ -69,12 +74,15 @@ class TfidfSpace:
     def transform(self, texts: Sequence[str]):
         return normalize(self.features.transform(list(texts)))
 
+    def similarity(self, corpus, queries) -> np.ndarray:
+        return np.clip(cosine(corpus, queries), 0.0, 1.0)
+
 
 class DefaultEngine:
     name = "default"
     description = "TF-IDF (scikit-learn) and rapidfuzz"
 
-    def space(self) -> TfidfSpace:
+    def space(self, purpose: str = "duplicates") -> TfidfSpace:
         return TfidfSpace()
 
     def theme_points(self, texts: Sequence[str], tfidf, dimensions: int | None):
@@ -100,6 +108,63 @@ class EmbeddingSpace:
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         return self.engine.encode(texts)
 
+    def similarity(self, corpus, queries) -> np.ndarray:
+        return np.clip(corpus @ queries.T, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A text's TF-IDF row and embedding; sliced together."""
+
+    lexical: object
+    dense: np.ndarray
+
+    def __getitem__(self, rows: slice) -> "Pair":
+        return Pair(self.lexical[rows], self.dense[rows])
+
+
+class HybridSpace:
+    """Half TF-IDF cosine, half embedding cosine above the corpus's background.
+
+    Texts about one product all have embeddings alike (on the SeaMonkey bug reports the median
+    cosine of two unrelated reports is 0.37): the background, the median cosine within a fixed
+    sample of the corpus, is taken off and the rest stretched back to [0, 1]. Scores then sit
+    on the default engine's scale, so the inbox's thresholds keep their meaning, and the
+    words still count (names, error codes, versions).
+    """
+
+    LEXICAL_WEIGHT = 0.5
+    BACKGROUND_SAMPLE = 500
+
+    def __init__(self, engine: "EmbeddingEngine") -> None:
+        self.lexical = TfidfSpace()
+        self.dense = EmbeddingSpace(engine)
+        self.background = 0.0
+
+    def fit_transform(self, texts: Sequence[str]) -> Pair:
+        vectors = Pair(self.lexical.fit_transform(texts), self.dense.fit_transform(texts))
+        self.background = background(vectors.dense, self.BACKGROUND_SAMPLE)
+        return vectors
+
+    def transform(self, texts: Sequence[str]) -> Pair:
+        return Pair(self.lexical.transform(texts), self.dense.transform(texts))
+
+    def similarity(self, corpus: Pair, queries: Pair) -> np.ndarray:
+        dense = (corpus.dense @ queries.dense.T - self.background) / (1 - self.background)
+        lexical = cosine(corpus.lexical, queries.lexical)
+        weight = self.LEXICAL_WEIGHT
+        return np.clip(weight * lexical + (1 - weight) * np.clip(dense, 0.0, 1.0), 0.0, 1.0)
+
+
+def background(vectors: np.ndarray, sample: int) -> float:
+    """Median cosine between two texts of a fixed sample of the corpus (0 below 3 texts)."""
+    if len(vectors) < 3:
+        return 0.0
+    rows = np.random.default_rng(SEED).choice(len(vectors), min(len(vectors), sample), False)
+    chosen = vectors[np.sort(rows)]
+    pairs = (chosen @ chosen.T)[np.triu_indices(len(chosen), 1)]
+    return float(np.clip(np.median(pairs), 0.0, 0.9))
+
 
 class EmbeddingEngine:
     """Dense sentence vectors for themes, duplicates and suggestions.
@@ -109,6 +174,7 @@ class EmbeddingEngine:
     """
 
     name = "embeddings"
+    SPACES = {"duplicates": HybridSpace, "suggestions": EmbeddingSpace}
 
     def __init__(self, encoder: Encoder, *, description: str = MODEL_NAME) -> None:
         self.encoder = encoder
@@ -123,8 +189,8 @@ class EmbeddingEngine:
             raise ValueError(f"the encoder returned {vectors.shape} for {len(texts)} texts")
         return normalize(vectors)
 
-    def space(self) -> EmbeddingSpace:
-        return EmbeddingSpace(self)
+    def space(self, purpose: str = "duplicates") -> Space:
+        return self.SPACES[purpose](self)
 
     def theme_points(self, texts: Sequence[str], tfidf, dimensions: int | None) -> np.ndarray:
         # The TF-IDF still names the themes; the embeddings decide who belongs together.

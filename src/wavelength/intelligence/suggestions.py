@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz
 
-from .engines import Engine, cosine, text_engine
+from .engines import Engine, text_engine
 from .lexicons import STOPWORDS
 from .text import tokens
 
@@ -48,7 +48,7 @@ class FeatureSuggester:
         self.engine = engine or text_engine()
         docs = [f"{f.title}. {f.title}. {f.description}" for f in self.features]
         linked = [text for f in self.features for text in f.feedback]
-        self.space = self.engine.space()
+        self.space = self.engine.space("suggestions")
         vectors = self.space.fit_transform(docs + linked)
         self.docs, self.linked = vectors[: len(docs)], vectors[len(docs) :] if linked else None
         self.owner = np.array([i for i, f in enumerate(self.features) for _ in f.feedback])
@@ -56,7 +56,7 @@ class FeatureSuggester:
 
     def suggest(self, text: str, k: int = 5) -> list[Suggestion]:
         query = self.space.transform([text])
-        scores = DOC_WEIGHT * cosine(self.docs, query).ravel()
+        scores = DOC_WEIGHT * self.space.similarity(self.docs, query).ravel()
         scores += FEEDBACK_WEIGHT * self._closest_feedback(query)
         content = _content(text)
         scores += TITLE_WEIGHT * np.array(
@@ -68,7 +68,7 @@ class FeatureSuggester:
     def _closest_feedback(self, query) -> np.ndarray:
         best = np.zeros(len(self.features))
         if self.linked is not None:
-            np.maximum.at(best, self.owner, cosine(self.linked, query).ravel())
+            np.maximum.at(best, self.owner, self.space.similarity(self.linked, query).ravel())
         return best
 
 
