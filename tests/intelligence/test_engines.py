@@ -157,6 +157,18 @@ def test_encoding_is_batched_normalised_and_deterministic(embeddings, fake):
     assert np.array_equal(vectors, embeddings.encode(texts))
 
 
+def test_texts_seen_lately_are_not_encoded_again_and_the_memory_is_bounded(fake):
+    engine = EmbeddingEngine(fake, cache_size=4)
+    first = engine.encode(EXPORTS[:3])
+    again = engine.encode([EXPORTS[2], EXPORTS[3], EXPORTS[2], EXPORTS[0]])
+    assert [n for n, _ in fake.calls] == [3, 1]  # only the new text went to the model
+    assert np.array_equal(again[0], first[2]) and np.array_equal(again[3], first[0])
+    engine.encode(BILLING[:2])  # 6 seen, 4 kept: the two least recently used are forgotten
+    assert len(engine._cache) == 4
+    engine.encode([EXPORTS[1]])
+    assert [n for n, _ in fake.calls] == [3, 1, 2, 1]
+
+
 def test_an_encoder_that_returns_the_wrong_shape_is_refused():
     engine = EmbeddingEngine(lambda texts, batch_size: np.zeros((1, 3)))
     with pytest.raises(ValueError, match=r"returned \(1, 3\) for 2 texts"):

@@ -16,6 +16,7 @@ else the default engine), ``default`` or ``embeddings``.
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -32,6 +33,7 @@ ENV = "WAVELENGTH_TEXT_ENGINE"
 CHOICES = ("auto", "default", "embeddings")
 SEED = 0
 BATCH_SIZE = 64
+CACHE_SIZE = 20_000  # vectors kept per process (384 floats each: about 30 MB)
 MODEL_NAME = "all-MiniLM-L6-v2"
 
 
@@ -176,18 +178,42 @@ class EmbeddingEngine:
     name = "embeddings"
     SPACES = {"duplicates": HybridSpace, "suggestions": EmbeddingSpace}
 
-    def __init__(self, encoder: Encoder, *, description: str = MODEL_NAME) -> None:
+    def __init__(
+        self, encoder: Encoder, *, description: str = MODEL_NAME, cache_size: int = CACHE_SIZE
+    ) -> None:
         self.encoder = encoder
         self.description = description
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalised row per text; only texts not seen lately go to the model, in one
+        batched call (the inbox rebuilds its indexes over mostly the same items)."""
         texts = [t if t.strip() else "." for t in texts]  # an empty text still gets a row
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        vectors = np.asarray(self.encoder(texts, BATCH_SIZE), dtype=np.float32)
-        if vectors.ndim != 2 or vectors.shape[0] != len(texts):
-            raise ValueError(f"the encoder returned {vectors.shape} for {len(texts)} texts")
-        return normalize(vectors)
+        with self._cache_lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            vectors = np.asarray(self.encoder(missing, BATCH_SIZE), dtype=np.float32)
+            if vectors.ndim != 2 or vectors.shape[0] != len(missing):
+                raise ValueError(f"the encoder returned {vectors.shape} for {len(missing)} texts")
+            fresh = dict(zip(missing, normalize(vectors), strict=True))
+            known.update(fresh)
+            self._remember(fresh)
+        with self._cache_lock:
+            for text in known:
+                if text in self._cache:
+                    self._cache.move_to_end(text)
+        return np.vstack([known[t] for t in texts])
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
+        with self._cache_lock:
+            self._cache.update(vectors)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
 
     def space(self, purpose: str = "duplicates") -> Space:
         return self.SPACES[purpose](self)
