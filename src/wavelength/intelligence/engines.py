@@ -128,11 +128,11 @@ class Pair:
 class HybridSpace:
     """Half TF-IDF cosine, half embedding cosine above the corpus's background.
 
-    Texts about one product all have embeddings alike (on the SeaMonkey bug reports the median
-    cosine of two unrelated reports is 0.37): the background, the median cosine within a fixed
-    sample of the corpus, is taken off and the rest stretched back to [0, 1]. Scores then sit
-    on the default engine's scale, so the inbox's thresholds keep their meaning, and the
-    words still count (names, error codes, versions).
+    Texts about one product all have embeddings alike (on the SeaMonkey bug reports, two
+    reports picked at random have a median cosine of 0.37): the background, the median cosine
+    within a fixed sample of the corpus, is taken off and the rest stretched back to [0, 1].
+    Scores then sit near the default engine's scale, so the inbox's thresholds keep their
+    meaning, and the words still count (names, error codes, versions).
     """
 
     LEXICAL_WEIGHT = 0.5
