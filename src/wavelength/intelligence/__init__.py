@@ -1,7 +1,9 @@
 """Triage intelligence: pure Python over strings and arrays, no Django, no network.
 
 Language detection, type and sentiment (rules by default, models once trained), near-duplicate
-search, theme discovery and feature suggestions. Everything is deterministic.
+search, theme discovery and feature suggestions. Everything is deterministic. Themes, duplicates
+and suggestions run on the process's text engine (``engines.text_engine``): TF-IDF by default,
+sentence embeddings when the ``embeddings`` extra is installed.
 """
 
 from .classifier import TextClassifier
@@ -13,6 +15,13 @@ from .engine import (
     TriageEngine,
     TriageResult,
 )
+from .engines import (
+    DefaultEngine,
+    EmbeddingEngine,
+    select,
+    set_text_engine,
+    text_engine,
+)
 from .language import detect_language
 from .rules import SENTIMENTS, TYPES, lexicon_sentiment, rule_type
 from .suggestions import FeatureDoc, FeatureSuggester, Suggestion, suggest_features
@@ -20,6 +29,8 @@ from .themes import Themes, discover_themes
 
 __all__ = [
     "ENGINE_VERSION",
+    "DefaultEngine",
+    "EmbeddingEngine",
     "SENTIMENTS",
     "TYPES",
     "DuplicateIndex",
@@ -37,5 +48,8 @@ __all__ = [
     "discover_themes",
     "lexicon_sentiment",
     "rule_type",
+    "select",
+    "set_text_engine",
     "suggest_features",
+    "text_engine",
 ]

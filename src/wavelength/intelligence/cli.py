@@ -21,6 +21,7 @@ from sklearn.model_selection import train_test_split
 
 from .classifier import TextClassifier
 from .duplicates import FUZZY_WEIGHT, DuplicateIndex
+from .engines import CHOICES, ENV, select, text_engine
 from .themes import discover_themes
 
 SEED = 42
@@ -61,6 +62,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _dataset_options(themes)
     themes.add_argument("--k", type=int, help="number of themes (default: distinct labels)")
     themes.add_argument("--limit", type=int, help="evaluate on a seeded sample of N rows")
+    _engine_option(themes)
     themes.set_defaults(run=eval_themes)
 
     dups = commands.add_parser("eval-duplicates", help="duplicate ranking, top-1 and top-10")
@@ -77,8 +79,21 @@ def _build_parser() -> argparse.ArgumentParser:
         "--fuzzy-weight", type=float, default=FUZZY_WEIGHT,
         help=f"rapidfuzz share of the ranking score (default {FUZZY_WEIGHT}; 0: cosine only)",
     )  # fmt: skip
+    _engine_option(dups)
     dups.set_defaults(run=eval_duplicates)
     return parser
+
+
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine", choices=CHOICES,
+        help=f"text engine for this run (default: {ENV}, else auto)",
+    )  # fmt: skip
+
+
+def _engine(args):
+    """The engine this run measures: ``--engine`` when given, else the process's choice."""
+    return select(args.engine) if args.engine else text_engine()
 
 
 def _dataset_options(parser: argparse.ArgumentParser) -> None:
@@ -181,10 +196,14 @@ def eval_themes(args) -> int:
     k = args.k or len(set(labels))
     if not 2 <= k <= len(texts):
         raise UsageError(f"--k must be between 2 and the number of rows ({len(texts)})")
+    engine = _engine(args)
     started = time.perf_counter()
-    themes = discover_themes(texts, k)
+    themes = discover_themes(texts, k, engine=engine)
     elapsed = time.perf_counter() - started
-    print(f"rows={len(texts)} labels={len(set(labels))} themes={k} in {elapsed:.1f}s")
+    print(
+        f"rows={len(texts)} labels={len(set(labels))} themes={k} in {elapsed:.1f}s "
+        f"({elapsed / len(texts) * 1000:.2f} ms per text); engine={engine.name}"
+    )
     for theme in np.argsort(themes.sizes, kind="stable")[::-1][:10]:
         top_label, n = Counter(
             label for label, a in zip(labels, themes.assignments, strict=True) if a == theme
@@ -218,17 +237,23 @@ def eval_duplicates(args) -> int:
     ]
     if not queries:
         raise UsageError("no pair has both of its reports in the reports file")
-    started = time.perf_counter()
     if not 0 <= args.fuzzy_weight <= 1:
         raise UsageError("--fuzzy-weight must be between 0 and 1")
-    index = DuplicateIndex(list(corpus), list(corpus.values()), fuzzy_weight=args.fuzzy_weight)
+    engine = _engine(args)
+    started = time.perf_counter()
+    index = DuplicateIndex(
+        list(corpus), list(corpus.values()), fuzzy_weight=args.fuzzy_weight, engine=engine
+    )
     built = time.perf_counter() - started
     ranks = [_rank(index, corpus[query], query, twin) for query, twin in queries]
     elapsed = (time.perf_counter() - started - built) / len(queries)
     top1 = float(np.mean([r == 1 for r in ranks]))
     top10 = float(np.mean([r <= 10 for r in ranks]))
     mrr = float(np.mean([1 / r if r <= 10 else 0.0 for r in ranks]))
-    print(f"reports={len(corpus)} pairs={len(pairs)} usable queries={len(queries)}")
+    print(
+        f"reports={len(corpus)} pairs={len(pairs)} usable queries={len(queries)} "
+        f"engine={engine.name}"
+    )
     print(f"index built in {built:.2f}s; {elapsed * 1000:.1f} ms per query; MRR@10={mrr:.4f}")
     print(f"top1={top1:.4f} top10={top10:.4f}")
     return 0

@@ -1,7 +1,8 @@
-"""Near-duplicate search: TF-IDF cosine over word and character n-grams, fuzzy re-ranking.
+"""Near-duplicate search: cosine in the text engine's space, fuzzy re-ranking of the head.
 
-The index is built once over a corpus; a query costs one sparse product and a few dozen
-rapidfuzz comparisons.
+The default engine's space is TF-IDF over word and character n-grams, the embedding
+engine's sentence embeddings. The index is built once over a corpus; a query costs one
+encoding, one matrix product and a few dozen rapidfuzz comparisons.
 """
 
 from collections.abc import Hashable, Sequence
@@ -9,9 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
-from sklearn.preprocessing import normalize
 
-from .classifier import text_features
+from .engines import Engine, text_engine
 from .text import fold
 
 RERANK_HEAD = 30
@@ -29,7 +29,12 @@ class DuplicateIndex:
     """Ranks the documents of a corpus by their likeness to a query text."""
 
     def __init__(
-        self, ids: Sequence[Hashable], texts: Sequence[str], *, fuzzy_weight: float = FUZZY_WEIGHT
+        self,
+        ids: Sequence[Hashable],
+        texts: Sequence[str],
+        *,
+        fuzzy_weight: float = FUZZY_WEIGHT,
+        engine: Engine | None = None,
     ) -> None:
         if len(ids) != len(texts):
             raise ValueError("ids and texts differ in length")
@@ -37,8 +42,12 @@ class DuplicateIndex:
             raise ValueError("the corpus is empty")
         self.ids = list(ids)
         self.fuzzy_weight = fuzzy_weight
-        self.features = text_features(min_df=1)
-        self.matrix = normalize(self.features.fit_transform(list(texts)))
+        self.engine = engine or text_engine()
+        self.space = self.engine.space("duplicates")
+        self.matrix = self.space.fit_transform(texts)
+        self._rows: dict[str, int] = {}  # a text of the corpus is not encoded a second time
+        for row, text in enumerate(texts):
+            self._rows.setdefault(text, row)
         self._folded = [fold(t)[:FUZZY_CHARS] for t in texts]
 
     def __len__(self) -> int:
@@ -46,12 +55,13 @@ class DuplicateIndex:
 
     def query(self, text: str, k: int = 10, *, exclude: Hashable | None = None) -> list[Match]:
         """The ``k`` likeliest duplicates, best first, scored in [0, 1]."""
-        vector = normalize(self.features.transform([text]))
-        cosine = (self.matrix @ vector.T).toarray().ravel()
-        head = _top(cosine, max(k, RERANK_HEAD) + 1)
+        row = self._rows.get(text)
+        vector = self.matrix[row : row + 1] if row is not None else self.space.transform([text])
+        scores = self.space.similarity(self.matrix, vector).ravel()
+        head = _top(scores, max(k, RERANK_HEAD) + 1)
         folded = fold(text)[:FUZZY_CHARS]
         scored = [
-            (i, (1 - self.fuzzy_weight) * cosine[i]
+            (i, (1 - self.fuzzy_weight) * scores[i]
              + self.fuzzy_weight * fuzz.token_set_ratio(folded, self._folded[i]) / 100)
             for i in head
             if exclude is None or self.ids[i] != exclude

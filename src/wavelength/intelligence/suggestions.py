@@ -1,13 +1,16 @@
-"""Feature suggestions: which features a feedback item likely belongs to."""
+"""Feature suggestions: which features a feedback item likely belongs to.
+
+Likeness is cosine in the text engine's space (TF-IDF by default, sentence embeddings with
+the embedding engine), plus a fuzzy match of the feature's title words.
+"""
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
-from sklearn.preprocessing import normalize
 
-from .classifier import text_features
+from .engines import Engine, text_engine
 from .lexicons import STOPWORDS
 from .text import tokens
 
@@ -38,21 +41,22 @@ class FeatureSuggester:
     feedback already linked to it, and a fuzzy match of the title's words.
     """
 
-    def __init__(self, features: Sequence[FeatureDoc]) -> None:
+    def __init__(self, features: Sequence[FeatureDoc], *, engine: Engine | None = None) -> None:
         if not features:
             raise ValueError("there are no features to suggest")
         self.features = list(features)
+        self.engine = engine or text_engine()
         docs = [f"{f.title}. {f.title}. {f.description}" for f in self.features]
         linked = [text for f in self.features for text in f.feedback]
-        self.vectors = text_features(min_df=1).fit(docs + linked)
-        self.docs = normalize(self.vectors.transform(docs))
-        self.linked = normalize(self.vectors.transform(linked)) if linked else None
+        self.space = self.engine.space("suggestions")
+        vectors = self.space.fit_transform(docs + linked)
+        self.docs, self.linked = vectors[: len(docs)], vectors[len(docs) :] if linked else None
         self.owner = np.array([i for i, f in enumerate(self.features) for _ in f.feedback])
         self.titles = [_content(f.title) for f in self.features]
 
     def suggest(self, text: str, k: int = 5) -> list[Suggestion]:
-        query = normalize(self.vectors.transform([text]))
-        scores = DOC_WEIGHT * (self.docs @ query.T).toarray().ravel()
+        query = self.space.transform([text])
+        scores = DOC_WEIGHT * self.space.similarity(self.docs, query).ravel()
         scores += FEEDBACK_WEIGHT * self._closest_feedback(query)
         content = _content(text)
         scores += TITLE_WEIGHT * np.array(
@@ -64,7 +68,7 @@ class FeatureSuggester:
     def _closest_feedback(self, query) -> np.ndarray:
         best = np.zeros(len(self.features))
         if self.linked is not None:
-            np.maximum.at(best, self.owner, (self.linked @ query.T).toarray().ravel())
+            np.maximum.at(best, self.owner, self.space.similarity(self.linked, query).ravel())
         return best
 
 
@@ -72,6 +76,8 @@ def _content(text: str) -> str:
     return " ".join(w for w in tokens(text) if w not in _STOPWORDS)
 
 
-def suggest_features(text: str, features: Sequence[FeatureDoc], k: int = 5) -> list[Suggestion]:
+def suggest_features(
+    text: str, features: Sequence[FeatureDoc], k: int = 5, *, engine: Engine | None = None
+) -> list[Suggestion]:
     """One-off convenience; build a ``FeatureSuggester`` to score many texts."""
-    return FeatureSuggester(features).suggest(text, k)
+    return FeatureSuggester(features, engine=engine).suggest(text, k)

