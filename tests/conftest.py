@@ -4,6 +4,8 @@
 editor is a member; the outsider is an editor of another team.
 """
 
+import os
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -12,6 +14,10 @@ from tests.factories import ProductFactory, TeamFactory, UserFactory
 from wavelength.accounts.models import Membership, Role
 
 PASSWORD = "correct-horse-battery"
+
+# The suite runs on the default text engine even where the embeddings extra is installed (CI
+# has no torch); tests of the embedding engine choose it themselves. Set it to run all on it.
+os.environ.setdefault("WAVELENGTH_TEXT_ENGINE", "default")
 
 
 @pytest.fixture(autouse=True)
