@@ -65,3 +65,14 @@ def test_sentences_and_labels_follow_the_language(editor, product, french_compil
 
     assert "a déplacé la fonctionnalité" in entry.sentence
     assert line == "Étape: Idée → Exploration"
+
+
+def test_a_change_named_like_a_reverse_relation_is_shown_as_a_value(editor, product):
+    from wavelength.core import activity
+
+    feature = catalog.feature_create(actor=editor, product=product, title="SSO")
+    activity.record(actor=editor, verb="updated", target=feature, changes={"stage_entries": [1, 2]})
+
+    (change,) = _entries()[-1].changes
+
+    assert str(change) == "Stage_entries: 1 → 2"

@@ -156,9 +156,12 @@ def _load_targets(activities: list[Activity]) -> dict[tuple[int, int], models.Mo
 def _model_field(activity: Activity, name: str):
     model = activity.target_type.model_class()
     try:
-        return model._meta.get_field(name) if model else None
+        field = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:  # removed since the activity was written
         return None
+    # A reverse relation shares the name space but is no field of the row: a change key that
+    # happens to match one (``versions``, ``links``) is shown as a plain value.
+    return None if field is not None and field.auto_created and not field.concrete else field
 
 
 def _load_related_names(activities: list[Activity]) -> dict[type, dict[int, str]]:
