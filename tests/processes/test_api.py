@@ -119,3 +119,15 @@ def test_run_list_filters(editor, playbook, viewer):
     people = client.get("/api/v1/runs?target_kind=person").json()
     assert people["count"] == 1 and people["items"][0]["target"]["kind"] == "person"
     assert client.get(f"/api/v1/runs?subject={viewer.email}").json()["count"] == 1
+
+
+def test_viewer_cannot_start_a_run_but_reads_them(viewer, editor, playbook):
+    client = client_for(viewer)
+    assert _post(client, "/api/v1/runs", {"playbook": "launch"}).status_code == 403
+    services.run_start(actor=editor, playbook=playbook)
+    assert client.get("/api/v1/runs").json()["count"] == 1
+
+
+def test_unknown_run_is_404(editor):
+    assert client_for(editor).get("/api/v1/runs/999999").status_code == 404
+    assert _post(client_for(editor), "/api/v1/runs/999999/steps/1/complete").status_code == 404

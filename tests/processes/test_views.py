@@ -107,3 +107,22 @@ def test_step_editor_lists_registered_conditions_and_works_without(editor, playb
         assert step.condition_params == {"page": "7"}
     finally:
         unregister_condition("test.read")
+
+
+def test_bad_input_on_pages_is_never_a_500(admin, playbook):
+    client = client_for(admin)
+    assert client.post("/playbooks/onboarding/", {"team": "abc"}).status_code == 404
+    assert (
+        client.post("/runs/start/", {"playbook": playbook.slug, "target": "feature:zz"}).status_code
+        == 422
+    )
+    assert (
+        client.post("/runs/start/", {"playbook": playbook.slug, "target": "planet:1"}).status_code
+        == 422
+    )
+    assert client.post(f"/playbooks/{playbook.slug}/steps/1/explode/").status_code == 404
+    response = client.post(
+        f"/playbooks/{playbook.slug}/steps/new/",
+        {"title": "X", "owner_kind": "team", "due_offset_days": 99999},
+    )
+    assert response.status_code == 422

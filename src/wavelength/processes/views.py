@@ -402,7 +402,8 @@ def onboarding_settings(request):
     error = None
     if request.method == "POST":
         require_admin(request.user)
-        team = get_object_or_404(Team, pk=request.POST.get("team") or 0)
+        raw = request.POST.get("team") or ""
+        team = get_object_or_404(Team, pk=int(raw) if raw.isdigit() and len(raw) < 18 else 0)
         form = TeamOnboardingForm(request.POST)
         if form.is_valid():
             try:
