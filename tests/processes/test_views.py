@@ -126,3 +126,26 @@ def test_bad_input_on_pages_is_never_a_500(admin, playbook):
         {"title": "X", "owner_kind": "team", "due_offset_days": 99999},
     )
     assert response.status_code == 422
+
+
+def test_run_page_queries_do_not_grow_with_team_steps(editor, viewer, product_team):
+    from wavelength.processes.services import StepSpec
+
+    def run_with(n):
+        steps = [
+            StepSpec(title=f"S{i}", owner_kind="team", owner_team=product_team) for i in range(n)
+        ]
+        playbook = services.playbook_create(actor=editor, name=f"Team {n}", steps=steps)
+        return services.run_start(actor=editor, playbook=playbook)
+
+    client = client_for(viewer)
+    small, large = run_with(2), run_with(12)
+    client.get(small.get_absolute_url())
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(small.get_absolute_url())
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(large.get_absolute_url()).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)

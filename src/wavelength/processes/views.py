@@ -230,9 +230,10 @@ def run_start(request):
 def _run_context(request, run, *, errors=None) -> dict:
     steps = selectors.run_steps(user=request.user, run=run)
     errors = errors or {}
+    team_ids = set(request.user.memberships.values_list("team_id", flat=True))
     for step in steps:
         step.error = errors.get(step.pk)
-        step.can_work = can_work_on(request.user, step)
+        step.can_work = can_work_on(request.user, step, team_ids=team_ids)
         step.can_approve = step.status == "awaiting_approval" and (
             (step.step.approver_id == request.user.pk)
             or (
