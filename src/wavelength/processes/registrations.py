@@ -1,6 +1,7 @@
 """What the processes app adds to other apps' pages and rules: the runs sections of feature and
 release pages, and the release gate criterion "required playbook runs complete"."""
 
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,23 +21,29 @@ def runs_complete(*, release) -> GateResult:
     )
     if not required:
         return GateResult(ok=True, detail=_("No playbook is required."))
-    runs: dict[int, Run] = {}
-    for run in (
-        Run.objects.for_target(release).exclude(status=RunStatus.CANCELLED).order_by("created_at")
-    ):
-        best = runs.get(run.playbook_id)
-        if best is None or run.status == RunStatus.COMPLETED:
-            runs[run.playbook_id] = run
+    # One row per required playbook: a completed run of it, else its latest run in progress.
+    rows = (
+        Run.objects.for_target(release)
+        .filter(playbook_id__in=[r.playbook_id for r in required])
+        .exclude(status=RunStatus.CANCELLED)
+        .order_by()
+        .values("playbook_id")
+        .annotate(
+            done=Count("pk", filter=Q(status=RunStatus.COMPLETED)),
+            latest=Max("pk"),
+        )
+    )
+    found = {row["playbook_id"]: row for row in rows}
     missing = []
     for req in required:
-        run = runs.get(req.playbook_id)
-        if run is None:
+        row = found.get(req.playbook_id)
+        if row is None:
             start = reverse("processes:run-start") + f"?playbook={req.playbook.slug}"
             start += f"&target_kind=release&target_id={release.pk}"
             missing.append((_("%(playbook)s: not started") % {"playbook": req.playbook}, start))
-        elif run.status != RunStatus.COMPLETED:
+        elif not row["done"]:
             label = _("%(playbook)s: in progress") % {"playbook": req.playbook}
-            missing.append((label, run.get_absolute_url()))
+            missing.append((label, reverse("processes:run-detail", args=[row["latest"]])))
     done = len(required) - len(missing)
     detail = _("%(done)d of %(total)d required runs complete.") % {
         "done": done,
