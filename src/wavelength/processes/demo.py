@@ -96,9 +96,8 @@ def build_processes_demo(*, now: dt.datetime | None = None) -> dict:
         newcomer = User.objects.filter(email=NEWCOMER[0]).first() or accounts.user_create(
             actor=actor, email=NEWCOMER[0], password=None, name=NEWCOMER[1], role="viewer"
         )
-        lead = Membership.objects.filter(team=team).order_by("joined_at", "id").first()
-        if lead is not None and lead.user_id != newcomer.pk:
-            accounts.user_set_manager(actor=actor, user=newcomer, manager=lead.user)
+        # The demo's own user manages the newcomer, so "My team's onboarding" shows the run.
+        accounts.user_set_manager(actor=actor, user=newcomer, manager=actor)
         with clock.travel(now - dt.timedelta(days=3)):
             accounts.membership_add(actor=actor, team=team, user=newcomer)
             # The receiver starts it once this commits; the demo starts it now, which is the same.
