@@ -76,6 +76,7 @@ def main() -> int:
         print(check.line(), flush=True)
         failed |= not check.ok
     failed |= _feedback(bench)
+    failed |= _processes(bench, scale.name)
     print(f"Done in {time.perf_counter() - started:.1f}s.")
     return 1 if failed else 0
 
@@ -100,6 +101,27 @@ def _feedback(bench) -> bool:
         print(f"FAILED feedback: {exc}", flush=True)
         return True
     return not (check.ok and check2.ok)
+
+
+def _processes(bench, scale_name: str) -> bool:
+    """Playbooks and runs: my steps, overdue steps, a run page, the release gate."""
+    from . import measure
+    from .processes_measure import ProcessesBench
+
+    try:
+        pb = ProcessesBench(bench, scale_name)
+        print(f"{pb.runs:,} playbook runs", flush=True)
+        checks = []
+        for name in ("my_steps", "overdue", "run_page"):
+            result, check = getattr(pb, name)()
+            print(result.line(), flush=True)
+            print(check.line(), flush=True)
+            checks.append(check)
+        print(pb.gate().line(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED processes: {exc}", flush=True)
+        return True
+    return not all(c.ok for c in checks)
 
 
 if __name__ == "__main__":

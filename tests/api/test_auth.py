@@ -57,6 +57,28 @@ ENDPOINTS = [
     ("post", "/api/v1/feedback/email"),
     ("post", "/api/v1/feedback/imports"),
     ("get", "/api/v1/feedback/imports/{job_id}"),
+    ("patch", "/api/v1/users/{user_id}"),
+    ("get", "/api/v1/releases/{release_id}/gate"),
+    ("get", "/api/v1/playbooks"),
+    ("post", "/api/v1/playbooks"),
+    ("get", "/api/v1/playbooks/{key}"),
+    ("patch", "/api/v1/playbooks/{key}"),
+    ("get", "/api/v1/playbooks/{key}/versions"),
+    ("post", "/api/v1/playbooks/{key}/versions"),
+    ("get", "/api/v1/playbooks/{key}/versions/{number}"),
+    ("post", "/api/v1/runs"),
+    ("get", "/api/v1/runs"),
+    ("get", "/api/v1/runs/{run_id}"),
+    ("post", "/api/v1/runs/{run_id}/cancel"),
+    ("post", "/api/v1/runs/{run_id}/steps/{step_id}/complete"),
+    ("post", "/api/v1/runs/{run_id}/steps/{step_id}/reopen"),
+    ("post", "/api/v1/runs/{run_id}/steps/{step_id}/skip"),
+    ("post", "/api/v1/runs/{run_id}/steps/{step_id}/approve"),
+    ("post", "/api/v1/runs/{run_id}/steps/{step_id}/assign"),
+    ("get", "/api/v1/steps/mine"),
+    ("get", "/api/v1/steps/overdue"),
+    ("get", "/api/v1/releases/{release_id}/playbooks"),
+    ("put", "/api/v1/releases/{release_id}/playbooks"),
     ("get", "/api/v1/companies"),
     ("post", "/api/v1/companies"),
     ("get", "/api/v1/companies/{company_id}"),
@@ -86,7 +108,7 @@ ENDPOINTS = [
 
 def _call(client: Client, method: str, template: str):
     path = re.sub(r"\{\w+\}", "1", template)
-    if method in ("post", "patch"):
+    if method in ("post", "patch", "put"):
         return getattr(client, method)(path, {}, content_type="application/json")
     return getattr(client, method)(path)
 

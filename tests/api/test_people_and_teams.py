@@ -42,9 +42,19 @@ def test_unknown_or_inactive_user_is_404(viewer_api):
     assert viewer_api.get(url("user-detail", gone.pk)).status_code == 404
 
 
-def test_users_are_read_only(admin_api, editor):
+def test_people_are_not_created_through_the_api(admin_api):
     assert post(admin_api, url("user-list"), {"email": "x@example.com"}).status_code == 405
-    assert patch(admin_api, url("user-detail", editor.pk), {"name": "X"}).status_code == 405
+
+
+def test_admin_names_a_manager_and_others_cannot(admin_api, editor_api, admin, editor, viewer):
+    response = patch(admin_api, url("user-update", viewer.pk), {"manager": editor.email})
+    assert response.status_code == 200
+    assert response.json()["manager"]["email"] == editor.email
+    assert patch(editor_api, url("user-update", viewer.pk), {"manager": None}).status_code == 403
+    loop = patch(admin_api, url("user-update", editor.pk), {"manager": viewer.pk})
+    assert loop.status_code == 422 and loop.json()["detail"][0]["field"] == "manager"
+    unknown = patch(admin_api, url("user-update", viewer.pk), {"manager": "nobody@example.com"})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "manager"
 
 
 # Teams ------------------------------------------------------------------------------------

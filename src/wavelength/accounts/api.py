@@ -4,7 +4,7 @@ from django.http import Http404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from wavelength.core.api import Pagination
+from wavelength.core.api import Pagination, References
 from wavelength.core.schemas import ERRORS, Id
 
 from . import selectors, services
@@ -18,6 +18,7 @@ from .schemas import (
     TokenIn,
     TokenOut,
     UserOut,
+    UserPatch,
 )
 
 router = Router()
@@ -44,6 +45,25 @@ def user_list(request):
 )
 def user_detail(request, user_id: Id):
     return selectors.user_get(user=request.auth, pk=user_id)
+
+
+@router.patch(
+    "/users/{user_id}", response={200: UserOut, **ERRORS}, url_name="user-update", tags=["users"]
+)
+def user_update(request, user_id: Id, payload: UserPatch):
+    """Change a person's manager or role (administrators only)."""
+    person = selectors.user_get(user=request.auth, pk=user_id)
+    data = payload.dict(exclude_unset=True)
+    if "manager" in data:
+        refs = References()
+        manager = refs.get(
+            selectors.user_list(user=request.auth), data["manager"], field="manager", alt="email"
+        )
+        refs.check()
+        services.user_set_manager(actor=request.auth, user=person, manager=manager)
+    if data.get("role"):
+        services.user_set_role(actor=request.auth, user=person, role=data["role"])
+    return selectors.user_list(user=request.auth).get(pk=user_id)
 
 
 # Teams ------------------------------------------------------------------------------------

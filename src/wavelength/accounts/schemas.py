@@ -29,7 +29,15 @@ class UserOut(Schema):
     language: str
     is_active: bool
     teams: list[TeamRef]
+    manager: UserRef | None
     date_joined: dt.datetime
+
+
+class UserPatch(InputSchema):
+    manager: int | str | None = Field(
+        None, description="The manager's id or e-mail; null for nobody (administrators only)."
+    )
+    role: Role = Field(None, description="Administrators only.")
 
 
 class TeamOut(Schema):

@@ -10,8 +10,10 @@ from .permissions import require_member
 def user_list(*, user) -> QuerySet[User]:
     """Active people with their teams, by name."""
     require_member(user)
-    return User.objects.filter(is_active=True).prefetch_related(
-        Prefetch("teams", queryset=Team.objects.order_by("name"))
+    return (
+        User.objects.filter(is_active=True)
+        .select_related("manager")
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
     )
 
 

@@ -61,6 +61,34 @@ def user_set_role(*, actor, user: User, role: str) -> User:
 
 
 @transaction.atomic
+def user_set_manager(*, actor, user: User, manager: User | None) -> User:
+    """Name the person's manager (``None``: nobody). A manager cannot report to their report."""
+    require_admin(actor)
+    if manager is not None:
+        if manager.pk == user.pk:
+            raise DomainError(_("A person cannot be their own manager."), field="manager")
+        if not manager.is_active:
+            raise DomainError(_("This person cannot sign in any more."), field="manager")
+        chain, seen = manager, set()
+        while chain is not None and chain.pk not in seen:
+            if chain.pk == user.pk:
+                raise DomainError(
+                    _("%(manager)s reports to %(person)s already.")
+                    % {"manager": manager, "person": user},
+                    field="manager",
+                )
+            seen.add(chain.pk)
+            chain = chain.manager
+    old = user.manager.email if user.manager_id else None
+    new = manager.email if manager else None
+    if old != new:
+        user.manager = manager
+        user.save(update_fields=["manager"])
+        activity.record(actor=actor, verb="updated", target=user, changes={"manager": [old, new]})
+    return user
+
+
+@transaction.atomic
 def team_create(*, actor, name: str, description: str = "") -> Team:
     if actor is not None:
         require_admin(actor)

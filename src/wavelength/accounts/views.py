@@ -84,6 +84,24 @@ def user_role(request, pk: int):
     return redirect("accounts:user-list")
 
 
+@login_required
+@require_POST
+def user_manager(request, pk: int):
+    require_admin(request.user)
+    person = selectors.user_get(user=request.user, pk=pk)
+    raw = request.POST.get("manager") or ""
+    manager = (
+        selectors.user_list(user=request.user).filter(pk=raw).first() if raw.isdigit() else None
+    )
+    try:
+        services.user_set_manager(actor=request.user, user=person, manager=manager)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Manager of %(name)s saved.") % {"name": person})
+    return redirect("accounts:user-list")
+
+
 # Teams ------------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from wavelength.core.api import Pagination, References
 from wavelength.core.exceptions import NotFound
 from wavelength.core.schemas import ERRORS, MAX_ID, ActivityOut, Id
 
-from . import selectors, services
+from . import gates, selectors, services
 from .models import Area, Feature, Product, Release, Tag
 from .schemas import (
     AreaIn,
@@ -40,6 +40,7 @@ from .schemas import (
     ProductOut,
     ProductPatch,
     ReleaseFilter,
+    ReleaseGateOut,
     ReleaseIn,
     ReleaseOut,
     ReleasePatch,
@@ -323,9 +324,26 @@ def release_update(request, release_id: Id, payload: ReleasePatch):
 def release_ship(request, release_id: Id, payload: ReleaseShipIn | None = None):
     """Mark the release as released (today unless ``released_on`` is given)."""
     release = _release(request.auth, release_id)
-    released_on = payload.released_on if payload else None
-    services.release_ship(actor=request.auth, release=release, released_on=released_on)
+    services.release_ship(
+        actor=request.auth,
+        release=release,
+        released_on=payload.released_on if payload else None,
+        override_reason=payload.override_reason if payload else "",
+    )
     return _release(request.auth, release_id)
+
+
+@router.get(
+    "/releases/{release_id}/gate",
+    response={200: ReleaseGateOut, **ERRORS},
+    url_name="release-gate",
+    tags=["releases"],
+)
+def release_gate(request, release_id: Id):
+    """The release gate, criterion by criterion, with what is missing."""
+    release = _release(request.auth, release_id)
+    verdicts = gates.evaluate(release)
+    return {"ok": gates.passes(verdicts), "criteria": [v.as_payload() for v in verdicts]}
 
 
 @router.get(

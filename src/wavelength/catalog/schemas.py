@@ -240,10 +240,33 @@ class ReleasePatch(InputSchema):
     status: ReleaseStatus = Field(None, description="Released ships it (see /ship).")
     target_date: dt.date | None = None
     features: list[Id] = Field(None, description="Replaces the features.")
+    override_reason: str = Field(
+        None,
+        max_length=500,
+        description="With status released: an administrator ships past a failing gate, saying why.",
+    )
 
 
 class ReleaseShipIn(InputSchema):
     released_on: dt.date | None = Field(None, description="Defaults to today.")
+    override_reason: str = Field(
+        "",
+        max_length=500,
+        description="An administrator ships past a failing release gate, saying why (recorded).",
+    )
+
+
+class GateCriterionOut(Schema):
+    key: str
+    label: str
+    ok: bool
+    detail: str
+    missing: list[tuple[str, str]]
+
+
+class ReleaseGateOut(Schema):
+    ok: bool
+    criteria: list[GateCriterionOut]
 
 
 # Changelog --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock, search
 from wavelength.core.exceptions import DomainError
 
+from . import gates
 from .models import (
     TRANSITIONS,
     Area,
@@ -37,13 +38,15 @@ def _required(value: str | None, field: str, max_length: int) -> str:
     return value
 
 
-def _save_tracked(obj, *, actor, before: dict, scope: str, verb: str = "updated") -> dict:
+def _save_tracked(
+    obj, *, actor, before: dict, scope: str, verb: str = "updated", **payload
+) -> dict:
     """Save ``obj``, record the field diff against ``before``; returns the changes."""
     obj.updated_at = clock.now()
     obj.save()
     changes = activity.diff(before, activity.snapshot(obj, obj.TRACKED))
     if changes:
-        activity.record(actor=actor, verb=verb, target=obj, scope=scope, changes=changes)
+        activity.record(actor=actor, verb=verb, target=obj, scope=scope, changes=changes, **payload)
     return changes
 
 
@@ -341,8 +344,10 @@ def release_update(
     status=_MISSING,
     target_date=_MISSING,
     features=_MISSING,
+    override_reason: str = "",
 ) -> Release:
-    """Edit a release. Setting the status to released goes through :func:`release_ship`."""
+    """Edit a release. Setting the status to released goes through :func:`release_ship`
+    (and its gate: ``override_reason`` lets an administrator ship past it)."""
     require_editor(actor)
     release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
     before = activity.snapshot(release, Release.TRACKED)
@@ -365,24 +370,39 @@ def release_update(
             release.status = status
     _save_tracked(release, actor=actor, before=before, scope=release.product.scope)
     if status == ReleaseStatus.RELEASED and release.status != ReleaseStatus.RELEASED:
-        release = release_ship(actor=actor, release=release)
+        release = release_ship(actor=actor, release=release, override_reason=override_reason)
     _index_release(release)
     return release
 
 
 @transaction.atomic
-def release_ship(*, actor, release: Release, released_on: dt.date | None = None) -> Release:
-    """Mark a release as released on ``released_on`` (today by default)."""
+def release_ship(
+    *, actor, release: Release, released_on: dt.date | None = None, override_reason: str = ""
+) -> Release:
+    """Mark a release as released on ``released_on`` (today by default).
+
+    Every release gate criterion (``catalog/gates.py``) must pass, unless an administrator
+    gives ``override_reason``; the verdict and any reason are kept in the ``released``
+    activity, so the release's history says what was true when it shipped."""
     require_editor(actor)
     release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
     if release.status == ReleaseStatus.RELEASED:
         raise DomainError(_("This release has already shipped."), field="status")
     if release.status == ReleaseStatus.CANCELLED:
         raise DomainError(_("A cancelled release cannot ship."), field="status")
+    verdicts, reason = gates.check(release, actor=actor, override_reason=override_reason)
     before = activity.snapshot(release, Release.TRACKED)
     release.status = ReleaseStatus.RELEASED
     release.released_on = released_on or clock.now().date()
-    _save_tracked(release, actor=actor, before=before, scope=release.product.scope, verb="released")
+    _save_tracked(
+        release,
+        actor=actor,
+        before=before,
+        scope=release.product.scope,
+        verb="released",
+        gate=[v.as_payload() for v in verdicts] or None,
+        override_reason=reason or None,
+    )
     return release
 
 

@@ -33,6 +33,9 @@ KINDS = {
     "area": pgettext_lazy("object kind in an activity sentence", "area"),
     "team": pgettext_lazy("object kind in an activity sentence", "team"),
     "user": pgettext_lazy("object kind in an activity sentence", "person"),
+    "playbook": pgettext_lazy("object kind in an activity sentence", "playbook"),
+    "run": pgettext_lazy("object kind in an activity sentence", "run"),
+    "runstep": pgettext_lazy("object kind in an activity sentence", "step"),
 }
 
 VERBS = {
@@ -45,6 +48,17 @@ VERBS = {
     "member_removed": gettext_lazy("%(actor)s removed %(member)s from %(object)s"),
     "token_created": gettext_lazy("%(actor)s created the API token “%(token)s”"),
     "token_revoked": gettext_lazy("%(actor)s revoked the API token “%(token)s”"),
+    "version_published": gettext_lazy("%(actor)s published a new version of %(object)s"),
+    "run_started": gettext_lazy("%(actor)s started %(object)s"),
+    "completed": gettext_lazy("%(actor)s completed %(object)s"),
+    "reopened": gettext_lazy("%(actor)s reopened %(object)s"),
+    "cancelled": gettext_lazy("%(actor)s cancelled %(object)s"),
+    "step_completed": gettext_lazy("%(actor)s completed %(object)s"),
+    "step_submitted": gettext_lazy("%(actor)s asked for approval of %(object)s"),
+    "step_approved": gettext_lazy("%(actor)s approved %(object)s"),
+    "step_reopened": gettext_lazy("%(actor)s reopened %(object)s"),
+    "step_skipped": gettext_lazy("%(actor)s skipped %(object)s"),
+    "step_assigned": gettext_lazy("%(actor)s assigned %(object)s"),
 }
 
 # Fields whose names Django derives from the attribute (no verbose_name) get a translated label.
@@ -57,6 +71,8 @@ FIELD_LABELS = {
     "features": gettext_lazy("Features"),
     "release": gettext_lazy("Release"),
     "email": gettext_lazy("E-mail"),
+    "required_playbooks": gettext_lazy("Required playbooks"),
+    "onboarding_playbook": gettext_lazy("Onboarding playbook"),
 }
 
 

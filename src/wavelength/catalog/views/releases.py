@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from wavelength.accounts.permissions import require_editor
 from wavelength.core.exceptions import DomainError
 
-from .. import selectors, services
+from .. import gates, selectors, services
 from ..forms import ChangelogEntryForm, ChangelogFilterForm, ReleaseFilterForm, ReleaseForm
 from ..models import ReleaseStatus
 from ..sections import render_sections
@@ -89,11 +89,14 @@ def release_detail(request, pk):
 
 
 def _release_page(request, release, *, ship_error=None, status=200):
+    gate_verdicts = gates.evaluate(release) if release.status != ReleaseStatus.RELEASED else []
     context = {
         "release": release,
         "features": release.features.select_related("owner_team", "area").order_by("title"),
         "entries": release.changelog.select_related("author"),
         "ship_error": ship_error,
+        "gate": gate_verdicts,
+        "gate_ok": gates.passes(gate_verdicts),
         "sections": render_sections("release", user=request.user, obj=release),
         **timeline_page(request, selectors.history_for(user=request.user, obj=release)),
     }
@@ -109,7 +112,11 @@ def release_ship(request, pk):
     require_editor(request.user)
     release = selectors.release_get(user=request.user, pk=pk)
     try:
-        release = services.release_ship(actor=request.user, release=release)
+        release = services.release_ship(
+            actor=request.user,
+            release=release,
+            override_reason=request.POST.get("override_reason", ""),
+        )
     except DomainError as exc:
         return _release_page(request, release, ship_error=exc.message, status=422)
     if request.htmx:  # the swapped-in page says so itself

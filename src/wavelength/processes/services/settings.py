@@ -1,0 +1,83 @@
+"""What a release requires and what a team starts for its new members."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wavelength.accounts.models import Team, User
+from wavelength.accounts.permissions import require_admin, require_editor
+from wavelength.core import activity, clock
+from wavelength.core.exceptions import DomainError
+
+from ..models import Playbook, ReleaseRequirement, Run, RunStatus, TeamOnboarding
+from .runs import run_start
+
+
+@transaction.atomic
+def release_playbooks_require(*, actor, release, playbooks: Iterable[Playbook]) -> list[Playbook]:
+    """Set the playbooks whose runs must be complete before ``release`` ships."""
+    require_editor(actor)
+    if release.status == "released":
+        raise DomainError(_("A shipped release keeps its requirements."), field="playbooks")
+    wanted = {p.pk: p for p in playbooks}
+    current = set(
+        ReleaseRequirement.objects.filter(release=release).values_list("playbook_id", flat=True)
+    )
+    if current == set(wanted):
+        return list(wanted.values())
+    ReleaseRequirement.objects.filter(release=release).exclude(playbook_id__in=wanted).delete()
+    ReleaseRequirement.objects.bulk_create(
+        ReleaseRequirement(release=release, playbook=p)
+        for pk, p in wanted.items()
+        if pk not in current
+    )
+    names = sorted(p.name for p in wanted.values())
+    old = sorted(Playbook.objects.filter(pk__in=current).values_list("name", flat=True))
+    activity.record(
+        actor=actor,
+        verb="updated",
+        target=release,
+        scope=release.product.scope,
+        changes={"required_playbooks": [old, names]},
+    )
+    return list(wanted.values())
+
+
+@transaction.atomic
+def team_onboarding_set(*, actor, team: Team, playbook: Playbook | None) -> TeamOnboarding:
+    """Choose the playbook started for each new member of ``team`` (``None``: off)."""
+    if actor is not None:
+        require_admin(actor)
+    setting, _created = TeamOnboarding.objects.select_for_update().get_or_create(team=team)
+    before = setting.playbook.name if setting.playbook else None
+    if setting.playbook_id != (playbook.pk if playbook else None):
+        setting.playbook, setting.updated_at = playbook, clock.now()
+        setting.save(update_fields=["playbook", "updated_at"])
+        activity.record(
+            actor=actor,
+            verb="updated",
+            target=team,
+            changes={"onboarding_playbook": [before, playbook.name if playbook else None]},
+        )
+    return setting
+
+
+def onboarding_start_for_member(*, actor, team: Team, user: User) -> Run | None:
+    """Start ``team``'s onboarding for its new member, once (``None`` when off or started)."""
+    setting = TeamOnboarding.objects.select_related("playbook").filter(team=team).first()
+    if setting is None or setting.playbook is None or not user.is_active:
+        return None
+    started = Run.objects.filter(playbook=setting.playbook, subject=user).exclude(
+        status=RunStatus.CANCELLED
+    )
+    if started.exists():
+        return None
+    # The admin who added the person starts it; the run belongs to the new member.
+    return run_start(
+        actor=actor if actor is not None and actor.can_edit else None,
+        playbook=setting.playbook,
+        target=user,
+        subject=user,
+        title=_("%(playbook)s: %(person)s") % {"playbook": setting.playbook.name, "person": user},
+    )
