@@ -1,0 +1,159 @@
+"""Full-text search across pages, with snippets, titles first, filters and visibility.
+
+SQLite: an FTS5 table over the pages' title and text with the ``porter`` tokenizer, so English
+words match their variants (policy / policies, deploy / deployed); accents are folded. French
+words match with accents folded and by prefix, not by stem (FTS5 has no French stemmer).
+PostgreSQL: two GIN indexes, on the ``english`` and the ``french`` text-search configurations;
+a page matches when either one matches, so both languages' variants are found.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from wavelength.core.search import terms
+
+from .models import Page, Space
+
+START, STOP = "\x02", "\x03"
+PG_VECTOR = "to_tsvector('{cfg}'::regconfig, coalesce(title, '') || ' ' || coalesce(body, ''))"
+TITLE_WEIGHT = 20.0
+
+
+@dataclass(frozen=True)
+class PageHit:
+    page: Page
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[PageHit]
+    count: int
+
+
+def highlight(snippet: str) -> SafeString:
+    """The snippet escaped, with the matched words in ``<mark>``."""
+    text = escape(snippet or "").replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(text)  # noqa: S308 - escaped first, only our own tags added
+
+
+def _filters(user, space, owner, status) -> tuple[str, list]:
+    visible = list(Space.objects.visible_to(user).values_list("pk", flat=True))
+    if space is not None:
+        visible = [pk for pk in visible if pk == space.pk]
+    if not visible:
+        return "", []
+    sql = f" AND p.space_id IN ({', '.join(['%s'] * len(visible))})"
+    params: list = list(visible)
+    if owner is not None:
+        sql += " AND p.owner_id = %s"
+        params.append(owner.pk)
+    if status:
+        sql += " AND p.status = %s"
+        params.append(status)
+    return sql, params
+
+
+def page_search(
+    *, user, q: str, space=None, owner=None, status: str = "", limit: int = 20, offset: int = 0
+) -> Results:
+    """Pages the reader may see matching every word of ``q`` (variants too), best first."""
+    words = [w for w in terms(q) if w]
+    if not words:
+        return Results([], 0)
+    clause, params = _filters(user, space, owner, status)
+    if not clause:
+        return Results([], 0)
+    if connection.vendor == "postgresql":
+        rows, count = _postgresql(words, clause, params, limit, offset)
+    else:
+        rows, count = _sqlite(words, clause, params, limit, offset)
+    pages = Page.objects.with_relations().in_bulk([pk for pk, _s in rows])
+    hits = [PageHit(pages[pk], highlight(snip)) for pk, snip in rows if pk in pages]
+    return Results(hits, count)
+
+
+def _fts_match(words) -> str:
+    return " ".join('"' + w.replace('"', "") + '"*' for w in words)
+
+
+def _sqlite(words, clause, params, limit, offset):
+    match = _fts_match(words)
+    base = (
+        "FROM knowledge_page_fts f JOIN knowledge_page p ON p.id = f.rowid "
+        f"WHERE knowledge_page_fts MATCH %s{clause}"
+    )
+    # The only interpolated text is the filter's list of %s placeholders.
+    sql = (
+        f"SELECT p.id, snippet(knowledge_page_fts, 1, '{START}', '{STOP}', '…', 24) {base} "
+        f"ORDER BY bm25(knowledge_page_fts, {TITLE_WEIGHT}, 1.0), p.id LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, *params, limit, offset])
+        rows = cursor.fetchall()
+        if offset == 0 and len(rows) < limit:
+            return rows, len(rows)
+        cursor.execute(f"SELECT count(*) {base}", [match, *params])  # noqa: S608
+        return rows, cursor.fetchone()[0]
+
+
+def pg_tsquery(words) -> str:
+    parts = [re.sub(r"[^\w]", "", w) for w in words]
+    return " & ".join(p + ":*" for p in parts if p)
+
+
+def _postgresql(words, clause, params, limit, offset):
+    tsquery = pg_tsquery(words)
+    if not tsquery:
+        return [], 0
+    en, fr = PG_VECTOR.format(cfg="english"), PG_VECTOR.format(cfg="french")
+    where = f"WHERE ({en} @@ to_tsquery('english', %s) OR {fr} @@ to_tsquery('french', %s)){clause}"
+    rank = (
+        "ts_rank(setweight(to_tsvector('english', p.title), 'A') || "
+        "setweight(to_tsvector('english', p.body), 'D'), to_tsquery('english', %s)) + "
+        "ts_rank(setweight(to_tsvector('french', p.title), 'A') || "
+        "setweight(to_tsvector('french', p.body), 'D'), to_tsquery('french', %s))"
+    )
+    # Only constants and %s placeholders are interpolated.
+    sql = (
+        "SELECT id, ts_headline('english', body, to_tsquery('english', %s), "  # noqa: S608
+        f"'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12') FROM ("
+        f"SELECT p.id, p.body, {rank} AS rank FROM knowledge_page p {where} "
+        "ORDER BY rank DESC, p.id LIMIT %s OFFSET %s) hits ORDER BY rank DESC, id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tsquery, tsquery, tsquery, tsquery, tsquery, *params, limit, offset])
+        rows = cursor.fetchall()
+        if offset == 0 and len(rows) < limit:
+            return rows, len(rows)
+        cursor.execute(
+            f"SELECT count(*) FROM knowledge_page p {where}",  # noqa: S608
+            [tsquery, tsquery, *params],
+        )
+        return rows, cursor.fetchone()[0]
+
+
+def bare_query(q: str, limit: int = 20) -> list[int]:
+    """The full-text match alone (no visibility, filters or snippets): the benchmark's floor."""
+    words = terms(q)
+    if connection.vendor == "postgresql":
+        tsquery = pg_tsquery(words)
+        en = PG_VECTOR.format(cfg="english")
+        sql = (
+            f"SELECT id FROM knowledge_page WHERE {en} @@ to_tsquery('english', %s) "  # noqa: S608
+            f"ORDER BY ts_rank({en}, to_tsquery('english', %s)) DESC LIMIT %s"
+        )
+        params = [tsquery, tsquery, limit]
+    else:
+        sql = (
+            "SELECT rowid FROM knowledge_page_fts WHERE knowledge_page_fts MATCH %s "
+            "ORDER BY bm25(knowledge_page_fts) LIMIT %s"
+        )
+        params = [_fts_match(words), limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
