@@ -489,8 +489,8 @@ def attachment_delete(*, actor, attachment: Attachment) -> None:
     attachment.delete()
 
 
-def search_reindex() -> int:
-    """Rebuild the global search entries of every page; returns how many."""
+def search_reindex() -> dict[str, int]:
+    """Rebuild the global search entries of every page; returns ``{"page": count}``."""
     from wavelength.core.models import SearchEntry
 
     with transaction.atomic():
@@ -501,4 +501,4 @@ def search_reindex() -> int:
         for page in Page.objects.select_related("space").prefetch_related("space__teams"):
             index_page(page)
             count += 1
-    return count
+    return {"page": count}
