@@ -87,18 +87,51 @@ def _sqlite(words, clause, params, limit, offset):
         "FROM knowledge_page_fts f JOIN knowledge_page p ON p.id = f.rowid "
         f"WHERE knowledge_page_fts MATCH %s{clause}"
     )
-    # The only interpolated text is the filter's list of %s placeholders.
+    # The only interpolated text is the filter's list of %s placeholders. The snippet is cut
+    # in Python from the page of hits: FTS5's snippet() would run for every match before the
+    # sort, or re-run the match once per row when asked for a list of rows.
     sql = (
-        f"SELECT p.id, snippet(knowledge_page_fts, 1, '{START}', '{STOP}', '…', 24) {base} "
+        f"SELECT p.id, p.body {base} "  # noqa: S608
         f"ORDER BY bm25(knowledge_page_fts, {TITLE_WEIGHT}, 1.0), p.id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [match, *params, limit, offset])
-        rows = cursor.fetchall()
+        rows = [(pk, snippet(body, words)) for pk, body in cursor.fetchall()]
         if offset == 0 and len(rows) < limit:
             return rows, len(rows)
         cursor.execute(f"SELECT count(*) {base}", [match, *params])  # noqa: S608
         return rows, cursor.fetchone()[0]
+
+
+_SUFFIXES = ("ies", "ing", "ed", "es", "s", "y", "e")
+_NOISE = re.compile(r"[#*_`>|\[\]]+|\s+")
+
+
+def _root(word: str) -> str:
+    """The word without an English ending, to highlight its variants (policy → polic…)."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def snippet(body: str, words: list[str], width: int = 220) -> str:
+    """About ``width`` characters of ``body`` around the first matched word, with every
+    matched word between START and STOP."""
+    text = _NOISE.sub(" ", body or "").strip()
+    roots = sorted({re.escape(_root(w)) for w in words if w}, key=len, reverse=True)
+    if not roots:
+        return text[:width]
+    pattern = re.compile(r"\b(?:" + "|".join(roots) + r")\w*", re.IGNORECASE)
+    found = pattern.search(text)
+    start = max(0, (found.start() if found else 0) - width // 3)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + width)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    part = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text[start:end])
+    return ("…" if start else "") + part + ("…" if end < len(text) else "")
 
 
 def pg_tsquery(words) -> str:
