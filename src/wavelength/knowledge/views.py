@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,6 +38,19 @@ def _preview(request, space_slug=None):
 
 def _wants_preview(request) -> bool:
     return bool(request.htmx) and request.method == "POST" and "preview" in request.GET
+
+
+def _editor(request, form: PageForm, space: Space, page: Page | None) -> dict:
+    """What the editor needs: the preview's URL and its first rendering."""
+    if page is not None:
+        url = reverse("knowledge:page-edit", args=[page.pk]) + "?"
+    else:
+        url = reverse("knowledge:page-create") + f"?space={space.slug}&"
+    text = form["body"].value() or ""
+    html = render_page_body(
+        text, pages=Page.objects.visible_to(request.user), space_slug=space.slug
+    )
+    return {"preview_url": url, "preview_html": html if text else ""}
 
 
 def _page_obj(request, rows, per_page=PER_PAGE):
@@ -154,6 +168,7 @@ def page_create(request):
         "page_obj": None,
         "templates": selectors.template_list(),
         "template_key": request.GET.get("template", ""),
+        **_editor(request, form, space, None),
     }
     return render(request, "knowledge/page_form.html", context, status=form_status(form))
 
@@ -231,7 +246,13 @@ def page_edit(request, pk):
         else:
             messages.success(request, _("Page saved as version %(n)d.") % {"n": saved.version})
             return redirect(saved)
-    context = {"form": form, "space": page.space, "page_obj": page, "templates": []}
+    context = {
+        "form": form,
+        "space": page.space,
+        "page_obj": page,
+        "templates": [],
+        **_editor(request, form, page.space, page),
+    }
     return render(request, "knowledge/page_form.html", context, status=form_status(form))
 
 
@@ -255,6 +276,7 @@ def _conflict(request, page: Page, form: PageForm, exc: Conflict):
         "latest": page.versions.select_related("author").first(),
         "diff": text_diff.compare(page.body, yours),
         "templates": [],
+        **_editor(request, retry, page.space, page),
     }
     return render(request, "knowledge/page_form.html", context, status=409)
 
