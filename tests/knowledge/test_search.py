@@ -69,3 +69,15 @@ def test_search_page_lists_hits(editor_client, page):
     html = response.content.decode()
     assert f'href="{page.get_absolute_url()}"' in html
     assert "<mark>Deploy</mark> procedure" in html
+
+
+def test_french_words_match_their_variants_on_postgresql(editor, space):
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("French stemming is PostgreSQL's french configuration")
+    services.page_create(
+        actor=editor, space=space, title="Congés", body="Les politiques de congés."
+    )
+    assert [h.page.title for h in page_search(user=editor, q="politique").hits] == ["Congés"]
