@@ -39,10 +39,10 @@ from .search import page_search
 router = Router(tags=["knowledge"])
 
 
-def _page(user, pk: int) -> Page:
-    if not 0 < pk <= MAX_ID:
+def _page(user, page_id: int) -> Page:
+    if not 0 < page_id <= MAX_ID:
         raise Http404
-    return selectors.page_get(user=user, pk=pk)
+    return selectors.page_get(user=user, pk=page_id)
 
 
 def _detail(user, page: Page) -> Page:
@@ -123,15 +123,15 @@ def page_create(request, payload: PageIn):
     return Status(201, _detail(request.auth, _page(request.auth, page.pk)))
 
 
-@router.get("/pages/{pk}", response={200: PageDetailOut, **ERRORS}, url_name="page-detail")
-def page_detail(request, pk: int):
-    return _detail(request.auth, _page(request.auth, pk))
+@router.get("/pages/{page_id}", response={200: PageDetailOut, **ERRORS}, url_name="page-detail")
+def page_detail(request, page_id: int):
+    return _detail(request.auth, _page(request.auth, page_id))
 
 
-@router.patch("/pages/{pk}", response={200: PageDetailOut, **ERRORS}, url_name="page-update")
-def page_update(request, pk: int, payload: PagePatch):
+@router.patch("/pages/{page_id}", response={200: PageDetailOut, **ERRORS}, url_name="page-update")
+def page_update(request, page_id: int, payload: PagePatch):
     """Save a new version; 409 when ``base_version`` is not the current version."""
-    page = _page(request.auth, pk)
+    page = _page(request.auth, page_id)
     data = payload.dict(exclude_unset=True)
     services.page_update(
         actor=request.auth,
@@ -142,32 +142,32 @@ def page_update(request, pk: int, payload: PagePatch):
         review_interval_days=data.get("review_interval_days") or services.MISSING,
         note=payload.note,
     )
-    return _detail(request.auth, _page(request.auth, pk))
+    return _detail(request.auth, _page(request.auth, page_id))
 
 
 @router.get(
-    "/pages/{pk}/versions", response={200: list[VersionOut], **ERRORS}, url_name="version-list"
+    "/pages/{page_id}/versions", response={200: list[VersionOut], **ERRORS}, url_name="version-list"
 )
 @paginate(Pagination)
-def version_list(request, pk: int):
-    page = _page(request.auth, pk)
+def version_list(request, page_id: int):
+    page = _page(request.auth, page_id)
     return selectors.version_list(user=request.auth, page=page)
 
 
 @router.get(
-    "/pages/{pk}/versions/{number}",
+    "/pages/{page_id}/versions/{number}",
     response={200: VersionDetailOut, **ERRORS},
     url_name="version-detail",
 )
-def version_detail(request, pk: int, number: int):
-    page = _page(request.auth, pk)
+def version_detail(request, page_id: int, number: int):
+    page = _page(request.auth, page_id)
     return selectors.version_get(user=request.auth, page=page, number=number)
 
 
-@router.get("/pages/{pk}/diff", response={200: DiffOut, **ERRORS}, url_name="page-diff")
-def page_diff(request, pk: int, a: int, b: int):
+@router.get("/pages/{page_id}/diff", response={200: DiffOut, **ERRORS}, url_name="page-diff")
+def page_diff(request, page_id: int, a: int, b: int):
     """The side-by-side diff of versions ``a`` and ``b`` (HTML-escaped, changes in del/ins)."""
-    page = _page(request.auth, pk)
+    page = _page(request.auth, page_id)
     old = selectors.version_get(user=request.auth, page=page, number=a)
     new = selectors.version_get(user=request.auth, page=page, number=b)
     result = text_diff.compare(old.body, new.body)
@@ -175,46 +175,50 @@ def page_diff(request, pk: int, a: int, b: int):
 
 
 @router.post(
-    "/pages/{pk}/restore", response={200: PageDetailOut, **ERRORS}, url_name="page-restore"
+    "/pages/{page_id}/restore", response={200: PageDetailOut, **ERRORS}, url_name="page-restore"
 )
-def page_restore(request, pk: int, payload: RestoreIn):
-    page = _page(request.auth, pk)
+def page_restore(request, page_id: int, payload: RestoreIn):
+    page = _page(request.auth, page_id)
     services.page_restore(
         actor=request.auth, page=page, number=payload.version, base_version=payload.base_version
     )
-    return _detail(request.auth, _page(request.auth, pk))
+    return _detail(request.auth, _page(request.auth, page_id))
 
 
-@router.post("/pages/{pk}/status", response={200: PageOut, **ERRORS}, url_name="page-status")
-def page_status(request, pk: int, payload: StatusIn):
+@router.post("/pages/{page_id}/status", response={200: PageOut, **ERRORS}, url_name="page-status")
+def page_status(request, page_id: int, payload: StatusIn):
     return services.page_set_status(
-        actor=request.auth, page=_page(request.auth, pk), status=payload.status
+        actor=request.auth, page=_page(request.auth, page_id), status=payload.status
     )
 
 
-@router.post("/pages/{pk}/approve", response={200: PageOut, **ERRORS}, url_name="page-approve")
-def page_approve(request, pk: int, payload: VersionIn):
-    services.page_approve(actor=request.auth, page=_page(request.auth, pk), version=payload.version)
-    return _page(request.auth, pk)
+@router.post("/pages/{page_id}/approve", response={200: PageOut, **ERRORS}, url_name="page-approve")
+def page_approve(request, page_id: int, payload: VersionIn):
+    services.page_approve(
+        actor=request.auth, page=_page(request.auth, page_id), version=payload.version
+    )
+    return _page(request.auth, page_id)
 
 
-@router.post("/pages/{pk}/verify", response={200: PageOut, **ERRORS}, url_name="page-verify")
-def page_verify(request, pk: int):
-    return services.page_verify(actor=request.auth, page=_page(request.auth, pk))
+@router.post("/pages/{page_id}/verify", response={200: PageOut, **ERRORS}, url_name="page-verify")
+def page_verify(request, page_id: int):
+    return services.page_verify(actor=request.auth, page=_page(request.auth, page_id))
 
 
-@router.post("/pages/{pk}/read", response={200: PageOut, **ERRORS}, url_name="page-read")
-def page_read(request, pk: int):
-    page = _page(request.auth, pk)
+@router.post("/pages/{page_id}/read", response={200: PageOut, **ERRORS}, url_name="page-read")
+def page_read(request, page_id: int):
+    page = _page(request.auth, page_id)
     services.page_mark_read(actor=request.auth, page=page)
     return page
 
 
 @router.get(
-    "/pages/{pk}/backlinks", response={200: list[PageRefOut], **ERRORS}, url_name="page-backlinks"
+    "/pages/{page_id}/backlinks",
+    response={200: list[PageRefOut], **ERRORS},
+    url_name="page-backlinks",
 )
-def page_backlinks(request, pk: int):
-    page = _page(request.auth, pk)
+def page_backlinks(request, page_id: int):
+    page = _page(request.auth, page_id)
     return list(selectors.backlinks(user=request.auth, page=page))
 
 

@@ -72,7 +72,7 @@ def page_search(
         rows, count = _postgresql(words, clause, params, limit, offset)
     else:
         rows, count = _sqlite(words, clause, params, limit, offset)
-    pages = Page.objects.with_relations().in_bulk([pk for pk, _s in rows])
+    pages = Page.objects.select_related("space", "owner").in_bulk([pk for pk, _s in rows])
     hits = [PageHit(pages[pk], highlight(snip)) for pk, snip in rows if pk in pages]
     return Results(hits, count)
 
@@ -118,20 +118,24 @@ def _root(word: str) -> str:
 def snippet(body: str, words: list[str], width: int = 220) -> str:
     """About ``width`` characters of ``body`` around the first matched word, with every
     matched word between START and STOP."""
-    text = _NOISE.sub(" ", body or "").strip()
+    body = body or ""
     roots = sorted({re.escape(_root(w)) for w in words if w}, key=len, reverse=True)
     if not roots:
-        return text[:width]
+        return _NOISE.sub(" ", body[: width * 2]).strip()[:width]
     pattern = re.compile(r"\b(?:" + "|".join(roots) + r")\w*", re.IGNORECASE)
-    found = pattern.search(text)
-    start = max(0, (found.start() if found else 0) - width // 3)
+    found = pattern.search(body)
+    # Only a window of the text is cleaned and marked, however long the page.
+    start = max(0, (found.start() if found else 0) - width // 2)
+    raw = body[start : start + width * 2]
+    text = _NOISE.sub(" ", raw).strip()
     if start:
-        start = text.find(" ", start) + 1 or start
-    end = min(len(text), start + width)
-    if end < len(text):
-        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
-    part = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text[start:end])
-    return ("…" if start else "") + part + ("…" if end < len(text) else "")
+        text = text.partition(" ")[2] or text
+    cut = len(text) > width
+    if cut:
+        text = text[:width].rpartition(" ")[0] or text[:width]
+    part = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text)
+    more = cut or start + width * 2 < len(body)
+    return ("…" if start else "") + part + ("…" if more else "")
 
 
 def pg_tsquery(words) -> str:

@@ -2,18 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count
 from django.http import Http404
-
-from wavelength.core import clock
 
 from .access import require_read
 from .models import (
     Approval,
     Page,
-    PageLink,
     PageRead,
-    PageStatus,
     PageTemplate,
     PageVersion,
     Space,
@@ -189,21 +185,3 @@ def pages_for_choices(*, user, limit: int = 500):
         .only("pk", "title", "space__name")
         .order_by("space__name", "title")[:limit]
     )
-
-
-def linked_kinds(page: Page) -> dict[str, list[PageLink]]:
-    out: dict[str, list[PageLink]] = {}
-    for link in page.links.all():
-        out.setdefault(link.kind, []).append(link)
-    return out
-
-
-def today():
-    return clock.now().date()
-
-
-__all__ = [
-    "Prefetch",
-    "PageStatus",
-    "Q",
-]
