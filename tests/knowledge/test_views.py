@@ -106,3 +106,20 @@ def test_broken_markdown_and_scripts_never_break_a_page(editor_client, editor, s
     )
     html = editor_client.get(page.get_absolute_url()).content.decode()
     assert 'href="javascript' not in html and "<img onerror" not in html
+
+
+def test_only_owners_and_admins_change_a_space(editor_client, admin_client, outsider, team_space):
+    url = reverse("knowledge:space-edit", args=[team_space.slug])
+    assert editor_client.get(url).status_code == 403  # can see it, does not own it
+    assert client_for(outsider).get(url).status_code == 404
+    response = admin_client.post(
+        url,
+        {"name": "Product secrets", "visibility": "teams", "teams": [], "owners": []},
+    )
+    assert response.status_code == 422  # a team-only space needs a team
+    assert "Choose at least one team." in response.content.decode()
+
+
+def test_outsider_cannot_export_a_team_space(outsider, team_space, secret_page):
+    response = client_for(outsider).get(reverse("knowledge:space-export", args=[team_space.slug]))
+    assert response.status_code == 404
