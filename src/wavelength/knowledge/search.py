@@ -14,9 +14,10 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from wavelength.accounts.models import Membership
 from wavelength.core.search import terms
 
-from .models import Page, Space
+from .models import Page, Space, SpaceVisibility
 
 START, STOP = "\x02", "\x03"
 PG_VECTOR = "to_tsvector('{cfg}'::regconfig, coalesce(title, '') || ' ' || coalesce(body, ''))"
@@ -41,14 +42,30 @@ def highlight(snippet: str) -> SafeString:
     return mark_safe(text)  # noqa: S308 - escaped first, only our own tags added
 
 
-def _filters(user, space, owner, status) -> tuple[str, list]:
-    visible = list(Space.objects.visible_to(user).values_list("pk", flat=True))
-    if space is not None:
-        visible = [pk for pk in visible if pk == space.pk]
-    if not visible:
+def _visible_clause(user) -> tuple[str, list] | None:
+    """The reader's spaces as SQL (no extra round trip); ``None`` when they may see none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_admin:
         return "", []
-    sql = f" AND p.space_id IN ({', '.join(['%s'] * len(visible))})"
-    params: list = list(visible)
+    through = Space.teams.through._meta.db_table
+    membership = Membership._meta.db_table
+    return (
+        " AND p.space_id IN (SELECT s.id FROM knowledge_space s WHERE s.visibility = %s "  # noqa: S608
+        f"OR s.id IN (SELECT st.space_id FROM {through} st JOIN {membership} m "
+        "ON m.team_id = st.team_id WHERE m.user_id = %s))",
+        [SpaceVisibility.EVERYONE.value, user.pk],
+    )
+
+
+def _filters(user, space, owner, status) -> tuple[str, list] | None:
+    visible = _visible_clause(user)
+    if visible is None:
+        return None
+    sql, params = visible
+    if space is not None:
+        sql += " AND p.space_id = %s"
+        params.append(space.pk)
     if owner is not None:
         sql += " AND p.owner_id = %s"
         params.append(owner.pk)
@@ -65,9 +82,10 @@ def page_search(
     words = [w for w in terms(q) if w]
     if not words:
         return Results([], 0)
-    clause, params = _filters(user, space, owner, status)
-    if not clause:
+    filters = _filters(user, space, owner, status)
+    if filters is None:
         return Results([], 0)
+    clause, params = filters
     if connection.vendor == "postgresql":
         rows, count = _postgresql(words, clause, params, limit, offset)
     else:
