@@ -77,6 +77,7 @@ def main() -> int:
         failed |= not check.ok
     failed |= _feedback(bench)
     failed |= _processes(bench, scale.name)
+    failed |= _knowledge(bench, scale.name)
     print(f"Done in {time.perf_counter() - started:.1f}s.")
     return 1 if failed else 0
 
@@ -122,6 +123,32 @@ def _processes(bench, scale_name: str) -> bool:
         print(f"FAILED processes: {exc}", flush=True)
         return True
     return not all(c.ok for c in checks)
+
+
+def _knowledge(bench, scale_name: str) -> bool:
+    """Page search, the page view with backlinks and the long diff; True when one failed."""
+    from . import knowledge_data, measure
+    from .knowledge_measure import KnowledgeBench
+
+    spent = knowledge_data.ensure(scale_name)
+    pages = knowledge_data.PAGES[scale_name]
+    versions = pages * knowledge_data.VERSIONS_PER_PAGE
+    origin = f"generated in {spent:.1f}s" if spent else "reused"
+    print(f"Knowledge: {pages:,} pages, {versions:,} versions ({origin})", flush=True)
+    kb = KnowledgeBench(bench)
+    try:
+        for line in kb.search():
+            print(line, flush=True)
+        result, check = kb.page_view()
+        print(result.line(), flush=True)
+        print(check.line(), flush=True)
+        print(kb.diff(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED knowledge: {exc}", flush=True)
+        return True
+    if not kb.search_ok:
+        print("FAILED knowledge: search is more than 3 times the bare full-text query")
+    return not (check.ok and kb.search_ok)
 
 
 if __name__ == "__main__":

@@ -144,6 +144,7 @@ def _mount() -> None:
     from wavelength.feedback.api_scoring import router as scoring_router
     from wavelength.integrations.api import router as integrations_router
     from wavelength.processes.api import router as processes_router
+    from wavelength.knowledge.api import router as knowledge_router
 
     api.add_router("/", catalog_router)
     api.add_router("/", accounts_router)
@@ -152,6 +153,7 @@ def _mount() -> None:
     api.add_router("/", feedback_router)
     api.add_router("/", scoring_router)
     api.add_router("/", processes_router)
+    api.add_router("/", knowledge_router)
 
 
 _mount()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "wavelength.feedback",
     "wavelength.processes",
     "wavelength.integrations",
+    "wavelength.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.getenv("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs for `wavelength worker --beat` (embedded installs run the same services from
+# the matching commands, e.g. a daily cron of `wavelength knowledge-remind`).
+CELERY_BEAT_SCHEDULE = {
+    "knowledge-review-reminders": {
+        "task": "wavelength.knowledge.send_review_reminders",
+        "schedule": 24 * 60 * 60,
+    },
+}
+
+# The largest file a page may have attached (bytes).
+KNOWLEDGE_MAX_UPLOAD_BYTES = envint("KNOWLEDGE_MAX_UPLOAD_MB", 10) * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200

@@ -43,6 +43,7 @@ def test_reindex_runs_in_process_without_a_broker(no_broker, catalog):
         "changelog": 1,
         "company": 0,
         "feedback": 0,
+        "page": 0,
     }
     assert [h.title for h in search.query("offline", kinds=["feature"])] == ["Offline sync"]
     assert not search.query("ghost")

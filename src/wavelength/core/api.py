@@ -30,7 +30,7 @@ class Pagination(LimitOffsetPagination):
 
 
 # What the search index holds; an app that indexes a new kind adds it here.
-SEARCH_KINDS = ("product", "feature", "release", "changelog", "company", "feedback")
+SEARCH_KINDS = ("product", "feature", "release", "changelog", "company", "feedback", "page")
 
 
 class References:
@@ -103,11 +103,16 @@ def _kinds(value: str | None) -> list[str] | None:
     summary="Search everything",
 )
 def search_view(request, params: Query[SearchQuery]):
-    """Products, features, releases, changelog entries, customers and feedback matching every
-    word, best first."""
+    """Products, features, releases, changelog entries, customers, feedback and pages matching
+    every word, best first (pages of team-only spaces only for their teams)."""
     # Anyone signed in may search (core imports no accounts code; the API auth admits only
     # active people).
-    hits = search.query(params.q, kinds=_kinds(params.kind), limit=params.limit)
+    hits = search.query(
+        params.q,
+        kinds=_kinds(params.kind),
+        limit=params.limit,
+        teams=search.teams_of(request.user),
+    )
     return {"items": hits, "count": len(hits)}
 
 

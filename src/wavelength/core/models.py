@@ -61,6 +61,8 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True, default="")
     url = models.CharField(max_length=300)
+    # Who may find it: "" for everyone, else the allowed team ids as ",3,7," (see search.py).
+    audience = models.CharField(max_length=500, blank=True, default="")
     updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:

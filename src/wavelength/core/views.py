@@ -37,6 +37,7 @@ SEARCH_KINDS = {
     "changelog": (gettext_lazy("Changelog"), gettext_lazy("Changelog entry")),
     "company": (gettext_lazy("Customers"), gettext_lazy("Customer")),
     "feedback": (gettext_lazy("Feedback"), gettext_lazy("Feedback")),
+    "page": (gettext_lazy("Pages"), gettext_lazy("Page")),
 }
 
 
@@ -114,9 +115,10 @@ def search(request):
     q = request.GET.get("q", "").strip()[:200]
     kind = request.GET.get("kind", "")
     kind = kind if kind in SEARCH_KINDS else ""
+    teams = search_index.teams_of(request.user)  # team-only entries stay with their teams
     hits = [
         dataclasses.replace(hit, snippet=_MARKDOWN_NOISE.sub("", hit.snippet or ""))
-        for hit in (search_index.query(q, limit=SEARCH_LIMIT) if q else [])
+        for hit in (search_index.query(q, limit=SEARCH_LIMIT, teams=teams) if q else [])
     ]
     counts = Counter(hit.kind for hit in hits)
     groups = [

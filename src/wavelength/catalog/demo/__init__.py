@@ -482,6 +482,10 @@ def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     from wavelength.feedback.demo import build_feedback_demo  # the catalog imports no app above it
 
     build_feedback_demo(seed=seed, now=builder.now)
+    from wavelength.knowledge.demo import build_knowledge_demo
+
+    build_knowledge_demo(now=builder.now)
+
     from wavelength.processes.demo import build_processes_demo
 
     build_processes_demo(now=builder.now)

@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KnowledgeConfig(AppConfig):
+    name = "wavelength.knowledge"
+    label = "knowledge"
+    verbose_name = _("Knowledge")
+
+    def ready(self) -> None:
+        from wavelength.catalog.sections import register_section
+
+        from . import conditions, selectors, signals
+
+        for page, loader, title, empty in (
+            (
+                "feature",
+                selectors.pages_about_feature,
+                _("Pages about this feature"),
+                _("No page mentions this feature yet."),
+            ),
+            (
+                "release",
+                selectors.pages_about_release,
+                _("Pages about this release"),
+                _("No page mentions this release yet."),
+            ),
+            (
+                "product",
+                selectors.pages_about_product,
+                _("Pages about this product"),
+                _("No page mentions this product yet."),
+            ),
+        ):
+            register_section(
+                page,
+                "pages",
+                title=title,
+                template="knowledge/_about_section.html",
+                loader=loader,
+                empty_text=empty,
+                order=40,
+            )
+        conditions.register()
+        signals.connect()
