@@ -143,8 +143,8 @@ def _mount() -> None:
     from wavelength.feedback.api import router as feedback_router
     from wavelength.feedback.api_scoring import router as scoring_router
     from wavelength.integrations.api import router as integrations_router
-    from wavelength.processes.api import router as processes_router
     from wavelength.knowledge.api import router as knowledge_router
+    from wavelength.processes.api import router as processes_router
 
     api.add_router("/", catalog_router)
     api.add_router("/", accounts_router)
