@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from .access import require_read
@@ -60,28 +61,73 @@ def page_get(*, user, pk: int) -> Page:
     return page
 
 
+# A level of the tree shows at most this many pages; the space page lists them all.
+TREE_LIMIT = 50
+
+
 @dataclass
 class TreeNode:
     page: Page
     children: list["TreeNode"]
     current: bool = False
     open: bool = False
+    has_children: bool = False
+    # More pages sit under this node than the tree shows.
+    more: bool = False
 
 
-def page_tree(*, user, space: Space, current: Page | None = None) -> list[TreeNode]:
-    """The space's pages as a tree, in one query; the branch holding ``current`` is open."""
+@dataclass
+class Tree:
+    """The open part of a space's tree: the top level and the branch holding the current
+    page, each level capped at ``TREE_LIMIT``; collapsed pages only say they have children."""
+
+    roots: list[TreeNode]
+    more: bool = False
+
+    def __iter__(self):
+        return iter(self.roots)
+
+    def __len__(self) -> int:
+        return len(self.roots)
+
+
+def page_tree(*, user, space: Space, current: Page | None = None) -> Tree:
+    """The space's tree in two queries, however many pages it holds (see :class:`Tree`)."""
     require_read(user, space)
+    chain = [p.pk for p in breadcrumbs(current)] + [current.pk] if current is not None else []
+    fields = ("pk", "title", "parent_id", "position", "status", "space_id")
+    has_children = Exists(Page.objects.filter(parent=OuterRef("pk")))
+    rank = Window(
+        RowNumber(), partition_by=[F("parent_id")], order_by=[F("position").asc(), F("title")]
+    )
     rows = list(
         Page.objects.filter(space=space)
-        .only("pk", "title", "parent_id", "position", "status", "space_id")
+        .filter(Q(parent__isnull=True) | Q(parent_id__in=chain))
+        .only(*fields)
+        .annotate(kids=has_children, rank=rank)
+        .filter(rank__lte=TREE_LIMIT + 1)
         .order_by("position", "title")
     )
-    nodes = {p.pk: TreeNode(page=p, children=[]) for p in rows}
-    roots = []
+    known = {p.pk for p in rows}
+    missing = [pk for pk in chain if pk not in known]  # an ancestor far down its level
+    if missing:
+        extra = Page.objects.filter(pk__in=missing).only(*fields).annotate(kids=has_children)
+        rows += [setattr(p, "rank", 0) or p for p in extra]
+    return _build_tree(rows, current)
+
+
+def _build_tree(rows: list[Page], current: Page | None) -> Tree:
+    nodes = {p.pk: TreeNode(page=p, children=[], has_children=p.kids) for p in rows}
+    tree = Tree(roots=[])
     for page in rows:
-        node = nodes[page.pk]
         parent = nodes.get(page.parent_id)
-        (parent.children if parent else roots).append(node)
+        if page.rank > TREE_LIMIT:  # the probe row: its level has more
+            if parent is not None:
+                parent.more = True
+            else:
+                tree.more = True
+            continue
+        (parent.children if parent else tree.roots).append(nodes[page.pk])
     if current is not None and current.pk in nodes:
         nodes[current.pk].current = True
         node, hops = nodes[current.pk], 0
@@ -89,7 +135,7 @@ def page_tree(*, user, space: Space, current: Page | None = None) -> list[TreeNo
             node.open = True
             node = nodes.get(node.page.parent_id)
             hops += 1
-    return roots
+    return tree
 
 
 def breadcrumbs(page: Page) -> list[Page]:
