@@ -65,6 +65,32 @@ def main() -> int:
     bench = measure.Bench(runs=runs, warmup=max(2, runs // 10))
     print(f"{runs} timed runs per measurement, after {bench.warmup} warm-up runs")
     failed = False
+    only = {p.strip() for p in os.getenv("BENCH_ONLY", "").lower().split(",") if p.strip()}
+    parts = {
+        "catalog": lambda: _catalog(bench),
+        "feedback": lambda: _feedback(bench),
+        "processes": lambda: _processes(bench, scale.name),
+        "knowledge": lambda: _knowledge(bench, scale.name),
+    }
+    unknown = only - parts.keys()
+    if unknown:
+        print(
+            f"BENCH_ONLY names unknown parts: {', '.join(sorted(unknown))}; "
+            f"choose from {', '.join(parts)}."
+        )
+        return 2
+    for name, run in parts.items():
+        if not only or name in only:
+            failed |= run()
+    print(f"Done in {time.perf_counter() - started:.1f}s.")
+    return 1 if failed else 0
+
+
+def _catalog(bench) -> bool:
+    """The catalog's list API, feature page and board; returns True when one failed."""
+    from . import measure
+
+    failed = False
     for name in ("feature_list_api", "feature_page", "product_board"):
         try:
             result, check = getattr(bench, name)()
@@ -75,11 +101,7 @@ def main() -> int:
         print(result.line(), flush=True)
         print(check.line(), flush=True)
         failed |= not check.ok
-    failed |= _feedback(bench)
-    failed |= _processes(bench, scale.name)
-    failed |= _knowledge(bench, scale.name)
-    print(f"Done in {time.perf_counter() - started:.1f}s.")
-    return 1 if failed else 0
+    return failed
 
 
 def _feedback(bench) -> bool:
