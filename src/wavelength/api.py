@@ -143,6 +143,7 @@ def _mount() -> None:
     from wavelength.feedback.api import router as feedback_router
     from wavelength.feedback.api_scoring import router as scoring_router
     from wavelength.integrations.api import router as integrations_router
+    from wavelength.quality.api import router as quality_router
 
     api.add_router("/", catalog_router)
     api.add_router("/", accounts_router)
@@ -150,6 +151,7 @@ def _mount() -> None:
     api.add_router("/", integrations_router)  # before feedback: /feedback/export.csv
     api.add_router("/", feedback_router)
     api.add_router("/", scoring_router)
+    api.add_router("/", quality_router)
 
 
 _mount()

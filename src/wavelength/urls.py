@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("wavelength.catalog.urls")),
     path("", include("wavelength.integrations.urls")),  # before feedback/<pk>/
     path("", include("wavelength.feedback.urls")),
+    path("", include("wavelength.quality.urls")),
     path("", include("wavelength.core.urls")),
 ]

@@ -1,0 +1,148 @@
+"""Test management: suites, versioned test cases, plans, runs and their results.
+
+A test case's content lives in immutable :class:`CaseVersion` rows; the case itself keeps the
+current values (for lists and filters) and the number of its latest version. A result points
+at the version it executed, so editing a case never rewrites what a past run tested.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.core import clock
+
+
+class Priority(models.TextChoices):
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class Suite(models.Model):
+    """A folder of test cases; suites nest (a product's tree of suites)."""
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="test_suites"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    TRACKED = ["product", "parent", "name", "description"]
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "parent", "name"], name="suite_unique_name_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["product", "name"],
+                condition=models.Q(parent__isnull=True),
+                name="suite_unique_top_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:product", args=[self.product.slug]) + f"?suite={self.pk}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def with_relations(self):
+        """What a list row shows, in a fixed number of queries."""
+        return self.select_related("product", "suite").prefetch_related("tags", "features")
+
+    def active(self):
+        return self.filter(archived=False)
+
+
+class TestCase(models.Model):
+    """A test: its current content, mirrored from its latest :class:`CaseVersion`."""
+
+    __test__ = False  # not a pytest class
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="test_cases"
+    )
+    suite = models.ForeignKey(Suite, on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField(_("title"), max_length=200)
+    preconditions = models.TextField(_("preconditions"), blank=True)
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    automation_id = models.CharField(
+        _("automated test"), max_length=500, blank=True, default="", db_index=True
+    )
+    tags = models.ManyToManyField("catalog.Tag", blank=True, related_name="test_cases")
+    features = models.ManyToManyField("catalog.Feature", blank=True, related_name="test_cases")
+    version = models.PositiveIntegerField(default=1)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    objects = CaseQuerySet.as_manager()
+
+    TRACKED = [
+        "suite", "title", "preconditions", "steps", "priority", "automation_id", "tags",
+        "features", "archived",
+    ]  # fmt: skip
+
+    class Meta:
+        ordering = ["suite_id", "title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "automation_id"],
+                condition=~models.Q(automation_id=""),
+                name="testcase_unique_automation_id",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["product", "suite", "archived"], name="testcase_product_suite"),
+            models.Index(fields=["product", "priority"], name="testcase_product_priority"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:case-detail", args=[self.pk])
+
+    @property
+    def key(self) -> str:
+        return f"C{self.pk}"
+
+
+class CaseVersion(models.Model):
+    """One edit of a test case, never changed afterwards."""
+
+    case = models.ForeignKey(TestCase, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    preconditions = models.TextField(blank=True)
+    steps = models.JSONField(default=list, blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    automation_id = models.CharField(max_length=500, blank=True, default="")
+    tags = models.JSONField(default=list, blank=True)
+    feature_ids = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["case_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="caseversion_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} v{self.number}"
