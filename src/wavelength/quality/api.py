@@ -4,26 +4,40 @@ Endpoints parse, resolve ids into rows (each unknown one is a 422 naming its fie
 one service or selector; services check permissions and write in one transaction.
 """
 
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from wavelength.accounts.models import User
 from wavelength.catalog import selectors as catalog_selectors
-from wavelength.catalog.models import Feature
+from wavelength.catalog.models import Feature, Release
 from wavelength.core.api import Pagination, References
 from wavelength.core.schemas import ERRORS, Id
 
 from . import selectors, services
-from .models import Suite
+from .models import Suite, TestCase, TestPlan
 from .schemas import (
     CaseFilter,
     CaseIn,
     CaseOut,
     CasePatch,
     CaseVersionOut,
+    EvidenceOut,
+    PlanIn,
+    PlanOut,
+    PlanPatch,
+    ResultFilter,
+    ResultOut,
+    ResultPatch,
+    RunDetailOut,
+    RunFilter,
+    RunIn,
+    RunOut,
     SuiteFilter,
     SuiteIn,
     SuiteOut,
     SuitePatch,
+    progress_out,
 )
 
 router = Router(tags=["quality"])
@@ -140,3 +154,151 @@ def case_versions(request, case_id: Id):
     """Every version of the case, newest first."""
     case = selectors.case_get(user=request.auth, pk=case_id)
     return selectors.case_versions(user=request.auth, case=case)
+
+
+# Plans ------------------------------------------------------------------------------------
+
+
+def _plan_refs(data: dict) -> dict:
+    refs = References()
+    if data.get("release") is not None:
+        data["release"] = refs.get(
+            Release.objects.select_related("product"), data["release"], field="release"
+        )
+    for name, model in (("suites", Suite), ("features", Feature), ("cases", TestCase)):
+        if data.get(name) is not None:
+            data[name] = refs.get_many(model.objects.all(), data[name], field=name)
+    refs.check()
+    if "tags" in data:
+        data["tags_"] = data.pop("tags") or []
+    return data
+
+
+@router.get("/quality/plans", response={200: list[PlanOut], **ERRORS}, url_name="plan-list")
+@paginate(Pagination)
+def plan_list(request, filters: Query[RunFilter]):
+    """Test plans, newest first."""
+    product = None
+    if filters.product is not None:
+        product = catalog_selectors.product_get(user=request.auth, key=filters.product)
+    return selectors.plan_list(user=request.auth, product=product).prefetch_related(
+        "suites", "tags", "features", "cases"
+    )
+
+
+@router.post("/quality/plans", response={201: PlanOut, **WRITE_ERRORS}, url_name="plan-create")
+def plan_create(request, payload: PlanIn):
+    """A plan for a release: the cases of its suites, tags and features, and picked ones."""
+    plan = services.plan_create(actor=request.auth, **_plan_refs(payload.dict()))
+    return Status(201, selectors.plan_get(user=request.auth, pk=plan.pk))
+
+
+@router.get("/quality/plans/{plan_id}", response={200: PlanOut, **ERRORS}, url_name="plan-detail")
+def plan_detail(request, plan_id: Id):
+    return selectors.plan_get(user=request.auth, pk=plan_id)
+
+
+@router.patch(
+    "/quality/plans/{plan_id}", response={200: PlanOut, **WRITE_ERRORS}, url_name="plan-update"
+)
+def plan_update(request, plan_id: Id, payload: PlanPatch):
+    plan = selectors.plan_get(user=request.auth, pk=plan_id)
+    services.plan_update(
+        actor=request.auth, plan=plan, **_plan_refs(payload.dict(exclude_unset=True))
+    )
+    return selectors.plan_get(user=request.auth, pk=plan_id)
+
+
+# Runs and results -------------------------------------------------------------------------
+
+
+def _run_detail(user, run_id: int) -> dict:
+    run = selectors.run_get(user=user, pk=run_id)
+    run.progress = progress_out(selectors.progress_of([run])[0])
+    return run
+
+
+@router.get("/quality/runs", response={200: list[RunOut], **ERRORS}, url_name="run-list")
+@paginate(Pagination)
+def run_list(request, filters: Query[RunFilter]):
+    """Test runs, newest first."""
+    refs = References()
+    product = None
+    if filters.product is not None:
+        product = catalog_selectors.product_get(user=request.auth, key=filters.product)
+    release = refs.get(Release.objects.all(), filters.release, field="release")
+    plan = refs.get(TestPlan.objects.all(), filters.plan, field="plan")
+    refs.check()
+    return selectors.run_list(user=request.auth, product=product, release=release, plan=plan)
+
+
+@router.post("/quality/runs", response={201: RunDetailOut, **WRITE_ERRORS}, url_name="run-create")
+def run_create(request, payload: RunIn):
+    """Start a plan on a build: every case of the plan, untested, at its current version."""
+    refs = References()
+    plan = refs.get(
+        TestPlan.objects.select_related("product", "release"), payload.plan, field="plan"
+    )
+    assignees = refs.get_many(User.objects.all(), payload.assignees, field="assignees")
+    refs.check()
+    run = services.run_create(
+        actor=request.auth,
+        plan=plan,
+        build=payload.build,
+        environment=payload.environment,
+        name=payload.name,
+        assignees=assignees,
+    )
+    return Status(201, _run_detail(request.auth, run.pk))
+
+
+@router.get("/quality/runs/{run_id}", response={200: RunDetailOut, **ERRORS}, url_name="run-detail")
+def run_detail(request, run_id: Id):
+    """A run with its progress and pass rate."""
+    return _run_detail(request.auth, run_id)
+
+
+@router.post(
+    "/quality/runs/{run_id}/close",
+    response={200: RunDetailOut, **WRITE_ERRORS},
+    url_name="run-close",
+)
+def run_close(request, run_id: Id):
+    services.run_close(actor=request.auth, run=selectors.run_get(user=request.auth, pk=run_id))
+    return _run_detail(request.auth, run_id)
+
+
+@router.get(
+    "/quality/runs/{run_id}/results",
+    response={200: list[ResultOut], **ERRORS},
+    url_name="run-results",
+)
+@paginate(Pagination)
+def run_results(request, run_id: Id, filters: Query[ResultFilter]):
+    """A run's results in plan order."""
+    run = selectors.run_get(user=request.auth, pk=run_id)
+    return selectors.run_results(user=request.auth, run=run, status=filters.status)
+
+
+@router.patch(
+    "/quality/results/{result_id}",
+    response={200: ResultOut, **WRITE_ERRORS},
+    url_name="result-update",
+)
+def result_update(request, result_id: Id, payload: ResultPatch):
+    """Record a result as a whole or per step, with notes and a duration."""
+    result = selectors.result_get(user=request.auth, pk=result_id)
+    services.result_record(actor=request.auth, result=result, **payload.dict(exclude_unset=True))
+    return selectors.result_get(user=request.auth, pk=result_id)
+
+
+@router.post(
+    "/quality/results/{result_id}/evidence",
+    response={201: EvidenceOut, **WRITE_ERRORS},
+    url_name="evidence-create",
+)
+def evidence_create(request, result_id: Id, file: File[UploadedFile]):
+    """Attach a file (multipart field ``file``, at most 10 MB) to a result."""
+    result = selectors.result_get(user=request.auth, pk=result_id)
+    evidence = services.evidence_add(actor=request.auth, result=result, upload=file)
+    return Status(201, evidence)

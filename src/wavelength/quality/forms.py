@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wavelength.catalog.models import Feature, Product
+from wavelength.accounts.models import Role, User
+from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus
 
-from .models import Priority, Suite, TestCase
+from .models import Priority, ResultStatus, Suite, TestCase, TestResult
 from .selectors import CaseFilter
 
 BLANK = [("", "—")]
@@ -147,3 +148,141 @@ class CaseFilterForm(forms.Form):
     @property
     def active(self) -> bool:
         return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
+
+
+# Plans, runs and results ------------------------------------------------------------------
+
+
+class CaseChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.key} {obj.title}"
+
+
+class PlanForm(forms.Form):
+    release = forms.ModelChoiceField(label=_("Release"), queryset=Release.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    suites = forms.ModelMultipleChoiceField(
+        label=_("Whole suites"),
+        queryset=Suite.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their sub-suites are included."),
+    )
+    tags = forms.CharField(
+        label=_("Cases with these tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate tags with commas."),
+    )
+    features = FeatureChoiceField(
+        label=_("Cases covering these features"),
+        queryset=Feature.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cases = CaseChoiceField(
+        label=_("Cases picked by hand"),
+        queryset=TestCase.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, product: Product, **kwargs):
+        super().__init__(*args, **kwargs)
+        releases = product.releases.exclude(status=ReleaseStatus.CANCELLED)
+        self.fields["release"].queryset = releases.order_by("-target_date", "-id")
+        self.fields["suites"].queryset = Suite.objects.filter(product=product).order_by("name")
+        self.fields["features"].queryset = product.features.order_by("title")
+        self.fields["cases"].queryset = TestCase.objects.filter(
+            product=product, archived=False
+        ).order_by("title")
+
+    def case_choices(self):
+        """(case, checked) pairs for the filterable checkbox list."""
+        checked = {str(v) for v in (self["cases"].value() or [])}
+        return [(c, str(c.pk) in checked) for c in self.fields["cases"].queryset]
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["tags_"] = split_tags(data.pop("tags"))
+        return data
+
+
+class RunForm(forms.Form):
+    build = forms.CharField(
+        label=_("Build"), max_length=120, help_text=_("For example 2.4.0-rc1 or a commit.")
+    )
+    environment = forms.CharField(
+        label=_("Environment"), max_length=120, required=False, help_text=_("For example staging.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    assignees = forms.ModelMultipleChoiceField(
+        label=_("Assignees"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        editors = User.objects.filter(is_active=True, role__in=[Role.EDITOR, Role.ADMIN])
+        self.fields["assignees"].queryset = editors.order_by("name", "email")
+
+
+class ResultForm(forms.Form):
+    status = forms.ChoiceField(label=_("Result"), choices=ResultStatus.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    duration = forms.DecimalField(
+        label=_("Duration (seconds)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=3,
+    )
+
+    def __init__(self, *args, result: TestResult, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = result.case_version.steps
+        choices = [(s.value, s.label) for s in ResultStatus if s != ResultStatus.RETEST]
+        for index, _step in enumerate(self.steps):
+            self.fields[f"step_{index}"] = forms.ChoiceField(
+                label=_("Step %(n)d") % {"n": index + 1}, choices=choices, required=False
+            )
+
+    @classmethod
+    def initial_for(cls, result: TestResult) -> dict:
+        initial = {
+            "status": result.status,
+            "notes": result.notes,
+            "duration": None if result.duration_ms is None else result.duration_ms / 1000,
+        }
+        for index, status in enumerate(result.step_statuses):
+            initial[f"step_{index}"] = status
+        return initial
+
+    def step_rows(self):
+        return [(step, self[f"step_{i}"]) for i, step in enumerate(self.steps)]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        duration = data.get("duration")
+        kwargs = {
+            "status": data["status"],
+            "notes": data["notes"],
+            "duration_ms": None if duration is None else int(duration * 1000),
+        }
+        steps = [data.get(f"step_{i}") or ResultStatus.UNTESTED for i in range(len(self.steps))]
+        if self.steps and any(s != ResultStatus.UNTESTED for s in steps):
+            kwargs["step_statuses"] = steps
+        return kwargs
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Evidence"), help_text=_("A screenshot or a log; at most 10 MB.")
+    )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wavelength.core import clock
 
@@ -146,3 +147,162 @@ class CaseVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} v{self.number}"
+
+
+# Plans, runs and results ------------------------------------------------------------------
+
+
+class TestPlan(models.Model):
+    """Which cases a release is tested with: whole suites, tags, features and hand-picked
+    cases; a case matching any of them is in the plan."""
+
+    __test__ = False
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="test_plans"
+    )
+    release = models.ForeignKey(
+        "catalog.Release", on_delete=models.PROTECT, related_name="test_plans"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    suites = models.ManyToManyField(Suite, blank=True, related_name="plans")
+    tags = models.ManyToManyField("catalog.Tag", blank=True, related_name="test_plans")
+    features = models.ManyToManyField("catalog.Feature", blank=True, related_name="test_plans")
+    cases = models.ManyToManyField(TestCase, blank=True, related_name="plans")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    TRACKED = ["release", "name", "description", "suites", "tags", "features", "cases"]
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:plan-detail", args=[self.pk])
+
+
+class RunSource(models.TextChoices):
+    MANUAL = "manual", _("Manual")
+    JUNIT = "junit", _("JUnit import")
+
+
+class RunStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class TestRun(models.Model):
+    """A plan executed on one build in one environment (or a CI report, without a plan)."""
+
+    __test__ = False
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="test_runs"
+    )
+    release = models.ForeignKey(
+        "catalog.Release", on_delete=models.PROTECT, related_name="test_runs"
+    )
+    plan = models.ForeignKey(
+        TestPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    build = models.CharField(_("build"), max_length=120)
+    environment = models.CharField(_("environment"), max_length=120, blank=True)
+    source = models.CharField(max_length=10, choices=RunSource.choices, default=RunSource.MANUAL)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.OPEN)
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_test_runs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["release", "created_at"], name="testrun_release_created"),
+            models.Index(fields=["product", "build"], name="testrun_product_build"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:run-detail", args=[self.pk])
+
+
+class ResultStatus(models.TextChoices):
+    UNTESTED = "untested", _("Untested")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", pgettext_lazy("test result", "Failed")
+    BLOCKED = "blocked", _("Blocked")
+    SKIPPED = "skipped", pgettext_lazy("test result", "Skipped")
+    RETEST = "retest", _("Retest")
+
+
+class TestResult(models.Model):
+    """The outcome of one case in one run, against the case version the run executed."""
+
+    __test__ = False
+
+    run = models.ForeignKey(TestRun, on_delete=models.CASCADE, related_name="results")
+    case = models.ForeignKey(TestCase, on_delete=models.PROTECT, related_name="results")
+    case_version = models.ForeignKey(CaseVersion, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=ResultStatus.choices, default=ResultStatus.UNTESTED
+    )
+    step_statuses = models.JSONField(default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    duration_ms = models.PositiveBigIntegerField(_("duration"), null=True, blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    executed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "case"], name="testresult_unique_case")
+        ]
+        indexes = [
+            models.Index(fields=["run", "status"], name="testresult_run_status"),
+            models.Index(fields=["case", "executed_at"], name="testresult_case_executed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.case_id}: {self.status}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:result-detail", args=[self.pk])
+
+
+class Evidence(models.Model):
+    """A file attached to a result (a screenshot, a log), served only to signed-in people."""
+
+    result = models.ForeignKey(TestResult, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="quality/evidence/%Y/%m/")
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:evidence", args=[self.pk])

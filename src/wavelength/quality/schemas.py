@@ -8,7 +8,7 @@ from wavelength.accounts.schemas import UserRef
 from wavelength.catalog.schemas import FeatureRef, Key
 from wavelength.core.schemas import Id, InputSchema, absolute_url
 
-from .models import Priority
+from .models import Priority, ResultStatus
 
 # Suites -----------------------------------------------------------------------------------
 
@@ -147,3 +147,201 @@ class CaseVersionOut(Schema):
     feature_ids: list[int]
     author: UserRef | None
     created_at: dt.datetime
+
+
+# Plans, runs and results ------------------------------------------------------------------
+
+
+class PlanOut(Schema):
+    id: int
+    product: str
+    release: int
+    name: str
+    description: str
+    suites: list[int]
+    tags: list[str]
+    features: list[int]
+    cases: list[int] = Field(description="Cases picked by hand.")
+    created_at: dt.datetime
+    url: str
+
+    @staticmethod
+    def resolve_product(obj) -> str:
+        return obj.product.slug
+
+    @staticmethod
+    def resolve_release(obj) -> int:
+        return obj.release_id
+
+    @staticmethod
+    def resolve_suites(obj) -> list[int]:
+        return [s.pk for s in obj.suites.all()]
+
+    @staticmethod
+    def resolve_tags(obj) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_features(obj) -> list[int]:
+        return [f.pk for f in obj.features.all()]
+
+    @staticmethod
+    def resolve_cases(obj) -> list[int]:
+        return [c.pk for c in obj.cases.all()]
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
+
+
+class PlanIn(InputSchema):
+    release: Id
+    name: str
+    description: str = ""
+    suites: list[Id] = []
+    tags: list[str] = []
+    features: list[Id] = []
+    cases: list[Id] = []
+
+
+class PlanPatch(InputSchema):
+    name: str = None
+    description: str = None
+    suites: list[Id] = None
+    tags: list[str] = None
+    features: list[Id] = None
+    cases: list[Id] = None
+
+
+class ProgressOut(Schema):
+    total: int
+    executed: int
+    passed: int
+    failed: int
+    blocked: int
+    skipped: int
+    retest: int
+    untested: int
+    percent_done: int
+    pass_rate: float | None = Field(description="Passed over executed (skipped left out), %.")
+
+
+def progress_out(progress) -> dict:
+    counts = {s: progress.counts.get(s, 0) for s in ResultStatus.values}
+    return {
+        "total": progress.total,
+        "executed": progress.executed,
+        "percent_done": progress.percent_done,
+        "pass_rate": progress.pass_rate,
+        **counts,
+    }
+
+
+class RunOut(Schema):
+    id: int
+    product: str
+    release: int
+    plan: int | None
+    name: str
+    build: str
+    environment: str
+    source: str
+    status: str
+    assignees: list[UserRef]
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_product(obj) -> str:
+        return obj.product.slug
+
+    @staticmethod
+    def resolve_release(obj) -> int:
+        return obj.release_id
+
+    @staticmethod
+    def resolve_plan(obj) -> int | None:
+        return obj.plan_id
+
+    @staticmethod
+    def resolve_assignees(obj) -> list:
+        return list(obj.assignees.all())
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
+
+
+class RunDetailOut(RunOut):
+    progress: ProgressOut
+
+
+class RunIn(InputSchema):
+    plan: Id
+    build: str
+    environment: str = ""
+    name: str = ""
+    assignees: list[Id] = []
+
+
+class RunFilter(InputSchema):
+    product: Key | None = None
+    release: Id | None = None
+    plan: Id | None = None
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    uploaded_at: dt.datetime
+    url: str
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
+
+
+class ResultOut(Schema):
+    id: int
+    run: int
+    case: int
+    case_title: str
+    case_version: int = Field(description="The version of the case this run executed.")
+    status: ResultStatus
+    step_statuses: list[str]
+    notes: str
+    duration_ms: int | None
+    executed_by: UserRef | None
+    executed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_run(obj) -> int:
+        return obj.run_id
+
+    @staticmethod
+    def resolve_case(obj) -> int:
+        return obj.case_id
+
+    @staticmethod
+    def resolve_case_title(obj) -> str:
+        return obj.case_version.title
+
+    @staticmethod
+    def resolve_case_version(obj) -> int:
+        return obj.case_version.number
+
+
+class ResultFilter(InputSchema):
+    status: ResultStatus | None = None
+
+
+class ResultPatch(InputSchema):
+    status: ResultStatus | None = Field(None, description="The case as a whole.")
+    step_statuses: list[str] | None = Field(
+        None, description="One of untested, passed, failed, blocked, skipped per step."
+    )
+    notes: str = None
+    duration_ms: int | None = Field(None, ge=0, le=10**12)

@@ -1,6 +1,6 @@
 """Reads of test management: permission-checked, in a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -8,7 +8,16 @@ from django.shortcuts import get_object_or_404
 from wavelength.accounts.permissions import require_member
 from wavelength.catalog.models import Product
 
-from .models import CaseVersion, Suite, TestCase
+from .models import (
+    CaseVersion,
+    Evidence,
+    ResultStatus,
+    Suite,
+    TestCase,
+    TestPlan,
+    TestResult,
+    TestRun,
+)
 
 
 @dataclass
@@ -127,5 +136,161 @@ def feature_quality(*, user, feature) -> list[TestCase]:
     return list(case_list(user=user, filters=CaseFilter(feature=feature.pk))[:50])
 
 
-def release_quality(*, user, release) -> list:
-    return []
+def release_quality(*, user, release) -> list["RunSummary"]:
+    """The release's runs, newest first, each with its progress."""
+    runs = list(run_list(user=user, release=release)[:20])
+    return [RunSummary(run=r, progress=p) for r, p in zip(runs, progress_of(runs), strict=True)]
+
+
+# Plans ------------------------------------------------------------------------------------
+
+
+def plan_list(*, user, product: Product | None = None, release=None) -> QuerySet[TestPlan]:
+    require_member(user)
+    qs = TestPlan.objects.select_related("product", "release").annotate(
+        run_count=Count("runs", distinct=True)
+    )
+    if product is not None:
+        qs = qs.filter(product=product)
+    if release is not None:
+        qs = qs.filter(release=release)
+    return qs.order_by("-created_at", "-id")
+
+
+def plan_get(*, user, pk: int) -> TestPlan:
+    require_member(user)
+    qs = TestPlan.objects.select_related("product", "release").prefetch_related(
+        "suites", "tags", "features", "cases"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def plan_cases(*, user, plan: TestPlan) -> QuerySet[TestCase]:
+    """The active cases a plan selects: in its suites (and their sub-suites), with one of its
+    tags, covering one of its features, or picked by hand."""
+    require_member(user)
+    suite_ids: set[int] = set()
+    for suite in plan.suites.all():
+        suite_ids.update(descendants(suite))
+    match = (
+        Q(suite_id__in=suite_ids)
+        | Q(tags__in=plan.tags.all())
+        | Q(features__in=plan.features.all())
+        | Q(pk__in=plan.cases.values("pk"))
+    )
+    ids = TestCase.objects.filter(product=plan.product, archived=False).filter(match).values("pk")
+    return (
+        TestCase.objects.filter(pk__in=ids)
+        .select_related("suite")
+        .order_by("suite__name", "title", "id")
+    )
+
+
+# Runs -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    """How far a run is: counts per status, progress and pass rate (percentages or None)."""
+
+    total: int = 0
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def executed(self) -> int:
+        return self.total - self.counts.get(ResultStatus.UNTESTED, 0)
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.executed / self.total) if self.total else 0
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Passed over executed, skipped ones left out (they test nothing)."""
+        judged = self.executed - self.counts.get(ResultStatus.SKIPPED, 0)
+        if not judged:
+            return None
+        return round(100 * self.counts.get(ResultStatus.PASSED, 0) / judged, 1)
+
+    def bars(self) -> list[tuple[str, str, int, float]]:
+        """``(status, label, count, percent)`` for the progress bar, untested last."""
+        order = [s for s in ResultStatus if s != ResultStatus.UNTESTED] + [ResultStatus.UNTESTED]
+        return [
+            (s.value, s.label, self.counts.get(s, 0), 100 * self.counts.get(s, 0) / self.total)
+            for s in order
+            if self.total
+        ]
+
+
+@dataclass
+class RunSummary:
+    run: TestRun
+    progress: Progress
+
+
+def progress_of(runs: list[TestRun]) -> list[Progress]:
+    """The progress of each run, in one query."""
+    rows = (
+        TestResult.objects.filter(run__in=runs)
+        .values("run_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_run: dict[int, Progress] = {r.pk: Progress() for r in runs}
+    for row in rows:
+        p = by_run[row["run_id"]]
+        p.counts[row["status"]] = row["n"]
+        p.total += row["n"]
+    return [by_run[r.pk] for r in runs]
+
+
+def run_list(*, user, product: Product | None = None, release=None, plan=None) -> QuerySet[TestRun]:
+    require_member(user)
+    qs = TestRun.objects.select_related("product", "release", "plan").prefetch_related("assignees")
+    for name, value in (("product", product), ("release", release), ("plan", plan)):
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    return qs.order_by("-created_at", "-id")
+
+
+def run_get(*, user, pk: int) -> TestRun:
+    require_member(user)
+    qs = TestRun.objects.select_related("product", "release", "plan", "created_by")
+    return get_object_or_404(qs.prefetch_related("assignees"), pk=pk)
+
+
+def run_results(*, user, run: TestRun, status: str | None = None) -> QuerySet[TestResult]:
+    """A run's results in plan order, each with its case, suite and version."""
+    require_member(user)
+    qs = run.results.select_related("case__suite", "case_version", "executed_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("position", "id")
+
+
+def result_get(*, user, pk: int) -> TestResult:
+    require_member(user)
+    qs = TestResult.objects.select_related(
+        "run__product",
+        "run__release",
+        "case__suite",
+        "case__product",
+        "case_version",
+        "executed_by",
+    ).prefetch_related("evidence")
+    return get_object_or_404(qs, pk=pk)
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    """An attachment, for the signed-in people who may read quality records."""
+    require_member(user)
+    return get_object_or_404(Evidence.objects.select_related("result__run"), pk=pk)
+
+
+def case_results(*, user, case: TestCase, limit: int = 10) -> list[TestResult]:
+    """The case's latest recorded results, newest first, with their run and version."""
+    require_member(user)
+    qs = case.results.exclude(executed_at=None).select_related(
+        "run__release", "case_version", "executed_by"
+    )
+    return list(qs.order_by("-executed_at", "-id")[:limit])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_runs
 
 app_name = "quality"
 urlpatterns = [
@@ -8,7 +8,16 @@ urlpatterns = [
     path("quality/cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("quality/cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
     path("quality/suites/<int:pk>/edit/", views.suite_edit, name="suite-edit"),
+    path("quality/plans/<int:pk>/", views_runs.plan_detail, name="plan-detail"),
+    path("quality/runs/<int:pk>/", views_runs.run_detail, name="run-detail"),
+    path("quality/runs/<int:pk>/close/", views_runs.run_close, name="run-close"),
+    path("quality/results/<int:pk>/", views_runs.result_detail, name="result-detail"),
+    path("quality/results/<int:pk>/set/", views_runs.result_set, name="result-set"),
+    path("quality/results/<int:pk>/evidence/", views_runs.evidence_add, name="evidence-add"),
+    path("quality/evidence/<int:pk>/", views_runs.evidence_download, name="evidence"),
     path("quality/products/<slug:slug>/", views.product, name="product"),
     path("quality/products/<slug:slug>/suites/new/", views.suite_create, name="suite-create"),
     path("quality/products/<slug:slug>/cases/new/", views.case_create, name="case-create"),
+    path("quality/products/<slug:slug>/runs/", views_runs.runs, name="runs"),
+    path("quality/products/<slug:slug>/plans/new/", views_runs.plan_create, name="plan-create"),
 ]

@@ -159,5 +159,10 @@ def case_detail(request, pk):
     number = request.GET.get("version", "")
     if number.isdigit():
         shown = selectors.case_version_get(user=request.user, case=case, number=int(number))
-    context = {"case": case, "versions": versions, "shown": shown}
+    context = {
+        "case": case,
+        "versions": versions,
+        "shown": shown,
+        "results": selectors.case_results(user=request.user, case=case),
+    }
     return render(request, "quality/case_detail.html", context)

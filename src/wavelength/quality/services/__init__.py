@@ -2,8 +2,24 @@
 imports. One transaction each, with its activity row (under the product's scope)."""
 
 from .cases import case_create, case_update, suite_create, suite_for_automation, suite_update
+from .runs import (
+    EVIDENCE_MAX_BYTES,
+    evidence_add,
+    plan_create,
+    plan_update,
+    result_record,
+    run_close,
+    run_create,
+)
 
 __all__ = [
+    "EVIDENCE_MAX_BYTES",
+    "evidence_add",
+    "plan_create",
+    "plan_update",
+    "result_record",
+    "run_close",
+    "run_create",
     "case_create",
     "case_update",
     "suite_create",
