@@ -57,3 +57,18 @@ def test_execute_a_run_from_the_keyboard(page, sign_in, editor, run):
     page.keyboard.press("k")
     page.keyboard.press("o")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay by invoice")
+
+
+def test_open_a_defect_from_a_failure(page, sign_in, editor, run):
+    sign_in(editor)
+    page.goto(run.get_absolute_url())
+    row = page.locator("[data-qa-row]").first
+    row.get_by_role("button", name="Failed").click()
+    expect(row).to_have_attribute("data-status", "failed")
+    row = page.locator("[data-qa-row]").first
+    row.get_by_role("button", name="Open a defect").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fails: Apply a coupon")
+    defect_key = page.locator("h1 .mono").inner_text()
+    page.go_back()
+    page.reload()
+    expect(page.locator("[data-qa-row]").first.get_by_role("link", name=defect_key)).to_be_visible()

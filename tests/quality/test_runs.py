@@ -187,7 +187,7 @@ def test_run_results_read_in_a_fixed_number_of_queries(
     cases = [services.case_create(actor=editor, suite=suite, title=f"C{n}") for n in range(30)]
     plan = services.plan_create(actor=editor, release=release, name="P", cases=cases)
     run = services.run_create(actor=editor, plan=plan, build="1")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         rows = list(selectors.run_results(user=viewer, run=run))
         assert {r.case.suite.name for r in rows} == {"Exports"}
         assert len({r.case_version.title for r in rows}) == 30

@@ -22,6 +22,12 @@ from .schemas import (
     CaseOut,
     CasePatch,
     CaseVersionOut,
+    DefectFilter,
+    DefectFromResultIn,
+    DefectIn,
+    DefectLinkIn,
+    DefectOut,
+    DefectPatch,
     EvidenceOut,
     PlanIn,
     PlanOut,
@@ -302,3 +308,82 @@ def evidence_create(request, result_id: Id, file: File[UploadedFile]):
     result = selectors.result_get(user=request.auth, pk=result_id)
     evidence = services.evidence_add(actor=request.auth, result=result, upload=file)
     return Status(201, evidence)
+
+
+# Defects ----------------------------------------------------------------------------------
+
+
+def _defect_refs(data: dict) -> dict:
+    refs = References()
+    for name, model in (("release", Release), ("case", TestCase)):
+        if data.get(name) is not None:
+            data[name] = refs.get(model.objects.all(), data[name], field=name)
+    if data.get("features") is not None:
+        data["features"] = refs.get_many(Feature.objects.all(), data["features"], field="features")
+    refs.check()
+    return data
+
+
+@router.get("/quality/defects", response={200: list[DefectOut], **ERRORS}, url_name="defect-list")
+@paginate(Pagination)
+def defect_list(request, filters: Query[DefectFilter]):
+    """Defects, most severe and newest first."""
+    data = filters.dict()
+    data["product"] = _product_id(request.auth, data["product"])
+    return selectors.defect_list(
+        user=request.auth, filters=selectors.DefectFilter(**data)
+    ).prefetch_related("links")
+
+
+@router.post(
+    "/quality/defects", response={201: DefectOut, **WRITE_ERRORS}, url_name="defect-create"
+)
+def defect_create(request, payload: DefectIn):
+    data = _defect_refs(payload.dict())
+    data["product"] = catalog_selectors.product_get(user=request.auth, key=data["product"])
+    defect = services.defect_create(actor=request.auth, **data)
+    return Status(201, selectors.defect_get(user=request.auth, pk=defect.pk))
+
+
+@router.get(
+    "/quality/defects/{defect_id}", response={200: DefectOut, **ERRORS}, url_name="defect-detail"
+)
+def defect_detail(request, defect_id: Id):
+    return selectors.defect_get(user=request.auth, pk=defect_id)
+
+
+@router.patch(
+    "/quality/defects/{defect_id}",
+    response={200: DefectOut, **WRITE_ERRORS},
+    url_name="defect-update",
+)
+def defect_update(request, defect_id: Id, payload: DefectPatch):
+    defect = selectors.defect_get(user=request.auth, pk=defect_id)
+    data = _defect_refs(payload.dict(exclude_unset=True))
+    services.defect_update(actor=request.auth, defect=defect, **data)
+    return selectors.defect_get(user=request.auth, pk=defect_id)
+
+
+@router.post(
+    "/quality/results/{result_id}/defect",
+    response={201: DefectOut, **WRITE_ERRORS},
+    url_name="defect-from-result",
+)
+def defect_from_result(request, result_id: Id, payload: DefectFromResultIn):
+    """Open a defect from a failed result: title and steps from the case, linked to the case,
+    its features and the run's release."""
+    result = selectors.result_get(user=request.auth, pk=result_id)
+    defect = services.defect_from_result(actor=request.auth, result=result, **payload.dict())
+    return Status(201, selectors.defect_get(user=request.auth, pk=defect.pk))
+
+
+@router.post(
+    "/quality/defects/{defect_id}/links",
+    response={201: DefectOut, **WRITE_ERRORS},
+    url_name="defect-link",
+)
+def defect_link(request, defect_id: Id, payload: DefectLinkIn):
+    """Link the defect to a feedback item or a customer company."""
+    defect = selectors.defect_get(user=request.auth, pk=defect_id)
+    services.defect_link(actor=request.auth, defect=defect, **payload.dict())
+    return Status(201, selectors.defect_get(user=request.auth, pk=defect_id))

@@ -6,8 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from wavelength.accounts.models import Role, User
 from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus
 
-from .models import Priority, ResultStatus, Suite, TestCase, TestResult
-from .selectors import CaseFilter
+from .models import (
+    Defect,
+    DefectStatus,
+    Priority,
+    ResultStatus,
+    Severity,
+    Suite,
+    TestCase,
+    TestResult,
+)
+from .selectors import CaseFilter, DefectFilter
 
 BLANK = [("", "—")]
 
@@ -286,3 +295,74 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("Evidence"), help_text=_("A screenshot or a log; at most 10 MB.")
     )
+
+
+# Defects ----------------------------------------------------------------------------------
+
+
+class DefectForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=DefectStatus.choices)
+    steps = forms.CharField(
+        label=_("Steps to reproduce"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown."),
+    )
+    external_key = forms.CharField(
+        label=_("Tracker key"), max_length=64, required=False, help_text=_("For example PAY-123.")
+    )
+    external_url = forms.CharField(label=_("Tracker link"), max_length=500, required=False)
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            del self.fields["status"]
+
+    @classmethod
+    def initial_for(cls, defect: Defect) -> dict:
+        return {name: getattr(defect, name) for name in cls.base_fields}
+
+
+class DefectFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    product = forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=Product.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All products"),
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), required=False, choices=[("", _("Any severity")), *Severity.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Unresolved")), ("all", _("Any status")), *DefectStatus.choices],
+    )
+
+    def to_filter(self) -> DefectFilter:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        status = data.get("status") or ""
+        product = data.get("product")
+        return DefectFilter(
+            product=product.pk if product else None,
+            severity=data.get("severity") or None,
+            status=status if status not in ("", "all") else None,
+            unresolved=status == "",
+            q=data.get("q") or None,
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
+
+
+class DefectLinkForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Link to"),
+        choices=[("feedback", _("Feedback item")), ("customer", _("Customer"))],
+    )
+    object_id = forms.IntegerField(label=_("Id"), min_value=1, max_value=2**63 - 1)

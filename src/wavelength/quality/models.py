@@ -306,3 +306,125 @@ class Evidence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quality:evidence", args=[self.pk])
+
+
+# Defects ----------------------------------------------------------------------------------
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", pgettext_lazy("severity", "Critical")
+    MAJOR = "major", pgettext_lazy("severity", "Major")
+    MINOR = "minor", pgettext_lazy("severity", "Minor")
+    TRIVIAL = "trivial", pgettext_lazy("severity", "Trivial")
+
+
+# From the most to the least severe (a gate blocks "at or above" one of them).
+SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.MAJOR: 3, Severity.MINOR: 2, Severity.TRIVIAL: 1}
+
+
+class DefectStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("defect", "Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    FIXED = "fixed", _("Fixed")
+    CLOSED = "closed", pgettext_lazy("defect", "Closed")
+
+
+OPEN_DEFECT_STATUSES = (DefectStatus.OPEN, DefectStatus.IN_PROGRESS)
+
+
+class DefectQuerySet(models.QuerySet):
+    def unresolved(self):
+        """Defects still open or being fixed."""
+        return self.filter(status__in=OPEN_DEFECT_STATUSES)
+
+
+class Defect(models.Model):
+    """A problem found while testing (or reported later), linked to what it concerns."""
+
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="defects")
+    release = models.ForeignKey(
+        "catalog.Release", null=True, blank=True, on_delete=models.SET_NULL, related_name="defects"
+    )
+    case = models.ForeignKey(
+        TestCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="defects"
+    )
+    result = models.ForeignKey(
+        TestResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="defects"
+    )
+    features = models.ManyToManyField("catalog.Feature", blank=True, related_name="defects")
+    title = models.CharField(_("title"), max_length=200)
+    steps = models.TextField(_("steps to reproduce"), blank=True)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MAJOR
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=DefectStatus.choices, default=DefectStatus.OPEN
+    )
+    external_url = models.URLField(_("tracker link"), max_length=500, blank=True)
+    external_key = models.CharField(_("tracker key"), max_length=64, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DefectQuerySet.as_manager()
+
+    TRACKED = [
+        "release", "case", "features", "title", "steps", "severity", "status", "external_url",
+        "external_key",
+    ]  # fmt: skip
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["product", "status", "severity"], name="defect_product_status"),
+            models.Index(fields=["release", "status"], name="defect_release_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:defect-detail", args=[self.pk])
+
+    @property
+    def key(self) -> str:
+        return f"D{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_DEFECT_STATUSES
+
+
+class DefectLink(models.Model):
+    """A defect's link to a feedback item or a customer company.
+
+    Quality does not import the feedback app's models (sibling apps stay independent), so the
+    link is generic: a content type and an id, checked against :data:`LINKABLE` when made.
+    """
+
+    defect = models.ForeignKey(Defect, on_delete=models.CASCADE, related_name="links")
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField()
+    target_repr = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["defect", "target_type", "target_id"], name="defectlink_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="defectlink_target")]
+
+    def __str__(self) -> str:
+        return self.target_repr
+
+
+# What a defect may link to: kind -> (app label, model name).
+LINKABLE = {"feedback": ("feedback", "feedback"), "customer": ("feedback", "company")}

@@ -2,13 +2,14 @@
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from ninja import Field, Schema
 
 from wavelength.accounts.schemas import UserRef
 from wavelength.catalog.schemas import FeatureRef, Key
 from wavelength.core.schemas import Id, InputSchema, absolute_url
 
-from .models import Priority, ResultStatus
+from .models import LINKABLE, DefectStatus, Priority, ResultStatus, Severity
 
 # Suites -----------------------------------------------------------------------------------
 
@@ -345,3 +346,119 @@ class ResultPatch(InputSchema):
     )
     notes: str = None
     duration_ms: int | None = Field(None, ge=0, le=10**12)
+
+
+# Defects ----------------------------------------------------------------------------------
+
+
+class DefectLinkOut(Schema):
+    id: int
+    kind: str = Field(description="feedback or customer.")
+    object_id: int
+    name: str
+
+    @staticmethod
+    def resolve_kind(obj) -> str:
+        ct = ContentType.objects.get_for_id(obj.target_type_id)
+        return next(k for k, v in LINKABLE.items() if v == (ct.app_label, ct.model))
+
+    @staticmethod
+    def resolve_object_id(obj) -> int:
+        return obj.target_id
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.target_repr
+
+
+class DefectOut(Schema):
+    id: int
+    key: str
+    product: str
+    release: int | None
+    case: int | None
+    result: int | None
+    features: list[FeatureRef]
+    title: str
+    steps: str
+    severity: Severity
+    status: DefectStatus
+    external_url: str
+    external_key: str
+    links: list[DefectLinkOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    resolved_at: dt.datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_product(obj) -> str:
+        return obj.product.slug
+
+    @staticmethod
+    def resolve_release(obj) -> int | None:
+        return obj.release_id
+
+    @staticmethod
+    def resolve_case(obj) -> int | None:
+        return obj.case_id
+
+    @staticmethod
+    def resolve_result(obj) -> int | None:
+        return obj.result_id
+
+    @staticmethod
+    def resolve_features(obj) -> list:
+        return list(obj.features.all())
+
+    @staticmethod
+    def resolve_links(obj) -> list:
+        return list(obj.links.all())
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
+
+
+class DefectFilter(InputSchema):
+    product: Key | None = None
+    release: Id | None = None
+    feature: Id | None = None
+    case: Id | None = None
+    severity: Severity | None = None
+    status: DefectStatus | None = None
+    unresolved: bool = Field(False, description="Only open and in-progress defects.")
+    q: str | None = None
+
+
+class DefectIn(InputSchema):
+    product: Key
+    title: str
+    severity: Severity = Severity.MAJOR
+    steps: str = ""
+    release: Id | None = None
+    case: Id | None = None
+    features: list[Id] = []
+    external_url: str = ""
+    external_key: str = ""
+
+
+class DefectPatch(InputSchema):
+    title: str = None
+    steps: str = None
+    severity: Severity = None
+    status: DefectStatus = None
+    release: Id | None = None
+    features: list[Id] = None
+    external_url: str = None
+    external_key: str = None
+
+
+class DefectFromResultIn(InputSchema):
+    severity: Severity = Severity.MAJOR
+    title: str = ""
+
+
+class DefectLinkIn(InputSchema):
+    kind: str = Field(description="feedback or customer.")
+    object_id: Id

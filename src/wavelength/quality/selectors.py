@@ -2,14 +2,17 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
 from wavelength.catalog.models import Product
 
 from .models import (
+    SEVERITY_RANK,
     CaseVersion,
+    Defect,
+    DefectLink,
     Evidence,
     ResultStatus,
     Suite,
@@ -263,6 +266,7 @@ def run_results(*, user, run: TestRun, status: str | None = None) -> QuerySet[Te
     """A run's results in plan order, each with its case, suite and version."""
     require_member(user)
     qs = run.results.select_related("case__suite", "case_version", "executed_by")
+    qs = qs.prefetch_related("defects")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("position", "id")
@@ -277,7 +281,7 @@ def result_get(*, user, pk: int) -> TestResult:
         "case__product",
         "case_version",
         "executed_by",
-    ).prefetch_related("evidence")
+    ).prefetch_related("evidence", "defects")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -294,3 +298,54 @@ def case_results(*, user, case: TestCase, limit: int = 10) -> list[TestResult]:
         "run__release", "case_version", "executed_by"
     )
     return list(qs.order_by("-executed_at", "-id")[:limit])
+
+
+# Defects ----------------------------------------------------------------------------------
+
+
+@dataclass
+class DefectFilter:
+    product: int | None = None
+    release: int | None = None
+    feature: int | None = None
+    case: int | None = None
+    severity: str | None = None
+    status: str | None = None
+    unresolved: bool = False
+    q: str | None = None
+
+
+def defect_list(*, user, filters: DefectFilter | None = None) -> QuerySet[Defect]:
+    """Defects matching every filter, most severe and newest first."""
+    require_member(user)
+    f = filters or DefectFilter()
+    qs = Defect.objects.select_related("product", "release", "case").prefetch_related("features")
+    exact = {
+        "product_id": f.product,
+        "release_id": f.release,
+        "case_id": f.case,
+        "severity": f.severity,
+        "status": f.status,
+    }
+    qs = qs.filter(**{k: v for k, v in exact.items() if v})
+    if f.feature:
+        qs = qs.filter(features__id=f.feature)
+    if f.unresolved:
+        qs = qs.unresolved()
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(external_key__iexact=f.q))
+    rank = Case(*(When(severity=s, then=r) for s, r in SEVERITY_RANK.items()), default=0)
+    return qs.annotate(rank=rank).order_by("-rank", "-created_at", "-id")
+
+
+def defect_get(*, user, pk: int) -> Defect:
+    require_member(user)
+    qs = Defect.objects.select_related(
+        "product", "release", "case", "result__run", "reported_by"
+    ).prefetch_related("features", "links")
+    return get_object_or_404(qs, pk=pk)
+
+
+def defect_link_get(*, user, pk: int) -> DefectLink:
+    require_member(user)
+    return get_object_or_404(DefectLink.objects.select_related("defect__product"), pk=pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_runs
+from . import views, views_defects, views_runs
 
 app_name = "quality"
 urlpatterns = [
@@ -15,7 +15,25 @@ urlpatterns = [
     path("quality/results/<int:pk>/set/", views_runs.result_set, name="result-set"),
     path("quality/results/<int:pk>/evidence/", views_runs.evidence_add, name="evidence-add"),
     path("quality/evidence/<int:pk>/", views_runs.evidence_download, name="evidence"),
+    path("quality/defects/", views_defects.defect_list, name="defect-list"),
+    path("quality/defects/<int:pk>/", views_defects.defect_detail, name="defect-detail"),
+    path("quality/defects/<int:pk>/links/", views_defects.defect_link, name="defect-link"),
+    path(
+        "quality/defects/<int:pk>/links/<int:link_pk>/delete/",
+        views_defects.defect_unlink,
+        name="defect-unlink",
+    ),
+    path(
+        "quality/results/<int:pk>/defect/",
+        views_defects.defect_from_result,
+        name="defect-from-result",
+    ),
     path("quality/products/<slug:slug>/", views.product, name="product"),
+    path(
+        "quality/products/<slug:slug>/defects/new/",
+        views_defects.defect_create,
+        name="defect-create",
+    ),
     path("quality/products/<slug:slug>/suites/new/", views.suite_create, name="suite-create"),
     path("quality/products/<slug:slug>/cases/new/", views.case_create, name="case-create"),
     path("quality/products/<slug:slug>/runs/", views_runs.runs, name="runs"),

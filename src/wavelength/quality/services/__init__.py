@@ -2,6 +2,13 @@
 imports. One transaction each, with its activity row (under the product's scope)."""
 
 from .cases import case_create, case_update, suite_create, suite_for_automation, suite_update
+from .defects import (
+    defect_create,
+    defect_from_result,
+    defect_link,
+    defect_unlink,
+    defect_update,
+)
 from .runs import (
     EVIDENCE_MAX_BYTES,
     evidence_add,
@@ -13,6 +20,11 @@ from .runs import (
 )
 
 __all__ = [
+    "defect_create",
+    "defect_from_result",
+    "defect_link",
+    "defect_unlink",
+    "defect_update",
     "EVIDENCE_MAX_BYTES",
     "evidence_add",
     "plan_create",
