@@ -125,3 +125,14 @@ def test_case_page_lists_its_latest_results_with_the_version_run(editor, editor_
     page = editor_client.get(case.get_absolute_url())
     assert "Latest results" in page.text and run.name in page.text
     assert "version 1" in page.text and "Failed" in page.text
+
+
+def test_runs_page_lists_flaky_tests(editor, viewer_client, release):
+    flip = [("1", ""), ("1", "<failure/>")]
+    for build, failure in flip:
+        case = f'<testcase classname="t" name="wobbly">{failure}</testcase>'
+        report = f"<testsuite>{case}</testsuite>"
+        services.junit_import(actor=editor, release=release, build=build, data=report)
+    page = viewer_client.get(reverse("quality:runs", args=["orbit"]))
+    assert "Flaky tests" in page.text and "wobbly" in page.text
+    assert "passes and fails on one build" in page.text

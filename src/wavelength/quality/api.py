@@ -4,6 +4,7 @@ Endpoints parse, resolve ids into rows (each unknown one is a 422 naming its fie
 one service or selector; services check permissions and write in one transaction.
 """
 
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -12,10 +13,11 @@ from wavelength.accounts.models import User
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature, Release
 from wavelength.core.api import Pagination, References
+from wavelength.core.exceptions import DomainError
 from wavelength.core.schemas import ERRORS, Id
 
-from . import selectors, services
-from .models import Suite, TestCase, TestPlan
+from . import junit, selectors, services
+from .models import Suite, TestCase, TestPlan, TestRun
 from .schemas import (
     CaseFilter,
     CaseIn,
@@ -29,6 +31,8 @@ from .schemas import (
     DefectOut,
     DefectPatch,
     EvidenceOut,
+    FlakyOut,
+    JunitQuery,
     PlanIn,
     PlanOut,
     PlanPatch,
@@ -387,3 +391,94 @@ def defect_link(request, defect_id: Id, payload: DefectLinkIn):
     defect = selectors.defect_get(user=request.auth, pk=defect_id)
     services.defect_link(actor=request.auth, defect=defect, **payload.dict())
     return Status(201, selectors.defect_get(user=request.auth, pk=defect_id))
+
+
+# CI results -------------------------------------------------------------------------------
+
+
+def _release_for_import(user, query) -> Release:
+    """The release a report is for: by id, or by product and version; unknown is a 422."""
+    refs = References()
+    if query.release is not None:
+        release = refs.get(
+            Release.objects.select_related("product"), query.release, field="release"
+        )
+    elif query.product is not None and query.version:
+        product = catalog_selectors.product_get(user=user, key=query.product)
+        release = product.releases.select_related("product").filter(version=query.version).first()
+        if release is None:
+            refs.errors["version"] = _("%(product)s has no release %(version)s.") % {
+                "product": product.name,
+                "version": query.version,
+            }
+    else:
+        refs.errors["release"] = _("Name the release: its id, or product and version.")
+        release = None
+    refs.check()
+    return release
+
+
+def _report_bytes(request) -> bytes:
+    """The report: the multipart field ``file``, or the raw body (application/xml)."""
+    limit = junit.MAX_BYTES
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise DomainError(
+            _("The report is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+            field="file",
+        )
+    upload = request.FILES.get("file") if request.content_type.startswith("multipart/") else None
+    if upload is not None:
+        if upload.size > limit:
+            raise DomainError(
+                _("The report is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+                field="file",
+            )
+        return upload.read()
+    return request.read(limit + 1)
+
+
+@router.post(
+    "/quality/junit",
+    response={201: RunDetailOut, **WRITE_ERRORS, 413: ERRORS[422]},
+    url_name="junit-import",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/xml": {"schema": {"type": "string"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            }
+        }
+    },
+)
+def junit_import(request, query: Query[JunitQuery]):
+    """Record a JUnit XML report (pytest, Maven Surefire, Jest…) as a run of a release:
+    tests map to cases by automated-test id (``classname::name``), unknown ones are created in
+    the "Automated" suite. All or nothing: a malformed or oversized report, an unknown
+    release or a test outside the given run is a 422 naming the problem."""
+    release = _release_for_import(request.auth, query)
+    refs = References()
+    run = refs.get(TestRun.objects.all(), query.run, field="run")
+    refs.check()
+    run = services.junit_import(
+        actor=request.auth,
+        release=release,
+        build=query.build,
+        environment=query.environment,
+        name=query.name,
+        run=run,
+        data=_report_bytes(request),
+    )
+    return Status(201, _run_detail(request.auth, run.pk))
+
+
+@router.get("/quality/flaky", response={200: list[FlakyOut], **ERRORS}, url_name="flaky-list")
+def flaky_list(request, product: str):
+    """Tests of a product (id or slug) that flip between runs of one build or across builds."""
+    product_row = catalog_selectors.product_get(user=request.auth, key=product)
+    return selectors.flaky_tests(user=request.auth, product=product_row)

@@ -462,3 +462,41 @@ class DefectFromResultIn(InputSchema):
 class DefectLinkIn(InputSchema):
     kind: str = Field(description="feedback or customer.")
     object_id: Id
+
+
+# CI import and flaky tests ------------------------------------------------------------------
+
+
+class JunitQuery(InputSchema):
+    release: Id | None = Field(None, description="The release's id…")
+    product: Key | None = Field(None, description="…or its product (id or slug) and version.")
+    version: str | None = Field(None, description="The release's version, with product.")
+    build: str = Field(description="The build the tests ran on, e.g. a version or a commit.")
+    environment: str = ""
+    name: str = Field("", description='The run\'s name; "CI · <build>" by default.')
+    run: Id | None = Field(None, description="Fill this open run instead of making a new one.")
+
+
+class FlakyOut(Schema):
+    case: int
+    title: str
+    automation_id: str
+    flips: int
+    same_build: bool
+    history: list[list[str]] = Field(description="[build, status] pairs, oldest first.")
+
+    @staticmethod
+    def resolve_case(obj) -> int:
+        return obj.case.pk
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.case.title
+
+    @staticmethod
+    def resolve_automation_id(obj) -> str:
+        return obj.case.automation_id
+
+    @staticmethod
+    def resolve_history(obj) -> list:
+        return [list(pair) for pair in obj.history]

@@ -349,3 +349,52 @@ def defect_get(*, user, pk: int) -> Defect:
 def defect_link_get(*, user, pk: int) -> DefectLink:
     require_member(user)
     return get_object_or_404(DefectLink.objects.select_related("defect__product"), pk=pk)
+
+
+# Flaky tests ------------------------------------------------------------------------------
+
+FLAKY_WINDOW = 20  # the latest runs of a product looked at
+
+
+@dataclass
+class FlakyTest:
+    """A test whose outcome flipped: within one build, or back and forth across builds."""
+
+    case: TestCase
+    flips: int
+    same_build: bool
+    history: list[tuple[str, str]]  # (build, status), oldest first
+
+
+def flaky_tests(*, user, product: Product, window: int = FLAKY_WINDOW) -> list[FlakyTest]:
+    """Tests of ``product`` that pass and fail on the same build, or flip at least twice
+    (pass → fail → pass, or fail → pass → fail) over its latest ``window`` runs. A single flip
+    is a regression or a fix, not flakiness. Two queries, whatever the number of results."""
+    require_member(user)
+    runs = list(
+        TestRun.objects.filter(product=product)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[:window]
+    )
+    rows = (
+        TestResult.objects.filter(
+            run_id__in=runs, status__in=[ResultStatus.PASSED, ResultStatus.FAILED]
+        )
+        .order_by("case_id", "run__created_at", "run_id")
+        .values_list("case_id", "run__build", "status")
+    )
+    history: dict[int, list[tuple[str, str]]] = {}
+    for case_id, build, status in rows:
+        history.setdefault(case_id, []).append((build, status))
+    found = {}
+    for case_id, seen in history.items():
+        flips = sum(1 for a, b in zip(seen, seen[1:], strict=False) if a[1] != b[1])
+        by_build: dict[str, set[str]] = {}
+        for build, status in seen:
+            by_build.setdefault(build, set()).add(status)
+        same_build = any(len(statuses) > 1 for statuses in by_build.values())
+        if same_build or flips >= 2:
+            found[case_id] = (flips, same_build, seen)
+    cases = TestCase.objects.select_related("suite").in_bulk(list(found))
+    out = [FlakyTest(cases[k], *v) for k, v in found.items() if k in cases]
+    return sorted(out, key=lambda f: (-f.flips, f.case.title))

@@ -46,7 +46,13 @@ def runs(request, slug):
         selectors.RunSummary(run=r, progress=p)
         for r, p in zip(run_page.object_list, selectors.progress_of(list(run_page)), strict=True)
     ]
-    context = {"product": product, "plans": plans[:50], "page": run_page, "summaries": summaries}
+    context = {
+        "product": product,
+        "plans": plans[:50],
+        "page": run_page,
+        "summaries": summaries,
+        "flaky": selectors.flaky_tests(user=request.user, product=product)[:50],
+    }
     return render(request, "quality/runs.html", context)
 
 

@@ -9,6 +9,7 @@ from .defects import (
     defect_unlink,
     defect_update,
 )
+from .imports import junit_import
 from .runs import (
     EVIDENCE_MAX_BYTES,
     evidence_add,
@@ -20,6 +21,7 @@ from .runs import (
 )
 
 __all__ = [
+    "junit_import",
     "defect_create",
     "defect_from_result",
     "defect_link",
