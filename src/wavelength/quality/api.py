@@ -24,6 +24,7 @@ from .schemas import (
     CaseOut,
     CasePatch,
     CaseVersionOut,
+    ChecklistOut,
     DefectFilter,
     DefectFromResultIn,
     DefectIn,
@@ -32,6 +33,8 @@ from .schemas import (
     DefectPatch,
     EvidenceOut,
     FlakyOut,
+    InspectionIn,
+    InspectionOut,
     JunitQuery,
     PlanIn,
     PlanOut,
@@ -47,6 +50,7 @@ from .schemas import (
     SuiteIn,
     SuiteOut,
     SuitePatch,
+    inspection_out,
     progress_out,
 )
 
@@ -482,3 +486,51 @@ def flaky_list(request, product: str):
     """Tests of a product (id or slug) that flip between runs of one build or across builds."""
     product_row = catalog_selectors.product_get(user=request.auth, key=product)
     return selectors.flaky_tests(user=request.auth, product=product_row)
+
+
+# Inspections ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/quality/checklists", response={200: list[ChecklistOut], **ERRORS}, url_name="checklist-list"
+)
+def checklist_list(request):
+    """The inspection checklists (accessibility, security, localisation, legal, performance…)."""
+    return list(selectors.checklist_list(user=request.auth))
+
+
+@router.get(
+    "/quality/releases/{release_id}/inspections",
+    response={200: list[InspectionOut], **ERRORS},
+    url_name="release-inspections",
+)
+def release_inspections(request, release_id: Id):
+    """Each checklist's inspection of the release: items checked and the sign-off."""
+    release = catalog_selectors.release_get(user=request.auth, pk=release_id)
+    rows = selectors.release_inspections(user=request.auth, release=release)
+    return [inspection_out(row) for row in rows]
+
+
+@router.put(
+    "/quality/releases/{release_id}/inspections/{checklist_id}",
+    response={200: InspectionOut, **WRITE_ERRORS},
+    url_name="inspection-update",
+)
+def inspection_update(request, release_id: Id, checklist_id: Id, payload: InspectionIn):
+    """Start the inspection if needed, record the checked items and optionally sign it off
+    (refused unless every item is checked and the caller belongs to the sign-off team)."""
+    release = catalog_selectors.release_get(user=request.auth, pk=release_id)
+    checklist = selectors.checklist_get(user=request.auth, pk=checklist_id)
+    inspection = services.inspection_start(actor=request.auth, release=release, checklist=checklist)
+    data = payload.dict(exclude_unset=True)
+    if "checked" in data or "notes" in data:
+        services.inspection_check(
+            actor=request.auth,
+            inspection=inspection,
+            checked=data.get("checked") if data.get("checked") is not None else inspection.checked,
+            **({"notes": data["notes"]} if "notes" in data else {}),
+        )
+    if payload.sign:
+        services.inspection_sign(actor=request.auth, inspection=inspection)
+    rows = selectors.release_inspections(user=request.auth, release=release)
+    return inspection_out(next(r for r in rows if r.checklist.pk == checklist.pk))

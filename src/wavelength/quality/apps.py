@@ -30,3 +30,12 @@ class QualityConfig(AppConfig):
             empty_text=_("No test run has been recorded for this release yet."),
             order=30,
         )
+        register_section(
+            "release",
+            "inspections",
+            title=_("Inspections"),
+            template="quality/_inspections_section.html",
+            loader=selectors.release_inspections,
+            empty_text=_("No inspection checklist is defined."),
+            order=31,
+        )

@@ -428,3 +428,103 @@ class DefectLink(models.Model):
 
 # What a defect may link to: kind -> (app label, model name).
 LINKABLE = {"feedback": ("feedback", "feedback"), "customer": ("feedback", "company")}
+
+
+# Inspections ------------------------------------------------------------------------------
+
+
+class Checklist(models.Model):
+    """A review that is not a test case (accessibility, security, localisation…): items to
+    check and the team whose member signs it off. Every edit is a new version."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    items = models.JSONField(_("items"), default=list)
+    signoff_team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checklists",
+        verbose_name=_("signed off by"),
+    )
+    version = models.PositiveIntegerField(default=1)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:checklist-detail", args=[self.pk])
+
+
+class ChecklistVersion(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=120)
+    items = models.JSONField(default=list)
+    signoff_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["checklist_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "number"], name="checklistversion_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"
+
+
+class InspectionStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SIGNED = "signed", _("Signed off")
+
+
+class Inspection(models.Model):
+    """A checklist applied to a release, at one version of it, until someone signs it off."""
+
+    release = models.ForeignKey(
+        "catalog.Release", on_delete=models.CASCADE, related_name="inspections"
+    )
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="inspections")
+    checklist_version = models.ForeignKey(
+        ChecklistVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    checked = models.JSONField(default=list)  # one boolean per item of the version
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        max_length=12, choices=InspectionStatus.choices, default=InspectionStatus.IN_PROGRESS
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["checklist__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "checklist"], name="inspection_unique_checklist"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checklist_id} for {self.release_id}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == InspectionStatus.SIGNED

@@ -500,3 +500,53 @@ class FlakyOut(Schema):
     @staticmethod
     def resolve_history(obj) -> list:
         return [list(pair) for pair in obj.history]
+
+
+# Inspections ------------------------------------------------------------------------------
+
+
+class ChecklistOut(Schema):
+    id: int
+    name: str
+    description: str
+    items: list[str]
+    signoff_team: str | None = Field(description="The slug of the team that signs off.")
+    version: int
+
+    @staticmethod
+    def resolve_signoff_team(obj) -> str | None:
+        return obj.signoff_team.slug if obj.signoff_team_id else None
+
+
+class InspectionOut(Schema):
+    id: int | None
+    checklist: int
+    checklist_name: str
+    checklist_version: int | None
+    items: list[str]
+    checked: list[bool]
+    status: str = Field(description="not_started, in_progress or signed.")
+    signed_by: UserRef | None = None
+    signed_at: dt.datetime | None = None
+
+
+def inspection_out(row) -> dict:
+    i = row.inspection
+    version = i.checklist_version if i else None
+    return {
+        "id": i.pk if i else None,
+        "checklist": row.checklist.pk,
+        "checklist_name": row.checklist.name,
+        "checklist_version": version.number if version else None,
+        "items": version.items if version else row.checklist.items,
+        "checked": i.checked if i else [False] * len(row.checklist.items),
+        "status": i.status if i else "not_started",
+        "signed_by": i.signed_by if i else None,
+        "signed_at": i.signed_at if i else None,
+    }
+
+
+class InspectionIn(InputSchema):
+    checked: list[bool] | None = Field(None, description="One value per item.")
+    notes: str = None
+    sign: bool = Field(False, description="Sign off once every item is checked.")

@@ -11,9 +11,11 @@ from wavelength.catalog.models import Product
 from .models import (
     SEVERITY_RANK,
     CaseVersion,
+    Checklist,
     Defect,
     DefectLink,
     Evidence,
+    Inspection,
     ResultStatus,
     Suite,
     TestCase,
@@ -398,3 +400,45 @@ def flaky_tests(*, user, product: Product, window: int = FLAKY_WINDOW) -> list[F
     cases = TestCase.objects.select_related("suite").in_bulk(list(found))
     out = [FlakyTest(cases[k], *v) for k, v in found.items() if k in cases]
     return sorted(out, key=lambda f: (-f.flips, f.case.title))
+
+
+# Inspections ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReleaseInspection:
+    checklist: Checklist
+    inspection: Inspection | None
+
+    @property
+    def signed(self) -> bool:
+        return self.inspection is not None and self.inspection.is_signed
+
+
+def checklist_list(*, user) -> QuerySet[Checklist]:
+    require_member(user)
+    return Checklist.objects.filter(archived=False).select_related("signoff_team").order_by("name")
+
+
+def checklist_get(*, user, pk: int) -> Checklist:
+    require_member(user)
+    qs = Checklist.objects.select_related("signoff_team").prefetch_related("versions__author")
+    return get_object_or_404(qs, pk=pk)
+
+
+def inspection_get(*, user, pk: int) -> Inspection:
+    require_member(user)
+    qs = Inspection.objects.select_related(
+        "release__product", "checklist", "checklist_version__signoff_team", "signed_by"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def release_inspections(*, user, release) -> list[ReleaseInspection]:
+    """Every active checklist with the release's inspection of it (if started): two queries."""
+    checklists = list(checklist_list(user=user))
+    started = {
+        i.checklist_id: i
+        for i in release.inspections.select_related("checklist_version__signoff_team", "signed_by")
+    }
+    return [ReleaseInspection(c, started.get(c.pk)) for c in checklists]

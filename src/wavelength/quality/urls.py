@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_defects, views_runs
+from . import views, views_defects, views_inspections, views_runs
 
 app_name = "quality"
 urlpatterns = [
@@ -15,6 +15,22 @@ urlpatterns = [
     path("quality/results/<int:pk>/set/", views_runs.result_set, name="result-set"),
     path("quality/results/<int:pk>/evidence/", views_runs.evidence_add, name="evidence-add"),
     path("quality/evidence/<int:pk>/", views_runs.evidence_download, name="evidence"),
+    path("quality/checklists/", views_inspections.checklist_list, name="checklist-list"),
+    path(
+        "quality/checklists/<int:pk>/",
+        views_inspections.checklist_detail,
+        name="checklist-detail",
+    ),
+    path(
+        "quality/releases/<int:pk>/inspections/",
+        views_inspections.release_inspections,
+        name="release-inspections",
+    ),
+    path(
+        "quality/releases/<int:pk>/inspections/<int:checklist_pk>/",
+        views_inspections.inspection_save,
+        name="inspection-save",
+    ),
     path("quality/defects/", views_defects.defect_list, name="defect-list"),
     path("quality/defects/<int:pk>/", views_defects.defect_detail, name="defect-detail"),
     path("quality/defects/<int:pk>/links/", views_defects.defect_link, name="defect-link"),

@@ -10,6 +10,14 @@ from .defects import (
     defect_update,
 )
 from .imports import junit_import
+from .inspections import (
+    checklist_create,
+    checklist_update,
+    inspection_check,
+    inspection_reopen,
+    inspection_sign,
+    inspection_start,
+)
 from .runs import (
     EVIDENCE_MAX_BYTES,
     evidence_add,
@@ -21,6 +29,12 @@ from .runs import (
 )
 
 __all__ = [
+    "checklist_create",
+    "checklist_update",
+    "inspection_check",
+    "inspection_reopen",
+    "inspection_sign",
+    "inspection_start",
     "junit_import",
     "defect_create",
     "defect_from_result",
