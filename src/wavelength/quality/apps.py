@@ -22,6 +22,15 @@ class QualityConfig(AppConfig):
             order=30,
         )
         register_section(
+            "feature",
+            "defects",
+            title=_("Open defects"),
+            template="quality/_feature_defects.html",
+            loader=selectors.feature_defects,
+            empty_text=_("No open defect concerns this feature."),
+            order=31,
+        )
+        register_section(
             "release",
             "quality",
             title=_("Test runs"),

@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
-from wavelength.catalog.models import Product
+from wavelength.catalog.models import Product, Stage
 
 from .models import (
+    LINKABLE,
     SEVERITY_RANK,
     CaseVersion,
     Checklist,
@@ -17,6 +19,7 @@ from .models import (
     Evidence,
     Inspection,
     ResultStatus,
+    Severity,
     Suite,
     TestCase,
     TestPlan,
@@ -137,8 +140,8 @@ def case_version_get(*, user, case: TestCase, number: int) -> CaseVersion:
 
 
 def feature_quality(*, user, feature) -> list[TestCase]:
-    """The active cases covering ``feature``."""
-    return list(case_list(user=user, filters=CaseFilter(feature=feature.pk))[:50])
+    """The active cases covering ``feature``, with their latest outcome."""
+    return feature_cases(user=user, feature=feature)
 
 
 def release_quality(*, user, release) -> list["RunSummary"]:
@@ -442,3 +445,141 @@ def release_inspections(*, user, release) -> list[ReleaseInspection]:
         for i in release.inspections.select_related("checklist_version__signoff_team", "signed_by")
     }
     return [ReleaseInspection(c, started.get(c.pk)) for c in checklists]
+
+
+# The feature page and the dashboard -------------------------------------------------------
+
+
+def feature_cases(*, user, feature) -> list[TestCase]:
+    """The active cases covering ``feature``, each with its latest outcome (one query)."""
+    require_member(user)
+    latest = TestResult.objects.filter(case=OuterRef("pk")).exclude(executed_at=None)
+    latest = latest.order_by("-executed_at", "-id")
+    qs = (
+        TestCase.objects.filter(features=feature, archived=False)
+        .select_related("suite")
+        .annotate(
+            last_status=Subquery(latest.values("status")[:1]),
+            last_run=Subquery(latest.values("run__name")[:1]),
+            last_result=Subquery(latest.values("pk")[:1]),
+        )
+        .order_by("suite__name", "title")
+    )
+    cases = list(qs[:50])
+    for case in cases:
+        case.last_status_label = ResultStatus(case.last_status).label if case.last_status else ""
+    return cases
+
+
+def feature_defects(*, user, feature) -> list[Defect]:
+    """Unresolved defects concerning ``feature``, most severe first."""
+    return list(
+        defect_list(user=user, filters=DefectFilter(feature=feature.pk, unresolved=True))[:20]
+    )
+
+
+@dataclass
+class Dashboard:
+    product: Product
+    pass_rates: dict
+    coverage: dict
+    severity: dict
+    after_release: dict
+    uncovered: list
+    flaky: list
+    customer_defects: list
+
+
+def _chart(label, labels, values, keys=None, kind="bar", axis="y") -> dict:
+    return {"type": kind, "label": str(label), "labels": labels, "values": values,
+            "keys": keys or [], "axis": axis}  # fmt: skip
+
+
+def dashboard(*, user, product: Product) -> Dashboard:
+    """Quality figures of a product, each ready for app.js to chart, in a fixed number of
+    queries: pass rate per release, coverage, open defects by severity, flaky tests and the
+    defects customers reported after a release shipped."""
+    from django.utils.translation import gettext as _
+
+    require_member(user)
+    judged = TestResult.objects.filter(run__product=product).exclude(
+        status__in=[ResultStatus.UNTESTED, ResultStatus.SKIPPED]
+    )
+    per_release = (
+        judged.values("run__release_id", "run__release__version")
+        .annotate(total=Count("id"), passed=Count("id", filter=Q(status=ResultStatus.PASSED)))
+        .order_by()
+    )
+    release_order = {
+        r.pk: i
+        for i, r in enumerate(
+            product.releases.order_by(F("released_on").asc(nulls_last=True), "target_date", "id")
+        )
+    }
+    rows = sorted(per_release, key=lambda r: release_order.get(r["run__release_id"], 0))[-12:]
+    pass_rates = _chart(
+        _("Pass rate (%)"),
+        [r["run__release__version"] for r in rows],
+        [round(100 * r["passed"] / r["total"], 1) for r in rows],
+        kind="line",
+        axis="x",
+    )
+    features = product.features.exclude(stage=Stage.RETIRED)
+    covered_ids = set(
+        TestCase.objects.filter(product=product, archived=False)
+        .values_list("features", flat=True)
+        .exclude(features=None)
+    )
+    total = features.count()
+    covered = features.filter(pk__in=covered_ids).count()
+    coverage = _chart(
+        _("Features"),
+        [str(_("With test cases")), str(_("Without test cases"))],
+        [covered, total - covered],
+        keys=["qa-covered", "qa-uncovered"],
+    )
+    open_defects = dict(
+        Defect.objects.unresolved()
+        .filter(product=product)
+        .values_list("severity")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    severity = _chart(
+        _("Open defects"),
+        [str(s.label) for s in Severity],
+        [open_defects.get(s, 0) for s in Severity],
+        keys=[f"sev-{s}" for s in Severity],
+    )
+    feedback_type = ContentType.objects.get_by_natural_key(*LINKABLE["feedback"])
+    reported = list(
+        Defect.objects.filter(
+            product=product,
+            release__released_on__isnull=False,
+            created_at__date__gt=F("release__released_on"),
+            links__target_type=feedback_type,
+        )
+        .select_related("release")
+        .annotate(reports=Count("links", filter=Q(links__target_type=feedback_type)))
+        .order_by("-created_at")
+    )
+    by_release: dict[str, int] = {}
+    for defect in reported:
+        by_release[defect.release.version] = by_release.get(defect.release.version, 0) + 1
+    after_release = _chart(
+        _("Defects customers reported after release"),
+        list(by_release),
+        list(by_release.values()),
+        axis="x",
+    )
+    uncovered = list(features.exclude(pk__in=covered_ids).order_by("title")[:10])
+    return Dashboard(
+        product=product,
+        pass_rates=pass_rates,
+        coverage=coverage,
+        severity=severity,
+        after_release=after_release,
+        uncovered=uncovered,
+        flaky=flaky_tests(user=user, product=product)[:10],
+        customer_defects=reported[:10],
+    )

@@ -226,3 +226,11 @@ def evidence_download(request, pk):
     response["Content-Type"] = "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def dashboard(request, slug):
+    """A product's quality at a glance, with charts."""
+    product = catalog_selectors.product_get(user=request.user, key=slug)
+    board = selectors.dashboard(user=request.user, product=product)
+    return render(request, "quality/dashboard.html", {"product": product, "board": board})
