@@ -482,4 +482,7 @@ def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     from wavelength.feedback.demo import build_feedback_demo  # the catalog imports no app above it
 
     build_feedback_demo(seed=seed, now=builder.now)
+    from wavelength.quality.demo import build_quality_demo
+
+    build_quality_demo(seed=seed, now=builder.now)
     return summary(created=True)
