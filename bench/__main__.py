@@ -76,6 +76,7 @@ def main() -> int:
         print(check.line(), flush=True)
         failed |= not check.ok
     failed |= _feedback(bench)
+    failed |= _quality(bench)
     print(f"Done in {time.perf_counter() - started:.1f}s.")
     return 1 if failed else 0
 
@@ -100,6 +101,23 @@ def _feedback(bench) -> bool:
         print(f"FAILED feedback: {exc}", flush=True)
         return True
     return not (check.ok and check2.ok)
+
+
+def _quality(bench) -> bool:
+    """Test management: the JUnit import and the run page; returns True when one failed."""
+    from . import measure
+    from .quality_measure import QualityBench
+
+    try:
+        qa = QualityBench(bench)
+        print(qa.junit_import(), flush=True)
+        result, check = qa.run_page()
+        print(result.line(), flush=True)
+        print(check.line(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED quality: {exc}", flush=True)
+        return True
+    return not check.ok
 
 
 if __name__ == "__main__":
