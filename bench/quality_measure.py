@@ -109,7 +109,7 @@ class QualityBench:
     # The run page -------------------------------------------------------------------------
 
     def run_page(self) -> tuple[Result, Check]:
-        """GET the run view of a 10,000-result run (first page of 200 and the progress)."""
+        """GET the run view of a 10,000-result run (first page of 100 and the progress)."""
         b = self.bench
         out: dict = {}
         try:
@@ -122,8 +122,8 @@ class QualityBench:
                 url = reverse("quality:run-detail", args=[run.pk])
 
                 def expect(response):
-                    if response.content.decode().count("data-qa-row ") != 200:
-                        raise BenchError(f"GET {url} does not show 200 results.")
+                    if response.content.decode().count("data-qa-row ") != 100:
+                        raise BenchError(f"GET {url} does not show 100 results.")
 
                 def bare():
                     b.sql("SELECT status, COUNT(*) FROM {result} WHERE run_id = %s GROUP BY status",
@@ -133,7 +133,7 @@ class QualityBench:
                         "SELECT r.*, c.*, s.*, v.* FROM {result} r "
                         "JOIN {case} c ON c.id = r.case_id JOIN {suite} s ON s.id = c.suite_id "
                         "JOIN {version} v ON v.id = r.case_version_id "
-                        "WHERE r.run_id = %s ORDER BY r.position, r.id LIMIT 200",
+                        "WHERE r.run_id = %s ORDER BY r.position, r.id LIMIT 100",
                         [run.pk],
                     )
 

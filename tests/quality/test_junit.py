@@ -365,3 +365,18 @@ def test_flaky_tests_flip_within_a_build_or_back_and_forth(editor, viewer, relea
     assert set(flaky) == {"same_build", "wobbly"}  # "broke" flipped once: a regression
     assert flaky["same_build"].same_build and not flaky["wobbly"].same_build
     assert flaky["wobbly"].flips == 2
+
+
+def test_api_takes_a_raw_body_larger_than_django_s_form_limit(editor_api, release, settings):
+    rows = "".join(
+        f'<testcase classname="tests.big" name="test_{n}" time="0.001"><system-out>{"x" * 400}'
+        f"</system-out></testcase>"
+        for n in range(7000)
+    )
+    data = f"<testsuite>{rows}</testsuite>".encode()
+    assert len(data) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = editor_api.post(
+        url("junit-import", release=release.pk, build="big"), data, content_type="application/xml"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["progress"]["total"] == 7000

@@ -23,7 +23,7 @@ from .forms import EvidenceForm, PlanForm, ResultForm, RunForm
 from .models import ResultStatus
 
 GET_POST = require_http_methods(["GET", "POST"])
-RESULTS_PER_PAGE = 200
+RESULTS_PER_PAGE = 100
 # The keys of the run view, one per status a tester sets (see quality.js).
 STATUS_KEYS = [
     (ResultStatus.PASSED, "p"),

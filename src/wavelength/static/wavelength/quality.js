@@ -4,7 +4,7 @@
   (catalog.js, loaded too, swaps in 422 answers and filters check lists.)
 
     [data-qa-run]       the run view's results: j / k move between [data-qa-row] items,
-                        p / f / b / s / r submit the focused row's [data-qa-key=<key>] form
+                        p / f / b / s / r press the focused row's [data-qa-key=<key>] button
                         (passed, failed, blocked, skipped, retest), o (or Enter on the
                         title) opens the result. The focus moves on to the next row at once,
                         while htmx swaps the recorded row and the progress, so a run is
@@ -70,9 +70,9 @@
         break;
       case "p": case "f": case "b": case "s": case "r":
         if (!row) return;
-        var form = row.querySelector("[data-qa-key='" + event.key + "']");
-        if (!form) return;
-        form.requestSubmit();
+        var button = row.querySelector("[data-qa-key='" + event.key + "']");
+        if (!button) return;
+        button.click(); // htmx sends the clicked button's status
         focusRow(focusedIndex() + 1); // on to the next case without waiting for the server
         break;
       default: return;
