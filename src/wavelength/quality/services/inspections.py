@@ -158,7 +158,7 @@ def _may_sign(actor, inspection: Inspection) -> None:
 def inspection_sign(*, actor, inspection: Inspection) -> Inspection:
     """Sign the inspection off once every item is checked, by the team the checklist names."""
     inspection = (
-        Inspection.objects.select_for_update()
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("release__product", "checklist_version__signoff_team")
         .get(pk=inspection.pk)
     )
@@ -186,7 +186,7 @@ def inspection_sign(*, actor, inspection: Inspection) -> Inspection:
 def inspection_reopen(*, actor, inspection: Inspection) -> Inspection:
     """Withdraw a sign-off (the activity log keeps who had signed)."""
     inspection = (
-        Inspection.objects.select_for_update()
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("release__product", "checklist_version__signoff_team")
         .get(pk=inspection.pk)
     )

@@ -256,7 +256,7 @@ def result_record(
     (``step_statuses``, from which the whole is derived unless ``status`` is also given)."""
     require_editor(actor)
     result = (
-        TestResult.objects.select_for_update()
+        TestResult.objects.select_for_update(of=("self",))
         .select_related("run", "case_version")
         .get(pk=result.pk)
     )
