@@ -120,7 +120,10 @@ def _runs(rng, actor, product, now) -> list:
         shipped = release.status == ReleaseStatus.RELEASED and release.released_on
         if shipped and feedback_ids:
             after = dt.datetime.combine(release.released_on, dt.time(10), tzinfo=dt.UTC)
-            with clock.travel(after + dt.timedelta(days=rng.randint(2, 20))):
+            reported = min(after + dt.timedelta(days=rng.randint(2, 20)), now)
+            if reported.date() <= release.released_on:
+                continue  # shipped today: nobody has reported anything yet
+            with clock.travel(reported):
                 defect = services.defect_create(
                     actor=actor,
                     product=product,
@@ -194,7 +197,7 @@ def build_quality_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict
     actor = User.objects.filter(role="admin", is_active=True).order_by("pk").first()
     products = list(Product.objects.order_by("pk")[:3])
     cases = 0
-    with transaction.atomic():
+    with clock.travel(now), transaction.atomic():
         for number, product in enumerate(products):
             with clock.travel(now - dt.timedelta(days=150)):
                 cases += len(_cases(rng, actor, product))
