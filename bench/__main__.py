@@ -71,6 +71,7 @@ def main() -> int:
         "feedback": lambda: _feedback(bench),
         "processes": lambda: _processes(bench, scale.name),
         "knowledge": lambda: _knowledge(bench, scale.name),
+        "quality": lambda: _quality(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -171,6 +172,23 @@ def _knowledge(bench, scale_name: str) -> bool:
     if not kb.search_ok:
         print("FAILED knowledge: search is more than 3 times the bare full-text query")
     return not (check.ok and kb.search_ok)
+
+
+def _quality(bench) -> bool:
+    """Test management: the JUnit import and the run page; returns True when one failed."""
+    from . import measure
+    from .quality_measure import QualityBench
+
+    try:
+        qa = QualityBench(bench)
+        print(qa.junit_import(), flush=True)
+        result, check = qa.run_page()
+        print(result.line(), flush=True)
+        print(check.line(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED quality: {exc}", flush=True)
+        return True
+    return not check.ok
 
 
 if __name__ == "__main__":

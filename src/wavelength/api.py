@@ -145,6 +145,7 @@ def _mount() -> None:
     from wavelength.integrations.api import router as integrations_router
     from wavelength.knowledge.api import router as knowledge_router
     from wavelength.processes.api import router as processes_router
+    from wavelength.quality.api import router as quality_router
 
     api.add_router("/", catalog_router)
     api.add_router("/", accounts_router)
@@ -154,6 +155,7 @@ def _mount() -> None:
     api.add_router("/", scoring_router)
     api.add_router("/", processes_router)
     api.add_router("/", knowledge_router)
+    api.add_router("/", quality_router)
 
 
 _mount()

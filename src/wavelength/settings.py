@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "wavelength.catalog",
     "wavelength.feedback",
     "wavelength.processes",
+    "wavelength.quality",
     "wavelength.integrations",
     "wavelength.knowledge",
 ]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("wavelength.feedback.urls")),
     path("", include("wavelength.knowledge.urls")),
     path("", include("wavelength.processes.urls")),
+    path("", include("wavelength.quality.urls")),
     path("", include("wavelength.core.urls")),
 ]

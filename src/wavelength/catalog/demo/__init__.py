@@ -489,4 +489,8 @@ def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     from wavelength.processes.demo import build_processes_demo
 
     build_processes_demo(now=builder.now)
+
+    from wavelength.quality.demo import build_quality_demo
+
+    build_quality_demo(seed=seed, now=builder.now)
     return summary(created=True)

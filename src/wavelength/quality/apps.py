@@ -1,0 +1,50 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QualityConfig(AppConfig):
+    name = "wavelength.quality"
+    label = "quality"
+    verbose_name = _("Quality")
+
+    def ready(self) -> None:
+        from wavelength.catalog.sections import register_section
+
+        from . import selectors
+
+        register_section(
+            "feature",
+            "quality",
+            title=_("Quality"),
+            template="quality/_feature_section.html",
+            loader=selectors.feature_quality,
+            empty_text=_("No test case covers this feature yet."),
+            order=30,
+        )
+        register_section(
+            "feature",
+            "defects",
+            title=_("Open defects"),
+            template="quality/_feature_defects.html",
+            loader=selectors.feature_defects,
+            empty_text=_("No open defect concerns this feature."),
+            order=31,
+        )
+        register_section(
+            "release",
+            "quality",
+            title=_("Test runs"),
+            template="quality/_release_section.html",
+            loader=selectors.release_quality,
+            empty_text=_("No test run has been recorded for this release yet."),
+            order=30,
+        )
+        register_section(
+            "release",
+            "inspections",
+            title=_("Inspections"),
+            template="quality/_inspections_section.html",
+            loader=selectors.release_inspections,
+            empty_text=_("No inspection checklist is defined."),
+            order=31,
+        )

@@ -1,0 +1,168 @@
+"""Quality pages: products' suites and cases, a case with its versions, the case and suite forms.
+
+Views parse, call one selector or service and render. A DomainError lands on the form field it
+names (422, nothing written); PermissionDenied from a service becomes Django's 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from wavelength.accounts.permissions import require_editor
+from wavelength.catalog import selectors as catalog_selectors
+from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import add_domain_error, form_status, submit
+
+from . import selectors, services
+from .forms import CaseFilterForm, CaseForm, StepFormSet, SuiteForm, steps_from
+
+PER_PAGE = 50
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _page(request, queryset, per_page=PER_PAGE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@login_required
+def index(request):
+    """Every product with its suites and cases."""
+    products = selectors.product_overview(user=request.user)
+    return render(request, "quality/index.html", {"products": products})
+
+
+@login_required
+def product(request, slug):
+    """A product's suite tree beside its cases, filtered by suite, priority, tag or words."""
+    product = catalog_selectors.product_get(user=request.user, key=slug)
+    form = CaseFilterForm(request.GET or None)
+    cases = selectors.case_list(user=request.user, filters=form.to_filter(product))
+    suite_id = form.cleaned_data.get("suite") if form.is_bound and form.is_valid() else None
+    context = {
+        "product": product,
+        "tree": selectors.suite_tree(user=request.user, product=product),
+        "filter_form": form,
+        "current_suite": suite_id,
+        "page": _page(request, cases),
+    }
+    template = "quality/product.html"
+    if request.htmx and request.htmx.target == "case-results":
+        template = "quality/_case_results.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@login_required
+@GET_POST
+def suite_create(request, slug):
+    require_editor(request.user)
+    product = catalog_selectors.product_get(user=request.user, key=slug)
+    form = SuiteForm(
+        request.POST or None, product=product, initial={"parent": request.GET.get("parent")}
+    )
+    suite = submit(
+        form,
+        lambda: services.suite_create(actor=request.user, product=product, **form.cleaned_data),
+    )
+    if suite:
+        messages.success(request, _("Suite “%(name)s” created.") % {"name": suite.name})
+        return redirect(suite)
+    context = {"form": form, "product": product, "suite": None}
+    return render(request, "quality/suite_form.html", context, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def suite_edit(request, pk):
+    require_editor(request.user)
+    suite = selectors.suite_get(user=request.user, pk=pk)
+    initial = {"name": suite.name, "parent": suite.parent_id, "description": suite.description}
+    form = SuiteForm(request.POST or None, product=suite.product, initial=initial)
+    saved = submit(
+        form, lambda: services.suite_update(actor=request.user, suite=suite, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(request, _("Suite saved."))
+        return redirect(saved)
+    context = {"form": form, "product": suite.product, "suite": suite}
+    return render(request, "quality/suite_form.html", context, status=form_status(form))
+
+
+def _save_case(request, form, formset, call):
+    """Run ``call(kwargs)`` when the form and its steps parse; refusals land on the form."""
+    if request.method != "POST" or not (form.is_valid() & formset.is_valid()):
+        return None
+    try:
+        return call(form.service_kwargs(steps_from(formset)))
+    except DomainError as exc:
+        # The version clash names a hidden field: show it above the form instead.
+        if "expected_version" in exc.errors:
+            exc.errors = {"": exc.errors["expected_version"]}
+        add_domain_error(form, exc)
+        return None
+
+
+@login_required
+@GET_POST
+def case_create(request, slug):
+    require_editor(request.user)
+    product = catalog_selectors.product_get(user=request.user, key=slug)
+    initial = {"suite": request.GET.get("suite"), "features": request.GET.getlist("feature")}
+    form = CaseForm(request.POST or None, product=product, initial=initial)
+    formset = StepFormSet(request.POST or None, prefix="steps")
+    case = _save_case(
+        request, form, formset, lambda kw: services.case_create(actor=request.user, **kw)
+    )
+    if case:
+        messages.success(request, _("Test case “%(title)s” created.") % {"title": case.title})
+        return redirect(case)
+    context = {"form": form, "formset": formset, "product": product, "case": None}
+    return render(request, "quality/case_form.html", context, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def case_edit(request, pk):
+    require_editor(request.user)
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = CaseForm(request.POST or None, product=case.product, initial=CaseForm.initial_for(case))
+    formset = StepFormSet(request.POST or None, prefix="steps", initial=case.steps)
+    saved = _save_case(
+        request,
+        form,
+        formset,
+        lambda kw: services.case_update(
+            actor=request.user,
+            case=case,
+            expected_version=form.cleaned_data.get("expected_version"),
+            **kw,
+        ),
+    )
+    if saved:
+        messages.success(request, _("Saved as version %(n)d.") % {"n": saved.version})
+        return redirect(saved)
+    context = {"form": form, "formset": formset, "product": case.product, "case": case}
+    return render(request, "quality/case_form.html", context, status=form_status(form))
+
+
+@login_required
+def case_detail(request, pk):
+    """The case as it is now, or as one of its versions (``?version=N``), and its history."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    versions = list(selectors.case_versions(user=request.user, case=case))
+    shown = None
+    number = request.GET.get("version", "")
+    if number.isdigit():
+        shown = selectors.case_version_get(user=request.user, case=case, number=int(number))
+    context = {
+        "case": case,
+        "versions": versions,
+        "shown": shown,
+        "results": selectors.case_results(user=request.user, case=case),
+    }
+    return render(request, "quality/case_detail.html", context)

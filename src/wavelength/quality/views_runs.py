@@ -1,0 +1,236 @@
+"""Plan and run pages: a product's plans and runs, a plan with its cases, the run view where
+results are recorded from the keyboard, a result's page with its steps and evidence.
+
+The run view's buttons post one result each; htmx swaps the row and, out of band, the
+progress bar, so progress and pass rate stay live without reloading the list.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from wavelength.accounts.permissions import require_editor
+from wavelength.catalog import selectors as catalog_selectors
+from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import add_domain_error, form_status, submit
+
+from . import selectors, services
+from .forms import EvidenceForm, PlanForm, ResultForm, RunForm
+from .models import ResultStatus
+
+GET_POST = require_http_methods(["GET", "POST"])
+RESULTS_PER_PAGE = 100
+# The keys of the run view, one per status a tester sets (see quality.js).
+STATUS_KEYS = [
+    (ResultStatus.PASSED, "p"),
+    (ResultStatus.FAILED, "f"),
+    (ResultStatus.BLOCKED, "b"),
+    (ResultStatus.SKIPPED, "s"),
+    (ResultStatus.RETEST, "r"),
+]
+
+
+@login_required
+def runs(request, slug):
+    """A product's plans and its latest runs, with their progress."""
+    product = catalog_selectors.product_get(user=request.user, key=slug)
+    plans = selectors.plan_list(user=request.user, product=product)
+    run_page = Paginator(selectors.run_list(user=request.user, product=product), 25).get_page(
+        request.GET.get("page")
+    )
+    summaries = [
+        selectors.RunSummary(run=r, progress=p)
+        for r, p in zip(run_page.object_list, selectors.progress_of(list(run_page)), strict=True)
+    ]
+    context = {
+        "product": product,
+        "plans": plans[:50],
+        "page": run_page,
+        "summaries": summaries,
+        "flaky": selectors.flaky_tests(user=request.user, product=product)[:50],
+    }
+    return render(request, "quality/runs.html", context)
+
+
+@login_required
+@GET_POST
+def plan_create(request, slug):
+    require_editor(request.user)
+    product = catalog_selectors.product_get(user=request.user, key=slug)
+    initial = {"release": request.GET.get("release")}
+    form = PlanForm(request.POST or None, product=product, initial=initial)
+    plan = submit(form, lambda: services.plan_create(actor=request.user, **form.service_kwargs()))
+    if plan:
+        messages.success(request, _("Plan “%(name)s” created.") % {"name": plan.name})
+        return redirect(plan)
+    context = {"form": form, "product": product}
+    return render(request, "quality/plan_form.html", context, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def plan_detail(request, pk):
+    """A plan: what it selects, the cases that makes, its runs and a form to start one."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    form = RunForm(request.POST or None)
+    if request.method == "POST":
+        require_editor(request.user)
+        run = submit(
+            form, lambda: services.run_create(actor=request.user, plan=plan, **form.cleaned_data)
+        )
+        if run:
+            messages.success(request, _("Run started: record the results below."))
+            return redirect(run)
+    runs_ = list(selectors.run_list(user=request.user, plan=plan)[:50])
+    context = {
+        "plan": plan,
+        "product": plan.product,
+        "cases": Paginator(selectors.plan_cases(user=request.user, plan=plan), 50).get_page(
+            request.GET.get("page")
+        ),
+        "summaries": [
+            selectors.RunSummary(run=r, progress=p)
+            for r, p in zip(runs_, selectors.progress_of(runs_), strict=True)
+        ],
+        "form": form,
+    }
+    return render(request, "quality/plan_detail.html", context, status=form_status(form))
+
+
+def _run_context(request, run) -> dict:
+    status = request.GET.get("status") or None
+    if status not in ResultStatus.values:
+        status = None
+    results = selectors.run_results(user=request.user, run=run, status=status)
+    return {
+        "run": run,
+        "product": run.product,
+        "page": Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+        "progress": selectors.progress_of([run])[0],
+        "status_filter": status,
+        "status_keys": STATUS_KEYS,
+        "statuses": ResultStatus.choices,
+    }
+
+
+@login_required
+def run_detail(request, pk):
+    """The run view: every result, keys to record them, and live progress."""
+    run = selectors.run_get(user=request.user, pk=pk)
+    return render(request, "quality/run_detail.html", _run_context(request, run))
+
+
+@login_required
+@require_POST
+def run_close(request, pk):
+    run = selectors.run_get(user=request.user, pk=pk)
+    services.run_close(actor=request.user, run=run)
+    messages.success(request, _("Run closed."))
+    return redirect(run)
+
+
+@login_required
+@require_POST
+def result_set(request, pk):
+    """One result from the run view: the row again and, out of band, the progress."""
+    result = selectors.result_get(user=request.user, pk=pk)
+    error = ""
+    try:
+        result = services.result_record(
+            actor=request.user, result=result, status=request.POST.get("status", "")
+        )
+    except DomainError as exc:
+        error = exc.message if "" in exc.errors else next(iter(exc.errors.values()))
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{result.run.get_absolute_url()}#result-{result.pk}")
+    result = selectors.result_get(user=request.user, pk=pk)
+    context = {
+        "result": result,
+        "run": result.run,
+        "progress": selectors.progress_of([result.run])[0],
+        "status_keys": STATUS_KEYS,
+        "error": error,
+        "oob": True,
+    }
+    return render(request, "quality/_result_set.html", context, status=422 if error else 200)
+
+
+@login_required
+@GET_POST
+def result_detail(request, pk):
+    """A result in full: per-step statuses, notes, duration and evidence."""
+    result = selectors.result_get(user=request.user, pk=pk)
+    form = ResultForm(request.POST or None, result=result, initial=ResultForm.initial_for(result))
+    if request.method == "POST":
+        require_editor(request.user)
+        saved = submit(
+            form,
+            lambda: services.result_record(
+                actor=request.user, result=result, **form.service_kwargs()
+            ),
+        )
+        if saved:
+            messages.success(request, _("Result saved."))
+            return redirect(saved)
+    context = {
+        "result": result,
+        "run": result.run,
+        "form": form,
+        "evidence_form": EvidenceForm(),
+    }
+    return render(request, "quality/result_detail.html", context, status=form_status(form))
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk):
+    require_editor(request.user)
+    result = selectors.result_get(user=request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    evidence = None
+    if form.is_valid():
+        try:
+            evidence = services.evidence_add(
+                actor=request.user, result=result, upload=form.cleaned_data["file"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    if evidence:
+        messages.success(request, _("Attached %(name)s.") % {"name": evidence.name})
+        return redirect(result)
+    context = {
+        "result": result,
+        "run": result.run,
+        "form": ResultForm(result=result, initial=ResultForm.initial_for(result)),
+        "evidence_form": form,
+    }
+    return render(request, "quality/result_detail.html", context, status=422)
+
+
+@login_required
+def evidence_download(request, pk):
+    """An attachment, to signed-in people only, always as a download (never rendered inline:
+    an uploaded HTML or SVG file must not run in the site's origin)."""
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=evidence.name)
+    response["Content-Type"] = "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def dashboard(request, slug):
+    """A product's quality at a glance, with charts."""
+    product = catalog_selectors.product_get(user=request.user, key=slug)
+    board = selectors.dashboard(user=request.user, product=product)
+    return render(request, "quality/dashboard.html", {"product": product, "board": board})

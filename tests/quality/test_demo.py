@@ -1,0 +1,36 @@
+"""The demo's test management: built once with the catalog demo, through the services."""
+
+import pytest
+
+from wavelength.catalog.demo import build_demo
+from wavelength.quality.demo import build_quality_demo
+from wavelength.quality.models import Defect, DefectLink, Inspection, TestCase, TestRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_covers_suites_cases_runs_defects_inspections_and_ci():
+    build_demo()
+    assert TestCase.objects.filter(archived=False).count() > 50
+    assert TestCase.objects.filter(features__isnull=False).exists()
+    assert TestRun.objects.filter(source="manual").exists()
+    assert TestRun.objects.filter(source="junit").count() == 4
+    statuses = set(TestRun.objects.values_list("results__status", flat=True))
+    assert {"passed", "failed", "untested"} <= statuses
+    assert Defect.objects.filter(result__isnull=False).exists()
+    assert DefectLink.objects.exists()  # customers reported some after a release
+    assert Inspection.objects.filter(status="signed").exists()
+    assert Inspection.objects.filter(status="in_progress").exists()
+    assert build_quality_demo() == {"created": False}
+
+
+def test_demo_has_a_flaky_ci_test():
+    from wavelength.accounts.models import User
+    from wavelength.catalog.models import Product
+    from wavelength.quality import selectors
+
+    build_demo()
+    viewer = User.objects.filter(role="admin").first()
+    product = Product.objects.order_by("pk").first()
+    flaky = [f.case.automation_id for f in selectors.flaky_tests(user=viewer, product=product)]
+    assert "tests.test_api::test_sync_retries" in flaky
