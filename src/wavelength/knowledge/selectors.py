@@ -92,7 +92,8 @@ class Tree:
 
 
 def page_tree(*, user, space: Space, current: Page | None = None) -> Tree:
-    """The space's tree in two queries, however many pages it holds (see :class:`Tree`)."""
+    """The space's tree in two queries (one without a current page), however many pages it
+    holds (see :class:`Tree`)."""
     require_read(user, space)
     chain = [p.pk for p in breadcrumbs(current)] + [current.pk] if current is not None else []
     fields = ("pk", "title", "parent_id", "position", "status", "space_id")
@@ -108,11 +109,10 @@ def page_tree(*, user, space: Space, current: Page | None = None) -> Tree:
         .filter(rank__lte=TREE_LIMIT + 1)
         .order_by("position", "title")
     )
-    known = {p.pk for p in rows}
-    missing = [pk for pk in chain if pk not in known]  # an ancestor far down its level
-    if missing:
-        extra = Page.objects.filter(pk__in=missing).only(*fields).annotate(kids=has_children)
-        rows += [setattr(p, "rank", 0) or p for p in extra]
+    if chain:  # the open branch, even where it lies beyond a level's cap (always one query)
+        known = {p.pk for p in rows}
+        extra = Page.objects.filter(pk__in=chain).only(*fields).annotate(kids=has_children)
+        rows += [setattr(p, "rank", 0) or p for p in extra if p.pk not in known]
     return _build_tree(rows, current)
 
 
