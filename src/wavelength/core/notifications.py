@@ -98,10 +98,6 @@ def notification_list(*, user, unread_only: bool = False):
     return rows.unread() if unread_only else rows
 
 
-def notification_get_for_user(*, user, pk: int) -> Notification:
-    return Notification.objects.for_user(user).get(pk=pk)
-
-
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     """Mark the person's notifications read (all of them when ``ids`` is None)."""
     rows = Notification.objects.for_user(user).unread()
