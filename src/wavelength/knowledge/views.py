@@ -4,14 +4,14 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from wavelength.accounts.permissions import require_editor
+from wavelength.catalog.views.base import GET_POST, paginate, wants_preview
 from wavelength.core.exceptions import Conflict, DomainError
 from wavelength.core.forms import add_domain_error, form_status, submit
 
@@ -23,21 +23,17 @@ from .links import render_page_body
 from .models import Attachment, Page, PageStatus, PageTemplate, Space
 from .search import page_search
 
-GET_POST = require_http_methods(["GET", "POST"])
 PER_PAGE = 30
 
 
+def _body_html(user, text: str, space_slug: str | None = None):
+    """``text`` rendered with its links resolved among the pages ``user`` may see."""
+    return render_page_body(text, pages=Page.objects.visible_to(user), space_slug=space_slug)
+
+
 def _preview(request, space_slug=None):
-    html = render_page_body(
-        request.POST.get("body", ""),
-        pages=Page.objects.visible_to(request.user),
-        space_slug=space_slug,
-    )
+    html = _body_html(request.user, request.POST.get("body", ""), space_slug)
     return render(request, "catalog/_preview.html", {"html": html})
-
-
-def _wants_preview(request) -> bool:
-    return bool(request.htmx) and request.method == "POST" and "preview" in request.GET
 
 
 def _editor(request, form: PageForm, space: Space, page: Page | None) -> dict:
@@ -47,14 +43,8 @@ def _editor(request, form: PageForm, space: Space, page: Page | None) -> dict:
     else:
         url = reverse("knowledge:page-create") + f"?space={space.slug}&"
     text = form["body"].value() or ""
-    html = render_page_body(
-        text, pages=Page.objects.visible_to(request.user), space_slug=space.slug
-    )
+    html = _body_html(request.user, text, space.slug)
     return {"preview_url": url, "preview_html": html if text else ""}
-
-
-def _page_obj(request, rows, per_page=PER_PAGE):
-    return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -77,7 +67,7 @@ def space_detail(request, slug):
     context = {
         "space": space,
         "tree": selectors.page_tree(user=request.user, space=space),
-        "page": _page_obj(request, pages),
+        "page": paginate(request, pages, PER_PAGE),
         "counts": selectors.status_counts(user=request.user, space=space),
         "can_manage": can_manage_space(request.user, space),
         "templates": selectors.template_list(),
@@ -140,11 +130,11 @@ def page_create(request):
     slug = request.POST.get("space") or request.GET.get("space")
     space = Space.objects.filter(slug=slug).first() if slug else None
     if space is None or not can_read_space(request.user, space):
-        spaces = [s for s in selectors.space_list(user=request.user)]
+        spaces = list(selectors.space_list(user=request.user))
         context = {"spaces": spaces, "title": request.GET.get("title", "")}
         return render(request, "knowledge/space_choose.html", context)
     require_write(request.user, space)
-    if _wants_preview(request):
+    if wants_preview(request):
         return _preview(request, space.slug)
     parent = Page.objects.filter(space=space, pk=request.GET.get("parent") or 0).first()
     initial = {
@@ -188,21 +178,19 @@ def _governance(user, page: Page) -> dict:
 def page_detail(request, pk):
     user = request.user
     page = selectors.page_get(user=user, pk=pk)
-    visible = Page.objects.visible_to(user)
     can_manage = can_manage_space(user, page.space)
+    is_owner = page.owner_id == user.pk or can_manage
     context = {
         "page_obj": page,
         "space": page.space,
-        "html": render_page_body(page.body, pages=visible, space_slug=page.space.slug),
+        "html": _body_html(user, page.body, page.space.slug),
         "ancestors": selectors.breadcrumbs(page),
         "tree": selectors.page_tree(user=user, space=page.space, current=page),
         "backlinks": list(selectors.backlinks(user=user, page=page)),
         "attachments": list(page.attachments.all()),
         "has_read": selectors.has_read(user=user, page=page),
-        "is_owner": page.owner_id == user.pk or can_manage,
-        "readers": list(selectors.readers(page=page))
-        if page.owner_id == user.pk or can_manage
-        else [],
+        "is_owner": is_owner,
+        "readers": list(selectors.readers(page=page)) if is_owner else [],
         "can_edit": user.can_edit,
         "can_manage": can_manage,
         "attachment_form": AttachmentForm(),
@@ -228,7 +216,7 @@ def _edit_initial(page: Page) -> dict:
 def page_edit(request, pk):
     page = selectors.page_get(user=request.user, pk=pk)
     require_write(request.user, page.space)
-    if _wants_preview(request):
+    if wants_preview(request):
         return _preview(request, page.space.slug)
     form = PageForm(request.POST or None, space=page.space, page=page, initial=_edit_initial(page))
     if request.method == "POST" and form.is_valid():
@@ -284,7 +272,7 @@ def _conflict(request, page: Page, form: PageForm, exc: Conflict):
 @login_required
 def page_history(request, pk):
     page = selectors.page_get(user=request.user, pk=pk)
-    versions = _page_obj(request, selectors.version_list(user=request.user, page=page), 50)
+    versions = paginate(request, selectors.version_list(user=request.user, page=page), 50)
     context = {"page_obj": page, "space": page.space, "versions": versions}
     return render(request, "knowledge/page_history.html", context)
 
@@ -318,12 +306,11 @@ def page_diff(request, pk):
 def version_detail(request, pk, number):
     page = selectors.page_get(user=request.user, pk=pk)
     version = selectors.version_get(user=request.user, page=page, number=number)
-    visible = Page.objects.visible_to(request.user)
     context = {
         "page_obj": page,
         "space": page.space,
         "version": version,
-        "html": render_page_body(version.body, pages=visible, space_slug=page.space.slug),
+        "html": _body_html(request.user, version.body, page.space.slug),
     }
     return render(request, "knowledge/version_detail.html", context)
 
@@ -424,6 +411,7 @@ def page_delete(request, pk):
 @require_POST
 def attachment_upload(request, pk):
     page = selectors.page_get(user=request.user, pk=pk)
+    attachments_url = f"{page.get_absolute_url()}#attachments"
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
@@ -434,13 +422,13 @@ def attachment_upload(request, pk):
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(f"{page.get_absolute_url()}#attachments")
+        return redirect(attachments_url)
     messages.success(
         request,
         _("Attached “%(name)s”. Link it with %(markdown)s")
         % {"name": attachment.name, "markdown": _markdown_for(attachment)},
     )
-    return redirect(f"{page.get_absolute_url()}#attachments")
+    return redirect(attachments_url)
 
 
 def _markdown_for(attachment: Attachment) -> str:
@@ -514,5 +502,5 @@ def review_list(request):
     """The reader's own stale pages (all of them for an admin who asks ``?all=1``)."""
     everyone = request.user.is_admin and request.GET.get("all") == "1"
     pages = selectors.review_list(user=request.user, owner=None if everyone else request.user)
-    context = {"page": _page_obj(request, pages), "everyone": everyone}
+    context = {"page": paginate(request, pages, PER_PAGE), "everyone": everyone}
     return render(request, "knowledge/review_list.html", context)
