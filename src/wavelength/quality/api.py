@@ -58,10 +58,14 @@ router = Router(tags=["quality"])
 WRITE_ERRORS = {**ERRORS, 409: ERRORS[422]}
 
 
+def _product_or_none(user, key):
+    """The product a filter names (a 404 when unknown or hidden), or None when it names none."""
+    return None if key is None else catalog_selectors.product_get(user=user, key=key)
+
+
 def _product_id(user, key) -> int | None:
-    if key is None:
-        return None
-    return catalog_selectors.product_get(user=user, key=key).pk
+    product = _product_or_none(user, key)
+    return None if product is None else product.pk
 
 
 # Suites -----------------------------------------------------------------------------------
@@ -71,9 +75,7 @@ def _product_id(user, key) -> int | None:
 @paginate(Pagination)
 def suite_list(request, filters: Query[SuiteFilter]):
     """Suites of every product (or one), by name."""
-    product = None
-    if filters.product is not None:
-        product = catalog_selectors.product_get(user=request.auth, key=filters.product)
+    product = _product_or_none(request.auth, filters.product)
     return selectors.suite_list(user=request.auth, product=product)
 
 
@@ -192,9 +194,7 @@ def _plan_refs(data: dict) -> dict:
 @paginate(Pagination)
 def plan_list(request, filters: Query[RunFilter]):
     """Test plans, newest first."""
-    product = None
-    if filters.product is not None:
-        product = catalog_selectors.product_get(user=request.auth, key=filters.product)
+    product = _product_or_none(request.auth, filters.product)
     return selectors.plan_list(user=request.auth, product=product).prefetch_related(
         "suites", "tags", "features", "cases"
     )
@@ -237,9 +237,7 @@ def _run_detail(user, run_id: int) -> dict:
 def run_list(request, filters: Query[RunFilter]):
     """Test runs, newest first."""
     refs = References()
-    product = None
-    if filters.product is not None:
-        product = catalog_selectors.product_get(user=request.auth, key=filters.product)
+    product = _product_or_none(request.auth, filters.product)
     release = refs.get(Release.objects.all(), filters.release, field="release")
     plan = refs.get(TestPlan.objects.all(), filters.plan, field="plan")
     refs.check()

@@ -429,14 +429,6 @@ def checklist_get(*, user, pk: int) -> Checklist:
     return get_object_or_404(qs, pk=pk)
 
 
-def inspection_get(*, user, pk: int) -> Inspection:
-    require_member(user)
-    qs = Inspection.objects.select_related(
-        "release__product", "checklist", "checklist_version__signoff_team", "signed_by"
-    )
-    return get_object_or_404(qs, pk=pk)
-
-
 def release_inspections(*, user, release) -> list[ReleaseInspection]:
     """Every active checklist with the release's inspection of it (if started): two queries."""
     checklists = list(checklist_list(user=user))

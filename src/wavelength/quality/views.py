@@ -6,14 +6,12 @@ names (422, nothing written); PermissionDenied from a service becomes Django's 4
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
+from wavelength.catalog.views.base import GET_POST, paginate, render_page
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import add_domain_error, form_status, submit
 
@@ -21,11 +19,6 @@ from . import selectors, services
 from .forms import CaseFilterForm, CaseForm, StepFormSet, SuiteForm, steps_from
 
 PER_PAGE = 50
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _page(request, queryset, per_page=PER_PAGE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -47,14 +40,14 @@ def product(request, slug):
         "tree": selectors.suite_tree(user=request.user, product=product),
         "filter_form": form,
         "current_suite": suite_id,
-        "page": _page(request, cases),
+        "page": paginate(request, cases, PER_PAGE),
     }
-    template = "quality/product.html"
-    if request.htmx and request.htmx.target == "case-results":
-        template = "quality/_case_results.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    return render_page(
+        request,
+        "quality/product.html",
+        context,
+        fragments={"case-results": "quality/_case_results.html"},
+    )
 
 
 @login_required

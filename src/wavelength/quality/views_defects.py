@@ -2,21 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
+from wavelength.catalog.views.base import GET_POST, paginate, render_page
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
 from . import selectors, services
 from .forms import DefectFilterForm, DefectForm, DefectLinkForm
-
-GET_POST = require_http_methods(["GET", "POST"])
 
 
 @login_required
@@ -25,14 +22,14 @@ def defect_list(request):
     defects = selectors.defect_list(user=request.user, filters=form.to_filter())
     context = {
         "filter_form": form,
-        "page": Paginator(defects, 50).get_page(request.GET.get("page")),
+        "page": paginate(request, defects, 50),
     }
-    template = "quality/defect_list.html"
-    if request.htmx and request.htmx.target == "defect-results":
-        template = "quality/_defect_results.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    return render_page(
+        request,
+        "quality/defect_list.html",
+        context,
+        fragments={"defect-results": "quality/_defect_results.html"},
+    )
 
 
 @login_required

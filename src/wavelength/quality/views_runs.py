@@ -7,22 +7,21 @@ progress bar, so progress and pass rate stay live without reloading the list.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
+from wavelength.catalog.views.base import GET_POST, paginate
 from wavelength.core.exceptions import DomainError
-from wavelength.core.forms import add_domain_error, form_status, submit
+from wavelength.core.forms import form_status, submit
 
 from . import selectors, services
 from .forms import EvidenceForm, PlanForm, ResultForm, RunForm
 from .models import ResultStatus
 
-GET_POST = require_http_methods(["GET", "POST"])
 RESULTS_PER_PAGE = 100
 # The keys of the run view, one per status a tester sets (see quality.js).
 STATUS_KEYS = [
@@ -39,9 +38,7 @@ def runs(request, slug):
     """A product's plans and its latest runs, with their progress."""
     product = catalog_selectors.product_get(user=request.user, key=slug)
     plans = selectors.plan_list(user=request.user, product=product)
-    run_page = Paginator(selectors.run_list(user=request.user, product=product), 25).get_page(
-        request.GET.get("page")
-    )
+    run_page = paginate(request, selectors.run_list(user=request.user, product=product), 25)
     summaries = [
         selectors.RunSummary(run=r, progress=p)
         for r, p in zip(run_page.object_list, selectors.progress_of(list(run_page)), strict=True)
@@ -89,9 +86,7 @@ def plan_detail(request, pk):
     context = {
         "plan": plan,
         "product": plan.product,
-        "cases": Paginator(selectors.plan_cases(user=request.user, plan=plan), 50).get_page(
-            request.GET.get("page")
-        ),
+        "cases": paginate(request, selectors.plan_cases(user=request.user, plan=plan), 50),
         "summaries": [
             selectors.RunSummary(run=r, progress=p)
             for r, p in zip(runs_, selectors.progress_of(runs_), strict=True)
@@ -109,7 +104,7 @@ def _run_context(request, run) -> dict:
     return {
         "run": run,
         "product": run.product,
-        "page": Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page")),
+        "page": paginate(request, results, RESULTS_PER_PAGE),
         "progress": selectors.progress_of([run])[0],
         "status_filter": status,
         "status_keys": STATUS_KEYS,
@@ -193,14 +188,12 @@ def evidence_add(request, pk):
     require_editor(request.user)
     result = selectors.result_get(user=request.user, pk=pk)
     form = EvidenceForm(request.POST, request.FILES)
-    evidence = None
-    if form.is_valid():
-        try:
-            evidence = services.evidence_add(
-                actor=request.user, result=result, upload=form.cleaned_data["file"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
+    evidence = submit(
+        form,
+        lambda: services.evidence_add(
+            actor=request.user, result=result, upload=form.cleaned_data["file"]
+        ),
+    )
     if evidence:
         messages.success(request, _("Attached %(name)s.") % {"name": evidence.name})
         return redirect(result)
