@@ -19,21 +19,17 @@ one fails, unless an administrator overrides with a reason, and freezes the verd
 ``released`` activity. A criterion reads in a fixed number of queries and never writes.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from wavelength.core.conditions import ConditionResult
 from wavelength.core.exceptions import DomainError
 
-
-@dataclass(frozen=True)
-class GateResult:
-    ok: bool
-    detail: str = ""
-    # What is missing, as (label, url) pairs the release page links to.
-    missing: Sequence[tuple[str, str]] = field(default_factory=tuple)
+# A criterion answers like a named condition: ok, a detail, and what is missing as (label, url).
+GateResult = ConditionResult
 
 
 @dataclass(frozen=True)

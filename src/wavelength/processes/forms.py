@@ -246,10 +246,6 @@ class CompleteForm(forms.Form):
     evidence_url = forms.CharField(label=_("Evidence link"), required=False, max_length=500)
 
 
-class SkipForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-
-
 class RequiredPlaybooksForm(forms.Form):
     playbooks = forms.ModelMultipleChoiceField(
         label=_("Required playbooks"),

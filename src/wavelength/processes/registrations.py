@@ -9,22 +9,20 @@ from django.utils.translation import gettext_lazy
 from wavelength.catalog.gates import GateResult, register_release_gate
 from wavelength.catalog.sections import register_section
 
-from .models import Playbook, ReleaseRequirement, Run, RunStatus
+from .models import Playbook, Run, RunStatus
 
 
 def runs_complete(*, release) -> GateResult:
     """Fails while a required playbook has no completed run for this release (two queries)."""
-    required = list(
-        ReleaseRequirement.objects.filter(release=release)
-        .select_related("playbook")
-        .order_by("playbook__name")
-    )
+    from .selectors import required_playbooks
+
+    required = required_playbooks(release=release)
     if not required:
         return GateResult(ok=True, detail=_("No playbook is required."))
     # One row per required playbook: a completed run of it, else its latest run in progress.
     rows = (
         Run.objects.for_target(release)
-        .filter(playbook_id__in=[r.playbook_id for r in required])
+        .filter(playbook_id__in=[p.pk for p in required])
         .exclude(status=RunStatus.CANCELLED)
         .order_by()
         .values("playbook_id")
@@ -35,14 +33,14 @@ def runs_complete(*, release) -> GateResult:
     )
     found = {row["playbook_id"]: row for row in rows}
     missing = []
-    for req in required:
-        row = found.get(req.playbook_id)
+    for playbook in required:
+        row = found.get(playbook.pk)
         if row is None:
-            start = reverse("processes:run-start") + f"?playbook={req.playbook.slug}"
+            start = reverse("processes:run-start") + f"?playbook={playbook.slug}"
             start += f"&target_kind=release&target_id={release.pk}"
-            missing.append((_("%(playbook)s: not started") % {"playbook": req.playbook}, start))
+            missing.append((_("%(playbook)s: not started") % {"playbook": playbook}, start))
         elif not row["done"]:
-            label = _("%(playbook)s: in progress") % {"playbook": req.playbook}
+            label = _("%(playbook)s: in progress") % {"playbook": playbook}
             missing.append((label, reverse("processes:run-detail", args=[row["latest"]])))
     done = len(required) - len(missing)
     detail = _("%(done)d of %(total)d required runs complete.") % {

@@ -21,7 +21,7 @@ from wavelength.catalog.views.base import (
 )
 from wavelength.core import clock
 from wavelength.core.exceptions import DomainError
-from wavelength.core.forms import add_domain_error, form_status, submit
+from wavelength.core.forms import form_status, submit
 
 from . import selectors, services, targets
 from .forms import (
@@ -36,7 +36,7 @@ from .forms import (
     TeamOnboardingForm,
 )
 from .models import RunStep, TeamOnboarding
-from .services.runs import can_work_on
+from .services.runs import can_approve, can_work_on
 
 PER_PAGE = 50
 
@@ -234,14 +234,7 @@ def _run_context(request, run, *, errors=None) -> dict:
     for step in steps:
         step.error = errors.get(step.pk)
         step.can_work = can_work_on(request.user, step, team_ids=team_ids)
-        step.can_approve = step.status == "awaiting_approval" and (
-            (step.step.approver_id == request.user.pk)
-            or (
-                step.step.approver_id is None
-                and request.user.can_edit
-                and step.completed_by_id != request.user.pk
-            )
-        )
+        step.can_approve = can_approve(request.user, step)
         step.can_take = (
             step.assignee_id is None
             and step.assignee_team_id
@@ -257,9 +250,7 @@ def _run_context(request, run, *, errors=None) -> dict:
         "steps": steps,
         "percent": percent,
         "blocked_count": sum(1 for s in steps if s.blocked and s.status == "open"),
-        "overdue_count": sum(
-            1 for s in steps if s.status in ("open", "awaiting_approval") and s.due_on < today
-        ),
+        "overdue_count": run.step_overdue,
         "target": target,
         "target_url": targets.url_of(target),
         **timeline_page(request, selectors.run_history(user=request.user, run=run)),
@@ -440,7 +431,6 @@ def release_playbooks(request, pk):
                 actor=request.user, release=release, playbooks=form.cleaned_data["playbooks"]
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Required playbooks saved."))

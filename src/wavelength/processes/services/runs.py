@@ -164,6 +164,16 @@ def can_work_on(user, step: RunStep, *, team_ids: set[int] | None = None) -> boo
     return step.run.subject_id == user.pk and step.assignee_id in (None, user.pk)
 
 
+def can_approve(user, step: RunStep) -> bool:
+    """What :func:`runstep_approve` allows: a step awaiting approval, approved by its named
+    approver or, when none is named, by an editor other than the person who completed it."""
+    if step.status != StepStatus.AWAITING_APPROVAL:
+        return False
+    if step.step.approver_id is not None:
+        return step.step.approver_id == user.pk
+    return user.can_edit and step.completed_by_id != user.pk
+
+
 def _require_worker(user, step: RunStep) -> None:
     if not can_work_on(user, step):
         raise PermissionDenied(_("This step is not yours to change."))

@@ -11,6 +11,7 @@ from wavelength.core import activity, clock
 from wavelength.core.exceptions import DomainError
 
 from ..models import Playbook, ReleaseRequirement, Run, RunStatus, TeamOnboarding
+from ..selectors import team_onboarding
 from .runs import run_start
 
 
@@ -65,10 +66,10 @@ def team_onboarding_set(*, actor, team: Team, playbook: Playbook | None) -> Team
 
 def onboarding_start_for_member(*, actor, team: Team, user: User) -> Run | None:
     """Start ``team``'s onboarding for its new member, once (``None`` when off or started)."""
-    setting = TeamOnboarding.objects.select_related("playbook").filter(team=team).first()
-    if setting is None or setting.playbook is None or not user.is_active:
+    playbook = team_onboarding(team=team)
+    if playbook is None or not user.is_active:
         return None
-    started = Run.objects.filter(playbook=setting.playbook, subject=user).exclude(
+    started = Run.objects.filter(playbook=playbook, subject=user).exclude(
         status=RunStatus.CANCELLED
     )
     if started.exists():
@@ -76,8 +77,8 @@ def onboarding_start_for_member(*, actor, team: Team, user: User) -> Run | None:
     # The admin who added the person starts it; the run belongs to the new member.
     return run_start(
         actor=actor if actor is not None and actor.can_edit else None,
-        playbook=setting.playbook,
+        playbook=playbook,
         target=user,
         subject=user,
-        title=_("%(playbook)s: %(person)s") % {"playbook": setting.playbook.name, "person": user},
+        title=_("%(playbook)s: %(person)s") % {"playbook": playbook.name, "person": user},
     )
