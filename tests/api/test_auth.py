@@ -149,6 +149,8 @@ ENDPOINTS = [
     ("get", "/api/v1/quality/checklists"),
     ("get", "/api/v1/quality/releases/{release_id}/inspections"),
     ("put", "/api/v1/quality/releases/{release_id}/inspections/{checklist_id}"),
+    ("get", "/api/v1/quality/products/{product}/gate"),
+    ("put", "/api/v1/quality/products/{product}/gate"),
 ]
 
 

@@ -16,7 +16,8 @@ so each registers its criteria here from its ``AppConfig.ready()``::
 
 :func:`evaluate` runs every criterion; ``catalog.services.release_ship`` refuses to ship while
 one fails, unless an administrator overrides with a reason, and freezes the verdict into the
-``released`` activity. A criterion reads in a fixed number of queries and never writes.
+``released`` activity. A criterion reads in a fixed number of queries and never writes; it
+answers ``None`` when it does not apply to the release (it is then not part of its gate).
 """
 
 from collections.abc import Callable
@@ -36,7 +37,7 @@ GateResult = ConditionResult
 class GateCriterion:
     key: str
     label: str
-    evaluate: Callable[..., GateResult]
+    evaluate: Callable[..., GateResult | None]
     order: int = 100
 
 
@@ -67,7 +68,7 @@ _registry: dict[str, GateCriterion] = {}
 
 
 def register_release_gate(
-    key: str, *, label: str, evaluate: Callable[..., GateResult], order: int = 100
+    key: str, *, label: str, evaluate: Callable[..., GateResult | None], order: int = 100
 ) -> GateCriterion:
     """Add (or replace, when ``key`` is already taken) a release gate criterion."""
     criterion = GateCriterion(key=key, label=label, evaluate=evaluate, order=order)
@@ -84,8 +85,14 @@ def criteria() -> list[GateCriterion]:
 
 
 def evaluate(release) -> list[Verdict]:
-    """Every criterion's result for ``release``, in order."""
-    return [Verdict(criterion=c, result=c.evaluate(release=release)) for c in criteria()]
+    """Every criterion's result for ``release``, in order. A criterion that does not apply to
+    this release (its product's gate leaves it unset) answers ``None`` and is left out."""
+    verdicts = []
+    for criterion in criteria():
+        result = criterion.evaluate(release=release)
+        if result is not None:
+            verdicts.append(Verdict(criterion=criterion, result=result))
+    return verdicts
 
 
 def passes(verdicts: list[Verdict]) -> bool:

@@ -47,6 +47,8 @@ class FeatureSection:
     loader: Loader
     empty_text: str
     order: int = 100
+    # False for a section whose items are not a list of things (its title shows no count).
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ def register_section(
     loader: Loader,
     empty_text: str = "",
     order: int = 100,
+    counted: bool = True,
 ) -> FeatureSection:
     """Add (or replace, when ``key`` is already taken) a section of ``page``'s page."""
     section = FeatureSection(
@@ -76,6 +79,7 @@ def register_section(
         loader=loader,
         empty_text=empty_text or _("Nothing is linked to this feature yet."),
         order=order,
+        counted=counted,
     )
     _registry[page][key] = section
     return section

@@ -151,6 +151,30 @@ def history_for(*, user, obj) -> QuerySet[Activity]:
     return Activity.objects.filter(target_type=ct, target_id=obj.pk).select_related("actor")
 
 
+@dataclass(frozen=True)
+class ShippedGate:
+    """The gate's verdict as it was frozen into the ``released`` activity."""
+
+    actor: object
+    created_at: object
+    verdicts: list
+    override_reason: str
+
+
+def shipped_gate(*, user, release: Release) -> ShippedGate | None:
+    """What the gate said when ``release`` shipped (``None`` before, or without a gate)."""
+    row = history_for(user=user, obj=release).filter(verb="released").order_by("-created_at")
+    row = row.first()
+    if row is None or not row.payload.get("gate"):
+        return None
+    return ShippedGate(
+        actor=row.actor,
+        created_at=row.created_at,
+        verdicts=row.payload["gate"],
+        override_reason=row.payload.get("override_reason", ""),
+    )
+
+
 def product_timeline(*, user, product: Product) -> QuerySet[Activity]:
     """Everything that happened to a product, its features, releases and changelog."""
     require_member(user)

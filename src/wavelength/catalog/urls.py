@@ -18,6 +18,7 @@ urlpatterns = [
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
     path("releases/<int:pk>/edit/", views.release_edit, name="release-edit"),
     path("releases/<int:pk>/ship/", views.release_ship, name="release-ship"),
+    path("releases/<int:pk>/gate/", views.release_gate, name="release-gate"),
     path("releases/<int:pk>/changelog/new/", views.changelog_create, name="changelog-create"),
     path("changelog/", views.changelog, name="changelog"),
     path("changelog/<int:pk>/edit/", views.changelog_edit, name="changelog-edit"),

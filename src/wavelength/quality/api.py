@@ -33,6 +33,8 @@ from .schemas import (
     DefectPatch,
     EvidenceOut,
     FlakyOut,
+    GateIn,
+    GateOut,
     InspectionIn,
     InspectionOut,
     JunitQuery,
@@ -532,3 +534,30 @@ def inspection_update(request, release_id: Id, checklist_id: Id, payload: Inspec
         services.inspection_sign(actor=request.auth, inspection=inspection)
     rows = selectors.release_inspections(user=request.auth, release=release)
     return inspection_out(next(r for r in rows if r.checklist.pk == checklist.pk))
+
+
+# The release-readiness gate ---------------------------------------------------------------
+
+
+@router.get("/quality/products/{product}/gate", response={200: GateOut, **ERRORS}, url_name="gate")
+def gate_detail(request, product: str):
+    """What the product's releases must meet before they ship (each release's live verdict is
+    ``GET /releases/{id}/gate``)."""
+    product_row = catalog_selectors.product_get(user=request.auth, key=product)
+    return selectors.gate_get(user=request.auth, product=product_row)
+
+
+@router.put(
+    "/quality/products/{product}/gate", response={200: GateOut, **WRITE_ERRORS}, url_name="gate-set"
+)
+def gate_set(request, product: str, payload: GateIn):
+    """Change the gate (administrators). Fields left out keep their value."""
+    product_row = catalog_selectors.product_get(user=request.auth, key=product)
+    data = payload.dict(exclude_unset=True)
+    if "required_checklists" in data:
+        data["required_checklists"] = data["required_checklists"] or []
+    if "require_coverage" in data:
+        data["require_coverage"] = bool(data["require_coverage"])
+    if "blocking_severity" in data:
+        data["blocking_severity"] = data["blocking_severity"] or ""
+    return services.gate_update(actor=request.auth, product=product_row, **data)

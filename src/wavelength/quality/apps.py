@@ -10,7 +10,9 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from wavelength.catalog.sections import register_section
 
-        from . import selectors
+        from . import gate, selectors
+
+        gate.register()
 
         register_section(
             "feature",
@@ -47,4 +49,13 @@ class QualityConfig(AppConfig):
             loader=selectors.release_inspections,
             empty_text=_("No inspection checklist is defined."),
             order=31,
+        )
+        register_section(
+            "product",
+            "gate",
+            title=_("Release gate"),
+            template="quality/_product_gate.html",
+            loader=selectors.product_gate,
+            order=15,
+            counted=False,
         )

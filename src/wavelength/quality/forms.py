@@ -7,6 +7,7 @@ from wavelength.accounts.models import Role, User
 from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus
 
 from .models import (
+    Checklist,
     Defect,
     DefectStatus,
     Priority,
@@ -366,3 +367,47 @@ class DefectLinkForm(forms.Form):
         choices=[("feedback", _("Feedback item")), ("customer", _("Customer"))],
     )
     object_id = forms.IntegerField(label=_("Id"), min_value=1, max_value=2**63 - 1)
+
+
+class GateForm(forms.Form):
+    """A product's release-readiness gate; a criterion left blank is not part of it."""
+
+    min_pass_rate = forms.IntegerField(
+        label=_("Minimum pass rate (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Of the latest result of each case across the release's runs."),
+    )
+    blocking_severity = forms.ChoiceField(
+        label=_("No open defect at or above"),
+        required=False,
+        choices=[("", _("— any severity may stay open —")), *Severity.choices],
+        help_text=_("Defects found in the release or concerning a feature it ships."),
+    )
+    required_checklists = forms.ModelMultipleChoiceField(
+        label=_("Required inspections"),
+        queryset=Checklist.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each must be signed off for the release."),
+    )
+    require_coverage = forms.BooleanField(
+        label=_("Every feature in the release covered by at least one test case"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["required_checklists"].queryset = Checklist.objects.filter(
+            archived=False
+        ).order_by("name")
+
+    @staticmethod
+    def initial_for(gate) -> dict:
+        return {
+            "min_pass_rate": gate.min_pass_rate,
+            "blocking_severity": gate.blocking_severity,
+            "required_checklists": list(gate.required_checklists.all()) if gate.pk else [],
+            "require_coverage": gate.require_coverage,
+        }

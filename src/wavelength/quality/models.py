@@ -528,3 +528,49 @@ class Inspection(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == InspectionStatus.SIGNED
+
+
+# The release-readiness gate ---------------------------------------------------------------
+
+
+class ReleaseGate(models.Model):
+    """What a product's releases must meet before they ship. Each criterion is optional: one
+    left unset is not part of the gate (see :mod:`wavelength.quality.gate`)."""
+
+    product = models.OneToOneField(
+        "catalog.Product", on_delete=models.CASCADE, related_name="quality_gate"
+    )
+    min_pass_rate = models.PositiveSmallIntegerField(
+        _("minimum pass rate (%)"), null=True, blank=True
+    )
+    blocking_severity = models.CharField(
+        _("no open defect at or above"),
+        max_length=10,
+        choices=Severity.choices,
+        blank=True,
+        default="",
+    )
+    required_checklists = models.ManyToManyField(
+        Checklist, blank=True, related_name="+", verbose_name=_("required inspections")
+    )
+    require_coverage = models.BooleanField(
+        _("every feature in the release covered by a test case"), default=False
+    )
+    updated_at = models.DateTimeField(default=clock.now)
+
+    TRACKED = ["min_pass_rate", "blocking_severity", "required_checklists", "require_coverage"]
+
+    def __str__(self) -> str:
+        return str(_("Release gate of %(product)s") % {"product": self.product})
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:gate", args=[self.product.slug])
+
+    @property
+    def is_set(self) -> bool:
+        return bool(
+            self.min_pass_rate is not None
+            or self.blocking_severity
+            or self.require_coverage
+            or self.required_checklists.all()
+        )

@@ -550,3 +550,37 @@ class InspectionIn(InputSchema):
     checked: list[bool] | None = Field(None, description="One value per item.")
     notes: str = None
     sign: bool = Field(False, description="Sign off once every item is checked.")
+
+
+# The release-readiness gate ---------------------------------------------------------------
+
+
+class GateOut(Schema):
+    product: str = Field(description="The product's slug.")
+    min_pass_rate: int | None = Field(description="Percent; null when not part of the gate.")
+    blocking_severity: Severity | None = Field(
+        description="No unresolved defect at or above it; null when not part of the gate."
+    )
+    required_checklists: list[int] = Field(description="Checklists to sign off per release.")
+    require_coverage: bool = Field(description="Every feature covered by an active case.")
+
+    @staticmethod
+    def resolve_product(obj) -> str:
+        return obj.product.slug
+
+    @staticmethod
+    def resolve_blocking_severity(obj) -> str | None:
+        return obj.blocking_severity or None
+
+    @staticmethod
+    def resolve_required_checklists(obj) -> list[int]:
+        return sorted(c.pk for c in obj.required_checklists.all()) if obj.pk else []
+
+
+class GateIn(InputSchema):
+    """The fields sent are changed; null (or an empty list) takes a criterion out."""
+
+    min_pass_rate: int | None = Field(None, ge=0, le=100)
+    blocking_severity: Severity | None = None
+    required_checklists: list[int] | None = None
+    require_coverage: bool | None = None

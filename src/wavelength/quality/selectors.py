@@ -18,6 +18,7 @@ from .models import (
     DefectLink,
     Evidence,
     Inspection,
+    ReleaseGate,
     ResultStatus,
     Severity,
     Suite,
@@ -575,3 +576,20 @@ def dashboard(*, user, product: Product) -> Dashboard:
         flaky=flaky_tests(user=user, product=product)[:10],
         customer_defects=reported[:10],
     )
+
+
+# The release-readiness gate ---------------------------------------------------------------
+
+
+def gate_get(*, user, product: Product) -> ReleaseGate:
+    """``product``'s gate settings; an unsaved, empty gate when none were set."""
+    require_member(user)
+    gate = (
+        ReleaseGate.objects.filter(product=product).prefetch_related("required_checklists").first()
+    )
+    return gate or ReleaseGate(product=product)
+
+
+def product_gate(*, user, product: Product) -> list[ReleaseGate]:
+    """The product page's "Release gate" section: its one gate (set or not)."""
+    return [gate_get(user=user, product=product)]

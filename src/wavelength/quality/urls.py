@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_defects, views_inspections, views_runs
+from . import views, views_defects, views_gate, views_inspections, views_runs
 
 app_name = "quality"
 urlpatterns = [
@@ -53,6 +53,7 @@ urlpatterns = [
     path("quality/products/<slug:slug>/suites/new/", views.suite_create, name="suite-create"),
     path("quality/products/<slug:slug>/cases/new/", views.case_create, name="case-create"),
     path("quality/products/<slug:slug>/runs/", views_runs.runs, name="runs"),
+    path("quality/products/<slug:slug>/gate/", views_gate.gate, name="gate"),
     path("quality/products/<slug:slug>/dashboard/", views_runs.dashboard, name="dashboard"),
     path("quality/products/<slug:slug>/plans/new/", views_runs.plan_create, name="plan-create"),
 ]

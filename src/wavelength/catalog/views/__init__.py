@@ -22,6 +22,7 @@ from .releases import (
     release_create,
     release_detail,
     release_edit,
+    release_gate,
     release_list,
     release_ship,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "release_create",
     "release_detail",
     "release_edit",
+    "release_gate",
     "release_list",
     "release_ship",
 ]

@@ -28,6 +28,8 @@ from .base import (
 )
 
 CHANGELOG_PER_PAGE = 30
+# How often an open release page asks whether its gate changed.
+GATE_POLL_SECONDS = 5
 
 
 @login_required
@@ -89,7 +91,8 @@ def release_detail(request, pk):
 
 
 def _release_page(request, release, *, ship_error=None, status=200):
-    gate_verdicts = gates.evaluate(release) if release.status != ReleaseStatus.RELEASED else []
+    shipped = release.status == ReleaseStatus.RELEASED
+    gate_verdicts = [] if shipped else gates.evaluate(release)
     context = {
         "release": release,
         "features": release.features.select_related("owner_team", "area").order_by("title"),
@@ -97,6 +100,10 @@ def _release_page(request, release, *, ship_error=None, status=200):
         "ship_error": ship_error,
         "gate": gate_verdicts,
         "gate_ok": gates.passes(gate_verdicts),
+        "gate_poll_seconds": GATE_POLL_SECONDS,
+        "shipped_gate": selectors.shipped_gate(user=request.user, release=release)
+        if shipped
+        else None,
         "sections": render_sections("release", user=request.user, obj=release),
         **timeline_page(request, selectors.history_for(user=request.user, obj=release)),
     }
@@ -104,6 +111,25 @@ def _release_page(request, release, *, ship_error=None, status=200):
     return render_page(
         request, "catalog/release_detail.html", context, fragments=fragments, status=status
     )
+
+
+@login_required
+def release_gate(request, pk):
+    """The release's gate alone, polled by its page: criterion by criterion, as it is now.
+    When the verdict changed since the page was drawn (``?was=ok|failing``), the ship form
+    follows out of band so its button matches."""
+    release = selectors.release_get(user=request.user, pk=pk)
+    verdicts = gates.evaluate(release) if release.status != ReleaseStatus.RELEASED else []
+    ok = gates.passes(verdicts)
+    context = {
+        "release": release,
+        "gate": verdicts,
+        "gate_ok": ok,
+        "gate_poll_seconds": GATE_POLL_SECONDS,
+        "ship_form_oob": request.GET.get("was") != ("ok" if ok else "failing")
+        and release.status not in (ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED),
+    }
+    return render(request, "catalog/_release_gate.html", context)
 
 
 @login_required

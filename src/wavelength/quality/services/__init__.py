@@ -9,6 +9,7 @@ from .defects import (
     defect_unlink,
     defect_update,
 )
+from .gate import gate_update
 from .imports import junit_import
 from .inspections import (
     checklist_create,
@@ -35,6 +36,7 @@ __all__ = [
     "inspection_reopen",
     "inspection_sign",
     "inspection_start",
+    "gate_update",
     "junit_import",
     "defect_create",
     "defect_from_result",
