@@ -34,3 +34,19 @@ def test_demo_has_a_flaky_ci_test():
     product = Product.objects.order_by("pk").first()
     flaky = [f.case.automation_id for f in selectors.flaky_tests(user=viewer, product=product)]
     assert "tests.test_api::test_sync_retries" in flaky
+
+
+def test_demo_has_a_release_blocked_by_its_quality_gate():
+    from wavelength.catalog import gates
+    from wavelength.catalog.models import Product, ReleaseStatus
+
+    build_demo()
+    product = Product.objects.get(quality_gate__min_pass_rate=95)
+    testing = product.releases.exclude(status__in=[ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED])
+    blocked = {}
+    for release in testing.select_related("product"):
+        verdicts = gates.evaluate(release)
+        blocked[release.version] = [v.criterion.key for v in verdicts if not v.result.ok]
+    assert any(
+        {"quality.pass_rate", "quality.inspections"} & set(keys) for keys in blocked.values()
+    ), blocked

@@ -1,7 +1,8 @@
 """The demo's test management, built once after the catalog and feedback demos, through the
 services: suites and cases covering most features, plans and runs of recent releases with
 results, defects opened from failures (some reported by customers after the release),
-inspections, and CI imports with one flaky test."""
+inspections, CI imports with one flaky test, and each product's release gate (a strict
+one keeps the release in progress from shipping)."""
 
 import datetime as dt
 import random
@@ -156,6 +157,27 @@ def _inspections(rng, actor, product) -> None:
                 services.inspection_check(actor=actor, inspection=inspection, checked=ticks)
 
 
+def _gates(actor, products) -> None:
+    """Every demo product has a release gate; a product with a release in progress gets a
+    strict one, which keeps that release from shipping (failures, an unsigned security review,
+    uncovered features)."""
+    required = list(Checklist.objects.filter(name__in=["Security review", "Accessibility review"]))
+    for product in products:
+        if product.releases.filter(status=ReleaseStatus.IN_PROGRESS).exists():
+            services.gate_update(
+                actor=actor,
+                product=product,
+                min_pass_rate=95,
+                blocking_severity="critical",
+                required_checklists=required,
+                require_coverage=True,
+            )
+        else:
+            services.gate_update(
+                actor=actor, product=product, min_pass_rate=80, blocking_severity="critical"
+            )
+
+
 def junit_report(build: int, *, flaky: bool = True, tests: int = CI_TESTS) -> str:
     """A pytest-like JUnit report; ``test_sync_retries`` flips from one build to the next."""
     body = []
@@ -205,4 +227,5 @@ def build_quality_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict
             _inspections(rng, actor, product)
             if number == 0:
                 _ci(actor, product, now)
+        _gates(actor, products)
     return {"created": True, "cases": cases}
