@@ -175,7 +175,8 @@ def _knowledge(bench, scale_name: str) -> bool:
 
 
 def _quality(bench) -> bool:
-    """Test management: the JUnit import and the run page; returns True when one failed."""
+    """Test management: the JUnit import, the run page and the release gate; returns True when
+    one failed."""
     from . import measure
     from .quality_measure import QualityBench
 
@@ -185,10 +186,13 @@ def _quality(bench) -> bool:
         result, check = qa.run_page()
         print(result.line(), flush=True)
         print(check.line(), flush=True)
+        gate, gate_check = qa.gate()
+        print(gate.line(), flush=True)
+        print(gate_check.line(), flush=True)
     except measure.BenchError as exc:
         print(f"FAILED quality: {exc}", flush=True)
         return True
-    return not check.ok
+    return not (check.ok and gate_check.ok)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Measurements of test management: a 50,000-test JUnit import beside the bare insert of the
-same rows, and the run page of a run with 10,000 results beside its bare SQL.
+same rows, the run page of a run with 10,000 results beside its bare SQL, and the release
+gate's evaluation for a release of 500 features beside the bare SQL of the same reads.
 
 Everything is written inside a transaction that is rolled back, so the bench data set stays
 as generated and every run of the bench measures the same thing.
@@ -12,15 +13,28 @@ from django.db import transaction
 from django.urls import reverse
 
 from wavelength.accounts.models import User
-from wavelength.catalog.models import Release
+from wavelength.catalog import gates
+from wavelength.catalog.models import Feature, Release
+from wavelength.processes.models import Playbook, ReleaseRequirement
 from wavelength.quality import services
-from wavelength.quality.models import CaseVersion, Suite, TestCase, TestResult, TestRun
+from wavelength.quality.models import (
+    CaseVersion,
+    Checklist,
+    Defect,
+    Inspection,
+    ReleaseGate,
+    Suite,
+    TestCase,
+    TestResult,
+    TestRun,
+)
 
 from .data import ADMIN_EMAIL
 from .measure import Bench, BenchError, Check, Result, _t
 
 IMPORT_TESTS = 50_000
 RUN_RESULTS = 10_000
+GATE_FEATURES = 500
 
 
 def junit_xml(tests: int, *, prefix: str = "bench") -> bytes:
@@ -143,6 +157,154 @@ class QualityBench:
                     "run page",
                     {"page 1": out["result"].queries, "page 3": b.queries(url + "?page=3")},
                     tolerance=0,
+                )
+                raise _Rollback
+        except _Rollback:
+            pass
+        return out["result"], out["check"]
+
+    # The release gate ---------------------------------------------------------------------
+
+    def _gate_release(self) -> Release:
+        """A release of 500 features with the product's whole gate set: 450 features covered
+        by two cases each, a run of those 900 cases (one in 25 failed) re-run for half of them,
+        30 open defects and five required inspections, three of them signed."""
+        product = self.release.product
+        release = Release.objects.create(product=product, version="gate-bench", status="planned")
+        features = Feature.objects.bulk_create(
+            [Feature(product=product, title=f"Gate bench {n}", stage="beta")
+             for n in range(GATE_FEATURES)],
+            batch_size=500,
+        )  # fmt: skip
+        release.features.add(*features)
+        suite = Suite.objects.create(product=product, name="Gate bench")
+        cases = TestCase.objects.bulk_create(
+            [TestCase(product=product, suite=suite, title=f"Gate case {n}")
+             for n in range(2 * (GATE_FEATURES - 50))],
+            batch_size=1000,
+        )  # fmt: skip
+        TestCase.features.through.objects.bulk_create(
+            [TestCase.features.through(testcase_id=c.pk, feature_id=features[i // 2].pk)
+             for i, c in enumerate(cases)],
+            batch_size=1000,
+        )  # fmt: skip
+        versions = CaseVersion.objects.bulk_create(
+            [CaseVersion(case=c, number=1, title=c.title, priority="medium") for c in cases],
+            batch_size=1000,
+        )
+        for build, share in (("rc1", 1), ("rc2", 2)):
+            run = TestRun.objects.create(product=product, release=release, name=build, build=build)
+            TestResult.objects.bulk_create(
+                [TestResult(run=run, case=c, case_version=v, position=i,
+                            status="failed" if i % 25 == 3 and build == "rc1" else "passed",
+                            executed_at=run.created_at)
+                 for i, (c, v) in enumerate(zip(cases, versions, strict=True))
+                 if i % share == 0],
+                batch_size=1000,
+            )  # fmt: skip
+        Defect.objects.bulk_create(
+            [Defect(product=product, release=release, title=f"Gate defect {n}",
+                    severity=("critical", "major", "minor")[n % 3]) for n in range(30)]
+        )  # fmt: skip
+        checklists = list(Checklist.objects.filter(archived=False).order_by("pk")[:5])
+        for n, checklist in enumerate(checklists):
+            Inspection.objects.create(
+                release=release, checklist=checklist,
+                checklist_version=checklist.versions.order_by("-number").first(),
+                status="signed" if n < 3 else "in_progress", signed_by=self.admin,
+            )  # fmt: skip
+        gate, _created = ReleaseGate.objects.update_or_create(
+            product=product,
+            defaults={"min_pass_rate": 99, "blocking_severity": "major", "require_coverage": True},
+        )
+        gate.required_checklists.set(checklists)
+        return release
+
+    def gate(self) -> tuple[Result, Check]:
+        """Evaluate every gate criterion of a 500-feature release, beside the bare SQL of the
+        same reads; the query count must not move when the release grows."""
+        b = self.bench
+        out: dict = {}
+        t = {"rg": _t(ReleaseGate), "rgc": _t(ReleaseGate, "required_checklists"),
+             "checklist": _t(Checklist), "defect": _t(Defect),
+             "defect_features": _t(Defect, "features"), "inspection": _t(Inspection),
+             "release_features": _t(Release, "features"), "feature": _t(Feature),
+             "case_features": _t(TestCase, "features"),
+             "requirement": _t(ReleaseRequirement), "playbook": _t(Playbook)}  # fmt: skip
+        b.tables.update(t)
+        try:
+            with transaction.atomic():
+                release = self._gate_release()
+
+                def evaluate():
+                    fresh = Release.objects.select_related("product").get(pk=release.pk)
+                    return gates.evaluate(fresh)
+
+                verdicts = evaluate()
+                if len(verdicts) < 4 or gates.passes(verdicts):
+                    raise BenchError("The gate bench release does not fail its four criteria.")
+
+                def bare():
+                    r, p = release.pk, release.product_id
+                    b.sql("SELECT * FROM {release} r WHERE r.id = %s", [r])
+                    b.sql("SELECT * FROM {rg} WHERE product_id = %s", [p])
+                    b.sql("SELECT c.* FROM {checklist} c JOIN {rgc} x ON x.checklist_id = c.id "
+                          "WHERE x.releasegate_id IN (SELECT id FROM {rg} WHERE product_id = %s)",
+                          [p])  # fmt: skip
+                    latest = (
+                        "SELECT r.id FROM {result} r JOIN {run} u ON u.id = r.run_id "
+                        "WHERE u.release_id = %s AND r.status NOT IN ('untested', 'skipped') "
+                        "AND r.id = (SELECT r2.id FROM {result} r2 JOIN {run} u2 "
+                        "ON u2.id = r2.run_id WHERE u2.release_id = %s AND r2.case_id = r.case_id "
+                        "AND r2.status NOT IN ('untested', 'skipped') "
+                        "ORDER BY r2.executed_at DESC, r2.id DESC LIMIT 1)"
+                    )
+                    b.sql(f"SELECT status, COUNT(*) FROM {{result}} WHERE id IN ({latest}) "
+                          "GROUP BY status", [r, r])  # fmt: skip
+                    b.sql(f"SELECT * FROM {{result}} x JOIN {{case}} c ON c.id = x.case_id "
+                          f"WHERE x.id IN ({latest}) AND x.status IN ('failed', 'blocked', "
+                          "'retest') ORDER BY x.case_id LIMIT 10", [r, r])  # fmt: skip
+                    defects = (
+                        "FROM {defect} d WHERE d.status IN ('open', 'in_progress') "
+                        "AND d.severity IN ('critical', 'major') AND (d.release_id = %s OR d.id "
+                        "IN (SELECT df.defect_id FROM {defect_features} df JOIN "
+                        "{release_features} rf ON rf.feature_id = df.feature_id "
+                        "WHERE rf.release_id = %s))"
+                    )
+                    b.sql(f"SELECT *, COUNT(*) OVER () {defects} ORDER BY d.created_at DESC "
+                          "LIMIT 11", [r, r])  # fmt: skip
+                    b.sql("SELECT * FROM {inspection} WHERE release_id = %s", [r])
+                    b.sql("SELECT COUNT(*) FROM {release_features} WHERE release_id = %s", [r])
+                    uncovered = (
+                        "FROM {feature} f JOIN {release_features} rf ON rf.feature_id = f.id "
+                        "WHERE rf.release_id = %s AND NOT EXISTS (SELECT 1 FROM {case_features} "
+                        "cf JOIN {case} c ON c.id = cf.testcase_id WHERE cf.feature_id = f.id "
+                        "AND NOT c.archived)"
+                    )
+                    b.sql("SELECT * FROM {requirement} q JOIN {playbook} p ON p.id = q.playbook_id "
+                          "WHERE q.release_id = %s", [r])  # fmt: skip
+                    return b.sql(f"SELECT f.*, COUNT(*) OVER () {uncovered} ORDER BY f.title "
+                                 "LIMIT 11", [r])  # fmt: skip
+
+                def queries() -> int:
+                    from django.db import connection
+                    from django.test.utils import CaptureQueriesContext
+
+                    with CaptureQueriesContext(connection) as ctx:
+                        evaluate()
+                    return len(ctx.captured_queries)
+
+                label = f"release gate, {GATE_FEATURES} features, 4 criteria"
+                out["result"] = Result(
+                    "gate.eval", label, b.timed(evaluate), b.timed(bare), queries()
+                )
+                before = out["result"].queries
+                more = Feature.objects.bulk_create(
+                    [Feature(product=release.product, title=f"More {n}") for n in range(500)]
+                )
+                release.features.add(*more)
+                out["check"] = Check(
+                    "release gate", {"500 features": before, "1,000 features": queries()}
                 )
                 raise _Rollback
         except _Rollback:

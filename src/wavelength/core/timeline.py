@@ -36,6 +36,13 @@ KINDS = {
     "playbook": pgettext_lazy("object kind in an activity sentence", "playbook"),
     "run": pgettext_lazy("object kind in an activity sentence", "run"),
     "runstep": pgettext_lazy("object kind in an activity sentence", "step"),
+    "suite": pgettext_lazy("object kind in an activity sentence", "suite"),
+    "testcase": pgettext_lazy("object kind in an activity sentence", "test case"),
+    "testplan": pgettext_lazy("object kind in an activity sentence", "test plan"),
+    "testrun": pgettext_lazy("object kind in an activity sentence", "test run"),
+    "defect": pgettext_lazy("object kind in an activity sentence", "defect"),
+    "checklist": pgettext_lazy("object kind in an activity sentence", "checklist"),
+    "releasegate": pgettext_lazy("object kind in an activity sentence", "release gate"),
 }
 
 VERBS = {
@@ -59,6 +66,18 @@ VERBS = {
     "step_reopened": gettext_lazy("%(actor)s reopened %(object)s"),
     "step_skipped": gettext_lazy("%(actor)s skipped %(object)s"),
     "step_assigned": gettext_lazy("%(actor)s assigned %(object)s"),
+    "inspection_started": gettext_lazy(
+        "%(actor)s started the “%(checklist)s” inspection of %(object)s"
+    ),
+    "inspection_signed": gettext_lazy(
+        "%(actor)s signed off the “%(checklist)s” inspection of %(object)s"
+    ),
+    "inspection_reopened": gettext_lazy(
+        "%(actor)s reopened the “%(checklist)s” inspection of %(object)s"
+    ),
+    "result_recorded": gettext_lazy("%(actor)s recorded a result in %(object)s"),
+    "evidence_added": gettext_lazy("%(actor)s attached evidence to %(object)s"),
+    "closed": gettext_lazy("%(actor)s closed %(object)s"),
 }
 
 # Fields whose names Django derives from the attribute (no verbose_name) get a translated label.
@@ -217,6 +236,7 @@ def _sentence(activity: Activity, url: str | None) -> SafeString:
         "object": format_html("{} {}", kind, target_html),
         "member": format_html("<strong>{}</strong>", activity.payload.get("member", "")),
         "token": escape(activity.payload.get("token", "")),
+        "checklist": escape(activity.payload.get("checklist", "")),
     }
     template = VERBS.get(activity.verb)
     if template is None:

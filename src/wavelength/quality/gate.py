@@ -13,7 +13,7 @@ measured, so the verdict frozen into the release's history when it ships keeps i
 - **Coverage**: every feature the release ships covered by at least one active test case.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -116,10 +116,11 @@ def open_defects(*, release) -> GateResult | None:
     if gate is None or not gate.blocking_severity:
         return None
     severity = Severity(gate.blocking_severity)
-    defects = list(blocking_defects(release, severity)[: SHOWN + 1])
-    total = len(defects)
-    if total > SHOWN:
-        total = blocking_defects(release, severity).count()
+    # One query: the first ones with, on each row, how many there are in all.
+    defects = list(
+        blocking_defects(release, severity).annotate(total=Window(Count("id")))[: SHOWN + 1]
+    )
+    total = defects[0].total if defects else 0
     defects.sort(key=lambda d: -SEVERITY_RANK[Severity(d.severity)])
     missing = [
         (f"{d.key} {d.title} ({Severity(d.severity).label})", d.get_absolute_url())
@@ -182,10 +183,8 @@ def coverage(*, release) -> GateResult | None:
     if gate is None or not gate.require_coverage:
         return None
     total = release.features.count()
-    uncovered = list(uncovered_features(release)[: SHOWN + 1])
-    count = len(uncovered)
-    if count > SHOWN:
-        count = uncovered_features(release).count()
+    uncovered = list(uncovered_features(release).annotate(others=Window(Count("id")))[: SHOWN + 1])
+    count = uncovered[0].others if uncovered else 0
     new_case = reverse("quality:case-create", args=[release.product.slug])
     missing = [(f.title, f"{new_case}?feature={f.pk}") for f in uncovered[:SHOWN]]
     detail = _("%(covered)d of %(total)d features covered by a test case.") % {
