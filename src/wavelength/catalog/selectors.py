@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from wavelength.accounts.permissions import require_member
 from wavelength.core.models import Activity
 
+from . import gates
 from .models import ChangelogEntry, Feature, Product, Release, Stage, Visibility
 
 
@@ -167,10 +168,13 @@ def shipped_gate(*, user, release: Release) -> ShippedGate | None:
     row = row.first()
     if row is None or not row.payload.get("gate"):
         return None
+    # The evidence stays as recorded; a criterion still registered shows its label translated.
+    labels = {c.key: c.label for c in gates.criteria()}
+    verdicts = [{**v, "label": labels.get(v["key"], v["label"])} for v in row.payload["gate"]]
     return ShippedGate(
         actor=row.actor,
         created_at=row.created_at,
-        verdicts=row.payload["gate"],
+        verdicts=verdicts,
         override_reason=row.payload.get("override_reason", ""),
     )
 

@@ -561,7 +561,7 @@ class ReleaseGate(models.Model):
     TRACKED = ["min_pass_rate", "blocking_severity", "required_checklists", "require_coverage"]
 
     def __str__(self) -> str:
-        return str(_("Release gate of %(product)s") % {"product": self.product})
+        return self.product.name
 
     def get_absolute_url(self) -> str:
         return reverse("quality:gate", args=[self.product.slug])

@@ -46,7 +46,8 @@ def gate(request, slug):
     standing = []
     for release in releases:
         verdicts = gates.evaluate(release)
-        standing.append((release, verdicts, gates.passes(verdicts)))
+        failing = sum(1 for v in verdicts if not v.result.ok)
+        standing.append((release, verdicts, failing))
     context = {
         "product": product,
         "gate": current,
