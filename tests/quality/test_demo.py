@@ -24,6 +24,17 @@ def test_demo_covers_suites_cases_runs_defects_inspections_and_ci():
     assert build_quality_demo() == {"created": False}
 
 
+def test_every_activity_of_the_demo_reads_as_a_sentence():
+    from wavelength.core import timeline
+    from wavelength.core.models import Activity
+
+    build_demo()
+    verbs = set(Activity.objects.values_list("verb", flat=True))
+    assert verbs - set(timeline.VERBS) == set()
+    kinds = set(Activity.objects.values_list("target_type__model", flat=True))
+    assert kinds - set(timeline.KINDS) == set()
+
+
 def test_demo_has_a_flaky_ci_test():
     from wavelength.accounts.models import User
     from wavelength.catalog.models import Product

@@ -43,6 +43,15 @@ KINDS = {
     "defect": pgettext_lazy("object kind in an activity sentence", "defect"),
     "checklist": pgettext_lazy("object kind in an activity sentence", "checklist"),
     "releasegate": pgettext_lazy("object kind in an activity sentence", "release gate"),
+    "company": pgettext_lazy("object kind in an activity sentence", "company"),
+    "contact": pgettext_lazy("object kind in an activity sentence", "contact"),
+    "feedback": pgettext_lazy("object kind in an activity sentence", "feedback"),
+    "theme": pgettext_lazy("object kind in an activity sentence", "theme"),
+    "portalidea": pgettext_lazy("object kind in an activity sentence", "portal idea"),
+    "portalsettings": pgettext_lazy("object kind in an activity sentence", "portal settings"),
+    "importjob": pgettext_lazy("object kind in an activity sentence", "import"),
+    "space": pgettext_lazy("object kind in an activity sentence", "space"),
+    "page": pgettext_lazy("object kind in an activity sentence", "page"),
 }
 
 VERBS = {
@@ -78,7 +87,26 @@ VERBS = {
     "result_recorded": gettext_lazy("%(actor)s recorded a result in %(object)s"),
     "evidence_added": gettext_lazy("%(actor)s attached evidence to %(object)s"),
     "closed": gettext_lazy("%(actor)s closed %(object)s"),
+    "imported": gettext_lazy("%(actor)s imported %(object)s"),
+    "status_changed": gettext_lazy("%(actor)s changed the status of %(object)s"),
+    "linked": gettext_lazy("%(actor)s linked %(object)s to “%(detail)s”"),
+    "unlinked": gettext_lazy("%(actor)s unlinked %(object)s from “%(detail)s”"),
+    "merged": gettext_lazy("%(actor)s merged a duplicate into %(object)s"),
+    "merged_into": gettext_lazy("%(actor)s merged %(object)s into another item"),
+    "unmerged": gettext_lazy("%(actor)s undid the merge of %(object)s"),
+    "unsubscribed": gettext_lazy("Unsubscribed from close-the-loop messages: %(object)s"),
+    "voted for": gettext_lazy("A customer voted for %(object)s"),
+    "commented on": gettext_lazy("A customer commented on %(object)s"),
+    "opened to the portal": gettext_lazy("%(actor)s opened %(object)s on the portal"),
+    "approved": gettext_lazy("%(actor)s approved %(object)s"),
+    "verified": gettext_lazy("%(actor)s verified %(object)s"),
+    "read": gettext_lazy("%(actor)s read %(object)s"),
+    "went_stale": gettext_lazy("Due for a review: %(object)s"),
+    "attached": gettext_lazy("%(actor)s attached “%(detail)s” to %(object)s"),
+    "detached": gettext_lazy("%(actor)s removed the attachment “%(detail)s” from %(object)s"),
 }
+
+_DETAIL_KEYS = ("feature_title", "name", "attachment")
 
 # Fields whose names Django derives from the attribute (no verbose_name) get a translated label.
 FIELD_LABELS = {
@@ -237,6 +265,10 @@ def _sentence(activity: Activity, url: str | None) -> SafeString:
         "member": format_html("<strong>{}</strong>", activity.payload.get("member", "")),
         "token": escape(activity.payload.get("token", "")),
         "checklist": escape(activity.payload.get("checklist", "")),
+        # What a link or an attachment names, whichever the activity kept.
+        "detail": escape(
+            next((str(activity.payload[k]) for k in _DETAIL_KEYS if activity.payload.get(k)), "")
+        ),
     }
     template = VERBS.get(activity.verb)
     if template is None:
