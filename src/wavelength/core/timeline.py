@@ -36,6 +36,7 @@ KINDS = {
     "playbook": pgettext_lazy("object kind in an activity sentence", "playbook"),
     "run": pgettext_lazy("object kind in an activity sentence", "run"),
     "runstep": pgettext_lazy("object kind in an activity sentence", "step"),
+    "testplan": pgettext_lazy("object kind in an activity sentence", "test plan"),
 }
 
 VERBS = {
