@@ -304,7 +304,8 @@ def test_command_imports_a_report(editor, release, tmp_path, capsys):
     report = tmp_path / "junit.xml"
     report.write_bytes(SUREFIRE)
     call_command(
-        "quality-import-junit",
+        "quality",
+        "import-junit",
         str(report),
         "--release",
         "2.0",
@@ -317,7 +318,8 @@ def test_command_imports_a_report(editor, release, tmp_path, capsys):
     assert "3 tests, 1 passed, 1 failed, 1 skipped" in out
     with pytest.raises(CommandError, match="No release 9.9"):
         call_command(
-            "quality-import-junit",
+            "quality",
+            "import-junit",
             str(report),
             "--release",
             "9.9",
@@ -329,7 +331,8 @@ def test_command_imports_a_report(editor, release, tmp_path, capsys):
     report.write_bytes(BILLION_LAUGHS)
     with pytest.raises(CommandError, match="Nothing recorded"):
         call_command(
-            "quality-import-junit",
+            "quality",
+            "import-junit",
             str(report),
             "--release",
             "2.0",
@@ -365,6 +368,27 @@ def test_flaky_tests_flip_within_a_build_or_back_and_forth(editor, viewer, relea
     assert set(flaky) == {"same_build", "wobbly"}  # "broke" flipped once: a regression
     assert flaky["same_build"].same_build and not flaky["wobbly"].same_build
     assert flaky["wobbly"].flips == 2
+
+
+def test_command_lists_flaky_tests_as_a_table(editor, release, product, capsys):
+    call_command("quality", "flaky", "--product", product.slug)
+    assert "No flaky test" in capsys.readouterr().out
+    for build, outcome in [("1", "passed"), ("1", "failed"), ("2", "passed")]:
+        report = _report({"wobbly": outcome, "steady": "passed"})
+        services.junit_import(actor=editor, release=release, build=build, data=report)
+    call_command("quality", "flaky", "--product", product.slug)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["CASE", "TEST", "FLIPS", "SAME", "BUILD", "LATEST"]
+    wobbly = TestCase.objects.get(title="wobbly")
+    assert lines[1].split() == [wobbly.key, "t::wobbly", "2", "yes", "P", "F", "P"]
+    assert len(lines) == 2  # "steady" never flipped
+    with pytest.raises(CommandError, match="No product “nope”"):
+        call_command("quality", "flaky", "--product", "nope")
+
+
+def test_the_old_import_command_is_gone():
+    with pytest.raises(CommandError, match="Unknown command"):
+        call_command("quality-import-junit")
 
 
 def test_api_takes_a_raw_body_larger_than_django_s_form_limit(editor_api, release, settings):

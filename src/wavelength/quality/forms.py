@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wavelength.accounts.models import Role, User
+from wavelength.accounts.models import Role, Team, User
 from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus
 
 from .models import (
@@ -15,6 +15,7 @@ from .models import (
     Severity,
     Suite,
     TestCase,
+    TestPlan,
     TestResult,
 )
 from .selectors import CaseFilter, DefectFilter
@@ -200,15 +201,29 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, product: Product, **kwargs):
+    def __init__(self, *args, product: Product, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        releases = product.releases.exclude(status=ReleaseStatus.CANCELLED)
-        self.fields["release"].queryset = releases.order_by("-target_date", "-id")
+        if editing:  # a plan stays with its release: its runs were made for that release
+            del self.fields["release"]
+        else:
+            releases = product.releases.exclude(status=ReleaseStatus.CANCELLED)
+            self.fields["release"].queryset = releases.order_by("-target_date", "-id")
         self.fields["suites"].queryset = Suite.objects.filter(product=product).order_by("name")
         self.fields["features"].queryset = product.features.order_by("title")
         self.fields["cases"].queryset = TestCase.objects.filter(
             product=product, archived=False
         ).order_by("title")
+
+    @classmethod
+    def initial_for(cls, plan: TestPlan) -> dict:
+        return {
+            "name": plan.name,
+            "description": plan.description,
+            "suites": [s.pk for s in plan.suites.all()],
+            "tags": ", ".join(t.name for t in plan.tags.all()),
+            "features": [f.pk for f in plan.features.all()],
+            "cases": [c.pk for c in plan.cases.all()],
+        }
 
     def case_choices(self):
         """(case, checked) pairs for the filterable checkbox list."""
@@ -219,6 +234,79 @@ class PlanForm(forms.Form):
         data = dict(self.cleaned_data)
         data["tags_"] = split_tags(data.pop("tags"))
         return data
+
+
+class ChecklistForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the review covers and when to do it."),
+    )
+    signoff_team = forms.ModelChoiceField(
+        label=_("Signed off by"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label=_("— any editor —"),
+        help_text=_("A member of this team (or an administrator) signs the inspection off."),
+    )
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:  # a new checklist has no version to clash with
+            del self.fields["expected_version"]
+
+    @classmethod
+    def initial_for(cls, checklist) -> dict:
+        return {
+            "name": checklist.name,
+            "description": checklist.description,
+            "signoff_team": checklist.signoff_team_id,
+            "expected_version": checklist.version,
+        }
+
+    def service_kwargs(self, items: list[str]) -> dict:
+        return {**self.cleaned_data, "items": items}
+
+
+class ChecklistItemForm(forms.Form):
+    text = forms.CharField(label=_("Item"), required=False, max_length=500)
+
+
+class BaseChecklistItemFormSet(forms.BaseFormSet):
+    """Rows of items; each row's position (Django's ORDER field) puts it in its place, rows
+    without one keep their place after the numbered ones."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        order = form.fields[forms.formsets.ORDERING_FIELD_NAME]
+        order.label = _("Position")
+        order.widget.attrs.update({"min": 1, "class": "qa-item-position"})
+
+
+ChecklistItemFormSet = forms.formset_factory(
+    ChecklistItemForm,
+    formset=BaseChecklistItemFormSet,
+    extra=3,
+    can_order=True,
+    max_num=100,
+    absolute_max=100,
+)
+
+
+def items_initial(items: list[str]) -> list[dict]:
+    return [{"text": item, "ORDER": i + 1} for i, item in enumerate(items)]
+
+
+def items_from(formset) -> list[tuple[forms.Form, str]]:
+    """The non-blank rows in the order asked for, each with its text."""
+    return [
+        (f, f.cleaned_data["text"].strip())
+        for f in formset.ordered_forms
+        if f.cleaned_data.get("text", "").strip()
+    ]
 
 
 class RunForm(forms.Form):

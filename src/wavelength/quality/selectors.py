@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
@@ -14,6 +14,7 @@ from .models import (
     SEVERITY_RANK,
     CaseVersion,
     Checklist,
+    ChecklistVersion,
     Defect,
     DefectLink,
     Evidence,
@@ -419,20 +420,71 @@ class ReleaseInspection:
         return self.inspection is not None and self.inspection.is_signed
 
 
-def checklist_list(*, user) -> QuerySet[Checklist]:
+def checklist_list(*, user, archived: bool = False) -> QuerySet[Checklist]:
+    """The checklists in use (or, with ``archived``, those retired from new releases)."""
     require_member(user)
-    return Checklist.objects.filter(archived=False).select_related("signoff_team").order_by("name")
+    qs = Checklist.objects.filter(archived=archived).select_related("signoff_team")
+    return qs.order_by("name")
 
 
 def checklist_get(*, user, pk: int) -> Checklist:
     require_member(user)
-    qs = Checklist.objects.select_related("signoff_team").prefetch_related("versions__author")
+    versions = ChecklistVersion.objects.select_related("author", "signoff_team")
+    qs = Checklist.objects.select_related("signoff_team").prefetch_related(
+        Prefetch("versions", queryset=versions.order_by("-number"))
+    )
     return get_object_or_404(qs, pk=pk)
 
 
+@dataclass
+class ChecklistChange:
+    """A version of a checklist and what it changed from the one before."""
+
+    version: ChecklistVersion
+    first: bool = False
+    renamed_from: str = ""
+    team_changed: bool = False
+    previous_team: object = None
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    reordered: bool = False
+
+
+def checklist_versions(*, user, checklist: Checklist) -> list[ChecklistChange]:
+    """The versions of ``checklist`` (fetched by :func:`checklist_get`), newest first, each
+    with its changes: no query of its own."""
+    require_member(user)
+    versions = list(checklist.versions.all())
+    out = []
+    for version, older in zip(versions, [*versions[1:], None], strict=True):
+        if older is None:
+            out.append(ChecklistChange(version, first=True))
+            continue
+        kept = [i for i in version.items if i in older.items]
+        out.append(
+            ChecklistChange(
+                version,
+                renamed_from=older.name if older.name != version.name else "",
+                team_changed=older.signoff_team_id != version.signoff_team_id,
+                previous_team=older.signoff_team,
+                added=[i for i in version.items if i not in older.items],
+                removed=[i for i in older.items if i not in version.items],
+                reordered=kept != [i for i in older.items if i in version.items],
+            )
+        )
+    return out
+
+
 def release_inspections(*, user, release) -> list[ReleaseInspection]:
-    """Every active checklist with the release's inspection of it (if started): two queries."""
-    checklists = list(checklist_list(user=user))
+    """Every active checklist, and every archived one the release had started, with the
+    release's inspection of it (if started): two queries."""
+    require_member(user)
+    checklists = (
+        Checklist.objects.filter(Q(archived=False) | Q(inspections__release=release))
+        .distinct()
+        .select_related("signoff_team")
+        .order_by("name")
+    )
     started = {
         i.checklist_id: i
         for i in release.inspections.select_related("checklist_version__signoff_team", "signed_by")

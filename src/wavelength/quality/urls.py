@@ -9,6 +9,7 @@ urlpatterns = [
     path("quality/cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
     path("quality/suites/<int:pk>/edit/", views.suite_edit, name="suite-edit"),
     path("quality/plans/<int:pk>/", views_runs.plan_detail, name="plan-detail"),
+    path("quality/plans/<int:pk>/edit/", views_runs.plan_edit, name="plan-edit"),
     path("quality/runs/<int:pk>/", views_runs.run_detail, name="run-detail"),
     path("quality/runs/<int:pk>/close/", views_runs.run_close, name="run-close"),
     path("quality/results/<int:pk>/", views_runs.result_detail, name="result-detail"),
@@ -16,6 +17,17 @@ urlpatterns = [
     path("quality/results/<int:pk>/evidence/", views_runs.evidence_add, name="evidence-add"),
     path("quality/evidence/<int:pk>/", views_runs.evidence_download, name="evidence"),
     path("quality/checklists/", views_inspections.checklist_list, name="checklist-list"),
+    path("quality/checklists/new/", views_inspections.checklist_create, name="checklist-create"),
+    path(
+        "quality/checklists/<int:pk>/edit/",
+        views_inspections.checklist_edit,
+        name="checklist-edit",
+    ),
+    path(
+        "quality/checklists/<int:pk>/archive/",
+        views_inspections.checklist_archive,
+        name="checklist-archive",
+    ),
     path(
         "quality/checklists/<int:pk>/",
         views_inspections.checklist_detail,

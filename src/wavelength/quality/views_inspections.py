@@ -1,4 +1,5 @@
-"""Inspection pages: the checklists, and a release's inspections to tick and sign off."""
+"""Inspection pages: the checklists (their versions, the forms to create and edit them), and
+a release's inspections to tick and sign off."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,10 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wavelength.accounts.permissions import require_admin
 from wavelength.catalog import selectors as catalog_selectors
+from wavelength.catalog.views.base import GET_POST
 from wavelength.core.exceptions import DomainError
 
 from . import selectors, services
+from .forms import ChecklistForm, ChecklistItemFormSet, items_from, items_initial
 
 
 def _release(request, pk):
@@ -18,17 +22,119 @@ def _release(request, pk):
 
 @login_required
 def checklist_list(request):
-    return render(
-        request,
-        "quality/checklist_list.html",
-        {"checklists": selectors.checklist_list(user=request.user)},
-    )
+    """The checklists in use, or (``?archived=1``) the archived ones."""
+    archived = request.GET.get("archived") == "1"
+    context = {
+        "checklists": selectors.checklist_list(user=request.user, archived=archived),
+        "archived": archived,
+    }
+    return render(request, "quality/checklist_list.html", context)
 
 
 @login_required
 def checklist_detail(request, pk):
+    """A checklist's items and its versions, each with what it changed."""
     checklist = selectors.checklist_get(user=request.user, pk=pk)
-    return render(request, "quality/checklist_detail.html", {"checklist": checklist})
+    context = {
+        "checklist": checklist,
+        "versions": selectors.checklist_versions(user=request.user, checklist=checklist),
+    }
+    return render(request, "quality/checklist_detail.html", context)
+
+
+def _item_errors(formset, rows, exc: DomainError) -> dict:
+    """Put the service's refusals about items on their rows (``items.N`` is the Nth item
+    sent) or above the rows; hand back the others."""
+    rest = {}
+    for key, message in exc.errors.items():
+        index = key.removeprefix("items.")
+        if index.isdigit() and int(index) < len(rows):
+            rows[int(index)][0].add_error("text", message)
+        elif key == "items" or key.startswith("items."):
+            formset.non_form_errors().append(message)
+        else:
+            rest[key] = message
+    return rest
+
+
+def _save_checklist(request, form, formset, call):
+    """``call(kwargs)`` once the form and its rows parse; refusals land where they belong."""
+    if request.method != "POST" or not (form.is_valid() & formset.is_valid()):
+        return None
+    rows = items_from(formset)
+    try:
+        return call(form.service_kwargs([text for _form, text in rows]))
+    except DomainError as exc:
+        for key, message in _item_errors(formset, rows, exc).items():
+            # The version clash names a hidden field: it shows above the form.
+            form.add_error(
+                key if key in form.fields and key != "expected_version" else None, message
+            )
+        if not form.errors:
+            form.add_error(None, _("Nothing was saved: correct the items marked below."))
+        return None
+
+
+def _form_page(request, form, formset, checklist=None):
+    refused = request.method == "POST"  # a saved form redirects: here it was refused
+    context = {"form": form, "formset": formset, "checklist": checklist}
+    return render(request, "quality/checklist_form.html", context, status=422 if refused else 200)
+
+
+@login_required
+@GET_POST
+def checklist_create(request):
+    require_admin(request.user)
+    form = ChecklistForm(request.POST or None)
+    formset = ChecklistItemFormSet(request.POST or None, prefix="items")
+    checklist = _save_checklist(
+        request, form, formset, lambda kw: services.checklist_create(actor=request.user, **kw)
+    )
+    if checklist:
+        messages.success(request, _("Checklist “%(name)s” created.") % {"name": checklist.name})
+        return redirect(checklist)
+    return _form_page(request, form, formset)
+
+
+@login_required
+@GET_POST
+def checklist_edit(request, pk):
+    require_admin(request.user)
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    form = ChecklistForm(
+        request.POST or None, editing=True, initial=ChecklistForm.initial_for(checklist)
+    )
+    formset = ChecklistItemFormSet(
+        request.POST or None, prefix="items", initial=items_initial(checklist.items)
+    )
+    saved = _save_checklist(
+        request,
+        form,
+        formset,
+        lambda kw: services.checklist_update(actor=request.user, checklist=checklist, **kw),
+    )
+    if saved:
+        if saved.version != checklist.version:
+            message = _("Saved as version %(n)d.") % {"n": saved.version}
+        else:
+            message = _("Checklist saved.")
+        messages.success(request, message)
+        return redirect(saved)
+    return _form_page(request, form, formset, checklist)
+
+
+@login_required
+@require_POST
+def checklist_archive(request, pk):
+    """Archive the checklist (``archived=1``) or bring it back (``archived=0``)."""
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    archived = request.POST.get("archived", "1") == "1"
+    saved = services.checklist_update(actor=request.user, checklist=checklist, archived=archived)
+    if saved.archived:
+        messages.success(request, _("Checklist archived: new releases no longer list it."))
+    else:
+        messages.success(request, _("Checklist restored: releases list it again."))
+    return redirect(saved)
 
 
 @login_required

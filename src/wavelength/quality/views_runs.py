@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
-from wavelength.catalog.views.base import GET_POST, paginate
+from wavelength.catalog.views.base import GET_POST, paginate, render_page, timeline_page
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
@@ -70,6 +70,29 @@ def plan_create(request, slug):
 
 @login_required
 @GET_POST
+def plan_edit(request, pk):
+    """Change what a plan selects; runs already started keep their cases."""
+    require_editor(request.user)
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    form = PlanForm(
+        request.POST or None,
+        product=plan.product,
+        editing=True,
+        initial=PlanForm.initial_for(plan),
+    )
+    saved = submit(
+        form,
+        lambda: services.plan_update(actor=request.user, plan=plan, **form.service_kwargs()),
+    )
+    if saved:
+        messages.success(request, _("Plan saved."))
+        return redirect(saved)
+    context = {"form": form, "product": plan.product, "plan": plan}
+    return render(request, "quality/plan_form.html", context, status=form_status(form))
+
+
+@login_required
+@GET_POST
 def plan_detail(request, pk):
     """A plan: what it selects, the cases that makes, its runs and a form to start one."""
     plan = selectors.plan_get(user=request.user, pk=pk)
@@ -92,8 +115,15 @@ def plan_detail(request, pk):
             for r, p in zip(runs_, selectors.progress_of(runs_), strict=True)
         ],
         "form": form,
+        **timeline_page(request, catalog_selectors.history_for(user=request.user, obj=plan)),
     }
-    return render(request, "quality/plan_detail.html", context, status=form_status(form))
+    return render_page(
+        request,
+        "quality/plan_detail.html",
+        context,
+        fragments={"timeline": "catalog/_timeline.html"},
+        status=form_status(form),
+    )
 
 
 def _run_context(request, run) -> dict:

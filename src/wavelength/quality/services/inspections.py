@@ -70,32 +70,78 @@ def checklist_create(*, actor, name: str, items: list[str], signoff_team=None, d
     return checklist
 
 
+def _content(checklist: Checklist) -> dict:
+    """What a version of the checklist pins: a change to any of it makes a new version."""
+    return {
+        "name": checklist.name,
+        "items": checklist.items,
+        "signoff_team": checklist.signoff_team_id,
+    }
+
+
+def _unique_name(name: str, checklist: Checklist) -> str:
+    name = text(name, "name", 120, required=True)
+    if Checklist.objects.filter(name__iexact=name).exclude(pk=checklist.pk).exists():
+        raise DomainError(_("A checklist with this name already exists."), field="name")
+    return name
+
+
 @transaction.atomic
 def checklist_update(
-    *, actor, checklist: Checklist, items=_MISSING, signoff_team=_MISSING, description=_MISSING
+    *,
+    actor,
+    checklist: Checklist,
+    expected_version: int | None = None,
+    name=_MISSING,
+    items=_MISSING,
+    signoff_team=_MISSING,
+    description=_MISSING,
+    archived=_MISSING,
 ):
-    """A new version of the checklist; inspections already started keep theirs."""
+    """Edit a checklist (admins). A new name, item list or sign-off team is a new version;
+    inspections already started keep theirs. Archiving hides the checklist from releases that
+    have not started it; inspections of it, signed or not, stay on their releases.
+    ``expected_version`` (the version the editor started from) refuses an edit made over
+    someone else's with a 409."""
     require_admin(actor)
     checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
-    before = {"items": checklist.items, "signoff_team": checklist.signoff_team_id}
+    if expected_version is not None and expected_version != checklist.version:
+        raise Conflict(
+            _("Someone saved version %(n)d of this checklist meanwhile; reload it and edit again.")
+            % {"n": checklist.version},
+            field="expected_version",
+        )
+    content = _content(checklist)
+    before = {**content, "description": checklist.description, "archived": checklist.archived}
+    if name is not _MISSING:
+        checklist.name = _unique_name(name, checklist)
     if items is not _MISSING:
         checklist.items = _items(items)
     if signoff_team is not _MISSING:
         checklist.signoff_team = signoff_team
     if description is not _MISSING:
         checklist.description = text(description, "description", 10000)
-    after = {"items": checklist.items, "signoff_team": checklist.signoff_team_id}
+    if archived is not _MISSING:
+        checklist.archived = bool(archived)
+    after = {
+        **_content(checklist),
+        "description": checklist.description,
+        "archived": checklist.archived,
+    }
     changes = activity.diff(before, after)
-    if changes:
+    if not changes:
+        return checklist
+    new_version = _content(checklist) != content
+    if new_version:
         checklist.version += 1
     checklist.updated_at = clock.now()
     checklist.save()
-    if changes:
+    if new_version:
         _version(checklist, actor)
-        activity.record(
-            actor=actor, verb="updated", target=checklist, scope="quality", changes=changes,
-            version=checklist.version,
-        )  # fmt: skip
+    activity.record(
+        actor=actor, verb="updated", target=checklist, scope="quality", changes=changes,
+        version=checklist.version,
+    )  # fmt: skip
     return checklist
 
 
@@ -103,11 +149,12 @@ def checklist_update(
 def inspection_start(*, actor, release: Release, checklist: Checklist) -> Inspection:
     """Apply the checklist's current version to a release."""
     require_editor(actor)
-    if checklist.archived:
-        raise DomainError(_("This checklist is archived."), field="checklist")
+    # An inspection started before the checklist was archived stays usable (and signed).
     existing = Inspection.objects.filter(release=release, checklist=checklist).first()
     if existing is not None:
         return existing
+    if checklist.archived:
+        raise DomainError(_("This checklist is archived."), field="checklist")
     version = checklist.versions.get(number=checklist.version)
     inspection = Inspection.objects.create(
         release=release,

@@ -99,3 +99,100 @@
     }
   });
 })();
+
+/*
+    ol[data-qa-items=PREFIX]   the checklist form's item rows (a Django formset with positions):
+                               each row gets move up / move down / remove buttons and the list
+                               an "add an item" button (a copy of template#PREFIX-empty); the
+                               positions follow the rows, so they are hidden. Without the
+                               script the positions are typed and empty rows come from saving.
+*/
+(function () {
+  "use strict";
+
+  function button(label, text, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "btn btn-ghost btn-sm";
+    b.setAttribute("aria-label", label);
+    b.title = label;
+    b.textContent = text;
+    b.dataset.qaItemAction = action;
+    return b;
+  }
+
+  function renumber(list) {
+    var n = 0;
+    list.querySelectorAll("[data-qa-item]").forEach(function (row) {
+      n += 1;
+      row.querySelector("[data-qa-item-number]").textContent = n;
+      var order = row.querySelector(".qa-item-order input");
+      if (order) order.value = n;
+      var labels = row.querySelectorAll("label");
+      if (labels[0]) labels[0].textContent = list.dataset.labelItem.replace("{n}", n);
+      if (labels[1]) labels[1].textContent = list.dataset.labelPosition.replace("{n}", n);
+    });
+  }
+
+  function enhanceRow(list, row) {
+    var tools = document.createElement("div");
+    tools.className = "qa-item-tools";
+    tools.appendChild(button(list.dataset.labelUp, "↑", "up"));
+    tools.appendChild(button(list.dataset.labelDown, "↓", "down"));
+    tools.appendChild(button(list.dataset.labelRemove, "×", "remove"));
+    row.appendChild(tools);
+  }
+
+  function addRow(list) {
+    var prefix = list.dataset.qaItems;
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    var template = document.getElementById(prefix + "-empty");
+    if (!total || !template || (max && +total.value >= +max.value)) return;
+    var html = template.innerHTML.replace(/__prefix__/g, total.value);
+    total.value = +total.value + 1;
+    var holder = document.createElement("ol");
+    holder.innerHTML = html;
+    var row = holder.querySelector("[data-qa-item]");
+    enhanceRow(list, row);
+    list.appendChild(row);
+    renumber(list);
+    row.querySelector("input[type=text], input:not([type])").focus();
+  }
+
+  function enhance(list) {
+    list.classList.add("qa-items-enhanced");
+    var head = list.previousElementSibling;
+    if (head && head.classList.contains("qa-item-head")) head.classList.add("qa-items-enhanced");
+    list.querySelectorAll("[data-qa-item]").forEach(function (row) { enhanceRow(list, row); });
+    var hint = document.getElementById(list.dataset.qaItems + "-hint");
+    if (hint && list.dataset.hint) hint.textContent = list.dataset.hint;
+    var add = button(list.dataset.labelAdd, "+ " + list.dataset.labelAdd, "add");
+    add.className = "btn btn-sm qa-item-add";
+    add.removeAttribute("aria-label");
+    list.insertAdjacentElement("afterend", add);
+    add.addEventListener("click", function () { addRow(list); });
+    list.addEventListener("click", function (event) {
+      var target = event.target.closest("[data-qa-item-action]");
+      if (!target) return;
+      var row = target.closest("[data-qa-item]");
+      var action = target.dataset.qaItemAction;
+      if (action === "remove") {
+        // A row missing from the post is an empty one to Django's formset: it is dropped.
+        var near = row.nextElementSibling || row.previousElementSibling;
+        row.remove();
+        (near ? near.querySelector("input") : add).focus();
+      } else {
+        var other = action === "down" ? row.nextElementSibling : row.previousElementSibling;
+        if (!other) return;
+        if (action === "up") list.insertBefore(row, other);
+        else list.insertBefore(other, row);
+        target.focus();
+      }
+      renumber(list);
+    });
+    renumber(list);
+  }
+
+  document.querySelectorAll("ol[data-qa-items]").forEach(enhance);
+})();
