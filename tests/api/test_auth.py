@@ -95,6 +95,8 @@ ENDPOINTS = [
     ("get", "/api/v1/steps/overdue"),
     ("get", "/api/v1/releases/{release_id}/playbooks"),
     ("put", "/api/v1/releases/{release_id}/playbooks"),
+    ("get", "/api/v1/products/{key}/playbooks"),
+    ("put", "/api/v1/products/{key}/playbooks"),
     ("get", "/api/v1/companies"),
     ("post", "/api/v1/companies"),
     ("get", "/api/v1/companies/{company_id}"),

@@ -2,7 +2,7 @@ from tests.factories import FeatureFactory, ReleaseFactory, UserFactory
 from wavelength.accounts.models import Membership, Role, Team
 from wavelength.catalog import gates
 from wavelength.processes.demo import build_processes_demo
-from wavelength.processes.models import Playbook, Run, RunStatus
+from wavelength.processes.models import Playbook, ProductRequirement, Run, RunStatus
 
 
 def test_demo_has_playbooks_onboarding_and_runs_in_flight(product):
@@ -23,4 +23,10 @@ def test_demo_has_playbooks_onboarding_and_runs_in_flight(product):
     readiness = runs["release-readiness"]
     assert readiness.status == RunStatus.ACTIVE and readiness.steps.filter(status="done").exists()
     assert not gates.passes(gates.evaluate(release))
+    # Every release of the product requires release readiness, set once on the product.
+    required = ProductRequirement.objects.select_related("playbook").get(product=product)
+    assert required.playbook.standard_key == "release-readiness"
+    later = ReleaseFactory(product=product, version="9.1", status="planned")
+    assert not gates.passes(gates.evaluate(later))
     assert build_processes_demo()["created"] is False
+    assert ProductRequirement.objects.count() == 1

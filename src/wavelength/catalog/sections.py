@@ -23,6 +23,10 @@ fixed number of queries and check permissions through its app's selectors.
 Release and product pages have sections too: ``register_section("release", key, ...)`` with a
 loader ``(*, user, release) -> list`` (``(*, user, product)`` for ``"product"``); their
 templates receive ``release`` or ``product`` in the same way.
+
+The number next to a section's title is how many items its loader returned; a section whose
+loader returns one item carrying several lists passes ``count=`` (``items -> int``) to say
+what to count instead.
 """
 
 from collections.abc import Callable, Sequence
@@ -47,14 +51,20 @@ class FeatureSection:
     loader: Loader
     empty_text: str
     order: int = 100
-    # False for a section whose items are not a list of things (its title shows no count).
-    counted: bool = True
+    count: Callable[[Sequence[Any]], int] | None = None
 
 
 @dataclass(frozen=True)
 class RenderedSection:
     section: FeatureSection
     items: Sequence[Any]
+
+    @property
+    def count(self) -> int:
+        """The number shown next to the section's title."""
+        if self.section.count is not None and self.items:
+            return self.section.count(self.items)
+        return len(self.items)
 
 
 _registry: dict[str, dict[str, FeatureSection]] = {page: {} for page in PAGES}
@@ -69,7 +79,7 @@ def register_section(
     loader: Loader,
     empty_text: str = "",
     order: int = 100,
-    counted: bool = True,
+    count: Callable[[Sequence[Any]], int] | None = None,
 ) -> FeatureSection:
     """Add (or replace, when ``key`` is already taken) a section of ``page``'s page."""
     section = FeatureSection(
@@ -79,7 +89,7 @@ def register_section(
         loader=loader,
         empty_text=empty_text or _("Nothing is linked to this feature yet."),
         order=order,
-        counted=counted,
+        count=count,
     )
     _registry[page][key] = section
     return section

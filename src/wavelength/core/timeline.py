@@ -120,6 +120,7 @@ FIELD_LABELS = {
     "email": gettext_lazy("E-mail"),
     "required_playbooks": gettext_lazy("Required playbooks"),
     "onboarding_playbook": gettext_lazy("Onboarding playbook"),
+    "release_playbooks": gettext_lazy("Playbooks every release requires"),
 }
 
 

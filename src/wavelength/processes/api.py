@@ -1,4 +1,5 @@
-"""Processes API: playbooks and their versions, runs, steps, and what a release requires.
+"""Processes API: playbooks and their versions, runs, steps, and what a product's releases and
+a release require.
 
 Each endpoint resolves the keys the client sent into rows (an unknown one is a 422 naming its
 field), then calls one service or selector, which checks permissions.
@@ -11,6 +12,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from wavelength.accounts.models import Team, User
+from wavelength.catalog.api import _product
 from wavelength.catalog.models import Release
 from wavelength.core.api import Pagination, References
 from wavelength.core.exceptions import DomainError
@@ -25,6 +27,8 @@ from .schemas import (
     PlaybookIn,
     PlaybookOut,
     PlaybookPatch,
+    ProductPlaybooksIn,
+    ProductPlaybooksOut,
     ReleasePlaybooksIn,
     ReleasePlaybooksOut,
     RunDetailOut,
@@ -330,7 +334,7 @@ def overdue_steps(request, filters: Query[StepFilterIn]):
     return selectors.overdue_steps(user=request.auth, filters=f)
 
 
-# What a release requires ------------------------------------------------------------------
+# What a product's releases and a release require ------------------------------------------
 
 
 @router.get(
@@ -340,7 +344,8 @@ def overdue_steps(request, filters: Query[StepFilterIn]):
     tags=["releases"],
 )
 def release_playbooks(request, release_id: Id):
-    """The playbooks whose runs must be complete before the release ships."""
+    """The playbooks whose runs must be complete before the release ships: its own and those
+    every release of its product requires (``required_by`` says which)."""
     selectors.playbook_list(user=request.auth)  # permission check
     release = get_object_or_404(Release, pk=release_id)
     return {"playbooks": selectors.required_playbooks(release=release)}
@@ -353,13 +358,47 @@ def release_playbooks(request, release_id: Id):
     tags=["releases"],
 )
 def release_playbooks_set(request, release_id: Id, payload: ReleasePlaybooksIn):
+    """Set the release's own required playbooks (those of its product stay required)."""
     selectors.playbook_list(user=request.auth)
     release = get_object_or_404(Release.objects.select_related("product"), pk=release_id)
+    playbooks = _playbooks(payload.playbooks)
+    services.release_playbooks_require(actor=request.auth, release=release, playbooks=playbooks)
+    return {"playbooks": selectors.required_playbooks(release=release)}
+
+
+def _playbooks(keys: list) -> list[Playbook]:
     refs = References()
     playbooks = [
         refs.get(Playbook.objects.all(), key, field=f"playbooks.{i}", alt="slug")
-        for i, key in enumerate(payload.playbooks)
+        for i, key in enumerate(keys)
     ]
     refs.check()
-    services.release_playbooks_require(actor=request.auth, release=release, playbooks=playbooks)
-    return {"playbooks": selectors.required_playbooks(release=release)}
+    return playbooks
+
+
+@router.get(
+    "/products/{key}/playbooks",
+    response={200: ProductPlaybooksOut, **ERRORS},
+    url_name="product-playbooks",
+    tags=["products"],
+)
+def product_playbooks(request, key: str):
+    """The playbooks whose runs every release of the product (by id or slug) must complete
+    before it ships."""
+    product = _product(request.auth, key)
+    return {"playbooks": selectors.product_required_playbooks(product=product)}
+
+
+@router.put(
+    "/products/{key}/playbooks",
+    response={200: ProductPlaybooksOut, **ERRORS},
+    url_name="product-playbooks-set",
+    tags=["products"],
+)
+def product_playbooks_set(request, key: str, payload: ProductPlaybooksIn):
+    """Set the playbooks every release of the product requires (an editor's change, kept in the
+    product's history). Each release can require more of its own."""
+    product = _product(request.auth, key)
+    playbooks = _playbooks(payload.playbooks)
+    services.product_playbooks_require(actor=request.auth, product=product, playbooks=playbooks)
+    return {"playbooks": selectors.product_required_playbooks(product=product)}

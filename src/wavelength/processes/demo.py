@@ -1,5 +1,6 @@
-"""The demo's processes: the standard playbooks, team onboarding, managers and a few runs in
-flight (release readiness on the upcoming release, an onboarding, a launch, an incident review).
+"""The demo's processes: the standard playbooks, team onboarding, managers, release readiness
+required of every release of the upcoming release's product, and a few runs in flight (release
+readiness on the upcoming release, an onboarding, a launch, an incident review).
 """
 
 import datetime as dt
@@ -81,8 +82,9 @@ def build_processes_demo(*, now: dt.datetime | None = None) -> dict:
             .first()
         )
         if upcoming is not None:
-            services.release_playbooks_require(
-                actor=actor, release=upcoming, playbooks=[playbooks["release-readiness"]]
+            # Every release of its product requires release readiness (set on the product page).
+            services.product_playbooks_require(
+                actor=actor, product=upcoming.product, playbooks=[playbooks["release-readiness"]]
             )
             run = services.run_start(
                 actor=actor,

@@ -245,6 +245,23 @@ class ReleaseRequirement(models.Model):
         return f"{self.release_id} requires {self.playbook_id}"
 
 
+class ProductRequirement(models.Model):
+    """A playbook whose run must be complete before any release of a product ships."""
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="playbook_requirements"
+    )
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "playbook"], name="productreq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} requires {self.playbook_id} of every release"
+
+
 class TeamOnboarding(models.Model):
     """The playbook a team starts for each new member (no row, or no playbook: off)."""
 

@@ -1,5 +1,6 @@
 """What the processes app adds to other apps' pages and rules: the runs sections of feature and
-release pages, and the release gate criterion "required playbook runs complete"."""
+release pages, the product page's "playbooks every release requires", and the release gate
+criterion "required playbook runs complete"."""
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse
@@ -13,7 +14,8 @@ from .models import Playbook, Run, RunStatus
 
 
 def runs_complete(*, release) -> GateResult:
-    """Fails while a required playbook has no completed run for this release (two queries)."""
+    """Fails while a required playbook (the release's own or one every release of its product
+    requires) has no completed run for this release (two queries)."""
     from .selectors import required_playbooks
 
     required = required_playbooks(release=release)
@@ -60,11 +62,31 @@ def _release_section(*, user, release):
     from .selectors import required_playbooks, runs_for
 
     runs = list(runs_for(user=user, obj=release)[:20])
+    required = required_playbooks(release=release)
     # The section always shows (the required playbooks live in it): one item that carries both.
-    playbooks = list(Playbook.objects.order_by("name")) if user.can_edit else []
-    return [
-        {"runs": runs, "required": required_playbooks(release=release), "all_playbooks": playbooks}
-    ]
+    # The choices are the required playbooks themselves where required, so each knows whether
+    # its product requires it (the form cannot drop those).
+    choices = []
+    if user.can_edit:
+        by_pk = {p.pk: p for p in required}
+        choices = [by_pk.get(p.pk, p) for p in Playbook.objects.order_by("name")]
+    return [{"runs": runs, "required": required, "all_playbooks": choices}]
+
+
+def _product_section(*, user, product):
+    from .selectors import product_required_playbooks
+
+    required = product_required_playbooks(product=product)
+    if not user.can_edit:
+        return [{"required": required}] if required else []
+    # Editors get the form even while nothing is required. Only playbooks with steps can be
+    # required of every release (a release could not complete a run of an empty one).
+    playbooks = Playbook.objects.filter(current_version__isnull=False).order_by("name")
+    return [{"required": required, "all_playbooks": list(playbooks)}]
+
+
+def _required_count(items) -> int:
+    return len(items[0]["required"])
 
 
 def register() -> None:
@@ -90,4 +112,15 @@ def register() -> None:
         template="processes/_release_section.html",
         loader=_release_section,
         order=30,
+        count=_required_count,
+    )
+    register_section(
+        "product",
+        "playbooks",
+        title=gettext_lazy("Playbooks every release requires"),
+        template="processes/_product_section.html",
+        loader=_product_section,
+        empty_text=gettext_lazy("No playbook is required of every release of this product."),
+        order=30,
+        count=_required_count,
     )

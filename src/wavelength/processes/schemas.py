@@ -248,5 +248,22 @@ class ReleasePlaybooksIn(InputSchema):
     playbooks: list[Key] = Field(description="Ids or slugs of the playbooks the release requires.")
 
 
+class RequiredPlaybookOut(PlaybookOut):
+    required_by: str = Field(
+        description="product: every release of the release's product requires it (set on the "
+        "product); release: the release requires it itself."
+    )
+
+
 class ReleasePlaybooksOut(Schema):
+    playbooks: list[RequiredPlaybookOut]
+
+
+class ProductPlaybooksIn(InputSchema):
+    playbooks: list[Key] = Field(
+        description="Ids or slugs of the playbooks every release of the product requires."
+    )
+
+
+class ProductPlaybooksOut(Schema):
     playbooks: list[PlaybookOut]

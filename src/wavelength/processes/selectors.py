@@ -14,6 +14,7 @@ from .models import (
     Playbook,
     PlaybookStep,
     PlaybookVersion,
+    ProductRequirement,
     ReleaseRequirement,
     Run,
     RunStatus,
@@ -219,12 +220,33 @@ def runs_for(*, user, obj) -> QuerySet[Run]:
 
 
 def required_playbooks(*, release) -> list[Playbook]:
-    return [
-        r.playbook
-        for r in ReleaseRequirement.objects.filter(release=release)
-        .select_related("playbook")
-        .order_by("playbook__name")
-    ]
+    """The playbooks whose runs must be complete before ``release`` ships, by name, in one
+    query: those every release of its product requires and the release's own.
+
+    Each says where its requirement comes from: ``required_by`` is ``"product"`` when the
+    product requires it (the release cannot drop it) and ``"release"`` otherwise;
+    ``by_release`` is true when the release requires it itself (as well)."""
+    by_product = ProductRequirement.objects.filter(
+        product_id=release.product_id, playbook=OuterRef("pk")
+    )
+    by_release = ReleaseRequirement.objects.filter(release_id=release.pk, playbook=OuterRef("pk"))
+    playbooks = list(
+        Playbook.objects.select_related("current_version")
+        .annotate(by_product=Exists(by_product), by_release=Exists(by_release))
+        .filter(Q(by_product=True) | Q(by_release=True))
+        .order_by("name")
+    )
+    for playbook in playbooks:
+        playbook.required_by = "product" if playbook.by_product else "release"
+    return playbooks
+
+
+def product_required_playbooks(*, product) -> list[Playbook]:
+    """The playbooks every release of ``product`` requires, by name (one query)."""
+    required = ProductRequirement.objects.filter(product_id=product.pk, playbook=OuterRef("pk"))
+    return list(
+        Playbook.objects.select_related("current_version").filter(Exists(required)).order_by("name")
+    )
 
 
 def team_onboarding(*, team) -> Playbook | None:

@@ -35,4 +35,5 @@ urlpatterns = [
     path("steps/mine/", views.my_steps, name="my-steps"),
     path("steps/overdue/", views.overdue_steps, name="overdue-steps"),
     path("releases/<int:pk>/playbooks/", views.release_playbooks, name="release-playbooks"),
+    path("products/<slug:slug>/playbooks/", views.product_playbooks, name="product-playbooks"),
 ]

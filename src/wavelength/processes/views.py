@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from wavelength.accounts.models import Team, User
 from wavelength.accounts.permissions import require_admin, require_editor
-from wavelength.catalog.models import Release
+from wavelength.catalog.models import Product, Release
 from wavelength.catalog.views.base import (
     GET_POST,
     paginate,
@@ -416,7 +416,7 @@ def onboarding_settings(request):
     )
 
 
-# What a release requires ------------------------------------------------------------------
+# What a product's releases and a release require ------------------------------------------
 
 
 @login_required
@@ -435,3 +435,24 @@ def release_playbooks(request, pk):
         else:
             messages.success(request, _("Required playbooks saved."))
     return redirect(release.get_absolute_url() + "#section-runs")
+
+
+@login_required
+@require_POST
+def product_playbooks(request, slug):
+    """The product page's form: the playbooks every release of the product requires."""
+    require_editor(request.user)
+    product = get_object_or_404(Product, slug=slug)
+    form = RequiredPlaybooksForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose playbooks from the list."))
+    else:
+        try:
+            services.product_playbooks_require(
+                actor=request.user, product=product, playbooks=form.cleaned_data["playbooks"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Playbooks every release requires saved."))
+    return redirect(product.get_absolute_url() + "#section-playbooks")

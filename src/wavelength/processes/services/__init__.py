@@ -1,5 +1,6 @@
 """Every write of the processes app: playbooks and their versions, runs and their steps,
-release requirements and team onboarding. One transaction each, with its activity row."""
+product and release requirements and team onboarding. One transaction each, with its activity
+row."""
 
 from .playbooks import (  # noqa: F401
     StepSpec,
@@ -22,6 +23,7 @@ from .runs import (  # noqa: F401
 )
 from .settings import (  # noqa: F401
     onboarding_start_for_member,
+    product_playbooks_require,
     release_playbooks_require,
     team_onboarding_set,
 )

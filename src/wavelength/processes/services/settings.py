@@ -1,4 +1,4 @@
-"""What a release requires and what a team starts for its new members."""
+"""What a product's releases and a release require, and what a team starts for its new members."""
 
 from collections.abc import Iterable
 
@@ -10,7 +10,14 @@ from wavelength.accounts.permissions import require_admin, require_editor
 from wavelength.core import activity, clock
 from wavelength.core.exceptions import DomainError
 
-from ..models import Playbook, ReleaseRequirement, Run, RunStatus, TeamOnboarding
+from ..models import (
+    Playbook,
+    ProductRequirement,
+    ReleaseRequirement,
+    Run,
+    RunStatus,
+    TeamOnboarding,
+)
 from ..selectors import team_onboarding
 from .runs import run_start
 
@@ -43,6 +50,54 @@ def release_playbooks_require(*, actor, release, playbooks: Iterable[Playbook]) 
         changes={"required_playbooks": [old, names]},
     )
     return list(wanted.values())
+
+
+@transaction.atomic
+def product_playbooks_require(*, actor, product, playbooks: Iterable[Playbook]) -> list[Playbook]:
+    """Set the playbooks whose runs every release of ``product`` must complete before it ships.
+
+    The same people who set a release's requirements (editors) set its product's; the change
+    goes into the product's history. A playbook that does not exist, or has no steps (no
+    release could complete its run), is refused and nothing changes."""
+    require_editor(actor)
+    wanted = {p.pk: p for p in playbooks}
+    steps = dict(
+        Playbook.objects.filter(pk__in=[pk for pk in wanted if pk is not None]).values_list(
+            "pk", "current_version_id"
+        )
+    )
+    for pk, playbook in wanted.items():
+        if pk not in steps:
+            raise DomainError(
+                _("There is no playbook “%(playbook)s”.") % {"playbook": playbook},
+                field="playbooks",
+            )
+        if steps[pk] is None:
+            raise DomainError(
+                _("“%(playbook)s” has no steps yet, so no release could complete its run.")
+                % {"playbook": playbook},
+                field="playbooks",
+            )
+    chosen = sorted(wanted.values(), key=lambda p: p.name)
+    current = set(
+        ProductRequirement.objects.filter(product=product).values_list("playbook_id", flat=True)
+    )
+    if current == set(wanted):
+        return chosen
+    ProductRequirement.objects.filter(product=product).exclude(playbook_id__in=wanted).delete()
+    ProductRequirement.objects.bulk_create(
+        (ProductRequirement(product=product, playbook=p) for p in chosen if p.pk not in current),
+        ignore_conflicts=True,
+    )
+    old = sorted(Playbook.objects.filter(pk__in=current).values_list("name", flat=True))
+    activity.record(
+        actor=actor,
+        verb="updated",
+        target=product,
+        scope=product.scope,
+        changes={"release_playbooks": [old, [p.name for p in chosen]]},
+    )
+    return chosen
 
 
 @transaction.atomic
