@@ -57,5 +57,5 @@ class QualityConfig(AppConfig):
             template="quality/_product_gate.html",
             loader=selectors.product_gate,
             order=15,
-            counted=False,
+            count=lambda items: items[0].criteria_set,
         )

@@ -567,10 +567,10 @@ class ReleaseGate(models.Model):
         return reverse("quality:gate", args=[self.product.slug])
 
     @property
-    def is_set(self) -> bool:
-        return bool(
-            self.min_pass_rate is not None
-            or self.blocking_severity
-            or self.require_coverage
-            or self.required_checklists.all()
-        )
+    def criteria_set(self) -> int:
+        """How many of its criteria are part of the gate."""
+        checklists = bool(self.pk and self.required_checklists.all())
+        return sum(
+            [self.min_pass_rate is not None, bool(self.blocking_severity),
+             self.require_coverage, checklists]
+        )  # fmt: skip
