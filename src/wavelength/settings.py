@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wavelength.knowledge.send_review_reminders",
         "schedule": 24 * 60 * 60,
     },
+    "loop-interrupted-sends": {
+        "task": "wavelength.feedback.release_interrupted_sends",
+        "schedule": 10 * 60,
+    },
 }
 
 # The largest file a page may have attached (bytes).

@@ -329,6 +329,37 @@ def test_a_message_claimed_by_another_run_is_not_sent_again(
     assert send.finished_at is None  # the other run finishes the job
 
 
+def test_a_message_left_sending_by_a_stopped_worker_is_released_for_a_retry(
+    editor, asked, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from wavelength.core import clock
+    from wavelength.feedback import tasks
+
+    _to_beta(editor, asked, django_capture_on_commit_callbacks)
+    send = services.loop_send(actor=editor, feature=asked)
+    by_email = _by_email(asked)
+    jane, tom = by_email["jane@acme.com"], by_email["tom@acme.com"]
+    # A worker took Jane's message 20 minutes ago and stopped; another took Tom's just now.
+    long_ago = clock.now() - dt.timedelta(minutes=20)
+    LoopMessage.objects.filter(pk=jane.pk).update(status=LoopStatus.SENDING, claimed_at=long_ago)
+    LoopMessage.objects.filter(pk=tom.pk).update(status=LoopStatus.SENDING, claimed_at=clock.now())
+    assert services.loop_send_run(send_id=send.pk) == 1
+    assert tasks.release_interrupted_sends() == 1
+    jane.refresh_from_db()
+    tom.refresh_from_db()
+    assert jane.status == LoopStatus.FAILED and "interrupted" in jane.error
+    assert tom.status == LoopStatus.SENDING  # still in the hands of a live worker
+    LoopMessage.objects.filter(pk=tom.pk).update(status=LoopStatus.SENT)
+    assert services.loop_release_interrupted() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loop_send(actor=editor, feature=asked, retry=True)
+    jane.refresh_from_db()
+    assert jane.status == LoopStatus.SENT and jane.error == ""
+    assert [m.to[0] for m in mail.outbox].count("jane@acme.com") == 1
+
+
 def test_concurrent_runs_send_each_message_once(
     editor, asked, django_capture_on_commit_callbacks, monkeypatch
 ):

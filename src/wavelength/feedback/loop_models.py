@@ -85,6 +85,8 @@ class LoopMessage(models.Model):
     )
     # Why the last attempt failed (the e-mail backend's error), until a retry sends it.
     error = models.CharField(_("error"), max_length=500, blank=True)
+    # When a sending job took it: one still "sending" long after was interrupted.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["company__name", "contact__email", "prepared_at", "id"]

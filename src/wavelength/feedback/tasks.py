@@ -35,6 +35,14 @@ def send_loop_messages(send_id: int) -> int:
     return loop_send_run(send_id=send_id)
 
 
+@shared_task(name="wavelength.feedback.release_interrupted_sends")
+def release_interrupted_sends() -> int:
+    """Mark failed, for a retry, the close-the-loop messages a stopped worker left "sending"."""
+    from .services.loop import loop_release_interrupted
+
+    return loop_release_interrupted()
+
+
 @shared_task(name="wavelength.feedback.notify_idea_followers")
 def notify_idea_followers(activity_id: int) -> int:
     """E-mail the followers of the portal ideas a new activity row moved (a feature's stage

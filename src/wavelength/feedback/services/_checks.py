@@ -97,7 +97,8 @@ def _received(value) -> dt.datetime:
 # Sending each message once ----------------------------------------------------------------
 
 
-def _claim(model, pk: int, *, waiting: str, taking: str) -> bool:
+def _claim(model, pk: int, *, waiting: str, taking: str, **also) -> bool:
     """Take one row for this run by moving it from ``waiting`` to ``taking`` in a conditional
-    UPDATE: of two runs (or a run repeated) exactly one gets it, so a message is sent once."""
-    return bool(model.objects.filter(pk=pk, status=waiting).update(status=taking))
+    UPDATE: of two runs (or a run repeated) exactly one gets it, so a message is sent once.
+    ``also`` are other fields the same UPDATE sets (when it was taken)."""
+    return bool(model.objects.filter(pk=pk, status=waiting).update(status=taking, **also))

@@ -7,6 +7,7 @@ The catalog does not know about feedback: shipping is read back from the activit
 (``loop_prepare_from_activity``), which a signal on new activity rows queues after commit.
 """
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -46,6 +47,7 @@ __all__ = [
     "loop_message_update",
     "loop_prepare",
     "loop_prepare_from_activity",
+    "loop_release_interrupted",
     "loop_send",
     "loop_send_run",
     "loop_triggers",
@@ -340,6 +342,7 @@ def loop_send(*, actor, feature: Feature, base_url: str = "", retry: bool = Fals
     whose sending failed) as one background job, run once this commits. Returns the job; a
     second "Send" while one runs queues only what the first did not take."""
     require_editor(actor)
+    loop_release_interrupted(feature=feature)
     wanted = LoopStatus.FAILED if retry else LoopStatus.DRAFT
     # Ordered by pk: the default order joins the company, which FOR UPDATE cannot lock.
     pending = LoopMessage.objects.select_for_update().filter(feature=feature, status=wanted)
@@ -381,7 +384,34 @@ def _queue_send(send_id: int) -> None:
 
 
 def _take(pk: int) -> bool:
-    return _claim(LoopMessage, pk, waiting=LoopStatus.QUEUED, taking=LoopStatus.SENDING)
+    now = clock.now()
+    return _claim(
+        LoopMessage, pk, waiting=LoopStatus.QUEUED, taking=LoopStatus.SENDING, claimed_at=now
+    )
+
+
+# A message still "sending" this long after a job took it was interrupted (the worker died).
+INTERRUPTED_AFTER = dt.timedelta(minutes=15)
+
+
+def loop_release_interrupted(*, feature: Feature | None = None) -> int:
+    """Mark failed the messages a sending job took and never finished (its worker stopped
+    between taking and sending), so "Retry" sends them and their job completes. Whether such
+    a message went out is unknown, and the reason says so. Returns how many were released."""
+    stuck = LoopMessage.objects.filter(
+        status=LoopStatus.SENDING, claimed_at__lt=clock.now() - INTERRUPTED_AFTER
+    )
+    if feature is not None:
+        stuck = stuck.filter(feature=feature)
+    sends = set(stuck.values_list("send_id", flat=True))
+    reason = _(
+        "The sending was interrupted before it was confirmed, so this message may not have "
+        "gone out. Retry to send it."
+    )
+    released = stuck.update(status=LoopStatus.FAILED, error=reason[:500])
+    for send in LoopSend.objects.filter(pk__in=sends).select_related("feature", "requested_by"):
+        _finish(send)
+    return released
 
 
 def _deliver(message: LoopMessage, send: LoopSend) -> str:
