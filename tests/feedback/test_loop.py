@@ -86,7 +86,7 @@ def test_french_default_body_when_the_feedback_is_in_french(
     assert lea.language == "fr"
     assert lea.subject == "«\u00a0Export to CSV\u00a0» est désormais en bêta"
     assert lea.body.startswith("Bonjour Léa,")
-    assert "Vous nous aviez écrit : «\u00a0exporter nos données en CSV\u00a0»" in lea.body
+    assert "Vous nous aviez écrit\u00a0: «\u00a0exporter nos données en CSV\u00a0»" in lea.body
 
 
 def test_a_shipped_release_prepares_drafts(
