@@ -10,6 +10,7 @@ from .defects import (
     defect_update,
 )
 from .imports import junit_import
+from .indexing import search_reindex
 from .inspections import (
     checklist_create,
     checklist_update,
@@ -48,6 +49,7 @@ __all__ = [
     "result_record",
     "run_close",
     "run_create",
+    "search_reindex",
     "case_create",
     "case_update",
     "suite_create",
