@@ -7,21 +7,13 @@ every signed-in person, like the quality pages, so their entries have no audienc
 """
 
 from django.db import transaction
-from django.urls import reverse
 
 from wavelength.core import search
 
-from ..models import Defect, TestCase
+from ..models import Defect, TestCase, pk_url
 
 CASE = "test_case"
 DEFECT = "defect"
-
-
-def _url_of(name: str):
-    """``pk -> url`` for a detail route, reversed once (a bulk import makes thousands)."""
-    marker = 987654321
-    prefix, _sep, suffix = reverse(name, args=[marker]).rpartition(str(marker))
-    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
 def case_entry(case: TestCase, url=None) -> dict:
@@ -59,7 +51,7 @@ def index_case(case: TestCase) -> None:
 
 def index_cases(cases: list[TestCase]) -> int:
     """Index many new or changed cases with bulk writes (the JUnit import)."""
-    url = _url_of("quality:case-detail")
+    url = pk_url("quality:case-detail")
     return search.index_many(case_entry(c, url) for c in cases if not c.archived)
 
 
@@ -71,7 +63,7 @@ def search_reindex() -> dict[str, int]:
     """Rebuild the entries of active cases and of defects from their tables, in bulk; returns
     how many per kind. Found by ``wavelength reindex`` like every app's ``search_reindex``."""
     active = TestCase.objects.active()
-    case_url, defect_url = _url_of("quality:case-detail"), _url_of("quality:defect-detail")
+    case_url, defect_url = pk_url("quality:case-detail"), pk_url("quality:defect-detail")
     with transaction.atomic():
         search.prune(kind=CASE, keep=active.values("pk"))
         search.prune(kind=DEFECT, keep=Defect.objects.values("pk"))
