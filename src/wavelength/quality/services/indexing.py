@@ -6,12 +6,15 @@ its key (D12), its steps to reproduce and its tracker key. Cases and defects are
 every signed-in person, like the quality pages, so their entries have no audience.
 """
 
+import re
+
 from django.db import transaction
 
 from wavelength.core import search
 
 from ..models import Defect, TestCase, pk_url
 
+_WORD = re.compile(r"\w+")
 CASE = "test_case"
 DEFECT = "defect"
 
@@ -31,7 +34,10 @@ def case_entry(case: TestCase, url=None) -> dict:
 
 
 def defect_entry(defect: Defect, url=None) -> dict:
-    parts = [defect.key, defect.external_key, defect.steps]
+    # PostgreSQL's parser reads "ORB-481" as "orb" and the number -481, which the query "481"
+    # misses: the key also goes in with its separators as spaces.
+    spaced = " ".join(_WORD.findall(defect.external_key))
+    parts = [defect.key, defect.external_key, spaced, defect.steps]
     return {
         "kind": DEFECT,
         "object_id": defect.pk,
