@@ -263,7 +263,7 @@ def run_list(*, user, product: Product | None = None, release=None, plan=None) -
 
 def run_get(*, user, pk: int) -> TestRun:
     require_member(user)
-    qs = TestRun.objects.select_related("product", "release", "plan", "created_by")
+    qs = TestRun.objects.select_related("product", "release__product", "plan", "created_by")
     return get_object_or_404(qs.prefetch_related("assignees"), pk=pk)
 
 
