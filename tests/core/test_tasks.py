@@ -44,6 +44,8 @@ def test_reindex_runs_in_process_without_a_broker(no_broker, catalog):
         "company": 0,
         "feedback": 0,
         "page": 0,
+        "test_case": 0,
+        "defect": 0,
     }
     assert [h.title for h in search.query("offline", kinds=["feature"])] == ["Offline sync"]
     assert not search.query("ghost")

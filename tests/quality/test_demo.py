@@ -3,6 +3,7 @@
 import pytest
 
 from wavelength.catalog.demo import build_demo
+from wavelength.core.models import SearchEntry
 from wavelength.quality.demo import build_quality_demo
 from wavelength.quality.models import Defect, DefectLink, Inspection, TestCase, TestRun
 
@@ -21,6 +22,11 @@ def test_demo_covers_suites_cases_runs_defects_inspections_and_ci():
     assert DefectLink.objects.exists()  # customers reported some after a release
     assert Inspection.objects.filter(status="signed").exists()
     assert Inspection.objects.filter(status="in_progress").exists()
+    indexed = SearchEntry.objects.values_list("object_id", flat=True)
+    assert set(indexed.filter(kind="test_case")) == set(
+        TestCase.objects.filter(archived=False).values_list("pk", flat=True)
+    )  # the hand-written cases and the CI imports' ones
+    assert set(indexed.filter(kind="defect")) == set(Defect.objects.values_list("pk", flat=True))
     assert build_quality_demo() == {"created": False}
 
 

@@ -136,3 +136,49 @@ def test_runs_page_lists_flaky_tests(editor, viewer_client, release):
     page = viewer_client.get(reverse("quality:runs", args=["orbit"]))
     assert "Flaky tests" in page.text and "wobbly" in page.text
     assert "passes and fails on one build" in page.text
+
+
+def test_run_view_rows_show_key_version_tester_duration_and_defects(
+    editor, editor_client, viewer_client, run, case
+):
+    first, second = (
+        services.case_create(actor=editor, suite=case.suite, title=f"Extra {n}") for n in (1, 2)
+    )
+    plan = services.plan_create(
+        actor=editor, release=run.release, name="Wide", cases=[case, first, second]
+    )
+    wide = services.run_create(actor=editor, plan=plan, build="2.0.1")
+    services.case_update(actor=editor, case=case, title="Export a chart (edited)")
+    results = {r.case_id: r for r in wide.results.all()}
+    services.result_record(actor=editor, result=results[case.pk], status="failed", duration_ms=1500)
+    services.result_record(actor=editor, result=results[first.pk], status="failed")
+    defect = services.defect_from_result(actor=editor, result=results[first.pk])
+
+    page = editor_client.get(wide.get_absolute_url()).text
+    assert f"{case.key}</span> Export a chart</a>" in page  # the version the run executes
+    assert "Exports · version 1 · Bob Editor · 1500 ms" in page
+    assert f'href="{defect.get_absolute_url()}" title="{defect.title}">{defect.key}</a>' in page
+    assert page.count("Open a defect") == 1  # the failed result without one
+    assert page.count('qa-set-failed" aria-pressed="true"') == 2  # the two failed rows
+    assert page.count('qa-set-passed" aria-pressed="true"') == 0
+    viewer_page = viewer_client.get(wide.get_absolute_url()).text
+    assert "Open a defect" not in viewer_page and "qa-result-actions" not in viewer_page
+    filtered = editor_client.get(wide.get_absolute_url() + "?status=untested").text
+    assert filtered.count("data-qa-row ") == 1 and "Extra 2" in filtered
+
+
+def test_run_view_reads_a_fixed_number_of_queries(editor, editor_client, run, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(target) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            editor_client.get(target.get_absolute_url())
+        return len(ctx.captured_queries)
+
+    cases = [services.case_create(actor=editor, suite=case.suite, title=f"C{n}") for n in range(20)]
+    plan = services.plan_create(actor=editor, release=run.release, name="Many", cases=cases)
+    many = services.run_create(actor=editor, plan=plan, build="2.0.2")
+    for result in many.results.all()[:5]:
+        services.result_record(actor=editor, result=result, status="failed")
+    assert queries(run) == queries(many)

@@ -1,6 +1,7 @@
 """Global full-text search over one index table.
 
-Services call :func:`index` / :func:`remove` when a searchable object changes. On SQLite the
+Services call :func:`index` / :func:`remove` when a searchable object changes, and
+:func:`index_many` / :func:`prune` for many at once (a bulk import, a reindex). On SQLite the
 table is mirrored by an FTS5 virtual table kept in sync by triggers; on PostgreSQL a GIN index
 on the ``tsvector`` of title and body answers the same query.
 
@@ -63,8 +64,46 @@ def index(
     )
 
 
+# Columns an upsert refreshes; ``kind`` and ``object_id`` name the entry.
+_REFRESHED = ["title", "body", "url", "audience", "updated_at"]
+BULK_BATCH = 500
+
+
+def index_many(entries: Iterable[dict], *, batch_size: int = BULK_BATCH) -> int:
+    """Add or refresh many entries (dicts of :func:`index`'s arguments) with one bulk upsert
+    per ``batch_size`` entries, not a query each; returns how many were written."""
+    now = timezone.now()
+    rows = [
+        SearchEntry(
+            kind=e["kind"],
+            object_id=e["object_id"],
+            title=e["title"][:300],
+            body=e["body"],
+            url=e["url"],
+            audience=audience_key(e.get("audience", ())),
+            updated_at=now,
+        )
+        for e in entries
+    ]
+    if rows:
+        SearchEntry.objects.bulk_create(
+            rows,
+            batch_size=batch_size,
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=_REFRESHED,
+        )
+    return len(rows)
+
+
 def remove(*, kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def prune(*, kind: str, keep) -> int:
+    """Delete the entries of ``kind`` whose object is not in ``keep`` (a queryset of ids), in
+    one query: what a reindex does before :func:`index_many`. Returns how many went."""
+    return SearchEntry.objects.filter(kind=kind).exclude(object_id__in=keep).delete()[0]
 
 
 def terms(text: str) -> list[str]:

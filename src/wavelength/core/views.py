@@ -38,6 +38,8 @@ SEARCH_KINDS = {
     "company": (gettext_lazy("Customers"), gettext_lazy("Customer")),
     "feedback": (gettext_lazy("Feedback"), gettext_lazy("Feedback")),
     "page": (gettext_lazy("Pages"), gettext_lazy("Page")),
+    "test_case": (gettext_lazy("Test cases"), gettext_lazy("Test case")),
+    "defect": (gettext_lazy("Defects"), gettext_lazy("Defect")),
 }
 
 

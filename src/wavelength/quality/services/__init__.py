@@ -11,6 +11,7 @@ from .defects import (
 )
 from .gate import gate_update
 from .imports import junit_import
+from .indexing import search_reindex
 from .inspections import (
     checklist_create,
     checklist_update,
@@ -50,6 +51,7 @@ __all__ = [
     "result_record",
     "run_close",
     "run_create",
+    "search_reindex",
     "case_create",
     "case_update",
     "suite_create",

@@ -12,6 +12,7 @@ from wavelength.core.exceptions import Conflict, DomainError
 
 from ..models import CaseVersion, Priority, Suite, TestCase
 from ._checks import choice, scope_of, steps, tags, text
+from .indexing import index_case
 
 _MISSING = object()
 
@@ -188,6 +189,7 @@ def case_create(
     case.tags.set(tags(tags_))
     case.features.set(features)
     _write_version(case, actor=actor)
+    index_case(case)
     activity.record(
         actor=actor,
         verb="created",
@@ -253,6 +255,7 @@ def case_update(
     case.updated_at = clock.now()
     case.save()
     _write_version(case, actor=actor)
+    index_case(case)
     activity.record(
         actor=actor,
         verb="updated",

@@ -27,6 +27,7 @@ from ..models import (
     TestResult,
 )
 from ._checks import choice, scope_of, text
+from .indexing import index_defect
 
 _MISSING = object()
 
@@ -92,6 +93,7 @@ def defect_create(
         updated_at=now,
     )
     defect.features.set(features)
+    index_defect(defect)
     activity.record(
         actor=actor,
         verb="created",
@@ -188,6 +190,7 @@ def defect_update(
         defect.external_key = text(external_key, "external_key", 64)
     defect.updated_at = clock.now()
     defect.save()
+    index_defect(defect)
     changes = activity.diff(before, _state(defect))
     if changes:
         verb = "status_changed" if "status" in changes else "updated"

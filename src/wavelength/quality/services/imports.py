@@ -21,6 +21,7 @@ from ..models import (
 )
 from ._checks import scope_of, text
 from .cases import suite_for_automation
+from .indexing import index_cases
 from .runs import _check_release
 
 CHUNK = 2000  # ids per IN (...) lookup, well under SQLite's variable limit
@@ -81,6 +82,7 @@ def _create_cases(*, actor, product, parsed: list[junit.ParsedCase]) -> list[Tes
         ],
         batch_size=1000,
     )
+    index_cases(cases)
     return cases
 
 
