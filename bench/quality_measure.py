@@ -247,23 +247,20 @@ class QualityBench:
                 def bare():
                     r, p = release.pk, release.product_id
                     b.sql("SELECT * FROM {release} r WHERE r.id = %s", [r])
-                    b.sql("SELECT * FROM {rg} WHERE product_id = %s", [p])
-                    b.sql("SELECT c.* FROM {checklist} c JOIN {rgc} x ON x.checklist_id = c.id "
-                          "WHERE x.releasegate_id IN (SELECT id FROM {rg} WHERE product_id = %s)",
-                          [p])  # fmt: skip
+                    b.sql("SELECT * FROM {rg} WHERE product_id = %s LIMIT 1", [p])
                     latest = (
-                        "SELECT r.id FROM {result} r JOIN {run} u ON u.id = r.run_id "
-                        "WHERE u.release_id = %s AND r.status NOT IN ('untested', 'skipped') "
+                        "FROM {result} r JOIN {run} u ON u.id = r.run_id JOIN {case} c "
+                        "ON c.id = r.case_id WHERE u.release_id = %s "
+                        "AND r.status NOT IN ('untested', 'skipped') "
                         "AND r.id = (SELECT r2.id FROM {result} r2 JOIN {run} u2 "
                         "ON u2.id = r2.run_id WHERE u2.release_id = %s AND r2.case_id = r.case_id "
                         "AND r2.status NOT IN ('untested', 'skipped') "
                         "ORDER BY r2.executed_at DESC, r2.id DESC LIMIT 1)"
                     )
-                    b.sql(f"SELECT status, COUNT(*) FROM {{result}} WHERE id IN ({latest}) "
-                          "GROUP BY status", [r, r])  # fmt: skip
-                    b.sql(f"SELECT * FROM {{result}} x JOIN {{case}} c ON c.id = x.case_id "
-                          f"WHERE x.id IN ({latest}) AND x.status IN ('failed', 'blocked', "
-                          "'retest') ORDER BY x.case_id LIMIT 10", [r, r])  # fmt: skip
+                    failed = "CASE WHEN r.status <> 'passed' THEN 1 ELSE 0 END"
+                    b.sql(f"SELECT r.id, r.status, r.case_id, c.title, {failed}, COUNT(*) OVER (), "
+                          f"SUM(1 - {failed}) OVER () {latest} ORDER BY {failed} DESC, r.case_id "
+                          "LIMIT 10", [r, r])  # fmt: skip
                     defects = (
                         "FROM {defect} d WHERE d.status IN ('open', 'in_progress') "
                         "AND d.severity IN ('critical', 'major') AND (d.release_id = %s OR d.id "
@@ -271,20 +268,26 @@ class QualityBench:
                         "{release_features} rf ON rf.feature_id = df.feature_id "
                         "WHERE rf.release_id = %s))"
                     )
-                    b.sql(f"SELECT *, COUNT(*) OVER () {defects} ORDER BY d.created_at DESC "
-                          "LIMIT 11", [r, r])  # fmt: skip
+                    b.sql(f"SELECT d.id, d.title, d.severity, COUNT(*) OVER () {defects} "
+                          "ORDER BY d.created_at DESC LIMIT 10", [r, r])  # fmt: skip
+                    b.sql("SELECT c.* FROM {checklist} c JOIN {rgc} x ON x.checklist_id = c.id "
+                          "WHERE NOT c.archived AND x.releasegate_id IN "
+                          "(SELECT id FROM {rg} WHERE product_id = %s) ORDER BY c.name",
+                          [p])  # fmt: skip
                     b.sql("SELECT * FROM {inspection} WHERE release_id = %s", [r])
-                    b.sql("SELECT COUNT(*) FROM {release_features} WHERE release_id = %s", [r])
-                    uncovered = (
-                        "FROM {feature} f JOIN {release_features} rf ON rf.feature_id = f.id "
-                        "WHERE rf.release_id = %s AND NOT EXISTS (SELECT 1 FROM {case_features} "
-                        "cf JOIN {case} c ON c.id = cf.testcase_id WHERE cf.feature_id = f.id "
-                        "AND NOT c.archived)"
-                    )
                     b.sql("SELECT * FROM {requirement} q JOIN {playbook} p ON p.id = q.playbook_id "
                           "WHERE q.release_id = %s", [r])  # fmt: skip
-                    return b.sql(f"SELECT f.*, COUNT(*) OVER () {uncovered} ORDER BY f.title "
-                                 "LIMIT 11", [r])  # fmt: skip
+                    gap = (
+                        "CASE WHEN NOT EXISTS (SELECT 1 FROM {case_features} cf JOIN {case} c "
+                        "ON c.id = cf.testcase_id WHERE cf.feature_id = f.id AND NOT c.archived) "
+                        "THEN 1 ELSE 0 END"
+                    )
+                    return b.sql(
+                        f"SELECT f.id, f.title, {gap}, COUNT(*) OVER (), SUM({gap}) OVER () "
+                        "FROM {feature} f JOIN {release_features} rf ON rf.feature_id = f.id "
+                        f"WHERE rf.release_id = %s ORDER BY {gap} DESC, f.title, f.id LIMIT 10",
+                        [r],
+                    )
 
                 def queries() -> int:
                     from django.db import connection
