@@ -311,6 +311,20 @@ def test_a_shipped_release_stops_polling(admin, editor_client, product, release)
     gate_url = reverse("catalog:release-gate", args=[release.pk])
     page = editor_client.get(release.get_absolute_url()).content.decode()
     assert gate_url not in page
+    # A page left open while someone else shipped gets the frozen verdict, and stops asking.
+    fragment = editor_client.get(gate_url, {"was": "failing"}).content.decode()
+    assert "hx-trigger" not in fragment and 'id="release-gate"' in fragment
+
+
+def test_a_release_shipped_with_its_gate_shows_the_frozen_verdict_to_an_open_page(
+    admin, editor_client, product, release
+):
+    services.gate_update(actor=admin, product=product, min_pass_rate=50)
+    catalog.release_ship(actor=admin, release=release, override_reason="Tested by hand")
+    gate_url = reverse("catalog:release-gate", args=[release.pk])
+    fragment = editor_client.get(gate_url, {"was": "failing"}).content.decode()
+    assert "Gate when it shipped" in fragment and "Tested by hand" in fragment
+    assert "hx-trigger" not in fragment
 
 
 # API --------------------------------------------------------------------------------------

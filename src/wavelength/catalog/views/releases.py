@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -119,7 +120,13 @@ def release_gate(request, pk):
     When the verdict changed since the page was drawn (``?was=ok|failing``), the ship form
     follows out of band so its button matches."""
     release = selectors.release_get(user=request.user, pk=pk)
-    verdicts = gates.evaluate(release) if release.status != ReleaseStatus.RELEASED else []
+    if release.status == ReleaseStatus.RELEASED:  # shipped meanwhile: its frozen verdict, no poll
+        shipped = selectors.shipped_gate(user=request.user, release=release)
+        if shipped is None:
+            return HttpResponse('<div id="release-gate"></div>')
+        context = {"release": release, "shipped_gate": shipped}
+        return render(request, "catalog/_release_shipped_gate.html", context)
+    verdicts = gates.evaluate(release)
     ok = gates.passes(verdicts)
     context = {
         "release": release,
@@ -127,7 +134,7 @@ def release_gate(request, pk):
         "gate_ok": ok,
         "gate_poll_seconds": GATE_POLL_SECONDS,
         "ship_form_oob": request.GET.get("was") != ("ok" if ok else "failing")
-        and release.status not in (ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED),
+        and release.status != ReleaseStatus.CANCELLED,
     }
     return render(request, "catalog/_release_gate.html", context)
 
