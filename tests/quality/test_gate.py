@@ -357,3 +357,15 @@ def test_api_refuses_viewers_and_bad_input(admin, viewer_api, product):
     assert bad.status_code == 422 and "min_pass_rate" in errors(bad)
     missing = admin_api.put(url, {"required_checklists": [424242]}, content_type="application/json")
     assert missing.status_code == 422 and "required_checklists.0" in errors(missing)
+
+
+def test_api_gives_the_frozen_verdict_of_a_shipped_release(admin, viewer_api, product, release):
+    services.gate_update(actor=admin, product=product, min_pass_rate=90)
+    url = f"/api/v1/releases/{release.pk}/gate"
+    live = viewer_api.get(url).json()
+    assert live["frozen"] is False and live["ok"] is False
+    catalog.release_ship(actor=admin, release=release, override_reason="Hotfix")
+    frozen = viewer_api.get(url).json()
+    assert frozen["frozen"] is True and frozen["override_reason"] == "Hotfix"
+    assert frozen["ok"] is False
+    assert "quality.pass_rate" in [c["key"] for c in frozen["criteria"]]

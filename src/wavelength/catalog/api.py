@@ -20,7 +20,7 @@ from wavelength.core.exceptions import NotFound
 from wavelength.core.schemas import ERRORS, MAX_ID, ActivityOut, Id
 
 from . import gates, selectors, services
-from .models import Area, Feature, Product, Release, Tag
+from .models import Area, Feature, Product, Release, ReleaseStatus, Tag
 from .schemas import (
     AreaIn,
     AreaOut,
@@ -340,8 +340,18 @@ def release_ship(request, release_id: Id, payload: ReleaseShipIn | None = None):
     tags=["releases"],
 )
 def release_gate(request, release_id: Id):
-    """The release gate, criterion by criterion, with what is missing."""
+    """The release gate, criterion by criterion, with what is missing; once the release
+    shipped, the verdict frozen then (``frozen``), with any override's reason."""
     release = _release(request.auth, release_id)
+    if release.status == ReleaseStatus.RELEASED:
+        shipped = selectors.shipped_gate(user=request.auth, release=release)
+        criteria = shipped.verdicts if shipped else []
+        return {
+            "ok": all(c["ok"] for c in criteria),
+            "criteria": criteria,
+            "frozen": True,
+            "override_reason": shipped.override_reason if shipped else "",
+        }
     verdicts = gates.evaluate(release)
     return {"ok": gates.passes(verdicts), "criteria": [v.as_payload() for v in verdicts]}
 

@@ -267,6 +267,10 @@ class GateCriterionOut(Schema):
 class ReleaseGateOut(Schema):
     ok: bool
     criteria: list[GateCriterionOut]
+    frozen: bool = Field(
+        False, description="True once the release shipped: the verdict as it was then."
+    )
+    override_reason: str = Field("", description="Why an administrator shipped it anyway.")
 
 
 # Changelog --------------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def shipped_gate(*, user, release: Release) -> ShippedGate | None:
     if row is None or not row.payload.get("gate"):
         return None
     # The evidence stays as recorded; a criterion still registered shows its label translated.
-    labels = {c.key: c.label for c in gates.criteria()}
+    labels = {c.key: str(c.label) for c in gates.criteria()}
     verdicts = [{**v, "label": labels.get(v["key"], v["label"])} for v in row.payload["gate"]]
     return ShippedGate(
         actor=row.actor,
