@@ -1,9 +1,10 @@
-"""Reads of closing the loop: a feature's messages grouped per company, the feature page's
-"Customers told" summary and a company's follow-up tasks. Fixed number of queries each."""
+"""Reads of closing the loop: a feature's messages grouped per company (or as one ordered
+list for the API), the feature page's "Customers told" summary, a send's progress and a
+company's follow-up tasks. Fixed number of queries each."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
@@ -84,9 +85,19 @@ def send_progress(*, user, feature: Feature) -> SendProgress | None:
     """The latest "Send" of ``feature`` and how many of its messages are queued, being
     sent, sent, failed or skipped; ``None`` before the first one. Two queries."""
     require_member(user)
-    send = LoopSend.objects.filter(feature=feature).order_by("-requested_at", "-pk").first()
-    if send is None:
-        return None
+    sends = LoopSend.objects.filter(feature=feature).select_related("requested_by")
+    send = sends.order_by("-requested_at", "-pk").first()
+    return None if send is None else _progress(send)
+
+
+def loop_send_get(*, user, pk: int) -> SendProgress:
+    """One "Send" (any feature's, not only the latest) and how far it got. Two queries."""
+    require_member(user)
+    send = get_object_or_404(LoopSend.objects.select_related("requested_by"), pk=pk)
+    return _progress(send)
+
+
+def _progress(send: LoopSend) -> SendProgress:
     counts = send.messages.aggregate(
         total=Count("pk"),
         **{
@@ -123,6 +134,19 @@ def loop_messages_by_company(*, user, feature: Feature) -> list[CompanyMessages]
         group.messages.sort(key=lambda m: order.get(m.status, 6))
     return sorted(
         groups.values(), key=lambda g: (g.company is None, g.company.name if g.company else "")
+    )
+
+
+def loop_messages(*, user, feature: Feature, status: str | None = None):
+    """Every message of a feature (or only those in ``status``) in the page's company order:
+    companies alphabetically, people without a company last, then by contact. A queryset, for
+    the API to paginate."""
+    require_member(user)
+    messages = _messages(feature)
+    if status:
+        messages = messages.filter(status=status)
+    return messages.order_by(
+        F("company__name").asc(nulls_last=True), "company_id", "contact__email", "prepared_at", "pk"
     )
 
 

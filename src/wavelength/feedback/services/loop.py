@@ -298,7 +298,9 @@ def loop_message_update(*, actor, message: LoopMessage, subject: str, body: str)
     require_editor(actor)
     message = LoopMessage.objects.select_for_update().get(pk=message.pk)
     if message.status != LoopStatus.DRAFT:
-        raise DomainError(_("Only a draft can be edited: this message was sent or skipped."))
+        raise DomainError(
+            _("Only a draft can be edited: this message was sent or skipped."), field="status"
+        )
     message.subject = _text(subject, "subject", 200, required=True)
     message.body = _text(body, "body", 10_000, required=True)
     message.edited_at = clock.now()
