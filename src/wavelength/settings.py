@@ -175,6 +175,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wavelength.feedback.release_interrupted_sends",
         "schedule": 10 * 60,
     },
+    "playbook-step-conditions": {
+        "task": "wavelength.processes.check_conditions",
+        "schedule": 10 * 60,
+    },
 }
 
 # The largest file a page may have attached (bytes).

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.accounts.models import Team, User
+from wavelength.catalog.models import Product
 from wavelength.core import conditions
 
 from .models import CheckKind, OwnerKind, Playbook, RunStatus
@@ -217,6 +218,13 @@ class RunFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *RunStatus.choices]
     )
+    product = forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=Product.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All products"),
+    )
 
     def value(self, name):
         return self.cleaned_data.get(name) if self.is_valid() else None
@@ -237,6 +245,7 @@ STEP_STATUS_CHOICES = [
 
 class StepFilterForm(RunFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STEP_STATUS_CHOICES)
+    product = None
 
 
 class CompleteForm(forms.Form):

@@ -85,6 +85,39 @@ def _product_section(*, user, product):
     return [{"required": required, "all_playbooks": list(playbooks)}]
 
 
+PRODUCT_RUNS = 20
+
+
+def _product_runs(*, user, product):
+    """The newest runs for the product's releases and features, how many there are in all,
+    and for editors the product's next release to start a run for (at most three queries)."""
+    from django.db.models import F
+
+    from wavelength.catalog.models import Release, ReleaseStatus
+
+    from .selectors import runs_for_product
+
+    runs = list(runs_for_product(user=user, product=product)[: PRODUCT_RUNS + 1])
+    total = len(runs)
+    if total > PRODUCT_RUNS:
+        runs, total = runs[:PRODUCT_RUNS], runs_for_product(user=user, product=product).count()
+    next_release = None
+    if user.can_edit:
+        next_release = (
+            Release.objects.filter(product=product)
+            .exclude(status__in=[ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED])
+            .order_by(F("target_date").asc(nulls_last=True), "pk")
+            .first()
+        )
+    elif not runs:
+        return []
+    return [{"runs": runs, "total": total, "next_release": next_release}]
+
+
+def _runs_count(items) -> int:
+    return items[0]["total"]
+
+
 def _required_count(items) -> int:
     return len(items[0]["required"])
 
@@ -123,4 +156,16 @@ def register() -> None:
         empty_text=gettext_lazy("No playbook is required of every release of this product."),
         order=30,
         count=_required_count,
+    )
+    register_section(
+        "product",
+        "runs",
+        title=gettext_lazy("Playbook runs"),
+        template="processes/_product_runs_section.html",
+        loader=_product_runs,
+        empty_text=gettext_lazy(
+            "No playbook has been run for a release or feature of this product yet."
+        ),
+        order=35,
+        count=_runs_count,
     )

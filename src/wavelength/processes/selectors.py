@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -156,6 +157,7 @@ class RunFilter:
     target_id: int | None = None
     subject: int | None = None
     manager: int | None = None
+    product: int | None = None  # runs for one of the product's releases or features
 
 
 def run_list(*, user, filters: RunFilter | None = None) -> QuerySet[Run]:
@@ -175,6 +177,8 @@ def run_list(*, user, filters: RunFilter | None = None) -> QuerySet[Run]:
         qs = qs.filter(subject_id=f.subject)
     if f.manager:
         qs = qs.filter(subject__manager_id=f.manager)
+    if f.product:
+        qs = _of_product(qs, f.product)
     return _with_progress(qs).order_by("-created_at", "-id")
 
 
@@ -217,6 +221,26 @@ def runs_for(*, user, obj) -> QuerySet[Run]:
     """Runs about ``obj`` (a release, a feature, a customer or a person), newest first."""
     require_member(user)
     return _with_progress(Run.objects.for_target(obj)).order_by("-created_at", "-id")
+
+
+def _of_product(qs: QuerySet[Run], product_id: int) -> QuerySet[Run]:
+    """The runs of ``qs`` whose target is a release or a feature of the product (subqueries,
+    so the filter adds no query)."""
+    from wavelength.catalog.models import Feature, Release
+
+    types = ContentType.objects.get_for_models(Release, Feature)
+    releases = Release.objects.filter(product_id=product_id).values("pk")
+    features = Feature.objects.filter(product_id=product_id).values("pk")
+    return qs.filter(
+        Q(target_type=types[Release], target_id__in=releases)
+        | Q(target_type=types[Feature], target_id__in=features)
+    )
+
+
+def runs_for_product(*, user, product) -> QuerySet[Run]:
+    """Runs for any release or feature of ``product``, newest first."""
+    require_member(user)
+    return _with_progress(_of_product(Run.objects.all(), product.pk)).order_by("-created_at", "-id")
 
 
 def required_playbooks(*, release) -> list[Playbook]:

@@ -21,3 +21,12 @@ def start_onboarding(activity_id: int) -> int | None:
         return None
     run = onboarding_start_for_member(actor=row.actor, team=team, user=user)
     return run.pk if run else None
+
+
+@shared_task(name="wavelength.processes.check_conditions")
+def check_conditions() -> int:
+    """Complete the condition steps whose condition now holds, in every run in progress
+    (every ten minutes through Celery beat); returns how many steps completed."""
+    from .services import runsteps_check_conditions
+
+    return len(runsteps_check_conditions())

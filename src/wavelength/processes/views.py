@@ -186,11 +186,13 @@ def step_change(request, slug, position, action):
 @login_required
 def run_list(request):
     form = RunFilterForm(request.GET or None)
-    playbook = form.value("playbook")
+    playbook, product = form.value("playbook"), form.value("product")
     runs = selectors.run_list(
         user=request.user,
         filters=selectors.RunFilter(
-            playbook=playbook.pk if playbook else None, status=form.value("status") or None
+            playbook=playbook.pk if playbook else None,
+            status=form.value("status") or None,
+            product=product.pk if product else None,
         ),
     )
     context = {"filter_form": form, "page": paginate(request, runs, PER_PAGE)}

@@ -20,6 +20,7 @@ from .runs import (  # noqa: F401
     runstep_complete,
     runstep_reopen,
     runstep_skip,
+    runsteps_check_conditions,
 )
 from .settings import (  # noqa: F401
     onboarding_start_for_member,

@@ -1,6 +1,7 @@
 """Runs: starting a playbook for something, and carrying out its steps."""
 
 import datetime as dt
+import logging
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from ..models import (
 )
 
 _url = URLValidator(schemes=["http", "https"])
+logger = logging.getLogger(__name__)
 
 
 def _owner(step, *, actor, subject, target):
@@ -233,8 +235,11 @@ def run_target(run: Run):
     return model._default_manager.filter(pk=run.target_id).first() if model else None
 
 
-def _after_finish(step: RunStep, *, actor) -> None:
-    """Close the run when every step is finished; tell the owners of steps now unblocked."""
+def _after_finish(step: RunStep, *, actor, check: bool = True) -> None:
+    """Close the run when every step is finished; tell the owners of steps now unblocked.
+
+    With ``check``, the condition steps the finished step was holding back complete at once
+    when their condition already holds (see :func:`runsteps_check_conditions`)."""
     run = Run.objects.select_for_update().get(pk=step.run_id)
     if not run.steps.exclude(status__in=FINISHED).exists():
         if run.status != RunStatus.COMPLETED:
@@ -242,6 +247,8 @@ def _after_finish(step: RunStep, *, actor) -> None:
             run.save(update_fields=["status", "completed_at"])
             activity.record(actor=actor, verb="completed", target=run, scope=run.scope)
         return
+    if check and run.status == RunStatus.ACTIVE:
+        _check_run_conditions(run)
     ready = [
         s
         for s in RunStep.objects.filter(
@@ -403,3 +410,99 @@ def run_cancel(*, actor, run: Run) -> Run:
     run.save(update_fields=["status"])
     activity.record(actor=actor, verb="cancelled", target=run, scope=run.scope)
     return run
+
+
+# Condition steps that complete themselves ---------------------------------------------------
+
+
+def _condition_holds(step: RunStep, *, target, subject) -> bool:
+    """Whether ``step``'s condition holds; an evaluator that fails counts as "not yet"."""
+    try:
+        result = conditions.evaluate(
+            step.step.condition_key,
+            target=target,
+            subject=subject,
+            params=step.step.condition_params,
+        )
+    except Exception:  # one broken evaluator must not stop the other runs
+        logger.exception("Condition %r of run step %s failed", step.step.condition_key, step.pk)
+        return False
+    return result.ok
+
+
+@transaction.atomic
+def _check_run_conditions(run: Run) -> list[RunStep]:
+    """Complete the open condition steps of ``run`` that wait for nothing and whose condition
+    holds, then the ones those were holding back, and so on (each evaluated once).
+
+    Reads the run's steps once (locked, in the order :func:`runstep_complete` locks: steps,
+    then the run) and its target once, plus one evaluation per ready condition step."""
+    steps = list(
+        RunStep.objects.select_for_update(of=("self",))
+        .filter(run_id=run.pk)
+        .select_related("step")
+        .prefetch_related("step__depends_on")
+        .order_by("position")
+    )
+    if not any(s.status == StepStatus.OPEN and s.step.check_kind == CheckKind.CONDITION
+               for s in steps):  # fmt: skip
+        return []
+    run = Run.objects.select_related("subject").get(pk=run.pk)
+    if run.status != RunStatus.ACTIVE:
+        return []
+    by_template = {s.step_id: s for s in steps}
+
+    def ready(s: RunStep) -> bool:
+        if s.status != StepStatus.OPEN or s.step.check_kind != CheckKind.CONDITION:
+            return False
+        deps = (by_template.get(d.pk) for d in s.step.depends_on.all())
+        return all(d is None or d.is_finished for d in deps)
+
+    target, target_read = None, False
+    evaluated: set[int] = set()
+    done: list[RunStep] = []
+    progress = True
+    while progress:
+        progress = False
+        for s in steps:
+            if s.pk in evaluated or not ready(s):
+                continue
+            evaluated.add(s.pk)
+            if not target_read:
+                target, target_read = run_target(run), True
+            if not _condition_holds(s, target=target, subject=run.subject):
+                continue
+            s.run = run
+            s.status, s.completed_by, s.completed_at = StepStatus.DONE, None, clock.now()
+            s.save(update_fields=["status", "completed_by", "completed_at"])
+            # Recorded as any completion, without an actor: the timeline says "Wavelength".
+            _record(None, "step_completed", s, condition=s.step.condition_key)
+            done.append(s)
+            progress = True
+    for s in done:
+        _after_finish(s, actor=None, check=False)
+    return done
+
+
+def runsteps_check_conditions(*, run: Run | None = None) -> list[RunStep]:
+    """Complete, as Wavelength itself, the open condition steps whose dependencies are done
+    and whose condition now holds: those of ``run``, or of every run in progress.
+
+    Safe to run again (a completed step is not open any more); the run completes with its
+    last step. Returns the steps completed. Called every ten minutes (Celery beat), after any
+    step of a run is finished, and by ``wavelength playbooks check-conditions``."""
+    if run is not None:
+        return _check_run_conditions(run) if run.status == RunStatus.ACTIVE else []
+    pending = (
+        Run.objects.filter(
+            status=RunStatus.ACTIVE,
+            steps__status=StepStatus.OPEN,
+            steps__step__check_kind=CheckKind.CONDITION,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    done: list[RunStep] = []
+    for pending_run in pending:
+        done += _check_run_conditions(pending_run)
+    return done
