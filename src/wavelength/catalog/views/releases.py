@@ -91,20 +91,27 @@ def release_detail(request, pk):
     return _release_page(request, release)
 
 
+def _gate_context(request, release) -> dict:
+    """The release's gate for its page and its poll: live before it ships, frozen after."""
+    if release.status == ReleaseStatus.RELEASED:
+        shipped = selectors.shipped_gate(user=request.user, release=release)
+        return {"gate": [], "gate_ok": True, "shipped_gate": shipped}
+    verdicts = gates.evaluate(release)
+    return {
+        "gate": verdicts,
+        "gate_ok": gates.passes(verdicts),
+        "gate_poll_seconds": GATE_POLL_SECONDS,
+        "shipped_gate": None,
+    }
+
+
 def _release_page(request, release, *, ship_error=None, status=200):
-    shipped = release.status == ReleaseStatus.RELEASED
-    gate_verdicts = [] if shipped else gates.evaluate(release)
     context = {
         "release": release,
         "features": release.features.select_related("owner_team", "area").order_by("title"),
         "entries": release.changelog.select_related("author"),
         "ship_error": ship_error,
-        "gate": gate_verdicts,
-        "gate_ok": gates.passes(gate_verdicts),
-        "gate_poll_seconds": GATE_POLL_SECONDS,
-        "shipped_gate": selectors.shipped_gate(user=request.user, release=release)
-        if shipped
-        else None,
+        **_gate_context(request, release),
         "sections": render_sections("release", user=request.user, obj=release),
         **timeline_page(request, selectors.history_for(user=request.user, obj=release)),
     }
@@ -120,22 +127,15 @@ def release_gate(request, pk):
     When the verdict changed since the page was drawn (``?was=ok|failing``), the ship form
     follows out of band so its button matches."""
     release = selectors.release_get(user=request.user, pk=pk)
+    context = {"release": release, **_gate_context(request, release)}
     if release.status == ReleaseStatus.RELEASED:  # shipped meanwhile: its frozen verdict, no poll
-        shipped = selectors.shipped_gate(user=request.user, release=release)
-        if shipped is None:
+        if context["shipped_gate"] is None:
             return HttpResponse('<div id="release-gate"></div>')
-        context = {"release": release, "shipped_gate": shipped}
         return render(request, "catalog/_release_shipped_gate.html", context)
-    verdicts = gates.evaluate(release)
-    ok = gates.passes(verdicts)
-    context = {
-        "release": release,
-        "gate": verdicts,
-        "gate_ok": ok,
-        "gate_poll_seconds": GATE_POLL_SECONDS,
-        "ship_form_oob": request.GET.get("was") != ("ok" if ok else "failing")
-        and release.status != ReleaseStatus.CANCELLED,
-    }
+    was = "ok" if context["gate_ok"] else "failing"
+    context["ship_form_oob"] = (
+        request.GET.get("was") != was and release.status != ReleaseStatus.CANCELLED
+    )
     return render(request, "catalog/_release_gate.html", context)
 
 

@@ -22,6 +22,22 @@ from ..selectors import team_onboarding
 from .runs import run_start
 
 
+def _replace_requirements(model, owner: dict, wanted: dict) -> list[str] | None:
+    """Make ``model``'s requirement rows for ``owner`` (``{"release": …}`` or
+    ``{"product": …}``) exactly the ``wanted`` playbooks. Returns the names it required
+    before, or ``None`` when nothing changed."""
+    rows = model.objects.filter(**owner)
+    current = set(rows.values_list("playbook_id", flat=True))
+    if current == set(wanted):
+        return None
+    rows.exclude(playbook_id__in=wanted).delete()
+    model.objects.bulk_create(
+        (model(**owner, playbook=p) for pk, p in wanted.items() if pk not in current),
+        ignore_conflicts=True,
+    )
+    return sorted(Playbook.objects.filter(pk__in=current).values_list("name", flat=True))
+
+
 @transaction.atomic
 def release_playbooks_require(*, actor, release, playbooks: Iterable[Playbook]) -> list[Playbook]:
     """Set the playbooks whose runs must be complete before ``release`` ships."""
@@ -29,26 +45,15 @@ def release_playbooks_require(*, actor, release, playbooks: Iterable[Playbook]) 
     if release.status == "released":
         raise DomainError(_("A shipped release keeps its requirements."), field="playbooks")
     wanted = {p.pk: p for p in playbooks}
-    current = set(
-        ReleaseRequirement.objects.filter(release=release).values_list("playbook_id", flat=True)
-    )
-    if current == set(wanted):
-        return list(wanted.values())
-    ReleaseRequirement.objects.filter(release=release).exclude(playbook_id__in=wanted).delete()
-    ReleaseRequirement.objects.bulk_create(
-        ReleaseRequirement(release=release, playbook=p)
-        for pk, p in wanted.items()
-        if pk not in current
-    )
-    names = sorted(p.name for p in wanted.values())
-    old = sorted(Playbook.objects.filter(pk__in=current).values_list("name", flat=True))
-    activity.record(
-        actor=actor,
-        verb="updated",
-        target=release,
-        scope=release.product.scope,
-        changes={"required_playbooks": [old, names]},
-    )
+    old = _replace_requirements(ReleaseRequirement, {"release": release}, wanted)
+    if old is not None:
+        activity.record(
+            actor=actor,
+            verb="updated",
+            target=release,
+            scope=release.product.scope,
+            changes={"required_playbooks": [old, sorted(p.name for p in wanted.values())]},
+        )
     return list(wanted.values())
 
 
@@ -79,24 +84,15 @@ def product_playbooks_require(*, actor, product, playbooks: Iterable[Playbook]) 
                 field="playbooks",
             )
     chosen = sorted(wanted.values(), key=lambda p: p.name)
-    current = set(
-        ProductRequirement.objects.filter(product=product).values_list("playbook_id", flat=True)
-    )
-    if current == set(wanted):
-        return chosen
-    ProductRequirement.objects.filter(product=product).exclude(playbook_id__in=wanted).delete()
-    ProductRequirement.objects.bulk_create(
-        (ProductRequirement(product=product, playbook=p) for p in chosen if p.pk not in current),
-        ignore_conflicts=True,
-    )
-    old = sorted(Playbook.objects.filter(pk__in=current).values_list("name", flat=True))
-    activity.record(
-        actor=actor,
-        verb="updated",
-        target=product,
-        scope=product.scope,
-        changes={"release_playbooks": [old, [p.name for p in chosen]]},
-    )
+    old = _replace_requirements(ProductRequirement, {"product": product}, wanted)
+    if old is not None:
+        activity.record(
+            actor=actor,
+            verb="updated",
+            target=product,
+            scope=product.scope,
+            changes={"release_playbooks": [old, [p.name for p in chosen]]},
+        )
     return chosen
 
 
