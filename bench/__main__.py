@@ -1,6 +1,9 @@
 """``python -m bench``: generate (once) the data set of ``BENCH_SCALE`` and measure.
 
-Exit status 0 when every measurement ran and every query-count check held, 1 otherwise.
+Exit status 0 when every measurement ran and every correctness check held (right answers,
+queries that do not grow with the rows), 1 otherwise. Speed targets are reported, as a
+``MISSED`` line and in the summary at the end, but a missed one never fails the run: timings
+are noisy on a shared machine.
 """
 
 import os
@@ -84,6 +87,13 @@ def main() -> int:
         if not only or name in only:
             failed |= run()
     print(f"Done in {time.perf_counter() - started:.1f}s.")
+    if measure.MISSED:
+        print(f"Speed targets MISSED in this run ({len(measure.MISSED)}), not counted as failures:")
+        for line in measure.MISSED:
+            print(f"  MISSED {line}")
+    else:
+        print("Speed targets: all met in this run.")
+    print("Correctness: FAILED (see the FAILED lines above)." if failed else "Correctness: OK.")
     return 1 if failed else 0
 
 
@@ -169,9 +179,7 @@ def _knowledge(bench, scale_name: str) -> bool:
     except measure.BenchError as exc:
         print(f"FAILED knowledge: {exc}", flush=True)
         return True
-    if not kb.search_ok:
-        print("FAILED knowledge: search is more than 3 times the bare full-text query")
-    return not (check.ok and kb.search_ok)
+    return not check.ok
 
 
 def _quality(bench) -> bool:

@@ -22,7 +22,7 @@ from wavelength.feedback.models import (
 )
 
 from .data import ADMIN_EMAIL
-from .measure import Bench, BenchError, Check, Result, _in, _t, percentile
+from .measure import Bench, BenchError, Check, Result, _in, _t, percentile, speed_target
 
 INGEST_BATCH = 1_000
 INGEST_TARGET = 1_000  # items per second, on SQLite, on two cores
@@ -187,7 +187,11 @@ class FeedbackBench:
         bare_rate = INGEST_BATCH / statistics.median(bare)
         engine = triage.engine()
         per_item = [_ms(lambda t=t: engine.triage(t)) for t in texts[:300]]
-        verdict = "OK" if rate >= INGEST_TARGET else f"BELOW the target of {INGEST_TARGET}/s"
+        verdict = speed_target(
+            "ingest.bulk",
+            met=rate >= INGEST_TARGET,
+            detail=f"{rate:,.0f} items/s, below the target of {INGEST_TARGET:,}/s",
+        )
         return [
             f"{'ingest.bulk':<13} {'POST-equivalent feedback_bulk_create, 1,000 items':<44} "
             f"rate={rate:,.0f} items/s  bare insert={bare_rate:,.0f} items/s  "

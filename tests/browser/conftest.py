@@ -1,8 +1,9 @@
 """Real Chromium through Playwright against pytest-django's live server.
 
 Debian's /usr/bin/chromium is used (no browser download); the whole directory is skipped with
-a clear reason when it or Playwright is missing. Playwright's sync API runs an event loop in
-this thread, so Django's async-safety check must be told the ORM calls here are fine.
+a clear reason when it or Playwright is missing, except under CI (``CI=true``), where a missing
+browser fails the run instead of hiding the browser tests. Playwright's sync API runs an event
+loop in this thread, so Django's async-safety check must be told the ORM calls here are fine.
 """
 
 import os
@@ -24,8 +25,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# Generous limits: a busy machine may take many seconds to answer; a fast one never waits.
+TIMEOUT_MS = 30_000
+
 try:
     from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
 except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None
     expect = None
@@ -37,11 +43,14 @@ def pytest_collection_modifyitems(config, items):
         reason = "Playwright for Python is not installed (pip install playwright)"
     elif not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if reason:
-        here = os.path.dirname(__file__)
-        for item in items:
-            if str(item.fspath).startswith(here):
-                item.add_marker(pytest.mark.skip(reason=reason))
+    if not reason:
+        return
+    here = os.path.dirname(__file__)
+    mine = [item for item in items if str(item.fspath).startswith(here)]
+    if mine and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        raise pytest.UsageError(f"CI runs the browser tests, but {reason}.")
+    for item in mine:
+        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +72,7 @@ def page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
     )
-    context.set_default_timeout(8000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()

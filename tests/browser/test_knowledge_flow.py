@@ -5,6 +5,7 @@ as a backlink."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import PASSWORD
 from wavelength.knowledge import services
 from wavelength.knowledge.models import Page
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def _second_person(browser, live_server, user):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(8000)
+    context.set_default_timeout(TIMEOUT_MS)
     other = context.new_page()
     other.goto("/accounts/login/")
     other.get_by_label("E-mail").fill(user.email)

@@ -61,7 +61,7 @@ def test_watch_the_gate_turn_green(page, sign_in, admin, product, release_under_
 
     # The open release page polls its gate: no reload.
     expect(gate.locator('[data-criterion="quality.pass_rate"]')).to_have_class(
-        "release-gate-item is-ok", timeout=15_000
+        "release-gate-item is-ok", timeout=60_000
     )
     expect(page.locator("#release-gate")).to_contain_text("passes")
     ship = page.get_by_role("button", name="Mark released", exact=True)

@@ -196,9 +196,7 @@ def build_knowledge_demo(*, now: dt.datetime | None = None) -> dict:
             title="Pricing and discounts",
             body=PRICING,
         )
-        features = list(
-            Feature.objects.select_related("product").exclude(stage="retired").order_by("pk")[:4]
-        )
+        features = _prd_features(since=now - dt.timedelta(days=150))
         prds = [
             services.page_create(
                 actor=feature.owner if feature.owner and feature.owner.can_edit else admin,
@@ -267,6 +265,17 @@ def build_knowledge_demo(*, now: dt.datetime | None = None) -> dict:
         if moved:
             services.pages_mark_stale_for_activity(activity_id=moved.pk)
     return {"created": True, "pages": Page.objects.count(), "spaces": Space.objects.count()}
+
+
+def _prd_features(*, since: dt.datetime) -> list[Feature]:
+    """Four features with a PRD, the first of which moved stage after its PRD was written
+    (so the demo always shows a page outdated by its feature, whatever the date)."""
+    features = Feature.objects.select_related("product").exclude(stage="retired").order_by("pk")
+    moved = Activity.objects.filter(
+        verb="stage_changed", target_type__model="feature", created_at__gt=since
+    ).values("target_id")
+    first = list(features.filter(pk__in=moved)[:1])
+    return first + list(features.exclude(pk__in=[f.pk for f in first])[: 4 - len(first)])
 
 
 def _edit(actor, page: Page, extra: str) -> Page:

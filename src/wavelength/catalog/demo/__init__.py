@@ -98,7 +98,10 @@ class _Builder:
     # Time ---------------------------------------------------------------------------------
 
     def at(self, days_ago: float, *, hour: int | None = None) -> dt.datetime:
-        """A moment ``days_ago`` in working hours (weekdays, except for this week)."""
+        """A moment ``days_ago`` in working hours.
+
+        Only the story's end moves with the calendar: no rule here looks at the weekday or the
+        time of day, so every event keeps its place relative to the others on any date."""
         when = self.now - dt.timedelta(days=days_ago)
         when = when.replace(
             hour=self.rng.randint(8, 17) if hour is None else hour,
@@ -106,8 +109,6 @@ class _Builder:
             second=0,
             microsecond=0,
         )
-        if days_ago > 7 and when.weekday() >= 5:
-            when -= dt.timedelta(days=when.weekday() - 4)
         return min(when, self.now - dt.timedelta(minutes=5))
 
     def on(self, when: dt.datetime, run: Callable[[], object]) -> None:
@@ -455,6 +456,16 @@ def _strictly_increasing(times: list[dt.datetime]) -> list[dt.datetime]:
     return out
 
 
+def story_end(now: dt.datetime) -> dt.datetime:
+    """The moment the demo's story ends: the last 18:00 UTC before ``now``.
+
+    The year of history is replayed backwards from this moment, so the story is the same
+    whatever the date and the time of day the demo is loaded at (the end of a working day,
+    at most a day ago: this week's changes are still this week's)."""
+    end = now.astimezone(dt.UTC).replace(hour=18, minute=0, second=0, microsecond=0)
+    return end if end <= now else end - dt.timedelta(days=1)
+
+
 def summary(*, created: bool) -> dict:
     first = Activity.objects.order_by("created_at").values_list("created_at", flat=True).first()
     return {
@@ -475,7 +486,7 @@ def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     """Create the demo company unless its demo user exists; returns what the database holds."""
     if User.objects.filter(email=DEMO_EMAIL).exists():
         return summary(created=False)
-    builder = _Builder(seed=seed, now=now or clock.now())
+    builder = _Builder(seed=seed, now=story_end(now or clock.now()))
     builder.plan()
     with transaction.atomic():
         builder.run()

@@ -1,0 +1,77 @@
+"""The demo tells the same story whatever the date and time it is loaded at.
+
+The demo replays a year of history backwards from the day it is loaded. Each case below
+freezes the clock at a date where calendars are awkward (month ends, a leap day, New Year's
+Eve late at night in UTC, a year from now) and checks the facts the demo tour relies on.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from wavelength.accounts.models import User
+from wavelength.catalog import gates, selectors
+from wavelength.catalog.demo import DEMO_EMAIL, build_demo, story_end
+from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus, Stage
+from wavelength.knowledge.models import Page
+from wavelength.processes.selectors import overdue_steps
+
+UTC = dt.UTC
+DATES = [
+    dt.datetime(2027, 2, 28, 23, 30, tzinfo=UTC),  # a month's last day, late at night
+    dt.datetime(2028, 2, 29, 8, 0, tzinfo=UTC),  # a leap day, early morning
+    dt.datetime(2026, 12, 31, 23, 45, tzinfo=UTC),  # New Year's Eve, late at night
+    dt.datetime(2027, 4, 30, 17, 59, tzinfo=UTC),  # a minute before the story's daily end
+    dt.datetime(2027, 8, 1, 18, 0, tzinfo=UTC),  # a Sunday, at the story's daily end
+    (timezone.now() + dt.timedelta(days=365)).replace(microsecond=0),  # a year from now
+]
+
+
+@pytest.mark.parametrize("when", DATES, ids=lambda d: d.strftime("%Y-%m-%d_%H%M"))
+@pytest.mark.django_db
+def test_demo_keeps_its_promises_on_any_date(when):
+    with time_machine.travel(when, tick=True):
+        assert build_demo()["created"] is True
+        today = timezone.now().date()
+        admin = User.objects.get(email=DEMO_EMAIL)
+
+        # Every stage has features; shipped releases are in the past, planned ones ahead.
+        assert set(Feature.objects.values_list("stage", flat=True)) == set(Stage.values)
+        for release in Release.objects.all():
+            if release.status == ReleaseStatus.RELEASED:
+                assert release.released_on <= today, release
+            elif release.status != ReleaseStatus.CANCELLED:
+                assert release.target_date > today, release
+
+        # "What changed this week" on the home page.
+        week = selectors.recent_changes(user=admin, since=timezone.now() - dt.timedelta(days=7))
+        assert week.count() >= 10
+
+        # A page outdated by its feature, and one overdue for review.
+        assert Page.objects.filter(stale_since__isnull=False).exists()
+        assert Page.objects.filter(review_due_on__lt=today).exists()
+
+        # Overdue playbook steps.
+        assert overdue_steps(user=admin).exists()
+
+        # A release in flight blocked by its product's strict quality gate.
+        strict = Product.objects.get(quality_gate__min_pass_rate=95)
+        in_flight = strict.releases.filter(
+            status__in=[ReleaseStatus.PLANNED, ReleaseStatus.IN_PROGRESS]
+        )
+        assert any(not gates.passes(gates.evaluate(r)) for r in in_flight)
+
+
+def test_the_story_ends_at_the_last_six_pm_utc():
+    assert story_end(dt.datetime(2027, 3, 1, 17, 59, tzinfo=UTC)) == dt.datetime(
+        2027, 2, 28, 18, 0, tzinfo=UTC
+    )
+    assert story_end(dt.datetime(2027, 3, 1, 18, 0, tzinfo=UTC)) == dt.datetime(
+        2027, 3, 1, 18, 0, tzinfo=UTC
+    )
+    paris = dt.timezone(dt.timedelta(hours=1))
+    assert story_end(dt.datetime(2027, 1, 1, 0, 30, tzinfo=paris)) == dt.datetime(
+        2026, 12, 31, 18, 0, tzinfo=UTC
+    )
