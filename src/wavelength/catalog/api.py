@@ -7,7 +7,7 @@ run in one transaction, so a refused write leaves nothing behind.
 
 import datetime as dt
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -17,7 +17,15 @@ from wavelength.accounts.models import Team, User
 from wavelength.core import activity
 from wavelength.core.api import Pagination, References
 from wavelength.core.exceptions import NotFound
-from wavelength.core.schemas import ERRORS, MAX_ID, ActivityOut, Id
+from wavelength.core.schemas import (
+    ERRORS,
+    MAX_ID,
+    VERSIONED_ERRORS,
+    ActivityOut,
+    Id,
+    IfMatch,
+    set_etag,
+)
 
 from . import gates, selectors, services
 from .models import Area, Feature, Product, Release, ReleaseStatus, Tag
@@ -111,26 +119,33 @@ def product_create(request, payload: ProductIn):
     url_name="product-detail",
     tags=["products"],
 )
-def product_detail(request, key: str):
-    """One product, by id or slug, with its areas."""
-    return _product(request.auth, key)
+def product_detail(request, key: str, response: HttpResponse):
+    """One product, by id or slug, with its areas; its ETag is what a change sends back."""
+    product = _product(request.auth, key)
+    set_etag(response, product)
+    return product
 
 
 @router.patch(
     "/products/{key}",
-    response={200: ProductDetailOut, **ERRORS},
+    response={200: ProductDetailOut, **VERSIONED_ERRORS},
     url_name="product-update",
     tags=["products"],
 )
-def product_update(request, key: str, payload: ProductPatch):
+def product_update(
+    request, key: str, payload: ProductPatch, response: HttpResponse, if_match: IfMatch = None
+):
     product = _product(request.auth, key)
     data = payload.dict(exclude_unset=True)
-    return services.product_update(
+    product = services.product_update(
         actor=request.auth,
         product=product,
         name=data.get("name", product.name),
         description=data.get("description", product.description),
+        if_version=if_match,
     )
+    set_etag(response, product)
+    return product
 
 
 @router.get(
@@ -210,24 +225,30 @@ def feature_create(request, payload: FeatureIn):
     url_name="feature-detail",
     tags=["features"],
 )
-def feature_detail(request, feature_id: Id):
-    return selectors.feature_get(user=request.auth, pk=feature_id)
+def feature_detail(request, feature_id: Id, response: HttpResponse):
+    feature = selectors.feature_get(user=request.auth, pk=feature_id)
+    set_etag(response, feature)
+    return feature
 
 
 @router.patch(
     "/features/{feature_id}",
-    response={200: FeatureDetailOut, **ERRORS},
+    response={200: FeatureDetailOut, **VERSIONED_ERRORS},
     url_name="feature-update",
     tags=["features"],
 )
-def feature_update(request, feature_id: Id, payload: FeaturePatch):
+def feature_update(
+    request, feature_id: Id, payload: FeaturePatch, response: HttpResponse, if_match: IfMatch = None
+):
     """Change the fields sent. A new stage must be a move the lifecycle allows."""
     feature = selectors.feature_get(user=request.auth, pk=feature_id)
     data = _resolve(
         payload.dict(exclude_unset=True), {"area": Area, "owner_team": Team, "owner": User}
     )
-    services.feature_update(actor=request.auth, feature=feature, **data)
-    return selectors.feature_get(user=request.auth, pk=feature_id)
+    services.feature_update(actor=request.auth, feature=feature, if_version=if_match, **data)
+    feature = selectors.feature_get(user=request.auth, pk=feature_id)
+    set_etag(response, feature)
+    return feature
 
 
 @router.get(
@@ -297,22 +318,28 @@ def release_create(request, payload: ReleaseIn):
     url_name="release-detail",
     tags=["releases"],
 )
-def release_detail(request, release_id: Id):
-    return _release(request.auth, release_id)
+def release_detail(request, release_id: Id, response: HttpResponse):
+    release = _release(request.auth, release_id)
+    set_etag(response, release)
+    return release
 
 
 @router.patch(
     "/releases/{release_id}",
-    response={200: ReleaseOut, **ERRORS},
+    response={200: ReleaseOut, **VERSIONED_ERRORS},
     url_name="release-update",
     tags=["releases"],
 )
-def release_update(request, release_id: Id, payload: ReleasePatch):
+def release_update(
+    request, release_id: Id, payload: ReleasePatch, response: HttpResponse, if_match: IfMatch = None
+):
     """Change the fields sent. Setting the status to released ships the release."""
     release = _release(request.auth, release_id)
     data = _resolve(payload.dict(exclude_unset=True), {})
-    services.release_update(actor=request.auth, release=release, **data)
-    return _release(request.auth, release_id)
+    services.release_update(actor=request.auth, release=release, if_version=if_match, **data)
+    release = _release(request.auth, release_id)
+    set_etag(response, release)
+    return release
 
 
 @router.post(
@@ -414,30 +441,38 @@ def changelog_create(request, release_id: Id, payload: ChangelogIn):
     url_name="changelog-detail",
     tags=["changelog"],
 )
-def changelog_detail(request, entry_id: Id):
-    return _entry(request.auth, entry_id)
+def changelog_detail(request, entry_id: Id, response: HttpResponse):
+    entry = _entry(request.auth, entry_id)
+    set_etag(response, entry)
+    return entry
 
 
 @router.patch(
     "/changelog/{entry_id}",
-    response={200: ChangelogOut, **ERRORS},
+    response={200: ChangelogOut, **VERSIONED_ERRORS},
     url_name="changelog-update",
     tags=["changelog"],
 )
-def changelog_update(request, entry_id: Id, payload: ChangelogPatch):
+def changelog_update(
+    request, entry_id: Id, payload: ChangelogPatch, response: HttpResponse, if_match: IfMatch = None
+):
     entry = _entry(request.auth, entry_id)
     data = payload.dict(exclude_unset=True)
-    return services.changelog_entry_update(actor=request.auth, entry=entry, **data)
+    services.changelog_entry_update(actor=request.auth, entry=entry, if_version=if_match, **data)
+    entry = _entry(request.auth, entry_id)
+    set_etag(response, entry)
+    return entry
 
 
 @router.delete(
     "/changelog/{entry_id}",
-    response={204: None, **ERRORS},
+    response={204: None, **VERSIONED_ERRORS},
     url_name="changelog-delete",
     tags=["changelog"],
 )
-def changelog_delete(request, entry_id: Id):
-    services.changelog_entry_delete(actor=request.auth, entry=_entry(request.auth, entry_id))
+def changelog_delete(request, entry_id: Id, if_match: IfMatch = None):
+    entry = _entry(request.auth, entry_id)
+    services.changelog_entry_delete(actor=request.auth, entry=entry, if_version=if_match)
     return Status(204, None)
 
 

@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.accounts.models import Team, User
-from wavelength.core.forms import add_domain_error  # noqa: F401 - other apps import it here
+from wavelength.core.forms import (
+    VersionedForm,
+    add_domain_error,  # noqa: F401 - other apps import it here
+)
 
 from .models import (
     Area,
@@ -47,7 +50,7 @@ def _people():
 # Products ---------------------------------------------------------------------------------
 
 
-class ProductForm(forms.Form):
+class ProductForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
         label=_("Description"),
@@ -68,7 +71,7 @@ def tag_string(feature: Feature) -> str:
     return ", ".join(t.name for t in feature.tags.all())
 
 
-class FeatureForm(forms.Form):
+class FeatureForm(VersionedForm):
     """Create (with ``product`` chosen) or edit (``feature`` given) a feature."""
 
     product = forms.ModelChoiceField(
@@ -158,7 +161,7 @@ class FeatureChoiceField(forms.ModelMultipleChoiceField):
         return obj.title
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(VersionedForm):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.all(), to_field_name="slug"
     )
@@ -241,7 +244,7 @@ class ReleaseForm(forms.Form):
         return kwargs
 
 
-class ChangelogEntryForm(forms.Form):
+class ChangelogEntryForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),

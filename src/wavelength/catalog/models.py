@@ -39,6 +39,8 @@ class Product(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    VERSION_FIELDS = ["name", "description"]  # what an edit changes (core.versioning)
+
     class Meta:
         ordering = ["name"]
 

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
-from wavelength.core import activity, clock, search
+from wavelength.core import activity, clock, search, versioning
 from wavelength.core.exceptions import DomainError
 
 from . import gates
@@ -88,8 +88,13 @@ def product_create(*, actor, name: str, description: str = "") -> Product:
 
 
 @transaction.atomic
-def product_update(*, actor, product: Product, name: str, description: str = "") -> Product:
+def product_update(
+    *, actor, product: Product, name: str, description: str = "", if_version: str | None = None
+) -> Product:
+    """Rename or describe a product; ``if_version`` refuses a stale edit (see core.versioning)."""
     require_editor(actor)
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    versioning.check(product, if_version)
     name = _required(name, "name", 120)
     if Product.objects.exclude(pk=product.pk).filter(name__iexact=name).exists():
         raise DomainError(_("A product with this name already exists."), field="name")
@@ -204,10 +209,13 @@ def feature_update(
     owner=_MISSING,
     tags=_MISSING,
     stage=_MISSING,
+    if_version: str | None = None,
 ) -> Feature:
-    """Change any of the given fields; a new stage goes through :func:`feature_move_stage`."""
+    """Change any of the given fields; a new stage goes through :func:`feature_move_stage`.
+    ``if_version`` (the version the edit started from) refuses a stale edit."""
     require_editor(actor)
     feature = Feature.objects.select_for_update().get(pk=feature.pk)
+    versioning.check(feature, if_version)
     before = activity.snapshot(feature, Feature.TRACKED)
     if title is not _MISSING:
         feature.title = _required(title, "title", 200)
@@ -345,11 +353,14 @@ def release_update(
     target_date=_MISSING,
     features=_MISSING,
     override_reason: str = "",
+    if_version: str | None = None,
 ) -> Release:
     """Edit a release. Setting the status to released goes through :func:`release_ship`
-    (and its gate: ``override_reason`` lets an administrator ship past it)."""
+    (and its gate: ``override_reason`` lets an administrator ship past it). ``if_version``
+    refuses a stale edit."""
     require_editor(actor)
     release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
+    versioning.check(release, if_version)
     before = activity.snapshot(release, Release.TRACKED)
     if version is not _MISSING:
         release.version = _check_release_fields(release.product, version, release.pk)
@@ -453,9 +464,21 @@ def changelog_entry_create(
 
 @transaction.atomic
 def changelog_entry_update(
-    *, actor, entry: ChangelogEntry, title=_MISSING, body=_MISSING, visibility=_MISSING
+    *,
+    actor,
+    entry: ChangelogEntry,
+    title=_MISSING,
+    body=_MISSING,
+    visibility=_MISSING,
+    if_version: str | None = None,
 ) -> ChangelogEntry:
     require_editor(actor)
+    entry = (
+        ChangelogEntry.objects.select_for_update()
+        .select_related("release__product")
+        .get(pk=entry.pk)
+    )
+    versioning.check(entry, if_version)
     before = activity.snapshot(entry, ChangelogEntry.TRACKED)
     if title is not _MISSING:
         entry.title = _required(title, "title", 200)
@@ -469,8 +492,14 @@ def changelog_entry_update(
 
 
 @transaction.atomic
-def changelog_entry_delete(*, actor, entry: ChangelogEntry) -> None:
+def changelog_entry_delete(*, actor, entry: ChangelogEntry, if_version: str | None = None) -> None:
     require_editor(actor)
+    entry = (
+        ChangelogEntry.objects.select_for_update()
+        .select_related("release__product")
+        .get(pk=entry.pk)
+    )
+    versioning.check(entry, if_version)
     activity.record(actor=actor, verb="deleted", target=entry, scope=entry.release.product.scope)
     search.remove(kind="changelog", object_id=entry.pk)
     entry.delete()

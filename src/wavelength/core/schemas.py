@@ -7,9 +7,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field, Header, Schema
 from pydantic import AfterValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
+
+from . import versioning
 
 # The largest primary key the databases store; a bigger number is bad input, not a crash.
 MAX_ID = 2**63 - 1
@@ -78,6 +80,25 @@ ERRORS: dict[int, type[Schema]] = {
     404: ErrorOut,
     422: ErrorOut,
 }
+
+# Writes to an editable object: a stale ``If-Match`` answers 412 (see core.versioning).
+VERSIONED_ERRORS: dict[int, type[Schema]] = {**ERRORS, 412: ErrorOut}
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description=(
+            "The ETag of the GET the change starts from; 412 and nothing changed when someone "
+            "saved in between. Without it the change is not checked."
+        ),
+    ),
+]
+
+
+def set_etag(response, obj) -> None:
+    """Answer ``obj``'s version as the response's ETag."""
+    response["ETag"] = versioning.etag(obj)
 
 
 # Activity log -----------------------------------------------------------------------------

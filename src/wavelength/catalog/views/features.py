@@ -113,11 +113,14 @@ def feature_edit(request, pk):
     feature = selectors.feature_get(user=request.user, pk=pk)
     form = FeatureForm(
         request.POST or None, feature=feature, initial=FeatureForm.initial_for(feature)
-    )
+    ).versioned(feature)
     saved = submit(
         form,
         lambda: services.feature_update(
-            actor=request.user, feature=feature, **form.service_kwargs()
+            actor=request.user,
+            feature=feature,
+            if_version=form.seen_version(),
+            **form.service_kwargs(),
         ),
     )
     if saved:

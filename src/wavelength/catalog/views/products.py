@@ -65,7 +65,7 @@ def product_create(request):
     form = ProductForm(request.POST or None)
     if wants_preview(request):
         return preview(request)
-    product = submit(form, lambda: services.product_create(actor=request.user, **form.cleaned_data))
+    product = submit(form, lambda: services.product_create(actor=request.user, **form.values()))
     if product:
         messages.success(request, _("Product “%(name)s” created.") % {"name": product.name})
         return redirect(product)
@@ -83,10 +83,12 @@ def product_edit(request, slug):
     if request.POST.get("action") == "add-area":
         return _area_add(request, product)
     initial = {"name": product.name, "description": product.description}
-    form = ProductForm(request.POST or None, initial=initial)
+    form = ProductForm(request.POST or None, initial=initial).versioned(product)
     saved = submit(
         form,
-        lambda: services.product_update(actor=request.user, product=product, **form.cleaned_data),
+        lambda: services.product_update(
+            actor=request.user, product=product, if_version=form.seen_version(), **form.values()
+        ),
     )
     if saved:
         messages.success(request, _("Product saved."))
@@ -106,7 +108,9 @@ def _area_add(request, product):
         messages.success(request, _("Area “%(name)s” added.") % {"name": area.name})
         return redirect("catalog:product-edit", slug=product.slug)
     initial = {"name": product.name, "description": product.description}
-    return _product_form(request, product, ProductForm(initial=initial), area_form)
+    return _product_form(
+        request, product, ProductForm(initial=initial).versioned(product), area_form
+    )
 
 
 def _product_form(request, product, form, area_form):

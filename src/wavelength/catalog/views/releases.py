@@ -71,11 +71,14 @@ def release_edit(request, pk):
     release = selectors.release_get(user=request.user, pk=pk)
     form = ReleaseForm(
         request.POST or None, release=release, initial=ReleaseForm.initial_for(release)
-    )
+    ).versioned(release)
     saved = submit(
         form,
         lambda: services.release_update(
-            actor=request.user, release=release, **form.service_kwargs()
+            actor=request.user,
+            release=release,
+            if_version=form.seen_version(),
+            **form.service_kwargs(),
         ),
     )
     if saved:
@@ -172,7 +175,7 @@ def changelog_create(request, pk):
     entry = submit(
         form,
         lambda: services.changelog_entry_create(
-            actor=request.user, release=release, **form.cleaned_data
+            actor=request.user, release=release, **form.values()
         ),
     )
     if entry:
@@ -189,11 +192,13 @@ def changelog_edit(request, pk):
     if wants_preview(request):
         return preview(request)
     entry = get_object_or_404(selectors.changelog_list(user=request.user), pk=pk)
-    form = ChangelogEntryForm(request.POST or None, initial=ChangelogEntryForm.initial_for(entry))
+    form = ChangelogEntryForm(
+        request.POST or None, initial=ChangelogEntryForm.initial_for(entry)
+    ).versioned(entry)
     saved = submit(
         form,
         lambda: services.changelog_entry_update(
-            actor=request.user, entry=entry, **form.cleaned_data
+            actor=request.user, entry=entry, if_version=form.seen_version(), **form.values()
         ),
     )
     if saved:
