@@ -1,11 +1,11 @@
 """Accounts API: people (read-only), teams, and the caller's personal API tokens."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from wavelength.core.api import Pagination, References
-from wavelength.core.schemas import ERRORS, Id
+from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, Id, IfMatch, set_etag
 
 from . import selectors, services
 from .models import Team
@@ -43,27 +43,34 @@ def user_list(request):
 @router.get(
     "/users/{user_id}", response={200: UserOut, **ERRORS}, url_name="user-detail", tags=["users"]
 )
-def user_detail(request, user_id: Id):
-    return selectors.user_get(user=request.auth, pk=user_id)
+def user_detail(request, user_id: Id, response: HttpResponse):
+    person = selectors.user_get(user=request.auth, pk=user_id)
+    set_etag(response, person)
+    return person
 
 
 @router.patch(
-    "/users/{user_id}", response={200: UserOut, **ERRORS}, url_name="user-update", tags=["users"]
+    "/users/{user_id}",
+    response={200: UserOut, **VERSIONED_ERRORS},
+    url_name="user-update",
+    tags=["users"],
 )
-def user_update(request, user_id: Id, payload: UserPatch):
+def user_update(
+    request, user_id: Id, payload: UserPatch, response: HttpResponse, if_match: IfMatch = None
+):
     """Change a person's manager or role (administrators only)."""
     person = selectors.user_get(user=request.auth, pk=user_id)
     data = payload.dict(exclude_unset=True)
     if "manager" in data:
         refs = References()
-        manager = refs.get(
+        data["manager"] = refs.get(
             selectors.user_list(user=request.auth), data["manager"], field="manager", alt="email"
         )
         refs.check()
-        services.user_set_manager(actor=request.auth, user=person, manager=manager)
-    if data.get("role"):
-        services.user_set_role(actor=request.auth, user=person, role=data["role"])
-    return selectors.user_list(user=request.auth).get(pk=user_id)
+    services.user_update(actor=request.auth, user=person, if_version=if_match, **data)
+    person = selectors.user_list(user=request.auth).get(pk=user_id)
+    set_etag(response, person)
+    return person
 
 
 # Teams ------------------------------------------------------------------------------------
@@ -96,14 +103,21 @@ def team_create(request, payload: TeamIn):
 @router.get(
     "/teams/{slug}", response={200: TeamDetailOut, **ERRORS}, url_name="team-detail", tags=["teams"]
 )
-def team_detail(request, slug: str):
-    return _team(request.auth, slug)
+def team_detail(request, slug: str, response: HttpResponse):
+    team = _team(request.auth, slug)
+    set_etag(response, team)
+    return team
 
 
 @router.patch(
-    "/teams/{slug}", response={200: TeamDetailOut, **ERRORS}, url_name="team-update", tags=["teams"]
+    "/teams/{slug}",
+    response={200: TeamDetailOut, **VERSIONED_ERRORS},
+    url_name="team-update",
+    tags=["teams"],
 )
-def team_update(request, slug: str, payload: TeamPatch):
+def team_update(
+    request, slug: str, payload: TeamPatch, response: HttpResponse, if_match: IfMatch = None
+):
     """Rename a team or change its description (administrators only)."""
     team = _team(request.auth, slug)
     data = payload.dict(exclude_unset=True)
@@ -112,8 +126,11 @@ def team_update(request, slug: str, payload: TeamPatch):
         team=team,
         name=data.get("name", team.name),
         description=data.get("description", team.description),
+        if_version=if_match,
     )
-    return _team(request.auth, slug)
+    team = _team(request.auth, slug)
+    set_etag(response, team)
+    return team
 
 
 # Personal API tokens ----------------------------------------------------------------------

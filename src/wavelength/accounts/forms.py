@@ -5,7 +5,10 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from wavelength.core.forms import add_domain_error  # noqa: F401 - used by the views
+from wavelength.core.forms import (
+    VersionedForm,
+    add_domain_error,  # noqa: F401 - used by the views
+)
 
 from .models import Role, User
 
@@ -28,7 +31,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class TeamForm(forms.Form):
+class TeamForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     description = forms.CharField(
         label=_("Description"),

@@ -52,6 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
+    VERSION_FIELDS = ["name", "role", "manager", "is_active"]  # what an edit changes
 
     class Meta:
         ordering = ["name", "email"]
@@ -74,6 +75,8 @@ class Team(models.Model):
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(User, through="Membership", related_name="teams")
     created_at = models.DateTimeField(default=timezone.now)
+
+    VERSION_FIELDS = ["name", "description"]  # what an edit changes (core.versioning)
 
     class Meta:
         ordering = ["name"]

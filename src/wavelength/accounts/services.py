@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from wavelength.core import activity
+from wavelength.core import activity, versioning
 from wavelength.core.exceptions import DomainError, NotFound
 
 from .models import ApiToken, Membership, Role, Team, User
@@ -57,6 +57,24 @@ def user_set_role(*, actor, user: User, role: str) -> User:
         )
         user.role = role
         user.save(update_fields=["role"])
+    return user
+
+
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def user_update(
+    *, actor, user: User, role=_UNCHANGED, manager=_UNCHANGED, if_version: str | None = None
+) -> User:
+    """Change a person's role and/or manager in one go; ``if_version`` refuses a stale edit."""
+    require_admin(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    versioning.check(user, if_version)
+    if manager is not _UNCHANGED:
+        user = user_set_manager(actor=actor, user=user, manager=manager)
+    if role is not _UNCHANGED and role:
+        user = user_set_role(actor=actor, user=user, role=role)
     return user
 
 
@@ -111,8 +129,13 @@ def team_create(*, actor, name: str, description: str = "") -> Team:
 
 
 @transaction.atomic
-def team_update(*, actor, team: Team, name: str, description: str = "") -> Team:
+def team_update(
+    *, actor, team: Team, name: str, description: str = "", if_version: str | None = None
+) -> Team:
+    """Rename a team or change its description; ``if_version`` refuses a stale edit."""
     require_admin(actor)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    versioning.check(team, if_version)
     name = (name or "").strip()
     if not name:
         raise DomainError(_("A team needs a name."), field="name")

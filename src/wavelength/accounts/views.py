@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import form_status, submit
 
 from . import selectors, services
 from .forms import (
@@ -131,7 +132,7 @@ def team_create(request):
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            team = services.team_create(actor=request.user, **form.cleaned_data)
+            team = services.team_create(actor=request.user, **form.values())
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -146,16 +147,17 @@ def team_edit(request, slug: str):
     require_admin(request.user)
     team = selectors.team_get(user=request.user, slug=slug)
     initial = {"name": team.name, "description": team.description}
-    form = TeamForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_update(actor=request.user, team=team, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Team “%(name)s” saved.") % {"name": team})
-            return redirect("accounts:team-detail", slug=team.slug)
-    status = 422 if form.errors else 200
+    form = TeamForm(request.POST or None, initial=initial).versioned(team)
+    saved = submit(
+        form,
+        lambda: services.team_update(
+            actor=request.user, team=team, if_version=form.seen_version(), **form.values()
+        ),
+    )
+    if saved:
+        messages.success(request, _("Team “%(name)s” saved.") % {"name": saved})
+        return redirect("accounts:team-detail", slug=saved.slug)
+    status = form_status(form)
     return render(request, "accounts/team_form.html", {"form": form, "team": team}, status=status)
 
 

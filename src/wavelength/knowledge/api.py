@@ -4,13 +4,20 @@ A PATCH carries the ``base_version`` it started from; when someone saved in betw
 is 409 and nothing changes. Pages in a space the caller cannot see answer 404.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from wavelength.accounts.models import User
 from wavelength.core.api import Pagination, References
-from wavelength.core.schemas import ERRORS, MAX_ID
+from wavelength.core.schemas import (
+    ERRORS,
+    MAX_ID,
+    VERSIONED_ERRORS,
+    ErrorOut,
+    IfMatch,
+    set_etag,
+)
 
 from . import diff as text_diff
 from . import selectors, services
@@ -124,13 +131,22 @@ def page_create(request, payload: PageIn):
 
 
 @router.get("/pages/{page_id}", response={200: PageDetailOut, **ERRORS}, url_name="page-detail")
-def page_detail(request, page_id: int):
-    return _detail(request.auth, _page(request.auth, page_id))
+def page_detail(request, page_id: int, response: HttpResponse):
+    page = _page(request.auth, page_id)
+    set_etag(response, page)
+    return _detail(request.auth, page)
 
 
-@router.patch("/pages/{page_id}", response={200: PageDetailOut, **ERRORS}, url_name="page-update")
-def page_update(request, page_id: int, payload: PagePatch):
-    """Save a new version; 409 when ``base_version`` is not the current version."""
+@router.patch(
+    "/pages/{page_id}",
+    response={200: PageDetailOut, **VERSIONED_ERRORS, 409: ErrorOut},
+    url_name="page-update",
+)
+def page_update(
+    request, page_id: int, payload: PagePatch, response: HttpResponse, if_match: IfMatch = None
+):
+    """Save a new version; 409 when ``base_version`` is not the current version, 412 when
+    ``If-Match`` is not the page's current ETag."""
     page = _page(request.auth, page_id)
     data = payload.dict(exclude_unset=True)
     services.page_update(
@@ -141,8 +157,11 @@ def page_update(request, page_id: int, payload: PagePatch):
         body=data["body"] if data.get("body") is not None else page.body,
         review_interval_days=data.get("review_interval_days") or services.MISSING,
         note=payload.note,
+        if_version=if_match,
     )
-    return _detail(request.auth, _page(request.auth, page_id))
+    page = _page(request.auth, page_id)
+    set_etag(response, page)
+    return _detail(request.auth, page)
 
 
 @router.get(

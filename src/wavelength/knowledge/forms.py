@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.accounts.models import Team, User
+from wavelength.core.forms import VersionedForm
 
 from .models import Page, PageStatus, Space, SpaceVisibility
 
@@ -79,7 +80,7 @@ class PageForm(forms.Form):
         }
 
 
-class SpaceForm(forms.Form):
+class SpaceForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -124,6 +124,7 @@ class Page(models.Model):
         "space", "parent", "title", "slug", "owner", "status", "review_interval_days",
         "review_due_on", "approvers",
     ]  # fmt: skip
+    VERSION_FIELDS = ["version", *TRACKED]  # the text's version too (core.versioning)
 
     class Meta:
         ordering = ["position", "title"]

@@ -105,10 +105,12 @@ def space_edit(request, slug):
         "owners": list(space.owners.all()),
         "approvers": list(space.approvers.all()),
     }
-    form = SpaceForm(request.POST or None, initial=initial)
+    form = SpaceForm(request.POST or None, initial=initial).versioned(space)
     saved = submit(
         form,
-        lambda: services.space_update(actor=request.user, space=space, **form.service_kwargs()),
+        lambda: services.space_update(
+            actor=request.user, space=space, if_version=form.seen_version(), **form.service_kwargs()
+        ),
     )
     if saved:
         messages.success(request, _("Space “%(name)s” saved.") % {"name": saved.name})

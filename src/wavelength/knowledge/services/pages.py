@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
-from wavelength.core import activity, clock, search
+from wavelength.core import activity, clock, search, versioning
 from wavelength.core.exceptions import Conflict, DomainError
 from wavelength.core.markdown import wiki_links
 
@@ -135,10 +135,13 @@ def space_update(
     teams: Iterable = (),
     owners: Iterable = (),
     approvers: Iterable = (),
+    if_version: str | None = None,
 ) -> Space:
-    """Change a space; who can see it changes for its pages everywhere, search included."""
+    """Change a space; who can see it changes for its pages everywhere, search included.
+    ``if_version`` refuses a stale edit."""
     require_manage(actor, space)
     space = Space.objects.select_for_update().get(pk=space.pk)
+    versioning.check(space, if_version)
     before = activity.snapshot(space, Space.TRACKED)
     name = required(name, "name", 120)
     if Space.objects.filter(name__iexact=name).exclude(pk=space.pk).exists():
@@ -316,15 +319,18 @@ def page_update(
     approvers=MISSING,
     slug: str | None = None,
     note: str = "",
+    if_version: str | None = None,
 ) -> Page:
     """Save the page's text as a new version, if it started from the current one.
 
     ``base_version`` is the version the editor started from: when someone saved in between,
     the save is refused (:class:`Conflict`, 409) and nothing changes, so the editor can compare
-    both texts and save again from the new version.
+    both texts and save again from the new version. ``if_version`` (an API ``If-Match``) is
+    checked the same way, answering 412.
     """
     page = Page.objects.select_for_update().select_related("space").get(pk=page.pk)
     require_write(actor, page.space)
+    versioning.check(page, if_version)
     if base_version is not None and int(base_version) != page.version:
         raise Conflict(
             _(
