@@ -1,5 +1,6 @@
 """Wavelength settings, read from environment variables with safe embedded defaults."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "wavelength.quality",
     "wavelength.integrations",
     "wavelength.knowledge",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +74,25 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wavelength.core.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: refuses sign-ins from locked-out accounts and addresses.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, sign-in is refused for SIGNIN_LOCKOUT_MINUTES (429) or until an
+# administrator unlocks the account on the People page. Attempts are kept in the database, so
+# every server process sees the same counts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "wavelength.accounts.signin.attempted_email"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "wavelength.urls"
 WSGI_APPLICATION = "wavelength.wsgi.application"
@@ -157,6 +177,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy (SECURE_COOKIES=true), browsers are told to use HTTPS only.
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if SESSION_COOKIE_SECURE else 0
+if SESSION_COOKIE_SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -243,7 +243,10 @@ def test_admin_adds_a_person_who_can_sign_in(admin_client, client):
     assert response.status_code == 302
     eve = User.objects.get(email="eve@example.com")
     assert eve.role == Role.EDITOR
-    assert client.login(username="eve@example.com", password="a-long-secret")
+    signed_in = client.post(
+        reverse("accounts:login"), {"username": "eve@example.com", "password": "a-long-secret"}
+    )
+    assert signed_in.status_code == 302 and client.session.get("_auth_user_id") == str(eve.pk)
 
 
 def test_duplicate_email_and_weak_password_show_inline_errors(admin_client, viewer):

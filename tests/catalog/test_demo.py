@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.utils import timezone
 
 from wavelength.accounts.models import User
@@ -75,7 +76,8 @@ def test_demo_releases_have_statuses_dates_and_changelog(demo):
 
 
 def test_demo_user_signs_in_as_admin(demo):
-    user = authenticate(username=DEMO_EMAIL, password=DEMO_PASSWORD)
+    request = RequestFactory().post("/accounts/login/")
+    user = authenticate(request, username=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert user is not None and user.is_admin
     assert user.name == "Dana Demo"
 

@@ -60,6 +60,18 @@ def user_set_role(*, actor, user: User, role: str) -> User:
     return user
 
 
+@transaction.atomic
+def user_unlock(*, actor, user: User) -> int:
+    """Let a person sign in again after too many wrong passwords (administrators); returns
+    how many counted attempts were forgotten."""
+    from axes.utils import reset
+
+    require_admin(actor)
+    forgotten = reset(username=user.email.lower())
+    activity.record(actor=actor, verb="unlocked", target=user)
+    return forgotten
+
+
 _UNCHANGED = object()
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/new/", views.user_create, name="user-create"),
     path("people/<int:pk>/role/", views.user_role, name="user-role"),
     path("people/<int:pk>/manager/", views.user_manager, name="user-manager"),
+    path("people/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
     path("teams/", views.team_list, name="team-list"),
     path("teams/new/", views.team_create, name="team-create"),
     path("teams/<slug:slug>/", views.team_detail, name="team-detail"),

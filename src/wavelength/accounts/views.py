@@ -26,6 +26,7 @@ from .forms import (
     add_domain_error,
 )
 from .permissions import require_admin
+from .signin import locked_out_emails
 
 login = auth_views.LoginView.as_view(
     template_name="accounts/login.html",
@@ -43,8 +44,22 @@ def user_list(request, form=None, status=200):
     people = selectors.user_list(user=request.user)
     if form is None and request.user.is_admin:
         form = PersonForm()
-    context = {"people": people, "form": form, "roles": RoleForm.base_fields["role"].choices}
+    context = {
+        "people": people,
+        "form": form,
+        "roles": RoleForm.base_fields["role"].choices,
+        "locked_out": locked_out_emails() if request.user.is_admin else set(),
+    }
     return render(request, "accounts/user_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    person = selectors.user_get(user=request.user, pk=pk)
+    services.user_unlock(actor=request.user, user=person)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": person})
+    return redirect("accounts:user-list")
 
 
 @login_required

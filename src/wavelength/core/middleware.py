@@ -1,4 +1,6 @@
-"""Security headers: a strict Content-Security-Policy works because no asset comes from a CDN."""
+"""Security headers: a strict Content-Security-Policy works because no asset comes from a CDN
+(the API docs page included: django-ninja ships Swagger UI's files). Pages for a signed-in person
+and API answers are never stored by browsers or proxies (``Cache-Control: no-store``)."""
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -12,8 +14,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith("/api/v1/docs"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

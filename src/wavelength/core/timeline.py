@@ -64,6 +64,7 @@ VERBS = {
     "member_removed": gettext_lazy("%(actor)s removed %(member)s from %(object)s"),
     "token_created": gettext_lazy("%(actor)s created the API token “%(token)s”"),
     "token_revoked": gettext_lazy("%(actor)s revoked the API token “%(token)s”"),
+    "unlocked": gettext_lazy("%(actor)s let %(object)s sign in again"),
     "version_published": gettext_lazy("%(actor)s published a new version of %(object)s"),
     "run_started": gettext_lazy("%(actor)s started %(object)s"),
     "completed": gettext_lazy("%(actor)s completed %(object)s"),

@@ -1,0 +1,32 @@
+"""Sign-in throttling (django-axes): whom an attempt was for, who is locked out, unlocking.
+
+Attempts are counted per account and per address in the database, so every server process
+sees the same counts; see ``AXES_*`` in settings.
+"""
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+
+def attempted_email(request, credentials=None) -> str:
+    """The account an attempt was for, written the way sign-in reads it (case and spaces
+    ignored), so ``Alice@x`` and ``alice@x `` count as one account."""
+    raw = (credentials or {}).get("username")
+    if raw is None and request is not None:
+        raw = request.POST.get("username", "")
+    return str(raw or "").strip().lower()
+
+
+def locked_out_emails() -> set[str]:
+    """The accounts refused sign-in right now because of too many wrong passwords."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    totals = (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    return {row["username"] for row in totals}
