@@ -105,3 +105,72 @@ def test_zip_with_a_bad_file_shows_the_error(editor_client):
     response = editor_client.post(reverse("knowledge:import"), {"archive": upload})
     assert response.status_code == 422
     assert "bad.md, line 1" in response.content.decode()
+
+
+# Hostile archives: a clear 422 naming the problem, nothing imported, nothing read past limits.
+
+
+def _zip(entries: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as out:
+        for name, data in entries.items():
+            out.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _patched(raw: bytes, name: str, offset: int, value: bytes) -> bytes:
+    """``raw`` with ``value`` written ``offset`` bytes into the local and central headers of
+    entry ``name`` (flag bits at 6, compression method at 8)."""
+    data = bytearray(raw)
+    for signature, shift in ((b"PK\x03\x04", 0), (b"PK\x01\x02", 2)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset + shift : start + offset + shift + len(value)] = value
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def _upload(editor_client, raw: bytes):
+    upload = SimpleUploadedFile("pages.zip", raw, content_type="application/zip")
+    return editor_client.post(reverse("knowledge:import"), {"archive": upload})
+
+
+def _corrupt(raw: bytes) -> bytes:
+    """``raw`` with bytes in the middle of its first entry's deflate stream overwritten."""
+    data = bytearray(raw)
+    start = 30 + len("a.md") + 20
+    data[start : start + 40] = b"\xff" * 40
+    return bytes(data)
+
+
+PAGE = b"---\ntitle: Hostile\nspace: procedures\n---\nHi"
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: _patched(_zip({"a.md": PAGE}), "a.md", 6, b"\x01\x00"), "is encrypted"),
+        (lambda: _patched(_zip({"a.md": PAGE}), "a.md", 8, b"\x63\x00"), "compression method"),
+        (lambda: _corrupt(_zip({"a.md": bytes(range(256)) * 400})), "damaged"),
+        (lambda: _zip({"a.md": b"x" * (4 * 500_000 + 1)}), "larger than a page can be"),
+        (lambda: b"not a zip at all", "not a zip"),
+    ],
+    ids=["encrypted", "unknown-method", "corrupt-stream", "oversized-entry", "not-a-zip"],
+)
+def test_a_hostile_archive_is_refused_with_a_clear_message(editor_client, make, message):
+    before = Page.objects.count()
+    response = _upload(editor_client, make())
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert Page.objects.count() == before
+
+
+def test_an_archive_that_unpacks_past_the_limit_stops_reading(editor_client, monkeypatch):
+    from wavelength.knowledge import views_io
+
+    monkeypatch.setattr(views_io, "MAX_UNPACKED", 1_000_000)
+    raw = _zip({f"p{n}.md": b"0" * 400_000 for n in range(4)})
+    assert len(raw) < 20_000  # small on the wire
+    response = _upload(editor_client, raw)
+    assert response.status_code == 422
+    assert "unpacks to more than" in response.content.decode()
