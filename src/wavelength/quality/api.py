@@ -4,6 +4,8 @@ Endpoints parse, resolve ids into rows (each unknown one is a 422 naming its fie
 one service or selector; services check permissions and write in one transaction.
 """
 
+from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
@@ -14,7 +16,7 @@ from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature, Release
 from wavelength.core.api import Pagination, References
 from wavelength.core.exceptions import DomainError
-from wavelength.core.schemas import ERRORS, Id
+from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, Id, IfMatch, set_etag
 
 from . import junit, selectors, services
 from .models import Suite, TestCase, TestPlan, TestRun
@@ -58,6 +60,8 @@ from .schemas import (
 
 router = Router(tags=["quality"])
 WRITE_ERRORS = {**ERRORS, 409: ERRORS[422]}
+# A change of an editable object: a stale If-Match answers 412 (see core.versioning).
+EDIT_ERRORS = {**VERSIONED_ERRORS, 409: ERRORS[422]}
 
 
 def _product_or_none(user, key):
@@ -97,18 +101,32 @@ def suite_create(request, payload: SuiteIn):
     return Status(201, selectors.suite_get(user=request.auth, pk=suite.pk))
 
 
-@router.patch(
-    "/quality/suites/{suite_id}", response={200: SuiteOut, **WRITE_ERRORS}, url_name="suite-update"
+@router.get(
+    "/quality/suites/{suite_id}", response={200: SuiteOut, **ERRORS}, url_name="suite-detail"
 )
-def suite_update(request, suite_id: Id, payload: SuitePatch):
+def suite_detail(request, suite_id: Id, response: HttpResponse):
+    """A suite; its ETag is what a change sends back as ``If-Match``."""
+    suite = selectors.suite_get(user=request.auth, pk=suite_id)
+    set_etag(response, suite)
+    return suite
+
+
+@router.patch(
+    "/quality/suites/{suite_id}", response={200: SuiteOut, **EDIT_ERRORS}, url_name="suite-update"
+)
+def suite_update(
+    request, suite_id: Id, payload: SuitePatch, response: HttpResponse, if_match: IfMatch = None
+):
     suite = selectors.suite_get(user=request.auth, pk=suite_id)
     data = payload.dict(exclude_unset=True)
     refs = References()
     if "parent" in data:
         data["parent"] = refs.get(Suite.objects.all(), data["parent"], field="parent")
     refs.check()
-    services.suite_update(actor=request.auth, suite=suite, **data)
-    return selectors.suite_get(user=request.auth, pk=suite_id)
+    services.suite_update(actor=request.auth, suite=suite, if_version=if_match, **data)
+    suite = selectors.suite_get(user=request.auth, pk=suite_id)
+    set_etag(response, suite)
+    return suite
 
 
 # Cases ------------------------------------------------------------------------------------
@@ -147,19 +165,26 @@ def case_create(request, payload: CaseIn):
 
 
 @router.get("/quality/cases/{case_id}", response={200: CaseOut, **ERRORS}, url_name="case-detail")
-def case_detail(request, case_id: Id):
-    return selectors.case_get(user=request.auth, pk=case_id)
+def case_detail(request, case_id: Id, response: HttpResponse):
+    case = selectors.case_get(user=request.auth, pk=case_id)
+    set_etag(response, case)
+    return case
 
 
 @router.patch(
-    "/quality/cases/{case_id}", response={200: CaseOut, **WRITE_ERRORS}, url_name="case-update"
+    "/quality/cases/{case_id}", response={200: CaseOut, **EDIT_ERRORS}, url_name="case-update"
 )
-def case_update(request, case_id: Id, payload: CasePatch):
-    """Change the fields sent: a new version of the case when anything changed."""
+def case_update(
+    request, case_id: Id, payload: CasePatch, response: HttpResponse, if_match: IfMatch = None
+):
+    """Change the fields sent: a new version of the case when anything changed. A stale
+    ``If-Match`` is a 412; a stale ``expected_version`` (the version number) a 409."""
     case = selectors.case_get(user=request.auth, pk=case_id)
     data = _case_refs(payload.dict(exclude_unset=True))
-    services.case_update(actor=request.auth, case=case, **data)
-    return selectors.case_get(user=request.auth, pk=case_id)
+    services.case_update(actor=request.auth, case=case, if_version=if_match, **data)
+    case = selectors.case_get(user=request.auth, pk=case_id)
+    set_etag(response, case)
+    return case
 
 
 @router.get(
@@ -210,19 +235,24 @@ def plan_create(request, payload: PlanIn):
 
 
 @router.get("/quality/plans/{plan_id}", response={200: PlanOut, **ERRORS}, url_name="plan-detail")
-def plan_detail(request, plan_id: Id):
-    return selectors.plan_get(user=request.auth, pk=plan_id)
+def plan_detail(request, plan_id: Id, response: HttpResponse):
+    plan = selectors.plan_get(user=request.auth, pk=plan_id)
+    set_etag(response, plan)
+    return plan
 
 
 @router.patch(
-    "/quality/plans/{plan_id}", response={200: PlanOut, **WRITE_ERRORS}, url_name="plan-update"
+    "/quality/plans/{plan_id}", response={200: PlanOut, **EDIT_ERRORS}, url_name="plan-update"
 )
-def plan_update(request, plan_id: Id, payload: PlanPatch):
+def plan_update(
+    request, plan_id: Id, payload: PlanPatch, response: HttpResponse, if_match: IfMatch = None
+):
     plan = selectors.plan_get(user=request.auth, pk=plan_id)
-    services.plan_update(
-        actor=request.auth, plan=plan, **_plan_refs(payload.dict(exclude_unset=True))
-    )
-    return selectors.plan_get(user=request.auth, pk=plan_id)
+    data = _plan_refs(payload.dict(exclude_unset=True))
+    services.plan_update(actor=request.auth, plan=plan, if_version=if_match, **data)
+    plan = selectors.plan_get(user=request.auth, pk=plan_id)
+    set_etag(response, plan)
+    return plan
 
 
 # Runs and results -------------------------------------------------------------------------
@@ -294,16 +324,31 @@ def run_results(request, run_id: Id, filters: Query[ResultFilter]):
     return selectors.run_results(user=request.auth, run=run, status=filters.status)
 
 
+@router.get(
+    "/quality/results/{result_id}", response={200: ResultOut, **ERRORS}, url_name="result-detail"
+)
+def result_detail(request, result_id: Id, response: HttpResponse):
+    """A result; its ETag is what a change sends back as ``If-Match``."""
+    result = selectors.result_get(user=request.auth, pk=result_id)
+    set_etag(response, result)
+    return result
+
+
 @router.patch(
     "/quality/results/{result_id}",
-    response={200: ResultOut, **WRITE_ERRORS},
+    response={200: ResultOut, **EDIT_ERRORS},
     url_name="result-update",
 )
-def result_update(request, result_id: Id, payload: ResultPatch):
+def result_update(
+    request, result_id: Id, payload: ResultPatch, response: HttpResponse, if_match: IfMatch = None
+):
     """Record a result as a whole or per step, with notes and a duration."""
     result = selectors.result_get(user=request.auth, pk=result_id)
-    services.result_record(actor=request.auth, result=result, **payload.dict(exclude_unset=True))
-    return selectors.result_get(user=request.auth, pk=result_id)
+    data = payload.dict(exclude_unset=True)
+    services.result_record(actor=request.auth, result=result, if_version=if_match, **data)
+    result = selectors.result_get(user=request.auth, pk=result_id)
+    set_etag(response, result)
+    return result
 
 
 @router.post(
@@ -356,20 +401,26 @@ def defect_create(request, payload: DefectIn):
 @router.get(
     "/quality/defects/{defect_id}", response={200: DefectOut, **ERRORS}, url_name="defect-detail"
 )
-def defect_detail(request, defect_id: Id):
-    return selectors.defect_get(user=request.auth, pk=defect_id)
+def defect_detail(request, defect_id: Id, response: HttpResponse):
+    defect = selectors.defect_get(user=request.auth, pk=defect_id)
+    set_etag(response, defect)
+    return defect
 
 
 @router.patch(
     "/quality/defects/{defect_id}",
-    response={200: DefectOut, **WRITE_ERRORS},
+    response={200: DefectOut, **EDIT_ERRORS},
     url_name="defect-update",
 )
-def defect_update(request, defect_id: Id, payload: DefectPatch):
+def defect_update(
+    request, defect_id: Id, payload: DefectPatch, response: HttpResponse, if_match: IfMatch = None
+):
     defect = selectors.defect_get(user=request.auth, pk=defect_id)
     data = _defect_refs(payload.dict(exclude_unset=True))
-    services.defect_update(actor=request.auth, defect=defect, **data)
-    return selectors.defect_get(user=request.auth, pk=defect_id)
+    services.defect_update(actor=request.auth, defect=defect, if_version=if_match, **data)
+    defect = selectors.defect_get(user=request.auth, pk=defect_id)
+    set_etag(response, defect)
+    return defect
 
 
 @router.post(
@@ -511,46 +562,81 @@ def release_inspections(request, release_id: Id):
     return [inspection_out(row) for row in rows]
 
 
-@router.put(
+def _inspection(user, release, checklist, response: HttpResponse) -> dict:
+    """The release's inspection of ``checklist`` (not started yet, maybe), with its ETag."""
+    rows = selectors.release_inspections(user=user, release=release)
+    row = next(r for r in rows if r.checklist.pk == checklist.pk)
+    set_etag(response, row.inspection or services.inspection_unstarted(release, checklist))
+    return inspection_out(row)
+
+
+@router.get(
     "/quality/releases/{release_id}/inspections/{checklist_id}",
-    response={200: InspectionOut, **WRITE_ERRORS},
-    url_name="inspection-update",
+    response={200: InspectionOut, **ERRORS},
+    url_name="inspection-detail",
 )
-def inspection_update(request, release_id: Id, checklist_id: Id, payload: InspectionIn):
-    """Start the inspection if needed, record the checked items and optionally sign it off
-    (refused unless every item is checked and the caller belongs to the sign-off team)."""
+def inspection_detail(request, release_id: Id, checklist_id: Id, response: HttpResponse):
+    """One checklist's inspection of the release; its ETag is what a change sends back."""
     release = catalog_selectors.release_get(user=request.auth, pk=release_id)
     checklist = selectors.checklist_get(user=request.auth, pk=checklist_id)
-    inspection = services.inspection_start(actor=request.auth, release=release, checklist=checklist)
+    return _inspection(request.auth, release, checklist, response)
+
+
+@router.put(
+    "/quality/releases/{release_id}/inspections/{checklist_id}",
+    response={200: InspectionOut, **EDIT_ERRORS},
+    url_name="inspection-update",
+)
+def inspection_update(
+    request,
+    release_id: Id,
+    checklist_id: Id,
+    payload: InspectionIn,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+):
+    """Start the inspection if needed, record the checked items and optionally sign it off
+    (refused unless every item is checked and the caller belongs to the sign-off team). All or
+    nothing: a stale ``If-Match`` (412) or a refused sign-off leaves the inspection as it was."""
+    release = catalog_selectors.release_get(user=request.auth, pk=release_id)
+    checklist = selectors.checklist_get(user=request.auth, pk=checklist_id)
     data = payload.dict(exclude_unset=True)
-    if "checked" in data or "notes" in data:
-        services.inspection_check(
-            actor=request.auth,
-            inspection=inspection,
-            checked=data.get("checked") if data.get("checked") is not None else inspection.checked,
-            **({"notes": data["notes"]} if "notes" in data else {}),
+    with transaction.atomic():  # the inspection stays locked from the version check on
+        inspection = services.inspection_start(
+            actor=request.auth, release=release, checklist=checklist, if_version=if_match
         )
-    if payload.sign:
-        services.inspection_sign(actor=request.auth, inspection=inspection)
-    rows = selectors.release_inspections(user=request.auth, release=release)
-    return inspection_out(next(r for r in rows if r.checklist.pk == checklist.pk))
+        if "checked" in data or "notes" in data:
+            checked = data.get("checked")
+            services.inspection_check(
+                actor=request.auth,
+                inspection=inspection,
+                checked=checked if checked is not None else inspection.checked,
+                **({"notes": data["notes"]} if "notes" in data else {}),
+            )
+        if payload.sign:
+            services.inspection_sign(actor=request.auth, inspection=inspection)
+    return _inspection(request.auth, release, checklist, response)
 
 
 # The release-readiness gate ---------------------------------------------------------------
 
 
 @router.get("/quality/products/{product}/gate", response={200: GateOut, **ERRORS}, url_name="gate")
-def gate_detail(request, product: str):
+def gate_detail(request, product: str, response: HttpResponse):
     """What the product's releases must meet before they ship (each release's live verdict is
-    ``GET /releases/{id}/gate``)."""
+    ``GET /releases/{id}/gate``); its ETag is what a change sends back as ``If-Match``."""
     product_row = catalog_selectors.product_get(user=request.auth, key=product)
-    return selectors.gate_get(user=request.auth, product=product_row)
+    gate = selectors.gate_get(user=request.auth, product=product_row)
+    set_etag(response, gate)
+    return gate
 
 
 @router.put(
-    "/quality/products/{product}/gate", response={200: GateOut, **WRITE_ERRORS}, url_name="gate-set"
+    "/quality/products/{product}/gate", response={200: GateOut, **EDIT_ERRORS}, url_name="gate-set"
 )
-def gate_set(request, product: str, payload: GateIn):
+def gate_set(
+    request, product: str, payload: GateIn, response: HttpResponse, if_match: IfMatch = None
+):
     """Change the gate (administrators). Fields left out keep their value."""
     product_row = catalog_selectors.product_get(user=request.auth, key=product)
     data = payload.dict(exclude_unset=True)
@@ -560,4 +646,8 @@ def gate_set(request, product: str, payload: GateIn):
         data["require_coverage"] = bool(data["require_coverage"])
     if "blocking_severity" in data:
         data["blocking_severity"] = data["blocking_severity"] or ""
-    return services.gate_update(actor=request.auth, product=product_row, **data)
+    gate = services.gate_update(
+        actor=request.auth, product=product_row, if_version=if_match, **data
+    )
+    set_etag(response, gate)
+    return gate

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wavelength.accounts.models import Role, Team, User
 from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus
+from wavelength.core.forms import VersionedForm
 
 from .models import (
     Checklist,
@@ -37,7 +38,7 @@ class FeatureChoiceField(forms.ModelMultipleChoiceField):
         return obj.title
 
 
-class SuiteForm(forms.Form):
+class SuiteForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     parent = SuiteChoiceField(
         label=_("Inside suite"),
@@ -69,7 +70,7 @@ class StepForm(forms.Form):
 StepFormSet = forms.formset_factory(StepForm, extra=2, max_num=200, absolute_max=200)
 
 
-class CaseForm(forms.Form):
+class CaseForm(VersionedForm):
     suite = SuiteChoiceField(label=_("Suite"), queryset=Suite.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
     preconditions = forms.CharField(
@@ -169,7 +170,7 @@ class CaseChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.key} {obj.title}"
 
 
-class PlanForm(forms.Form):
+class PlanForm(VersionedForm):
     release = forms.ModelChoiceField(label=_("Release"), queryset=Release.objects.none())
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
@@ -231,12 +232,12 @@ class PlanForm(forms.Form):
         return [(c, str(c.pk) in checked) for c in self.fields["cases"].queryset]
 
     def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = self.values()
         data["tags_"] = split_tags(data.pop("tags"))
         return data
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
         label=_("Description"),
@@ -268,7 +269,10 @@ class ChecklistForm(forms.Form):
         }
 
     def service_kwargs(self, items: list[str]) -> dict:
-        return {**self.cleaned_data, "items": items}
+        data = {**self.values(), "items": items}
+        if self.seen_version():  # the fingerprint covers the version number, and more
+            data.pop("expected_version", None)
+        return data
 
 
 class ChecklistItemForm(forms.Form):
@@ -330,7 +334,7 @@ class RunForm(forms.Form):
         self.fields["assignees"].queryset = editors.order_by("name", "email")
 
 
-class ResultForm(forms.Form):
+class ResultForm(VersionedForm):
     status = forms.ChoiceField(label=_("Result"), choices=ResultStatus.choices)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -389,7 +393,7 @@ class EvidenceForm(forms.Form):
 # Defects ----------------------------------------------------------------------------------
 
 
-class DefectForm(forms.Form):
+class DefectForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     status = forms.ChoiceField(label=_("Status"), choices=DefectStatus.choices)
@@ -411,7 +415,7 @@ class DefectForm(forms.Form):
 
     @classmethod
     def initial_for(cls, defect: Defect) -> dict:
-        return {name: getattr(defect, name) for name in cls.base_fields}
+        return {name: getattr(defect, name) for name in cls.base_fields if name != "edit_version"}
 
 
 class DefectFilterForm(forms.Form):
@@ -457,7 +461,7 @@ class DefectLinkForm(forms.Form):
     object_id = forms.IntegerField(label=_("Id"), min_value=1, max_value=2**63 - 1)
 
 
-class GateForm(forms.Form):
+class GateForm(VersionedForm):
     """A product's release-readiness gate; a criterion left blank is not part of it."""
 
     min_pass_rate = forms.IntegerField(

@@ -104,6 +104,9 @@ class TestCase(models.Model):
         "suite", "title", "preconditions", "steps", "priority", "automation_id", "tags",
         "features", "archived",
     ]  # fmt: skip
+    # An edit's version (core.versioning): the steps are covered by the version number, which
+    # every change bumps (the core fingerprint sorts lists and cannot order steps).
+    VERSION_FIELDS = [*(f for f in TRACKED if f != "steps"), "version"]
 
     class Meta:
         ordering = ["suite_id", "title", "id"]
@@ -280,6 +283,11 @@ class TestResult(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     executed_at = models.DateTimeField(null=True, blank=True)
+
+    # What recording a result changes (core.versioning). The time of the recording is part of
+    # it: any save in between makes an edit stale (the core fingerprint sorts lists, so the
+    # step statuses alone would not tell a swap of two steps).
+    VERSION_FIELDS = ["status", "step_statuses", "notes", "duration_ms", "executed_at"]
 
     class Meta:
         ordering = ["run_id", "position", "id"]
@@ -471,6 +479,9 @@ class Checklist(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
 
+    # What an edit changes (core.versioning); the version number tells A → B → A apart.
+    VERSION_FIELDS = ["name", "description", "items", "signoff_team", "archived", "version"]
+
     class Meta:
         ordering = ["name"]
 
@@ -531,6 +542,12 @@ class Inspection(models.Model):
     )
     signed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
+    # Counts every change: the core fingerprint sorts lists, so ``checked`` alone would not
+    # tell which item was ticked.
+    revision = models.PositiveIntegerField(default=0)
+
+    # What ticking, noting and signing change (core.versioning).
+    VERSION_FIELDS = ["checked", "notes", "status", "revision"]
 
     class Meta:
         ordering = ["checklist__name", "id"]

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.views.base import GET_POST, paginate, render_page
+from wavelength.core import versioning
 from wavelength.core.exceptions import DomainError
-from wavelength.core.forms import add_domain_error, form_status, submit
+from wavelength.core.forms import form_status, submit
 
 from . import selectors, services
 from .forms import CaseFilterForm, CaseForm, StepFormSet, SuiteForm, steps_from
@@ -60,7 +61,7 @@ def suite_create(request, slug):
     )
     suite = submit(
         form,
-        lambda: services.suite_create(actor=request.user, product=product, **form.cleaned_data),
+        lambda: services.suite_create(actor=request.user, product=product, **form.values()),
     )
     if suite:
         messages.success(request, _("Suite “%(name)s” created.") % {"name": suite.name})
@@ -75,9 +76,12 @@ def suite_edit(request, pk):
     require_editor(request.user)
     suite = selectors.suite_get(user=request.user, pk=pk)
     initial = {"name": suite.name, "parent": suite.parent_id, "description": suite.description}
-    form = SuiteForm(request.POST or None, product=suite.product, initial=initial)
+    form = SuiteForm(request.POST or None, product=suite.product, initial=initial).versioned(suite)
     saved = submit(
-        form, lambda: services.suite_update(actor=request.user, suite=suite, **form.cleaned_data)
+        form,
+        lambda: services.suite_update(
+            actor=request.user, suite=suite, if_version=form.seen_version(), **form.values()
+        ),
     )
     if saved:
         messages.success(request, _("Suite saved."))
@@ -87,17 +91,23 @@ def suite_edit(request, pk):
 
 
 def _save_case(request, form, formset, call):
-    """Run ``call(kwargs)`` when the form and its steps parse; refusals land on the form."""
+    """Run ``call(kwargs)`` when the form and its steps parse; refusals land on the form (a
+    stale edit shows both versions, see :func:`submit`)."""
     if request.method != "POST" or not (form.is_valid() & formset.is_valid()):
         return None
-    try:
-        return call(form.service_kwargs(steps_from(formset)))
-    except DomainError as exc:
-        # The version clash names a hidden field: show it above the form instead.
-        if "expected_version" in exc.errors:
-            exc.errors = {"": exc.errors["expected_version"]}
-        add_domain_error(form, exc)
-        return None
+
+    def save():
+        try:
+            return call(form.service_kwargs(steps_from(formset)))
+        except versioning.StaleVersion:
+            raise
+        except DomainError as exc:
+            # The version-number clash names a hidden field: show it above the form instead.
+            if "expected_version" in exc.errors:
+                exc.errors = {"": exc.errors["expected_version"]}
+            raise
+
+    return submit(form, save)
 
 
 @login_required
@@ -123,8 +133,11 @@ def case_create(request, slug):
 def case_edit(request, pk):
     require_editor(request.user)
     case = selectors.case_get(user=request.user, pk=pk)
-    form = CaseForm(request.POST or None, product=case.product, initial=CaseForm.initial_for(case))
+    form = CaseForm(
+        request.POST or None, product=case.product, initial=CaseForm.initial_for(case)
+    ).versioned(case)
     formset = StepFormSet(request.POST or None, prefix="steps", initial=case.steps)
+    # A form carrying the case's fingerprint needs no version number: the fingerprint covers it.
     saved = _save_case(
         request,
         form,
@@ -132,7 +145,10 @@ def case_edit(request, pk):
         lambda kw: services.case_update(
             actor=request.user,
             case=case,
-            expected_version=form.cleaned_data.get("expected_version"),
+            if_version=form.seen_version(),
+            expected_version=None
+            if form.seen_version()
+            else form.cleaned_data.get("expected_version"),
             **kw,
         ),
     )

@@ -40,7 +40,7 @@ def defect_create(request, slug):
     form = DefectForm(request.POST or None, creating=True)
     defect = submit(
         form,
-        lambda: services.defect_create(actor=request.user, product=product, **form.cleaned_data),
+        lambda: services.defect_create(actor=request.user, product=product, **form.values()),
     )
     if defect:
         messages.success(request, _("Defect %(key)s opened.") % {"key": defect.key})
@@ -54,12 +54,15 @@ def defect_create(request, slug):
 def defect_detail(request, pk):
     """A defect: what it concerns, its links and, for editors, its form."""
     defect = selectors.defect_get(user=request.user, pk=pk)
-    form = DefectForm(request.POST or None, initial=DefectForm.initial_for(defect))
+    initial = DefectForm.initial_for(defect)
+    form = DefectForm(request.POST or None, initial=initial).versioned(defect)
     if request.method == "POST":
         require_editor(request.user)
         saved = submit(
             form,
-            lambda: services.defect_update(actor=request.user, defect=defect, **form.cleaned_data),
+            lambda: services.defect_update(
+                actor=request.user, defect=defect, if_version=form.seen_version(), **form.values()
+            ),
         )
         if saved:
             messages.success(request, _("Defect saved."))
@@ -97,7 +100,7 @@ def defect_link(request, pk):
         return redirect(defect)
     context = {
         "defect": defect,
-        "form": DefectForm(initial=DefectForm.initial_for(defect)),
+        "form": DefectForm(initial=DefectForm.initial_for(defect)).versioned(defect),
         "link_form": form,
     }
     return render(request, "quality/defect_detail.html", context, status=422)

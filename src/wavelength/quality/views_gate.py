@@ -25,13 +25,18 @@ def gate(request, slug):
     """Everyone reads the gate; administrators change it (it is what an override bypasses)."""
     product = catalog_selectors.product_get(user=request.user, key=slug)
     current = selectors.gate_get(user=request.user, product=product)
-    form = GateForm(request.POST or None, initial=GateForm.initial_for(current))
+    form = GateForm(request.POST or None, initial=GateForm.initial_for(current)).versioned(current)
     if request.method == "POST":
         if not request.user.is_admin:
             raise PermissionDenied
         saved = submit(
             form,
-            lambda: services.gate_update(actor=request.user, product=product, **form.cleaned_data),
+            lambda: services.gate_update(
+                actor=request.user,
+                product=product,
+                if_version=form.seen_version(),
+                **form.values(),
+            ),
         )
         if saved:
             messages.success(request, _("The release gate of %(product)s is saved.") % {

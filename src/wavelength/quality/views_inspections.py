@@ -3,6 +3,7 @@ a release's inspections to tick and sign off."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +11,9 @@ from django.views.decorators.http import require_POST
 from wavelength.accounts.permissions import require_admin
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.views.base import GET_POST
+from wavelength.core import versioning
 from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import submit
 
 from . import selectors, services
 from .forms import ChecklistForm, ChecklistItemFormSet, items_from, items_initial
@@ -62,17 +65,23 @@ def _save_checklist(request, form, formset, call):
     if request.method != "POST" or not (form.is_valid() & formset.is_valid()):
         return None
     rows = items_from(formset)
-    try:
-        return call(form.service_kwargs([text for _form, text in rows]))
-    except DomainError as exc:
-        for key, message in _item_errors(formset, rows, exc).items():
-            # The version clash names a hidden field: it shows above the form.
-            form.add_error(
-                key if key in form.fields and key != "expected_version" else None, message
-            )
-        if not form.errors:
-            form.add_error(None, _("Nothing was saved: correct the items marked below."))
-        return None
+
+    def save():
+        try:
+            return call(form.service_kwargs([text for _form, text in rows]))
+        except versioning.StaleVersion:
+            raise  # both versions shown, what was typed kept (see core.forms.submit)
+        except DomainError as exc:
+            for key, message in _item_errors(formset, rows, exc).items():
+                # The version-number clash names a hidden field: it shows above the form.
+                form.add_error(
+                    key if key in form.fields and key != "expected_version" else None, message
+                )
+            if not form.errors:
+                form.add_error(None, _("Nothing was saved: correct the items marked below."))
+            return None
+
+    return submit(form, save)
 
 
 def _form_page(request, form, formset, checklist=None):
@@ -103,7 +112,7 @@ def checklist_edit(request, pk):
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     form = ChecklistForm(
         request.POST or None, editing=True, initial=ChecklistForm.initial_for(checklist)
-    )
+    ).versioned(checklist)
     formset = ChecklistItemFormSet(
         request.POST or None, prefix="items", initial=items_initial(checklist.items)
     )
@@ -111,7 +120,9 @@ def checklist_edit(request, pk):
         request,
         form,
         formset,
-        lambda kw: services.checklist_update(actor=request.user, checklist=checklist, **kw),
+        lambda kw: services.checklist_update(
+            actor=request.user, checklist=checklist, if_version=form.seen_version(), **kw
+        ),
     )
     if saved:
         if saved.version != checklist.version:
@@ -141,10 +152,11 @@ def checklist_archive(request, pk):
 def release_inspections(request, pk):
     """A release's inspections: each checklist, its items ticked so far and its sign-off."""
     release = _release(request, pk)
-    context = {
-        "release": release,
-        "rows": selectors.release_inspections(user=request.user, release=release),
-    }
+    rows = selectors.release_inspections(user=request.user, release=release)
+    for row in rows:  # each form sends back the version it shows (core.versioning)
+        shown = row.inspection or services.inspection_unstarted(release, row.checklist)
+        row.edit_version = versioning.version_of(shown)
+    context = {"release": release, "rows": rows}
     return render(request, "quality/release_inspections.html", context)
 
 
@@ -158,32 +170,35 @@ def _back(inspection_or_release_pk, checklist_pk=None):
 @login_required
 @require_POST
 def inspection_save(request, pk, checklist_pk):
-    """Start the inspection if needed, save the ticked items and, when asked, sign it off."""
+    """Start the inspection if needed, save the ticked items and, when asked, sign it off. A
+    form built on a state someone changed meanwhile saves nothing (it says so)."""
     release = _release(request, pk)
     checklist = selectors.checklist_get(user=request.user, pk=checklist_pk)
+    seen = (request.POST.get("edit_version") or "")[:200] or None
     try:
-        inspection = services.inspection_start(
-            actor=request.user, release=release, checklist=checklist
-        )
-        action = request.POST.get("action", "save")
-        if action == "reopen":
-            services.inspection_reopen(actor=request.user, inspection=inspection)
-            messages.success(request, _("Sign-off withdrawn."))
-        else:
-            ticked = set(request.POST.getlist("item"))
-            size = len(inspection.checklist_version.items)
-            if not inspection.is_signed:
-                services.inspection_check(
-                    actor=request.user,
-                    inspection=inspection,
-                    checked=[str(i) in ticked for i in range(size)],
-                    notes=request.POST.get("notes", inspection.notes),
-                )
-            if action == "sign":
-                services.inspection_sign(actor=request.user, inspection=inspection)
-                messages.success(request, _("%(name)s signed off.") % {"name": checklist.name})
+        with transaction.atomic():  # the inspection stays locked from the version check on
+            inspection = services.inspection_start(
+                actor=request.user, release=release, checklist=checklist, if_version=seen
+            )
+            action = request.POST.get("action", "save")
+            if action == "reopen":
+                services.inspection_reopen(actor=request.user, inspection=inspection)
+                messages.success(request, _("Sign-off withdrawn."))
             else:
-                messages.success(request, _("Inspection saved."))
+                ticked = set(request.POST.getlist("item"))
+                size = len(inspection.checklist_version.items)
+                if not inspection.is_signed:
+                    services.inspection_check(
+                        actor=request.user,
+                        inspection=inspection,
+                        checked=[str(i) in ticked for i in range(size)],
+                        notes=request.POST.get("notes", inspection.notes),
+                    )
+                if action == "sign":
+                    services.inspection_sign(actor=request.user, inspection=inspection)
+                    messages.success(request, _("%(name)s signed off.") % {"name": checklist.name})
+                else:
+                    messages.success(request, _("Inspection saved."))
     except DomainError as exc:
         messages.error(request, next(iter(exc.errors.values())))
     return _back(release.pk, checklist.pk)

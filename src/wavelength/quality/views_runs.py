@@ -81,10 +81,12 @@ def plan_edit(request, pk):
         product=plan.product,
         editing=True,
         initial=PlanForm.initial_for(plan),
-    )
+    ).versioned(plan)
     saved = submit(
         form,
-        lambda: services.plan_update(actor=request.user, plan=plan, **form.service_kwargs()),
+        lambda: services.plan_update(
+            actor=request.user, plan=plan, if_version=form.seen_version(), **form.service_kwargs()
+        ),
     )
     if saved:
         messages.success(request, _("Plan saved."))
@@ -254,13 +256,18 @@ def result_set(request, pk):
 def result_detail(request, pk):
     """A result in full: per-step statuses, notes, duration and evidence."""
     result = selectors.result_get(user=request.user, pk=pk)
-    form = ResultForm(request.POST or None, result=result, initial=ResultForm.initial_for(result))
+    form = ResultForm(
+        request.POST or None, result=result, initial=ResultForm.initial_for(result)
+    ).versioned(result)
     if request.method == "POST":
         require_editor(request.user)
         saved = submit(
             form,
             lambda: services.result_record(
-                actor=request.user, result=result, **form.service_kwargs()
+                actor=request.user,
+                result=result,
+                if_version=form.seen_version(),
+                **form.service_kwargs(),
             ),
         )
         if saved:
@@ -293,7 +300,7 @@ def evidence_add(request, pk):
     context = {
         "result": result,
         "run": result.run,
-        "form": ResultForm(result=result, initial=ResultForm.initial_for(result)),
+        "form": ResultForm(result=result, initial=ResultForm.initial_for(result)).versioned(result),
         "evidence_form": form,
     }
     return render(request, "quality/result_detail.html", context, status=422)

@@ -20,6 +20,7 @@ from .inspections import (
     inspection_sign,
     inspection_start,
 )
+from .inspections import unstarted as inspection_unstarted
 from .runs import (
     EVIDENCE_MAX_BYTES,
     evidence_add,
@@ -37,6 +38,7 @@ __all__ = [
     "inspection_reopen",
     "inspection_sign",
     "inspection_start",
+    "inspection_unstarted",
     "gate_update",
     "junit_import",
     "defect_create",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.models import Feature, Product
-from wavelength.core import activity, clock
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import Conflict, DomainError
 
 from ..models import CaseVersion, Priority, Suite, TestCase
@@ -66,11 +66,19 @@ def suite_create(
 
 @transaction.atomic
 def suite_update(
-    *, actor, suite: Suite, name=_MISSING, parent=_MISSING, description=_MISSING
+    *,
+    actor,
+    suite: Suite,
+    name=_MISSING,
+    parent=_MISSING,
+    description=_MISSING,
+    if_version: str | None = None,
 ) -> Suite:
-    """Rename, describe or move a suite (never under itself or one of its children)."""
+    """Rename, describe or move a suite (never under itself or one of its children).
+    ``if_version`` (the version the edit started from) refuses a stale edit."""
     require_editor(actor)
     suite = Suite.objects.select_for_update().get(pk=suite.pk)
+    versioning.check(suite, if_version)
     before = activity.snapshot(suite, Suite.TRACKED)
     if name is not _MISSING:
         suite.name = text(name, "name", 120, required=True)
@@ -215,11 +223,14 @@ def case_update(
     features=_MISSING,
     automation_id=_MISSING,
     archived=_MISSING,
+    if_version: str | None = None,
 ) -> TestCase:
-    """Edit a case: a new version when anything changed. ``expected_version`` (the version the
-    editor started from) refuses an edit made over someone else's with a 409."""
+    """Edit a case: a new version when anything changed. ``if_version`` (the fingerprint the
+    edit started from, see core.versioning) refuses a stale edit with a 412;
+    ``expected_version`` (the version number the editor started from) with a 409."""
     require_editor(actor)
     case = TestCase.objects.select_for_update().get(pk=case.pk)
+    versioning.check(case, if_version)
     if expected_version is not None and expected_version != case.version:
         raise Conflict(
             _("Someone saved version %(n)d of this case meanwhile; reload it and edit again.")

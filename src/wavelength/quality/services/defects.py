@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.models import Feature, Product, Release
-from wavelength.core import activity, clock
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import Conflict, DomainError
 from wavelength.core.schemas import MAX_ID
 
@@ -165,10 +165,13 @@ def defect_update(
     features=_MISSING,
     external_url=_MISSING,
     external_key=_MISSING,
+    if_version: str | None = None,
 ) -> Defect:
-    """Change a defect; resolving it (fixed or closed) stamps when."""
+    """Change a defect; resolving it (fixed or closed) stamps when. ``if_version`` refuses a
+    stale edit."""
     require_editor(actor)
     defect = Defect.objects.select_for_update().get(pk=defect.pk)
+    versioning.check(defect, if_version)
     before = _state(defect)
     if title is not _MISSING:
         defect.title = text(title, "title", 200, required=True)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_admin
 from wavelength.catalog.models import Product
-from wavelength.core import activity, clock
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 
 from ..models import Checklist, ReleaseGate, Severity
@@ -53,11 +53,14 @@ def gate_update(
     blocking_severity=_MISSING,
     required_checklists=_MISSING,
     require_coverage=_MISSING,
+    if_version: str | None = None,
 ) -> ReleaseGate:
     """Set what ``product``'s releases must meet before they ship (administrators: the gate
-    is what an override would bypass). Unset criteria are not part of the gate."""
+    is what an override would bypass). Unset criteria are not part of the gate.
+    ``if_version`` refuses a stale edit (a gate never set has the version of an empty one)."""
     require_admin(actor)
     gate, _created = ReleaseGate.objects.select_for_update().get_or_create(product=product)
+    versioning.check(gate, if_version)
     before = activity.snapshot(gate, ReleaseGate.TRACKED)
     if min_pass_rate is not _MISSING:
         gate.min_pass_rate = _pass_rate(min_pass_rate)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_admin, require_editor
 from wavelength.catalog.models import Release
-from wavelength.core import activity, clock
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import Conflict, DomainError
 
 from ..models import Checklist, ChecklistVersion, Inspection, InspectionStatus
@@ -97,14 +97,17 @@ def checklist_update(
     signoff_team=_MISSING,
     description=_MISSING,
     archived=_MISSING,
+    if_version: str | None = None,
 ):
     """Edit a checklist (admins). A new name, item list or sign-off team is a new version;
     inspections already started keep theirs. Archiving hides the checklist from releases that
     have not started it; inspections of it, signed or not, stay on their releases.
     ``expected_version`` (the version the editor started from) refuses an edit made over
-    someone else's with a 409."""
+    someone else's with a 409; ``if_version`` (its fingerprint, see core.versioning) with a
+    412."""
     require_admin(actor)
     checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
+    versioning.check(checklist, if_version)
     if expected_version is not None and expected_version != checklist.version:
         raise Conflict(
             _("Someone saved version %(n)d of this checklist meanwhile; reload it and edit again.")
@@ -146,13 +149,24 @@ def checklist_update(
 
 
 @transaction.atomic
-def inspection_start(*, actor, release: Release, checklist: Checklist) -> Inspection:
-    """Apply the checklist's current version to a release."""
+def inspection_start(
+    *, actor, release: Release, checklist: Checklist, if_version: str | None = None
+) -> Inspection:
+    """Apply the checklist's current version to a release (or find the inspection started).
+
+    ``if_version`` is the version the caller read (a release not inspected yet has the version
+    of :func:`unstarted`): a stale one is refused and nothing starts. The inspection's row
+    stays locked until the caller's transaction ends, so the changes it makes next build on
+    the version checked here."""
     require_editor(actor)
     # An inspection started before the checklist was archived stays usable (and signed).
-    existing = Inspection.objects.filter(release=release, checklist=checklist).first()
+    existing = (
+        Inspection.objects.select_for_update().filter(release=release, checklist=checklist).first()
+    )
     if existing is not None:
+        versioning.check(existing, if_version)
         return existing
+    versioning.check(unstarted(release, checklist), if_version)
     if checklist.archived:
         raise DomainError(_("This checklist is archived."), field="checklist")
     version = checklist.versions.get(number=checklist.version)
@@ -174,20 +188,38 @@ def inspection_start(*, actor, release: Release, checklist: Checklist) -> Inspec
     return inspection
 
 
+def unstarted(release: Release, checklist: Checklist) -> Inspection:
+    """The inspection :func:`inspection_start` would make, unsaved: what a reader of a release
+    not inspected yet sees, and so the version its first change starts from."""
+    return Inspection(release=release, checklist=checklist, checked=[False] * len(checklist.items))
+
+
 @transaction.atomic
-def inspection_check(*, actor, inspection: Inspection, checked: list[bool], notes=_MISSING):
-    """Tick the items done (one boolean per item of the inspection's checklist version)."""
+def inspection_check(
+    *,
+    actor,
+    inspection: Inspection,
+    checked: list[bool],
+    notes=_MISSING,
+    if_version: str | None = None,
+):
+    """Tick the items done (one boolean per item of the inspection's checklist version).
+    ``if_version`` refuses a change made over someone else's."""
     require_editor(actor)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    versioning.check(inspection, if_version)
     if inspection.is_signed:
         raise Conflict(_("This inspection is signed off; reopen it to change it."), field="checked")
     size = len(inspection.checklist_version.items)
     if len(checked) != size:
         raise DomainError(_("Send one value per item (%(n)d).") % {"n": size}, field="checked")
+    before = (inspection.checked, inspection.notes)
     inspection.checked = [bool(v) for v in checked]
     if notes is not _MISSING:
         inspection.notes = text(notes, "notes", 10000)
-    inspection.save(update_fields=["checked", "notes"])
+    if (inspection.checked, inspection.notes) != before:
+        inspection.revision += 1
+    inspection.save(update_fields=["checked", "notes", "revision"])
     return inspection
 
 
@@ -202,13 +234,15 @@ def _may_sign(actor, inspection: Inspection) -> None:
 
 
 @transaction.atomic
-def inspection_sign(*, actor, inspection: Inspection) -> Inspection:
-    """Sign the inspection off once every item is checked, by the team the checklist names."""
+def inspection_sign(*, actor, inspection: Inspection, if_version: str | None = None) -> Inspection:
+    """Sign the inspection off once every item is checked, by the team the checklist names.
+    ``if_version`` refuses a sign-off of a state someone changed meanwhile."""
     inspection = (
         Inspection.objects.select_for_update(of=("self",))
         .select_related("release__product", "checklist_version__signoff_team")
         .get(pk=inspection.pk)
     )
+    versioning.check(inspection, if_version)
     _may_sign(actor, inspection)
     if inspection.is_signed:
         return inspection
@@ -217,7 +251,8 @@ def inspection_sign(*, actor, inspection: Inspection) -> Inspection:
         raise DomainError(_("%(n)d item(s) are not checked yet.") % {"n": left}, field="checked")
     inspection.status = InspectionStatus.SIGNED
     inspection.signed_by, inspection.signed_at = actor, clock.now()
-    inspection.save(update_fields=["status", "signed_by", "signed_at"])
+    inspection.revision += 1
+    inspection.save(update_fields=["status", "signed_by", "signed_at", "revision"])
     activity.record(
         actor=actor,
         verb="inspection_signed",
@@ -230,13 +265,17 @@ def inspection_sign(*, actor, inspection: Inspection) -> Inspection:
 
 
 @transaction.atomic
-def inspection_reopen(*, actor, inspection: Inspection) -> Inspection:
-    """Withdraw a sign-off (the activity log keeps who had signed)."""
+def inspection_reopen(
+    *, actor, inspection: Inspection, if_version: str | None = None
+) -> Inspection:
+    """Withdraw a sign-off (the activity log keeps who had signed). ``if_version`` refuses it
+    when the inspection changed since it was read."""
     inspection = (
         Inspection.objects.select_for_update(of=("self",))
         .select_related("release__product", "checklist_version__signoff_team")
         .get(pk=inspection.pk)
     )
+    versioning.check(inspection, if_version)
     _may_sign(actor, inspection)
     if not inspection.is_signed:
         return inspection
@@ -253,5 +292,6 @@ def inspection_reopen(*, actor, inspection: Inspection) -> Inspection:
         None,
         None,
     )
-    inspection.save(update_fields=["status", "signed_by", "signed_at"])
+    inspection.revision += 1
+    inspection.save(update_fields=["status", "signed_by", "signed_at", "revision"])
     return inspection

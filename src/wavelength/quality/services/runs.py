@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.models import Feature, Release, ReleaseStatus
-from wavelength.core import activity, clock
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 
 from ..models import (
@@ -107,10 +107,13 @@ def plan_update(
     tags_=_MISSING,
     features=_MISSING,
     cases=_MISSING,
+    if_version: str | None = None,
 ) -> TestPlan:
-    """Change a plan's selection; runs already started keep the cases they were given."""
+    """Change a plan's selection; runs already started keep the cases they were given.
+    ``if_version`` refuses a stale edit."""
     require_editor(actor)
     plan = TestPlan.objects.select_for_update().get(pk=plan.pk)
+    versioning.check(plan, if_version)
     before = _plan_state(plan)
     if name is not _MISSING:
         plan.name = text(name, "name", 200, required=True)
@@ -251,15 +254,18 @@ def result_record(
     step_statuses: list[str] | None = None,
     notes=_MISSING,
     duration_ms=_MISSING,
+    if_version: str | None = None,
 ) -> TestResult:
     """Record the outcome of a case in a run, as a whole (``status``) or per step
-    (``step_statuses``, from which the whole is derived unless ``status`` is also given)."""
+    (``step_statuses``, from which the whole is derived unless ``status`` is also given).
+    ``if_version`` refuses a recording made over someone else's."""
     require_editor(actor)
     result = (
         TestResult.objects.select_for_update(of=("self",))
         .select_related("run", "case_version")
         .get(pk=result.pk)
     )
+    versioning.check(result, if_version)
     if result.run.status == RunStatus.CLOSED:
         raise DomainError(_("This run is closed."), field="run")
     before = {"status": result.status, "notes": result.notes, "duration_ms": result.duration_ms}
