@@ -5,7 +5,7 @@ Each endpoint resolves the keys the client sent into rows (an unknown one is a 4
 field), then calls one service or selector, which checks permissions.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -16,7 +16,7 @@ from wavelength.catalog.api import _product
 from wavelength.catalog.models import Release
 from wavelength.core.api import Pagination, References
 from wavelength.core.exceptions import DomainError
-from wavelength.core.schemas import ERRORS, MAX_ID, Id
+from wavelength.core.schemas import ERRORS, MAX_ID, VERSIONED_ERRORS, Id, IfMatch, set_etag
 
 from . import selectors, services, targets
 from .models import Playbook, RunStep
@@ -101,15 +101,22 @@ def playbook_create(request, payload: PlaybookIn):
 @router.get(
     "/playbooks/{key}", response={200: PlaybookDetailOut, **ERRORS}, url_name="playbook-detail"
 )
-def playbook_detail(request, key: str):
-    """A playbook (by id or slug) with the steps of its current version."""
-    return _detail(_playbook(request.auth, key))
+def playbook_detail(request, key: str, response: HttpResponse):
+    """A playbook (by id or slug) with the steps of its current version; its ETag is what a
+    change (of its name, description or steps) sends back as ``If-Match``."""
+    playbook = _playbook(request.auth, key)
+    set_etag(response, playbook)
+    return _detail(playbook)
 
 
 @router.patch(
-    "/playbooks/{key}", response={200: PlaybookDetailOut, **ERRORS}, url_name="playbook-update"
+    "/playbooks/{key}",
+    response={200: PlaybookDetailOut, **VERSIONED_ERRORS},
+    url_name="playbook-update",
 )
-def playbook_update(request, key: str, payload: PlaybookPatch):
+def playbook_update(
+    request, key: str, payload: PlaybookPatch, response: HttpResponse, if_match: IfMatch = None
+):
     playbook = _playbook(request.auth, key)
     data = payload.dict(exclude_unset=True)
     services.playbook_update(
@@ -117,8 +124,11 @@ def playbook_update(request, key: str, payload: PlaybookPatch):
         playbook=playbook,
         name=data.get("name") or playbook.name,
         description=data.get("description", playbook.description),
+        if_version=if_match,
     )
-    return _detail(_playbook(request.auth, str(playbook.pk)))
+    playbook = _playbook(request.auth, str(playbook.pk))
+    set_etag(response, playbook)
+    return _detail(playbook)
 
 
 @router.get(
@@ -133,15 +143,23 @@ def version_list(request, key: str):
 
 @router.post(
     "/playbooks/{key}/versions",
-    response={201: VersionDetailOut, **ERRORS},
+    response={201: VersionDetailOut, **VERSIONED_ERRORS},
     url_name="playbook-version-create",
 )
-def version_create(request, key: str, payload: VersionIn):
-    """Publish new steps as the next version. Runs already started keep theirs."""
+def version_create(
+    request, key: str, payload: VersionIn, response: HttpResponse, if_match: IfMatch = None
+):
+    """Publish new steps as the next version. Runs already started keep theirs. With the
+    playbook's ETag as ``If-Match``, a 412 when someone changed it meanwhile."""
     playbook = _playbook(request.auth, key)
     version = services.playbook_version_create(
-        actor=request.auth, playbook=playbook, steps=_specs(payload.steps), note=payload.note
+        actor=request.auth,
+        playbook=playbook,
+        steps=_specs(payload.steps),
+        note=payload.note,
+        if_version=if_match,
     )
+    set_etag(response, version.playbook)
     return Status(201, _version_out(version))
 
 
@@ -337,32 +355,48 @@ def overdue_steps(request, filters: Query[StepFilterIn]):
 # What a product's releases and a release require ------------------------------------------
 
 
+def _etag(response: HttpResponse, version: str) -> None:
+    """A set of requirements' version as the ETag (see selectors.requirements_version)."""
+    response["ETag"] = f'"{version}"'
+
+
 @router.get(
     "/releases/{release_id}/playbooks",
     response={200: ReleasePlaybooksOut, **ERRORS},
     url_name="release-playbooks",
     tags=["releases"],
 )
-def release_playbooks(request, release_id: Id):
+def release_playbooks(request, release_id: Id, response: HttpResponse):
     """The playbooks whose runs must be complete before the release ships: its own and those
-    every release of its product requires (``required_by`` says which)."""
+    every release of its product requires (``required_by`` says which). The ETag is the
+    version of the release's own, which a change sends back as ``If-Match``."""
     selectors.playbook_list(user=request.auth)  # permission check
     release = get_object_or_404(Release, pk=release_id)
+    _etag(response, selectors.release_requirements_version(release=release))
     return {"playbooks": selectors.required_playbooks(release=release)}
 
 
 @router.put(
     "/releases/{release_id}/playbooks",
-    response={200: ReleasePlaybooksOut, **ERRORS},
+    response={200: ReleasePlaybooksOut, **VERSIONED_ERRORS},
     url_name="release-playbooks-set",
     tags=["releases"],
 )
-def release_playbooks_set(request, release_id: Id, payload: ReleasePlaybooksIn):
+def release_playbooks_set(
+    request,
+    release_id: Id,
+    payload: ReleasePlaybooksIn,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+):
     """Set the release's own required playbooks (those of its product stay required)."""
     selectors.playbook_list(user=request.auth)
     release = get_object_or_404(Release.objects.select_related("product"), pk=release_id)
     playbooks = _playbooks(payload.playbooks)
-    services.release_playbooks_require(actor=request.auth, release=release, playbooks=playbooks)
+    services.release_playbooks_require(
+        actor=request.auth, release=release, playbooks=playbooks, if_version=if_match
+    )
+    _etag(response, selectors.release_requirements_version(release=release))
     return {"playbooks": selectors.required_playbooks(release=release)}
 
 
@@ -382,23 +416,29 @@ def _playbooks(keys: list) -> list[Playbook]:
     url_name="product-playbooks",
     tags=["products"],
 )
-def product_playbooks(request, key: str):
+def product_playbooks(request, key: str, response: HttpResponse):
     """The playbooks whose runs every release of the product (by id or slug) must complete
-    before it ships."""
+    before it ships; the ETag is what a change sends back as ``If-Match``."""
     product = _product(request.auth, key)
+    _etag(response, selectors.product_requirements_version(product=product))
     return {"playbooks": selectors.product_required_playbooks(product=product)}
 
 
 @router.put(
     "/products/{key}/playbooks",
-    response={200: ProductPlaybooksOut, **ERRORS},
+    response={200: ProductPlaybooksOut, **VERSIONED_ERRORS},
     url_name="product-playbooks-set",
     tags=["products"],
 )
-def product_playbooks_set(request, key: str, payload: ProductPlaybooksIn):
+def product_playbooks_set(
+    request, key: str, payload: ProductPlaybooksIn, response: HttpResponse, if_match: IfMatch = None
+):
     """Set the playbooks every release of the product requires (an editor's change, kept in the
     product's history). Each release can require more of its own."""
     product = _product(request.auth, key)
     playbooks = _playbooks(payload.playbooks)
-    services.product_playbooks_require(actor=request.auth, product=product, playbooks=playbooks)
+    services.product_playbooks_require(
+        actor=request.auth, product=product, playbooks=playbooks, if_version=if_match
+    )
+    _etag(response, selectors.product_requirements_version(product=product))
     return {"playbooks": selectors.product_required_playbooks(product=product)}

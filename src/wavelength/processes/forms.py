@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wavelength.accounts.models import Team, User
 from wavelength.catalog.models import Product
 from wavelength.core import conditions
+from wavelength.core.forms import VersionedForm
 
 from .models import CheckKind, OwnerKind, Playbook, RunStatus
 from .services import StepSpec
@@ -14,7 +15,7 @@ from .services import StepSpec
 PARAM_SEP = "|"
 
 
-class PlaybookForm(forms.Form):
+class PlaybookForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
         label=_("Description"),
@@ -47,7 +48,7 @@ def condition_choices(user) -> list:
     return out
 
 
-class StepForm(forms.Form):
+class StepForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     instructions = forms.CharField(
         label=_("Instructions"),
@@ -255,7 +256,7 @@ class CompleteForm(forms.Form):
     evidence_url = forms.CharField(label=_("Evidence link"), required=False, max_length=500)
 
 
-class RequiredPlaybooksForm(forms.Form):
+class RequiredPlaybooksForm(VersionedForm):
     playbooks = forms.ModelMultipleChoiceField(
         label=_("Required playbooks"),
         queryset=Playbook.objects.order_by("name"),
@@ -264,7 +265,7 @@ class RequiredPlaybooksForm(forms.Form):
     )
 
 
-class TeamOnboardingForm(forms.Form):
+class TeamOnboardingForm(VersionedForm):
     playbook = forms.ModelChoiceField(
         label=_("Onboarding playbook"),
         queryset=Playbook.objects.filter(current_version__isnull=False).order_by("name"),

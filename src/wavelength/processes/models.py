@@ -42,6 +42,10 @@ class Playbook(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
 
+    # What an edit changes (core.versioning): its name and description, and its steps (each
+    # save of them publishes a new current version).
+    VERSION_FIELDS = ["name", "description", "current_version"]
+
     class Meta:
         ordering = ["name"]
 
@@ -272,6 +276,8 @@ class TeamOnboarding(models.Model):
         Playbook, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=clock.now)
+
+    VERSION_FIELDS = ["playbook"]  # what the settings page changes (core.versioning)
 
     def __str__(self) -> str:
         return f"{self.team_id} onboards with {self.playbook_id}"

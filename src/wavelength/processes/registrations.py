@@ -59,7 +59,7 @@ def _runs_for_feature(*, user, feature):
 
 
 def _release_section(*, user, release):
-    from .selectors import required_playbooks, runs_for
+    from .selectors import required_playbooks, requirements_version, runs_for
 
     runs = list(runs_for(user=user, obj=release)[:20])
     required = required_playbooks(release=release)
@@ -70,11 +70,13 @@ def _release_section(*, user, release):
     if user.can_edit:
         by_pk = {p.pk: p for p in required}
         choices = [by_pk.get(p.pk, p) for p in Playbook.objects.order_by("name")]
-    return [{"runs": runs, "required": required, "all_playbooks": choices}]
+    # The version of the release's own requirements, which its form sends back (core.versioning).
+    version = requirements_version(p.pk for p in required if p.by_release)
+    return [{"runs": runs, "required": required, "all_playbooks": choices, "version": version}]
 
 
 def _product_section(*, user, product):
-    from .selectors import product_required_playbooks
+    from .selectors import product_required_playbooks, requirements_version
 
     required = product_required_playbooks(product=product)
     if not user.can_edit:
@@ -82,7 +84,8 @@ def _product_section(*, user, product):
     # Editors get the form even while nothing is required. Only playbooks with steps can be
     # required of every release (a release could not complete a run of an empty one).
     playbooks = Playbook.objects.filter(current_version__isnull=False).order_by("name")
-    return [{"required": required, "all_playbooks": list(playbooks)}]
+    version = requirements_version(p.pk for p in required)
+    return [{"required": required, "all_playbooks": list(playbooks), "version": version}]
 
 
 PRODUCT_RUNS = 20

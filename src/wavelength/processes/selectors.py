@@ -1,5 +1,7 @@
 """Reads of playbooks, runs and steps. Everyone signed in may read them."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -271,6 +273,29 @@ def product_required_playbooks(*, product) -> list[Playbook]:
     return list(
         Playbook.objects.select_related("current_version").filter(Exists(required)).order_by("name")
     )
+
+
+def requirements_version(playbook_ids) -> str:
+    """The version of a set of required playbooks (a release's own, or its product's): the
+    fingerprint :func:`wavelength.core.versioning.version_of` gives an object, computed the
+    same way over ``{"playbooks": [sorted ids]}``. Requirement rows are a set, not one object,
+    so the version an edit sends back is that of the set it replaces."""
+    values = {"playbooks": sorted(playbook_ids)}
+    raw = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def release_requirements_version(*, release) -> str:
+    """The version of the playbooks ``release`` requires itself (its product's are not
+    part of it: the release's own form and PUT do not change them)."""
+    ids = ReleaseRequirement.objects.filter(release_id=release.pk).values_list("playbook_id")
+    return requirements_version(pk for (pk,) in ids)
+
+
+def product_requirements_version(*, product) -> str:
+    """The version of the playbooks every release of ``product`` requires."""
+    ids = ProductRequirement.objects.filter(product_id=product.pk).values_list("playbook_id")
+    return requirements_version(pk for (pk,) in ids)
 
 
 def team_onboarding(*, team) -> Playbook | None:

@@ -19,7 +19,7 @@ from wavelength.catalog.views.base import (
     timeline_page,
     wants_preview,
 )
-from wavelength.core import clock
+from wavelength.core import clock, versioning
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
@@ -77,11 +77,11 @@ def playbook_edit(request, slug):
     require_editor(request.user)
     playbook = selectors.playbook_get(user=request.user, key=slug)
     initial = {"name": playbook.name, "description": playbook.description}
-    form = PlaybookForm(request.POST or None, initial=initial)
+    form = PlaybookForm(request.POST or None, initial=initial).versioned(playbook)
     saved = submit(
         form,
         lambda: services.playbook_update(
-            actor=request.user, playbook=playbook, **form.cleaned_data
+            actor=request.user, playbook=playbook, if_version=form.seen_version(), **form.values()
         ),
     )
     if saved:
@@ -101,6 +101,8 @@ def playbook_detail(request, slug, number=None):
         "playbook": playbook,
         "version": version,
         "is_current": version is not None and version.pk == playbook.current_version_id,
+        # The step buttons send it back: a move or removal over someone else's is refused.
+        "edit_version": versioning.version_of(playbook),
         "steps": selectors.version_steps(version),
         "versions": selectors.version_list(user=request.user, playbook=playbook)[:20],
         "runs": selectors.run_list(
@@ -127,12 +129,16 @@ def step_edit(request, slug, position=None):
         user=request.user,
         step_titles=[s.title for s in specs],
         own_position=position,
-    )
+    ).versioned(playbook)
     version = submit(
         form,
         lambda: _one_step(
             lambda: services.playbook_step_save(
-                actor=request.user, playbook=playbook, spec=form.spec(), position=position
+                actor=request.user,
+                playbook=playbook,
+                spec=form.spec(),
+                position=position,
+                if_version=form.seen_version(),
             )
         ),
     )
@@ -147,6 +153,8 @@ def _one_step(call):
     """The service names ``steps.N.field``; the form of one step shows it on ``field``."""
     try:
         return call()
+    except versioning.StaleVersion:
+        raise  # both versions shown, what was typed kept (see core.forms.submit)
     except DomainError as exc:
         errors = {}
         for name, message in exc.errors.items():
@@ -163,13 +171,16 @@ def _one_step(call):
 def step_change(request, slug, position, action):
     require_editor(request.user)
     playbook = selectors.playbook_get(user=request.user, key=slug)
+    seen = (request.POST.get("edit_version") or "")[:200] or None
     try:
         if action == "remove":
-            services.playbook_step_remove(actor=request.user, playbook=playbook, position=position)
+            services.playbook_step_remove(
+                actor=request.user, playbook=playbook, position=position, if_version=seen
+            )
         elif action in ("up", "down"):
             by = -1 if action == "up" else 1
             services.playbook_step_move(
-                actor=request.user, playbook=playbook, position=position, by=by
+                actor=request.user, playbook=playbook, position=position, by=by, if_version=seen
             )
         else:
             raise Http404
@@ -392,26 +403,38 @@ def team_onboarding(request):
 def onboarding_settings(request):
     """Which playbook each team starts for its new members (administrators choose)."""
     teams = list(Team.objects.order_by("name"))
-    chosen = {s.team_id: s.playbook for s in TeamOnboarding.objects.select_related("playbook")}
-    error = None
+    chosen = {s.team_id: s for s in TeamOnboarding.objects.select_related("playbook")}
+
+    def form_for(team, data=None):
+        """A team's row: built from its setting as it is now (a team never set is off)."""
+        setting = chosen.get(team.pk) or TeamOnboarding(team=team)
+        return TeamOnboardingForm(
+            data, initial={"playbook": setting.playbook}, auto_id=f"onboarding-{team.pk}-%s"
+        ).versioned(setting)
+
+    error, refused = None, None
     if request.method == "POST":
         require_admin(request.user)
         raw = request.POST.get("team") or ""
         team = get_object_or_404(Team, pk=int(raw) if raw.isdigit() and len(raw) < 18 else 0)
-        form = TeamOnboardingForm(request.POST)
-        if form.is_valid():
-            try:
-                services.team_onboarding_set(
-                    actor=request.user, team=team, playbook=form.cleaned_data["playbook"]
-                )
-            except DomainError as exc:
-                error = exc.message
-            else:
-                messages.success(request, _("Onboarding of %(team)s saved.") % {"team": team})
-                return redirect("processes:onboarding-settings")
-        else:
-            error = _("Choose one of the playbooks.")
-    rows = [(t, TeamOnboardingForm(initial={"playbook": chosen.get(t.pk)})) for t in teams]
+        form = form_for(team, request.POST)
+        saved = submit(
+            form,
+            lambda: services.team_onboarding_set(
+                actor=request.user,
+                team=team,
+                playbook=form.cleaned_data["playbook"],
+                if_version=form.seen_version(),
+            ),
+        )
+        if saved:
+            messages.success(request, _("Onboarding of %(team)s saved.") % {"team": team})
+            return redirect("processes:onboarding-settings")
+        # A stale change shows both choices in the team's row and keeps the one made.
+        refused = (team.pk, form)
+        errors = form.non_field_errors()
+        error = errors[0] if errors else _("Choose one of the playbooks.")
+    rows = [(t, refused[1] if refused and refused[0] == t.pk else form_for(t)) for t in teams]
     context = {"rows": rows, "error": error}
     return render(
         request, "processes/onboarding_settings.html", context, status=422 if error else 200
@@ -430,7 +453,10 @@ def release_playbooks(request, pk):
     if form.is_valid():
         try:
             services.release_playbooks_require(
-                actor=request.user, release=release, playbooks=form.cleaned_data["playbooks"]
+                actor=request.user,
+                release=release,
+                playbooks=form.cleaned_data["playbooks"],
+                if_version=form.seen_version(),
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -451,7 +477,10 @@ def product_playbooks(request, slug):
     else:
         try:
             services.product_playbooks_require(
-                actor=request.user, product=product, playbooks=form.cleaned_data["playbooks"]
+                actor=request.user,
+                product=product,
+                playbooks=form.cleaned_data["playbooks"],
+                if_version=form.seen_version(),
             )
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.models import Team, User
 from wavelength.accounts.permissions import require_editor
-from wavelength.core import activity, clock, conditions
+from wavelength.core import activity, clock, conditions, versioning
 from wavelength.core.exceptions import DomainError
 
 from ..models import CheckKind, OwnerKind, Playbook, PlaybookStep, PlaybookVersion
@@ -237,10 +237,14 @@ def playbook_create(
 
 
 @transaction.atomic
-def playbook_update(*, actor, playbook: Playbook, name: str, description: str = "") -> Playbook:
-    """Rename a playbook or change its description (its steps keep their version)."""
+def playbook_update(
+    *, actor, playbook: Playbook, name: str, description: str = "", if_version: str | None = None
+) -> Playbook:
+    """Rename a playbook or change its description (its steps keep their version).
+    ``if_version`` (the version the edit started from) refuses a stale edit."""
     require_editor(actor)
     playbook = Playbook.objects.select_for_update().get(pk=playbook.pk)
+    versioning.check(playbook, if_version)
     name = _text(name, "name", 120)
     if Playbook.objects.exclude(pk=playbook.pk).filter(name__iexact=name).exists():
         raise DomainError(_("A playbook with this name already exists."), field="name")
@@ -258,11 +262,18 @@ def playbook_update(*, actor, playbook: Playbook, name: str, description: str = 
 
 @transaction.atomic
 def playbook_version_create(
-    *, actor, playbook: Playbook, steps: Sequence[StepSpec], note: str = ""
+    *,
+    actor,
+    playbook: Playbook,
+    steps: Sequence[StepSpec],
+    note: str = "",
+    if_version: str | None = None,
 ) -> PlaybookVersion:
-    """Publish a new version of the playbook's steps; runs already started keep theirs."""
+    """Publish a new version of the playbook's steps; runs already started keep theirs.
+    ``if_version`` (the playbook's version the steps were edited from) refuses a stale edit."""
     require_editor(actor)
     playbook = Playbook.objects.select_for_update().get(pk=playbook.pk)
+    versioning.check(playbook, if_version)
     checked = check_steps(steps, actor=actor)
     version = _write_version(actor=actor, playbook=playbook, specs=checked, note=note)
     activity.record(
@@ -301,9 +312,15 @@ def specs_of(version: PlaybookVersion | None) -> list[StepSpec]:
 
 
 def playbook_step_save(
-    *, actor, playbook: Playbook, spec: StepSpec, position: int | None = None
+    *,
+    actor,
+    playbook: Playbook,
+    spec: StepSpec,
+    position: int | None = None,
+    if_version: str | None = None,
 ) -> PlaybookVersion:
-    """Add a step (``position`` None) or replace the step at ``position``: a new version."""
+    """Add a step (``position`` None) or replace the step at ``position``: a new version.
+    ``if_version`` refuses it when someone saved the playbook since the step was opened."""
     specs = specs_of(playbook.current_version)
     if position is None:
         specs.append(spec)
@@ -313,7 +330,9 @@ def playbook_step_save(
             raise DomainError(_("No such step."), field="position")
         specs[position - 1] = spec
         note = _("Edited “%(step)s”") % {"step": spec.title}
-    return playbook_version_create(actor=actor, playbook=playbook, steps=specs, note=note[:200])
+    return playbook_version_create(
+        actor=actor, playbook=playbook, steps=specs, note=note[:200], if_version=if_version
+    )
 
 
 def _renumber(specs: list[StepSpec], order: list[int]) -> list[StepSpec]:
@@ -330,7 +349,11 @@ def _renumber(specs: list[StepSpec], order: list[int]) -> list[StepSpec]:
     ]
 
 
-def playbook_step_remove(*, actor, playbook: Playbook, position: int) -> PlaybookVersion:
+def playbook_step_remove(
+    *, actor, playbook: Playbook, position: int, if_version: str | None = None
+) -> PlaybookVersion:
+    """Remove the step at ``position``; ``if_version`` refuses it when the playbook changed
+    since the page was read (the step at that position may be another one by now)."""
     specs = specs_of(playbook.current_version)
     if not 1 <= position <= len(specs):
         raise DomainError(_("No such step."), field="position")
@@ -338,12 +361,18 @@ def playbook_step_remove(*, actor, playbook: Playbook, position: int) -> Playboo
     order = [i for i in range(len(specs)) if i != position - 1]
     note = _("Removed “%(step)s”") % {"step": removed.title}
     return playbook_version_create(
-        actor=actor, playbook=playbook, steps=_renumber(specs, order), note=note[:200]
+        actor=actor,
+        playbook=playbook,
+        steps=_renumber(specs, order),
+        note=note[:200],
+        if_version=if_version,
     )
 
 
-def playbook_step_move(*, actor, playbook: Playbook, position: int, by: int) -> PlaybookVersion:
-    """Move a step up (``by`` -1) or down (+1)."""
+def playbook_step_move(
+    *, actor, playbook: Playbook, position: int, by: int, if_version: str | None = None
+) -> PlaybookVersion:
+    """Move a step up (``by`` -1) or down (+1); ``if_version`` as for a removal."""
     specs = specs_of(playbook.current_version)
     target = position - 1 + by
     if not 1 <= position <= len(specs) or not 0 <= target < len(specs):
@@ -352,5 +381,9 @@ def playbook_step_move(*, actor, playbook: Playbook, position: int, by: int) -> 
     order[position - 1], order[target] = order[target], order[position - 1]
     note = _("Moved “%(step)s”") % {"step": specs[position - 1].title}
     return playbook_version_create(
-        actor=actor, playbook=playbook, steps=_renumber(specs, order), note=note[:200]
+        actor=actor,
+        playbook=playbook,
+        steps=_renumber(specs, order),
+        note=note[:200],
+        if_version=if_version,
     )

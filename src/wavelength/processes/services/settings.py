@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.models import Team, User
 from wavelength.accounts.permissions import require_admin, require_editor
-from wavelength.core import activity, clock
+from wavelength.catalog.models import Product, Release
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 
 from ..models import (
@@ -18,8 +19,21 @@ from ..models import (
     RunStatus,
     TeamOnboarding,
 )
-from ..selectors import team_onboarding
+from ..selectors import (
+    product_requirements_version,
+    release_requirements_version,
+    team_onboarding,
+)
 from .runs import run_start
+
+
+def _check_requirements(current: str, expected) -> None:
+    """:func:`versioning.check` for a set of requirements, whose version is not one row's
+    (see :func:`..selectors.requirements_version`): same ``If-Match`` reading, same refusal."""
+    if expected is None or str(expected).strip() in ("", "*"):
+        return
+    if current not in versioning._candidates(str(expected)):
+        raise versioning.StaleVersion(current=current)
 
 
 def _replace_requirements(model, owner: dict, wanted: dict) -> list[str] | None:
@@ -39,9 +53,15 @@ def _replace_requirements(model, owner: dict, wanted: dict) -> list[str] | None:
 
 
 @transaction.atomic
-def release_playbooks_require(*, actor, release, playbooks: Iterable[Playbook]) -> list[Playbook]:
-    """Set the playbooks whose runs must be complete before ``release`` ships."""
+def release_playbooks_require(
+    *, actor, release, playbooks: Iterable[Playbook], if_version: str | None = None
+) -> list[Playbook]:
+    """Set the playbooks whose runs must be complete before ``release`` ships. ``if_version``
+    (the version of the set the change replaces) refuses a stale change."""
     require_editor(actor)
+    # The release's row is the lock: two changes of its requirements take turns.
+    release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
+    _check_requirements(release_requirements_version(release=release), if_version)
     if release.status == "released":
         raise DomainError(_("A shipped release keeps its requirements."), field="playbooks")
     wanted = {p.pk: p for p in playbooks}
@@ -58,13 +78,18 @@ def release_playbooks_require(*, actor, release, playbooks: Iterable[Playbook]) 
 
 
 @transaction.atomic
-def product_playbooks_require(*, actor, product, playbooks: Iterable[Playbook]) -> list[Playbook]:
+def product_playbooks_require(
+    *, actor, product, playbooks: Iterable[Playbook], if_version: str | None = None
+) -> list[Playbook]:
     """Set the playbooks whose runs every release of ``product`` must complete before it ships.
 
     The same people who set a release's requirements (editors) set its product's; the change
     goes into the product's history. A playbook that does not exist, or has no steps (no
-    release could complete its run), is refused and nothing changes."""
+    release could complete its run), is refused and nothing changes; so is a change whose
+    ``if_version`` is not the version of the set it replaces."""
     require_editor(actor)
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    _check_requirements(product_requirements_version(product=product), if_version)
     wanted = {p.pk: p for p in playbooks}
     steps = dict(
         Playbook.objects.filter(pk__in=[pk for pk in wanted if pk is not None]).values_list(
@@ -97,11 +122,15 @@ def product_playbooks_require(*, actor, product, playbooks: Iterable[Playbook]) 
 
 
 @transaction.atomic
-def team_onboarding_set(*, actor, team: Team, playbook: Playbook | None) -> TeamOnboarding:
-    """Choose the playbook started for each new member of ``team`` (``None``: off)."""
+def team_onboarding_set(
+    *, actor, team: Team, playbook: Playbook | None, if_version: str | None = None
+) -> TeamOnboarding:
+    """Choose the playbook started for each new member of ``team`` (``None``: off).
+    ``if_version`` refuses a stale change (a team never set has the version of "off")."""
     if actor is not None:
         require_admin(actor)
     setting, _created = TeamOnboarding.objects.select_for_update().get_or_create(team=team)
+    versioning.check(setting, if_version)
     before = setting.playbook.name if setting.playbook else None
     if setting.playbook_id != (playbook.pk if playbook else None):
         setting.playbook, setting.updated_at = playbook, clock.now()
