@@ -56,5 +56,17 @@ def test_body_that_is_not_an_object_is_422(editor_api):
     assert not Product.objects.exists()
 
 
+@pytest.mark.parametrize("body", ["[null, null]", '"a name"', "3", "null", "true"])
+def test_a_patch_whose_body_is_not_an_object_is_422_and_changes_nothing(admin_api, body):
+    from wavelength.accounts.models import Team
+
+    team = Team.objects.create(name="Field ops", slug="field-ops")
+    response = admin_api.patch(url("team-update", team.slug), body, content_type="application/json")
+    assert response.status_code == 422
+    assert errors(response) == {"": "Send a JSON object."}
+    team.refresh_from_db()
+    assert team.name == "Field ops"
+
+
 def test_unknown_route_is_404(viewer_api):
     assert viewer_api.get("/api/v1/nothing-here").status_code == 404

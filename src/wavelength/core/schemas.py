@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Schema
-from pydantic import AfterValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import versioning
@@ -43,10 +43,19 @@ def _no_nul(value: Any) -> Any:
 
 
 class InputSchema(Schema):
-    """Base of every request schema: choices arrive as plain values, and text PostgreSQL
-    could not store (NUL characters) is refused."""
+    """Base of every request schema: a body must be a JSON object, choices arrive as plain
+    values, and text PostgreSQL could not store (NUL characters) is refused."""
 
     model_config = ConfigDict(use_enum_values=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value):
+        # Ninja would read the fields of a list or a string as attributes, all missing.
+        value = getattr(value, "_obj", value)  # ninja's DjangoGetter wraps what it validates
+        if value is None or isinstance(value, list | tuple | str | bytes | int | float | bool):
+            raise PydanticCustomError("object_type", _("Send a JSON object."))
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
