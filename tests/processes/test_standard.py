@@ -2,7 +2,13 @@ from django.core.management import call_command
 
 from tests.factories import TeamFactory
 from wavelength.accounts.models import Team
-from wavelength.core.conditions import ConditionResult, register_condition, unregister_condition
+from wavelength.core import conditions
+from wavelength.core.conditions import (
+    ConditionResult,
+    get_condition,
+    register_condition,
+    unregister_condition,
+)
 from wavelength.processes import services, standard
 from wavelength.processes.models import Playbook
 
@@ -40,6 +46,7 @@ def test_missing_teams_fall_back_to_the_starter(db):
 
 
 def test_onboarding_reads_pages_when_knowledge_offers_them(db):
+    knowledge_own = get_condition(standard.PAGE_READ)  # put back afterwards: other tests use it
     register_condition(
         standard.PAGE_READ, label="Page read", params=("page",),
         evaluate=lambda **kw: ConditionResult(ok=True),
@@ -49,6 +56,8 @@ def test_onboarding_reads_pages_when_knowledge_offers_them(db):
         standard.install()
     finally:
         unregister_condition(standard.PAGE_READ)
+        if knowledge_own is not None:
+            conditions._registry[knowledge_own.key] = knowledge_own
     onboarding = Playbook.objects.get(standard_key="onboarding")
     read = onboarding.current_version.steps.get(condition_key=standard.PAGE_READ)
     assert read.title == "Read “Onboarding: our product”" and read.condition_params == {"page": "3"}

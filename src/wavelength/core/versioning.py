@@ -18,7 +18,6 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .activity import snapshot
 from .exceptions import Conflict
 
 
@@ -46,11 +45,23 @@ def fields_of(model: type[models.Model]) -> list[str]:
     return list(fields)
 
 
-def version_of(obj: models.Model) -> str:
-    """The fingerprint of ``obj`` as it is now (16 hex digits)."""
-    values = snapshot(obj, fields_of(type(obj)))
+def fingerprint(values: Any) -> str:
+    """16 hex digits that change whenever ``values`` (anything JSON can hold, with dates and
+    decimals as text) changes. The order of lists counts; the order of a dict's keys does not."""
     raw = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _value(obj: models.Model, name: str) -> Any:
+    field = obj._meta.get_field(name)
+    if field.many_to_many:  # a set: its order means nothing
+        return sorted(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else []
+    return field.value_from_object(obj)  # a foreign key as its id; stored lists keep order
+
+
+def version_of(obj: models.Model) -> str:
+    """The fingerprint of ``obj`` as it is now."""
+    return fingerprint({name: _value(obj, name) for name in fields_of(type(obj))})
 
 
 def etag(obj: models.Model) -> str:
@@ -72,8 +83,16 @@ def _candidates(expected: str) -> set[str]:
 def check(obj: models.Model, expected: Any) -> None:
     """Refuse the write unless ``expected`` (None, ``*``, one version or an ``If-Match`` list)
     names ``obj``'s current version. Call it on the row the service locked."""
-    if expected is None or str(expected).strip() in ("", "*"):
-        return
-    current = version_of(obj)
-    if current not in _candidates(str(expected)):
+    if not _unchecked(expected):
+        check_version(version_of(obj), expected)
+
+
+def _unchecked(expected: Any) -> bool:
+    return expected is None or str(expected).strip() in ("", "*")
+
+
+def check_version(current: str, expected: Any) -> None:
+    """:func:`check` for what is not one row (a set of rows, say): ``current`` is the
+    :func:`fingerprint` of what the write would change, read under a lock."""
+    if not _unchecked(expected) and current not in _candidates(str(expected)):
         raise StaleVersion(current=current)

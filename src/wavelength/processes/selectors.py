@@ -1,7 +1,5 @@
 """Reads of playbooks, runs and steps. Everyone signed in may read them."""
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
-from wavelength.core import clock
+from wavelength.core import clock, versioning
 from wavelength.core.models import Activity
 
 from .models import (
@@ -277,12 +275,9 @@ def product_required_playbooks(*, product) -> list[Playbook]:
 
 def requirements_version(playbook_ids) -> str:
     """The version of a set of required playbooks (a release's own, or its product's): the
-    fingerprint :func:`wavelength.core.versioning.version_of` gives an object, computed the
-    same way over ``{"playbooks": [sorted ids]}``. Requirement rows are a set, not one object,
-    so the version an edit sends back is that of the set it replaces."""
-    values = {"playbooks": sorted(playbook_ids)}
-    raw = json.dumps(values, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+    core fingerprint of ``{"playbooks": [sorted ids]}``. Requirement rows are a set, not one
+    object, so the version an edit sends back is that of the set it replaces."""
+    return versioning.fingerprint({"playbooks": sorted(playbook_ids)})
 
 
 def release_requirements_version(*, release) -> str:

@@ -27,15 +27,6 @@ from ..selectors import (
 from .runs import run_start
 
 
-def _check_requirements(current: str, expected) -> None:
-    """:func:`versioning.check` for a set of requirements, whose version is not one row's
-    (see :func:`..selectors.requirements_version`): same ``If-Match`` reading, same refusal."""
-    if expected is None or str(expected).strip() in ("", "*"):
-        return
-    if current not in versioning._candidates(str(expected)):
-        raise versioning.StaleVersion(current=current)
-
-
 def _replace_requirements(model, owner: dict, wanted: dict) -> list[str] | None:
     """Make ``model``'s requirement rows for ``owner`` (``{"release": …}`` or
     ``{"product": …}``) exactly the ``wanted`` playbooks. Returns the names it required
@@ -61,7 +52,7 @@ def release_playbooks_require(
     require_editor(actor)
     # The release's row is the lock: two changes of its requirements take turns.
     release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
-    _check_requirements(release_requirements_version(release=release), if_version)
+    versioning.check_version(release_requirements_version(release=release), if_version)
     if release.status == "released":
         raise DomainError(_("A shipped release keeps its requirements."), field="playbooks")
     wanted = {p.pk: p for p in playbooks}
@@ -89,7 +80,7 @@ def product_playbooks_require(
     ``if_version`` is not the version of the set it replaces."""
     require_editor(actor)
     product = Product.objects.select_for_update().get(pk=product.pk)
-    _check_requirements(product_requirements_version(product=product), if_version)
+    versioning.check_version(product_requirements_version(product=product), if_version)
     wanted = {p.pk: p for p in playbooks}
     steps = dict(
         Playbook.objects.filter(pk__in=[pk for pk in wanted if pk is not None]).values_list(
