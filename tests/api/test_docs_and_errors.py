@@ -70,3 +70,21 @@ def test_a_patch_whose_body_is_not_an_object_is_422_and_changes_nothing(admin_ap
 
 def test_unknown_route_is_404(viewer_api):
     assert viewer_api.get("/api/v1/nothing-here").status_code == 404
+
+
+def test_each_schema_name_is_one_schema():
+    """Playbook runs and test runs are documented with their own schemas (a client generated
+    from the OpenAPI must be able to read both)."""
+    spec = Client().get(url("openapi-json")).json()
+    schemas = spec["components"]["schemas"]
+
+    def named(ref):
+        return schemas[ref.rsplit("/", 1)[1]]
+
+    def listed(path):
+        body = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        page = named(body["schema"]["$ref"])
+        return named(page["properties"]["items"]["items"]["$ref"])["properties"]
+
+    assert "playbook" in listed("/api/v1/runs")
+    assert "build" in listed("/api/v1/quality/runs")

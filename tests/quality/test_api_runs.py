@@ -26,14 +26,14 @@ def test_plan_run_and_record_flow(editor_api, editor, release, suite, case):
     assert plan["tags"] == ["smoke"] and plan["suites"] == [suite.pk]
     response = post(
         editor_api,
-        url("run-create"),
+        url("test-run-create"),
         {"plan": plan["id"], "build": "2.0.1", "environment": "staging", "assignees": [editor.pk]},
     )
     assert response.status_code == 201, response.content
     run = response.json()
     assert run["progress"]["total"] == 1 and run["progress"]["pass_rate"] is None
     assert run["assignees"][0]["email"] == editor.email
-    results = editor_api.get(url("run-results", run["id"])).json()["items"]
+    results = editor_api.get(url("test-run-results", run["id"])).json()["items"]
     assert results[0]["case_version"] == 1 and results[0]["status"] == "untested"
     response = patch(
         editor_api,
@@ -42,16 +42,16 @@ def test_plan_run_and_record_flow(editor_api, editor, release, suite, case):
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "passed" and response.json()["duration_ms"] == 1200
-    detail = editor_api.get(url("run-detail", run["id"])).json()
+    detail = editor_api.get(url("test-run-detail", run["id"])).json()
     assert detail["progress"]["pass_rate"] == 100.0 and detail["progress"]["passed"] == 1
-    assert editor_api.get(url("run-list", release=release.pk)).json()["count"] == 1
+    assert editor_api.get(url("test-run-list", release=release.pk)).json()["count"] == 1
 
 
 def test_bad_run_input_names_each_field(editor_api, plan):
     with nothing_written(TestRun, TestResult):
-        response = post(editor_api, url("run-create"), {"plan": 99999, "build": "1"})
+        response = post(editor_api, url("test-run-create"), {"plan": 99999, "build": "1"})
         assert response.status_code == 422 and "plan" in errors(response)
-        response = post(editor_api, url("run-create"), {"plan": plan.pk, "build": ""})
+        response = post(editor_api, url("test-run-create"), {"plan": plan.pk, "build": ""})
         assert response.status_code == 422 and "build" in errors(response)
 
 
@@ -80,14 +80,15 @@ def test_evidence_upload(editor_api, editor, plan):
 def test_viewer_reads_runs_but_cannot_write(viewer_api, editor, release, plan):
     run = services.run_create(actor=editor, plan=plan, build="1")
     result = run.results.get()
-    assert viewer_api.get(url("run-detail", run.pk)).status_code == 200
+    assert viewer_api.get(url("test-run-detail", run.pk)).status_code == 200
     with nothing_written(TestPlan, TestRun, TestResult, Evidence):
         assert (
             post(viewer_api, url("plan-create"), {"release": release.pk, "name": "X"}).status_code
             == 403
         )
         assert (
-            post(viewer_api, url("run-create"), {"plan": plan.pk, "build": "1"}).status_code == 403
+            post(viewer_api, url("test-run-create"), {"plan": plan.pk, "build": "1"}).status_code
+            == 403
         )
         assert (
             patch(viewer_api, url("result-update", result.pk), {"status": "passed"}).status_code

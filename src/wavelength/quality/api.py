@@ -46,14 +46,14 @@ from .schemas import (
     ResultFilter,
     ResultOut,
     ResultPatch,
-    RunDetailOut,
-    RunFilter,
-    RunIn,
-    RunOut,
     SuiteFilter,
     SuiteIn,
     SuiteOut,
     SuitePatch,
+    TestRunDetailOut,
+    TestRunFilter,
+    TestRunIn,
+    TestRunOut,
     inspection_out,
     progress_out,
 )
@@ -219,7 +219,7 @@ def _plan_refs(data: dict) -> dict:
 
 @router.get("/quality/plans", response={200: list[PlanOut], **ERRORS}, url_name="plan-list")
 @paginate(Pagination)
-def plan_list(request, filters: Query[RunFilter]):
+def plan_list(request, filters: Query[TestRunFilter]):
     """Test plans, newest first."""
     product = _product_or_none(request.auth, filters.product)
     return selectors.plan_list(user=request.auth, product=product).prefetch_related(
@@ -264,9 +264,9 @@ def _run_detail(user, run_id: int) -> dict:
     return run
 
 
-@router.get("/quality/runs", response={200: list[RunOut], **ERRORS}, url_name="run-list")
+@router.get("/quality/runs", response={200: list[TestRunOut], **ERRORS}, url_name="test-run-list")
 @paginate(Pagination)
-def run_list(request, filters: Query[RunFilter]):
+def run_list(request, filters: Query[TestRunFilter]):
     """Test runs, newest first."""
     refs = References()
     product = _product_or_none(request.auth, filters.product)
@@ -276,8 +276,10 @@ def run_list(request, filters: Query[RunFilter]):
     return selectors.run_list(user=request.auth, product=product, release=release, plan=plan)
 
 
-@router.post("/quality/runs", response={201: RunDetailOut, **WRITE_ERRORS}, url_name="run-create")
-def run_create(request, payload: RunIn):
+@router.post(
+    "/quality/runs", response={201: TestRunDetailOut, **WRITE_ERRORS}, url_name="test-run-create"
+)
+def run_create(request, payload: TestRunIn):
     """Start a plan on a build: every case of the plan, untested, at its current version."""
     refs = References()
     plan = refs.get(
@@ -296,7 +298,9 @@ def run_create(request, payload: RunIn):
     return Status(201, _run_detail(request.auth, run.pk))
 
 
-@router.get("/quality/runs/{run_id}", response={200: RunDetailOut, **ERRORS}, url_name="run-detail")
+@router.get(
+    "/quality/runs/{run_id}", response={200: TestRunDetailOut, **ERRORS}, url_name="test-run-detail"
+)
 def run_detail(request, run_id: Id):
     """A run with its progress and pass rate."""
     return _run_detail(request.auth, run_id)
@@ -304,8 +308,8 @@ def run_detail(request, run_id: Id):
 
 @router.post(
     "/quality/runs/{run_id}/close",
-    response={200: RunDetailOut, **WRITE_ERRORS},
-    url_name="run-close",
+    response={200: TestRunDetailOut, **WRITE_ERRORS},
+    url_name="test-run-close",
 )
 def run_close(request, run_id: Id):
     services.run_close(actor=request.auth, run=selectors.run_get(user=request.auth, pk=run_id))
@@ -315,7 +319,7 @@ def run_close(request, run_id: Id):
 @router.get(
     "/quality/runs/{run_id}/results",
     response={200: list[ResultOut], **ERRORS},
-    url_name="run-results",
+    url_name="test-run-results",
 )
 @paginate(Pagination)
 def run_results(request, run_id: Id, filters: Query[ResultFilter]):
@@ -495,7 +499,7 @@ def _report_bytes(request) -> bytes:
 
 @router.post(
     "/quality/junit",
-    response={201: RunDetailOut, **WRITE_ERRORS, 413: ERRORS[422]},
+    response={201: TestRunDetailOut, **WRITE_ERRORS, 413: ERRORS[422]},
     url_name="junit-import",
     openapi_extra={
         "requestBody": {

@@ -238,7 +238,7 @@ def progress_out(progress) -> dict:
     }
 
 
-class RunOut(Schema):
+class TestRunOut(Schema):
     id: int
     product: str
     release: int
@@ -274,11 +274,11 @@ class RunOut(Schema):
         return absolute_url(context, obj.get_absolute_url())
 
 
-class RunDetailOut(RunOut):
+class TestRunDetailOut(TestRunOut):
     progress: ProgressOut
 
 
-class RunIn(InputSchema):
+class TestRunIn(InputSchema):
     plan: Id
     build: str
     environment: str = ""
@@ -286,7 +286,7 @@ class RunIn(InputSchema):
     assignees: list[Id] = []
 
 
-class RunFilter(InputSchema):
+class TestRunFilter(InputSchema):
     product: Key | None = None
     release: Id | None = None
     plan: Id | None = None
