@@ -79,7 +79,7 @@ MIDDLEWARE = [
 ]
 
 # Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT wrong passwords for one account,
-# or from one address, sign-in is refused for SIGNIN_LOCKOUT_MINUTES (429) or until an
+# or SIGNIN_ADDRESS_FAILURE_LIMIT from one address, sign-in is refused for SIGNIN_LOCKOUT_MINUTES (429) or until an
 # administrator unlocks the account on the People page. Attempts are kept in the database, so
 # every server process sees the same counts.
 AUTHENTICATION_BACKENDS = [
@@ -87,6 +87,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", 5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = envint("SIGNIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "wavelength.accounts.signin.SignInHandler"
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("SIGNIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "wavelength.accounts.signin.attempted_email"

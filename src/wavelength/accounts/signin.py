@@ -4,9 +4,27 @@ Attempts are counted per account and per address in the database, so every serve
 sees the same counts; see ``AXES_*`` in settings.
 """
 
+import math
+
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
+
+
+class SignInHandler(AxesDatabaseHandler):
+    """Counts wrong passwords per account and per address, with a higher limit per address:
+    many people may sign in from behind one office address, and one person's typos must not
+    pause the others. An address reaching ``SIGNIN_ADDRESS_FAILURE_LIMIT`` failures counts as
+    an account reaching ``SIGNIN_FAILURE_LIMIT``."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        per_account, per_address = (
+            attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        scale = settings.AXES_FAILURE_LIMIT / settings.SIGNIN_ADDRESS_FAILURE_LIMIT
+        return max(per_account, math.floor(per_address * scale))
 
 
 def attempted_email(request, credentials=None) -> str:
