@@ -79,9 +79,9 @@ MIDDLEWARE = [
 ]
 
 # Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT wrong passwords for one account,
-# or SIGNIN_ADDRESS_FAILURE_LIMIT from one address, sign-in is refused for SIGNIN_LOCKOUT_MINUTES (429) or until an
-# administrator unlocks the account on the People page. Attempts are kept in the database, so
-# every server process sees the same counts.
+# or SIGNIN_ADDRESS_FAILURE_LIMIT from one address, sign-in is refused (429) for
+# SIGNIN_LOCKOUT_MINUTES or until an administrator unlocks the account on the People page.
+# Attempts are kept in the database, so every server process sees the same counts.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
