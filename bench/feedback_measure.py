@@ -91,7 +91,7 @@ class FeedbackBench:
     # (d2) the prioritisation table -------------------------------------------------------
 
     def prioritisation(self) -> tuple[Result, Check]:
-        from wavelength.feedback import scoring
+        from wavelength.prioritisation import selectors as scoring
 
         b = self.bench
         qs = scoring.prioritisation_list(user=self.admin, filters=scoring.PrioritisationFilter())
@@ -99,7 +99,7 @@ class FeedbackBench:
         page_sql, page_params = qs[:50].query.sql_with_params()
 
         def url(page: int = 1) -> str:
-            return reverse("feedback:prioritisation") + f"?page={page}"
+            return reverse("prioritisation:prioritisation") + f"?page={page}"
 
         def expect(response):
             if response.status_code != 200 or b"<table" not in response.content:

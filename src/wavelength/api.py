@@ -142,9 +142,9 @@ def _mount() -> None:
     from wavelength.core.api import router as core_router
     from wavelength.feedback.api import router as feedback_router
     from wavelength.feedback.api_loop import router as loop_router
-    from wavelength.feedback.api_scoring import router as scoring_router
     from wavelength.integrations.api import router as integrations_router
     from wavelength.knowledge.api import router as knowledge_router
+    from wavelength.prioritisation.api import router as prioritisation_router
     from wavelength.processes.api import router as processes_router
     from wavelength.quality.api import router as quality_router
 
@@ -153,7 +153,7 @@ def _mount() -> None:
     api.add_router("/", core_router)
     api.add_router("/", integrations_router)  # before feedback: /feedback/export.csv
     api.add_router("/", feedback_router)
-    api.add_router("/", scoring_router)
+    api.add_router("/", prioritisation_router)
     api.add_router("/", loop_router)
     api.add_router("/", processes_router)
     api.add_router("/", knowledge_router)

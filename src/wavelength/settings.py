@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wavelength.accounts",
     "wavelength.catalog",
     "wavelength.feedback",
+    "wavelength.prioritisation",
     "wavelength.processes",
     "wavelength.quality",
     "wavelength.integrations",

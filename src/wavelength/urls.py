@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("wavelength.catalog.urls")),
     path("", include("wavelength.integrations.urls")),  # before feedback/<pk>/
     path("", include("wavelength.feedback.urls")),
+    path("", include("wavelength.prioritisation.urls")),
     path("", include("wavelength.knowledge.urls")),
     path("", include("wavelength.processes.urls")),
     path("", include("wavelength.quality.urls")),

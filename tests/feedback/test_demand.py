@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from tests.api.utils import bearer_client, url
 from wavelength.catalog import services as catalog
 from wavelength.core import clock
-from wavelength.feedback import scoring, selectors, services
+from wavelength.feedback import selectors, services
 from wavelength.feedback.models import Contact
+from wavelength.prioritisation import selectors as scoring
+from wavelength.prioritisation import services as prioritisation
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +85,9 @@ def test_a_verified_email_whose_domain_finds_a_company_counts_it(editor, viewer,
 
 
 def test_reach_defaults_to_the_companies_asking_or_voting(editor, viewer, voted):
-    services.feature_score_update(actor=editor, feature=voted, effort=Decimal("1"), impact="2")
+    prioritisation.feature_score_update(
+        actor=editor, feature=voted, effort=Decimal("1"), impact="2"
+    )
     row = scoring.feature_scores(user=viewer, feature=voted)
     assert row.reach_is_default and row.inputs.reach == 2
     assert row.inputs.value == Decimal("150000.00")

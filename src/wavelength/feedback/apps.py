@@ -9,17 +9,11 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from wavelength.catalog.sections import register_feature_section
 
-        from . import loop_selectors, loop_signals, selectors
+        from . import loop_selectors, loop_signals
         from .portal.section import register_portal_section
+        from .sections import register_demand_section
 
-        register_feature_section(
-            "demand",
-            title=_("Customer demand"),
-            template="feedback/_feature_section.html",
-            loader=selectors.companies_asking,
-            empty_text=_("No customer feedback or portal vote is linked to this feature yet."),
-            order=20,
-        )
+        register_demand_section()
         register_portal_section()
         register_feature_section(
             "loop",

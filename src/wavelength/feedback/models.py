@@ -271,4 +271,3 @@ class TriageModel(models.Model):
 from .loop_models import *  # noqa: E402, F403 - closing the loop lives beside
 from .merge_models import *  # noqa: E402, F403 - merges of duplicates live beside
 from .portal_models import *  # noqa: E402, F403 - the portal models live beside
-from .scoring_models import *  # noqa: E402, F403 - prioritisation models live beside

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_loop, views_merge, views_portal_admin, views_scoring, views_themes
+from . import views, views_loop, views_merge, views_portal_admin, views_themes
 
 app_name = "feedback"
 urlpatterns = [
@@ -33,13 +33,6 @@ urlpatterns = [
     path("loop/unsubscribe/<str:token>/", views_loop.loop_unsubscribe, name="loop-unsubscribe"),
     path("customers/follow-ups/<int:pk>/done/", views_loop.follow_up_done, name="follow-up-done"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback-detail"),
-    path("prioritisation/", views_scoring.prioritisation, name="prioritisation"),
-    path("prioritisation/<int:pk>/", views_scoring.prioritisation_row, name="prioritisation-row"),
-    path(
-        "prioritisation/<int:pk>/edit/",
-        views_scoring.prioritisation_edit,
-        name="prioritisation-edit",
-    ),
     path("feedback/<int:pk>/link/", views.feedback_link, name="feedback-link"),
     path("feedback/<int:pk>/merge/", views_merge.feedback_merge, name="feedback-merge"),
     path(

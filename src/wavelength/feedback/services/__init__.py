@@ -32,7 +32,6 @@ from .links import feedback_link, feedback_unlink
 from .loop import *  # noqa: F403 - closing the loop (services/loop.py)
 from .merge import feedback_merge, feedback_merge_undo  # noqa: F401 - duplicates
 from .portal import *  # noqa: F403 - the portal's writes (services/portal.py)
-from .scoring import feature_score_update  # noqa: F401 - prioritisation estimates
 from .themes import theme_adopt  # noqa: F401 - adopting a discovered theme
 
 __all__ = [

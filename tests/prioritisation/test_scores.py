@@ -17,8 +17,10 @@ from wavelength.catalog import services as catalog
 from wavelength.core import clock
 from wavelength.core.exceptions import DomainError
 from wavelength.core.models import Activity
-from wavelength.feedback import scoring, services
-from wavelength.feedback.scoring_models import FeatureScore, ScoringFormula
+from wavelength.feedback import services
+from wavelength.prioritisation import selectors as scoring
+from wavelength.prioritisation import services as prioritisation
+from wavelength.prioritisation.models import FeatureScore, ScoringFormula
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +65,7 @@ def _row(user, feature):
 
 
 def test_rice_uses_the_companies_asking_as_reach(editor, asked):
-    services.feature_score_update(
+    prioritisation.feature_score_update(
         actor=editor, feature=asked, impact="2", confidence=80, effort="0.5"
     )
 
@@ -76,7 +78,7 @@ def test_rice_uses_the_companies_asking_as_reach(editor, asked):
 
 
 def test_overrides_replace_the_demand(editor, asked):
-    services.feature_score_update(
+    prioritisation.feature_score_update(
         actor=editor, feature=asked, reach=12, impact=2, confidence=80, effort="0.5", value=1000
     )
 
@@ -88,14 +90,14 @@ def test_overrides_replace_the_demand(editor, asked):
 
 
 def test_clearing_an_override_follows_the_demand_again(editor, asked):
-    services.feature_score_update(actor=editor, feature=asked, reach=12, effort=1)
-    services.feature_score_update(actor=editor, feature=asked, reach=None)
+    prioritisation.feature_score_update(actor=editor, feature=asked, reach=12, effort=1)
+    prioritisation.feature_score_update(actor=editor, feature=asked, reach=None)
 
     assert _row(editor, asked).inputs.reach == 2
 
 
 def test_explanation_names_inputs_and_formula_version(editor, asked):
-    services.feature_score_update(
+    prioritisation.feature_score_update(
         actor=editor, feature=asked, reach=12, impact=2, confidence=80, effort="0.5"
     )
 
@@ -114,14 +116,14 @@ def test_without_effort_there_is_no_score(editor, asked):
 
 
 def test_score_records_the_active_formula_versions(editor, asked):
-    score = services.feature_score_update(actor=editor, feature=asked, effort=1)
+    score = prioritisation.feature_score_update(actor=editor, feature=asked, effort=1)
 
     assert (score.rice_formula.name, score.rice_formula.version) == ("rice", 1)
     assert (score.value_formula.name, score.value_formula.version) == ("value_effort", 1)
 
 
 def test_a_feature_keeps_the_formula_version_it_was_scored_with(editor, asked):
-    services.feature_score_update(actor=editor, feature=asked, effort=1)
+    prioritisation.feature_score_update(actor=editor, feature=asked, effort=1)
     ScoringFormula.objects.filter(name="rice").update(active=False)
     ScoringFormula.objects.create(
         name="rice", version=2, label="RICE", expression="(not in code)", active=True
@@ -145,14 +147,14 @@ def test_a_feature_keeps_the_formula_version_it_was_scored_with(editor, asked):
 )
 def test_bad_input_writes_nothing(editor, asked, inputs, field):
     with nothing_written(FeatureScore), pytest.raises(DomainError) as caught:
-        services.feature_score_update(actor=editor, feature=asked, **inputs)
+        prioritisation.feature_score_update(actor=editor, feature=asked, **inputs)
 
     assert field in caught.value.errors
 
 
 def test_every_bad_field_is_named(editor, asked):
     with pytest.raises(DomainError) as caught:
-        services.feature_score_update(actor=editor, feature=asked, effort=0, impact=7)
+        prioritisation.feature_score_update(actor=editor, feature=asked, effort=0, impact=7)
 
     assert set(caught.value.errors) == {"effort", "impact"}
 
@@ -161,11 +163,11 @@ def test_viewer_cannot_change_estimates(viewer, asked):
     from django.core.exceptions import PermissionDenied
 
     with nothing_written(FeatureScore), pytest.raises(PermissionDenied):
-        services.feature_score_update(actor=viewer, feature=asked, effort=1)
+        prioritisation.feature_score_update(actor=viewer, feature=asked, effort=1)
 
 
 def test_a_change_is_recorded_under_the_product(editor, asked):
-    services.feature_score_update(actor=editor, feature=asked, effort=2, impact=3)
+    prioritisation.feature_score_update(actor=editor, feature=asked, effort=2, impact=3)
 
     entry = Activity.objects.latest("pk")
     assert entry.actor == editor and entry.verb == "updated"
@@ -186,8 +188,12 @@ def three(editor, product, acme, globex):
     _ask(editor, big, "a@acme.com", "big please")
     _ask(editor, big, "g@globex.fr", "big please too")
     _ask(editor, small, "g2@globex.fr", "small please")
-    services.feature_score_update(actor=editor, feature=big, impact=1, confidence=100, effort=4)
-    services.feature_score_update(actor=editor, feature=small, impact=3, confidence=100, effort=1)
+    prioritisation.feature_score_update(
+        actor=editor, feature=big, impact=1, confidence=100, effort=4
+    )
+    prioritisation.feature_score_update(
+        actor=editor, feature=small, impact=3, confidence=100, effort=1
+    )
     return big, small, unscored
 
 
@@ -332,7 +338,7 @@ def test_api_query_count_does_not_grow_with_page_size(editor, product, acme):
     for n in range(12):
         feature = catalog.feature_create(actor=editor, product=product, title=f"F{n}")
         _ask(editor, feature, f"p{n}@acme.com", f"item {n}")
-        services.feature_score_update(actor=editor, feature=feature, effort=n + 1)
+        prioritisation.feature_score_update(actor=editor, feature=feature, effort=n + 1)
     client = bearer_client(editor)
     client.get(url("prioritisation-list", limit=1))
 
@@ -349,23 +355,23 @@ def test_api_query_count_does_not_grow_with_page_size(editor, product, acme):
 
 
 def test_page_renders_for_a_viewer_without_edit_buttons(viewer, three):
-    response = client_for(viewer).get(reverse("feedback:prioritisation"))
+    response = client_for(viewer).get(reverse("prioritisation:prioritisation"))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "reach × impact × confidence ÷ effort" in html
     assert "RICE v1: 3 = reach 1 × impact 3 × confidence 1 ÷ effort 1" in html
     assert html.index("Small") < html.index("Big") < html.index("Unscored")
-    assert reverse("feedback:prioritisation-edit", args=[three[0].pk]) not in html
+    assert reverse("prioritisation:prioritisation-edit", args=[three[0].pk]) not in html
 
 
 def test_page_sorts_and_filters_through_get(editor, three):
     client = client_for(editor)
-    html = client.get(reverse("feedback:prioritisation"), {"sort": "rice"}).content.decode()
+    html = client.get(reverse("prioritisation:prioritisation"), {"sort": "rice"}).content.decode()
     assert html.index("Big") < html.index("Small")
 
     response = client.get(
-        reverse("feedback:prioritisation"),
+        reverse("prioritisation:prioritisation"),
         {"q": "small"},
         **HTMX,
         HTTP_HX_TARGET="prioritisation-results",
@@ -378,8 +384,8 @@ def test_anonymous_is_sent_to_sign_in(feature):
     from django.test import Client
 
     for path in [
-        reverse("feedback:prioritisation"),
-        reverse("feedback:prioritisation-edit", args=[feature.pk]),
+        reverse("prioritisation:prioritisation"),
+        reverse("prioritisation:prioritisation-edit", args=[feature.pk]),
     ]:
         response = Client().get(path)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -387,7 +393,7 @@ def test_anonymous_is_sent_to_sign_in(feature):
 
 def test_inline_edit_over_htmx(editor, asked):
     client = client_for(editor)
-    path = reverse("feedback:prioritisation-edit", args=[asked.pk])
+    path = reverse("prioritisation:prioritisation-edit", args=[asked.pk])
 
     form = client.get(path, **HTMX).content.decode()
     assert 'name="effort"' in form and "<html" not in form
@@ -401,7 +407,7 @@ def test_inline_edit_over_htmx(editor, asked):
 
 def test_inline_edit_with_bad_effort_shows_the_error(editor, asked):
     client = client_for(editor)
-    path = reverse("feedback:prioritisation-edit", args=[asked.pk])
+    path = reverse("prioritisation:prioritisation-edit", args=[asked.pk])
 
     with nothing_written(FeatureScore):
         response = client.post(path, {"impact": "2", "confidence": "80", "effort": "0"}, **HTMX)
@@ -414,32 +420,32 @@ def test_inline_edit_with_bad_effort_shows_the_error(editor, asked):
 
 def test_viewer_cannot_open_the_edit_form(viewer, asked):
     client = client_for(viewer)
-    path = reverse("feedback:prioritisation-edit", args=[asked.pk])
+    path = reverse("prioritisation:prioritisation-edit", args=[asked.pk])
     assert client.get(path, **HTMX).status_code == 403
     assert client.post(path, {"effort": "1", "impact": "1", "confidence": "80"}).status_code == 403
 
 
 def test_cancel_puts_the_row_back(editor, asked):
-    response = client_for(editor).get(reverse("feedback:prioritisation-row", args=[asked.pk]))
+    response = client_for(editor).get(reverse("prioritisation:prioritisation-row", args=[asked.pk]))
     assert response.status_code == 200 and f'id="prio-row-{asked.pk}"' in response.content.decode()
 
 
 def test_page_query_count_does_not_grow_with_page_size(editor, product, acme, settings):
-    from wavelength.feedback import views_scoring
+    from wavelength.prioritisation import views as views_scoring
 
     for n in range(12):
         feature = catalog.feature_create(actor=editor, product=product, title=f"F{n}")
         _ask(editor, feature, f"p{n}@acme.com", f"item {n}")
-        services.feature_score_update(actor=editor, feature=feature, effort=n + 1)
+        prioritisation.feature_score_update(actor=editor, feature=feature, effort=n + 1)
     client = client_for(editor)
-    client.get(reverse("feedback:prioritisation"))
+    client.get(reverse("prioritisation:prioritisation"))
 
     counts = []
     for size in (2, 12):
         views_scoring.PER_PAGE = size
         try:
             with CaptureQueriesContext(connection) as ctx:
-                response = client.get(reverse("feedback:prioritisation"))
+                response = client.get(reverse("prioritisation:prioritisation"))
         finally:
             views_scoring.PER_PAGE = 50
         assert response.content.decode().count('id="prio-row-') == size
@@ -448,7 +454,7 @@ def test_page_query_count_does_not_grow_with_page_size(editor, product, acme, se
 
 
 def test_feature_page_shows_trend_and_explained_scores(editor, asked):
-    services.feature_score_update(
+    prioritisation.feature_score_update(
         actor=editor, feature=asked, reach=12, impact=2, confidence=80, effort="0.5"
     )
 
@@ -464,9 +470,9 @@ def test_feature_page_shows_trend_and_explained_scores(editor, asked):
 
 def test_table_and_feature_page_work_without_any_formula(editor_client, editor, product):
     from wavelength.catalog import services as catalog
-    from wavelength.feedback.scoring_models import ScoringFormula
+    from wavelength.prioritisation.models import ScoringFormula
 
     feature = catalog.feature_create(actor=editor, product=product, title="Offline mode")
     ScoringFormula.objects.all().delete()
-    assert editor_client.get(reverse("feedback:prioritisation")).status_code == 200
+    assert editor_client.get(reverse("prioritisation:prioritisation")).status_code == 200
     assert editor_client.get(feature.get_absolute_url()).status_code == 200

@@ -7,21 +7,28 @@ a 200 to htmx; without htmx the same refusal is a 422 page.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.core.forms import submit
 
-from . import scoring, services
-from .forms_scoring import PrioritisationFilterForm, ScoreForm
-from .views import GET_POST, _page
+from . import selectors, services
+from .forms import PrioritisationFilterForm, ScoreForm
 
 PER_PAGE = 50
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _page(request, queryset, per_page=PER_PAGE, param="page"):
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
+
+
 SORTABLE = [
     ("feedback", gettext_lazy("Feedback")),
     ("companies", gettext_lazy("Companies")),
@@ -52,20 +59,20 @@ def _columns(sort: str) -> dict[str, dict]:
 def prioritisation(request):
     """Every feature, highest RICE first unless another column is asked for."""
     form = PrioritisationFilterForm(request.GET or None)
-    features = scoring.prioritisation_list(user=request.user, filters=form.to_filter())
+    features = selectors.prioritisation_list(user=request.user, filters=form.to_filter())
     page = _page(request, features, PER_PAGE)
-    active = scoring.active_formulas()
+    active = selectors.active_formulas()
     context = {
         "filter_form": form,
         "page": page,
-        "rows": [scoring.scores_for(f, active) for f in page.object_list],
+        "rows": [selectors.scores_for(f, active) for f in page.object_list],
         "columns": _columns(form.sort_key),
         "sort": form.sort_key,
         "formulas": [f for f in active.values()],
     }
-    template = "feedback/prioritisation.html"
+    template = "prioritisation/prioritisation.html"
     if request.htmx and request.htmx.target == "prioritisation-results":
-        template = "feedback/prioritisation_results.html"
+        template = "prioritisation/prioritisation_results.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
@@ -73,7 +80,7 @@ def prioritisation(request):
 
 def _scores(request, pk):
     feature = catalog_selectors.feature_get(user=request.user, pk=pk)
-    return scoring.feature_scores(user=request.user, feature=feature)
+    return selectors.feature_scores(user=request.user, feature=feature)
 
 
 @login_required
@@ -81,7 +88,7 @@ def _scores(request, pk):
 def prioritisation_row(request, pk):
     """One row as shown (what "Cancel" puts back)."""
     row = _scores(request, pk)
-    return render(request, "feedback/prioritisation_row.html", {"row": row})
+    return render(request, "prioritisation/prioritisation_row.html", {"row": row})
 
 
 @login_required
@@ -102,14 +109,14 @@ def prioritisation_edit(request, pk):
     if saved:
         if not request.htmx:
             messages.success(request, _("Estimates of “%(t)s” saved.") % {"t": row.feature.title})
-            return redirect("feedback:prioritisation")
+            return redirect("prioritisation:prioritisation")
         return render(
             request,
-            "feedback/prioritisation_row.html",
+            "prioritisation/prioritisation_row.html",
             {"row": _scores(request, pk), "saved": True},
         )
     status = 422 if form.is_bound and not request.htmx else 200
-    template = "feedback/prioritisation_edit.html"
+    template = "prioritisation/prioritisation_edit.html"
     if request.htmx:
-        template = "feedback/prioritisation_row_form.html"
+        template = "prioritisation/prioritisation_row_form.html"
     return render(request, template, {"row": row, "form": form}, status=status)

@@ -1,21 +1,18 @@
 """Prioritisation reads: the scoring formulas, each feature's demand and scores, the table.
 
-A formula's arithmetic is code keyed by ``(name, version)``, never an evaluation of the text
-people see: each version has a Python function (to explain one score) and the same arithmetic
-as a SQL expression (to sort every feature by it in the database). A feature's scores use the
-formula versions its score row recorded, or the active versions when it has none yet.
+A formula's arithmetic is code keyed by ``(name, version)`` (``formulas.py``). A feature's
+scores use the formula versions its score row recorded, or the active versions when it has
+none yet. Demand (feedback items, portal votes, companies asking) is the feedback app's.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -27,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,96 +33,17 @@ from wavelength.accounts.permissions import require_member
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core import clock
+from wavelength.feedback.models import Feedback, FeedbackLink
+from wavelength.feedback.selectors import (
+    asking_companies,
+    feature_votes,
+    rows_per_month,
+    vote_count,
+    vote_months,
+)
 
-from .models import Feedback, FeedbackLink
-from .portal_models import PortalVote
-from .scoring_models import FeatureScore, ScoringFormula
-from .selectors import asking_companies, rows_per_month
-
-RICE, VALUE_EFFORT = "rice", "value_effort"
-TWO_PLACES = Decimal("0.01")
-
-
-# Formulas ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Inputs:
-    reach: int
-    impact: Decimal
-    confidence: int  # percent
-    effort: Decimal | None
-    value: Decimal
-
-
-@dataclass(frozen=True)
-class FormulaCode:
-    compute: Callable[[Inputs], Decimal | None]
-    sql: Callable[[], object]  # an expression over the annotations of ``prioritisation_list``
-    explain: Callable[[Inputs, Decimal], str]
-
-
-def plain_number(value) -> str:
-    """2.50 → "2.5", 10.00 → "10": a number as people write it."""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _rice_v1(i: Inputs) -> Decimal | None:
-    if not i.effort:
-        return None
-    score = Decimal(i.reach) * i.impact * Decimal(i.confidence) / 100 / i.effort
-    return score.quantize(TWO_PLACES, ROUND_HALF_UP)
-
-
-def _rice_v1_sql():
-    product = F("reach_used") * Cast("score__impact", FloatField()) * F("score__confidence")
-    return ExpressionWrapper(
-        Cast(product, FloatField()) / 100.0 / Cast("score__effort", FloatField()),
-        output_field=FloatField(),
-    )
-
-
-def _rice_v1_explain(i: Inputs, score: Decimal) -> str:
-    return _(
-        "%(score)s = reach %(reach)s × impact %(impact)s × confidence %(confidence)s "
-        "÷ effort %(effort)s"
-    ) % {
-        "score": plain_number(score),
-        "reach": i.reach,
-        "impact": plain_number(i.impact),
-        "confidence": plain_number(Decimal(i.confidence) / 100),
-        "effort": plain_number(i.effort),
-    }
-
-
-def _value_effort_v1(i: Inputs) -> Decimal | None:
-    if not i.effort:
-        return None
-    return (i.value / i.effort).quantize(TWO_PLACES, ROUND_HALF_UP)
-
-
-def _value_effort_v1_sql():
-    return ExpressionWrapper(
-        Cast("value_used", FloatField()) / Cast("score__effort", FloatField()),
-        output_field=FloatField(),
-    )
-
-
-def _value_effort_v1_explain(i: Inputs, score: Decimal) -> str:
-    return _("%(score)s = value %(value)s ÷ effort %(effort)s") % {
-        "score": plain_number(score),
-        "value": plain_number(i.value.quantize(TWO_PLACES)),
-        "effort": plain_number(i.effort),
-    }
-
-
-FORMULAS: dict[tuple[str, int], FormulaCode] = {
-    (RICE, 1): FormulaCode(_rice_v1, _rice_v1_sql, _rice_v1_explain),
-    (VALUE_EFFORT, 1): FormulaCode(
-        _value_effort_v1, _value_effort_v1_sql, _value_effort_v1_explain
-    ),
-}
+from .formulas import FORMULAS, RICE, TWO_PLACES, VALUE_EFFORT, Inputs
+from .models import FeatureScore, ScoringFormula
 
 
 def formula_list(*, user) -> QuerySet[ScoringFormula]:
@@ -153,15 +71,7 @@ def _feedback_count():
 
 
 def _vote_count():
-    rows = (
-        PortalVote.objects.counted()
-        .filter(idea__feature=OuterRef("pk"))
-        .order_by()
-        .values("idea")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+    return vote_count(OuterRef("pk"))
 
 
 def _over_asking_companies(function: str, field, output):
@@ -376,11 +286,7 @@ def feature_trend(*, user, feature: Feature, months: int = 12) -> list[TrendMont
         pk__in=FeedbackLink.objects.filter(feature=feature).values("feedback_id"),
         received_at__gte=since,
     ).annotate(month=TruncMonth("received_at"), kind=Value("items"))
-    votes = (
-        PortalVote.objects.counted()
-        .filter(idea__feature=feature, verified_at__gte=since)
-        .annotate(month=TruncMonth("verified_at"), kind=Value("votes"))
-    )
+    votes = vote_months(feature_votes(feature), since=since)
     counts: dict[dt.date, int] = {}
     for month, _kind, n in rows_per_month(items).union(rows_per_month(votes), all=True):
         if month:

@@ -1,10 +1,10 @@
-"""Template helpers of prioritisation: ``{% load scoring_tags %}``."""
+"""Template helpers of prioritisation: ``{% load prioritisation_tags %}``."""
 
 from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .. import scoring
+from .. import selectors
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 def feature_trend_chart(context, feature) -> dict:
     """``{% feature_trend_chart feature as trend %}``: feedback items and portal votes per
     month over the last 12 months, shaped for a ``data-chart`` bar chart (app.js)."""
-    months = scoring.feature_trend(user=context["request"].user, feature=feature)
+    months = selectors.feature_trend(user=context["request"].user, feature=feature)
     labels = [date_format(m.month, "M Y") for m in months]
     return {
         "type": "bar",
@@ -29,4 +29,4 @@ def feature_trend_chart(context, feature) -> dict:
 @register.simple_tag(takes_context=True)
 def feature_scores(context, feature):
     """``{% feature_scores feature as scores %}``: demand, estimates and explained scores."""
-    return scoring.feature_scores(user=context["request"].user, feature=feature)
+    return selectors.feature_scores(user=context["request"].user, feature=feature)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wavelength.catalog.forms import FeatureFilterForm
 
-from .scoring import DEFAULT_SORT, SORTS, PrioritisationFilter, plain_number
-from .scoring_models import CONFIDENCE_CHOICES, IMPACT_CHOICES
+from .formulas import plain_number
+from .models import CONFIDENCE_CHOICES, IMPACT_CHOICES
+from .selectors import DEFAULT_SORT, SORTS, PrioritisationFilter
 
 SORT_LABELS = {
     "rice": _("RICE"),

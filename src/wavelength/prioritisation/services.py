@@ -10,8 +10,9 @@ from wavelength.catalog.models import Feature
 from wavelength.core import activity, clock
 from wavelength.core.exceptions import DomainError
 
-from ..scoring import RICE, VALUE_EFFORT, active_formulas
-from ..scoring_models import CONFIDENCE_CHOICES, IMPACT_CHOICES, FeatureScore
+from .formulas import RICE, VALUE_EFFORT
+from .models import CONFIDENCE_CHOICES, IMPACT_CHOICES, FeatureScore
+from .selectors import active_formulas
 
 IMPACTS = [value for value, _label in IMPACT_CHOICES]
 CONFIDENCES = [value for value, _label in CONFIDENCE_CHOICES]

@@ -1,6 +1,6 @@
 """Prioritisation: the scoring formulas (visible, versioned) and each feature's estimates.
 
-A formula's arithmetic lives in code (``feedback/scoring.py``, keyed by name and version);
+A formula's arithmetic lives in code (``prioritisation/formulas.py``, keyed by name and version);
 the row here is what people see and which version is current. A feature's score row keeps
 the inputs people estimated and the formula versions its scores are computed with.
 """
@@ -12,8 +12,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.core import clock
-
-__all__ = ["CONFIDENCE_CHOICES", "IMPACT_CHOICES", "FeatureScore", "ScoringFormula"]
 
 # The RICE scales: impact from "minimal" to "massive", confidence as a percentage.
 IMPACT_CHOICES = [
@@ -39,6 +37,7 @@ class ScoringFormula(models.Model):
 
     class Meta:
         ordering = ["name", "-version"]
+        db_table = "feedback_scoringformula"  # created by the feedback app, which held it first
         verbose_name = _("scoring formula")
         constraints = [
             models.UniqueConstraint(fields=["name", "version"], name="scoringformula_version"),
@@ -82,6 +81,7 @@ class FeatureScore(models.Model):
     INPUTS = ["reach", "impact", "confidence", "effort", "value"]
 
     class Meta:
+        db_table = "feedback_featurescore"  # created by the feedback app, which held it first
         verbose_name = _("feature score")
         constraints = [
             models.CheckConstraint(

@@ -14,11 +14,11 @@ from wavelength.catalog.schemas import FeatureRef, Key, ProductRef
 from wavelength.core.api import Pagination
 from wavelength.core.schemas import ERRORS, Id, InputSchema
 
-from . import scoring, services
+from . import selectors, services
 
 router = Router()
 
-Sort = Literal[tuple(key for name in scoring.SORTS for key in (name, f"-{name}"))]
+Sort = Literal[tuple(key for name in selectors.SORTS for key in (name, f"-{name}"))]
 
 
 class FormulaOut(Schema):
@@ -94,7 +94,9 @@ class PrioritisationFilter(InputSchema):
     stage: Stage | None = None
     team: Key | None = Field(None, description="Owning team id or slug.")
     q: str | None = Field(None, description="Words in the title or description.")
-    sort: Sort = Field(scoring.DEFAULT_SORT, description="A column; a leading - sorts descending.")
+    sort: Sort = Field(
+        selectors.DEFAULT_SORT, description="A column; a leading - sorts descending."
+    )
 
 
 class ScoreIn(InputSchema):
@@ -110,7 +112,7 @@ class _Rows:
 
     def __init__(self, queryset):
         self.queryset = queryset
-        self.active = scoring.active_formulas()
+        self.active = selectors.active_formulas()
 
     def all(self):
         return self
@@ -119,7 +121,7 @@ class _Rows:
         return self.queryset.order_by().values("pk").count()
 
     def __getitem__(self, window):
-        return [scoring.scores_for(f, self.active) for f in self.queryset[window]]
+        return [selectors.scores_for(f, self.active) for f in self.queryset[window]]
 
 
 @router.get(
@@ -133,8 +135,8 @@ def prioritisation_list(request, filters: Query[PrioritisationFilter]):
     """Every feature with its demand and its RICE and value/effort scores, each explained;
     sorted by ``sort`` (default: highest RICE first, features without one last)."""
     return _Rows(
-        scoring.prioritisation_list(
-            user=request.auth, filters=scoring.PrioritisationFilter(**filters.dict())
+        selectors.prioritisation_list(
+            user=request.auth, filters=selectors.PrioritisationFilter(**filters.dict())
         )
     )
 
@@ -152,7 +154,7 @@ def feature_score_update(request, feature_id: Id, payload: ScoreIn):
     services.feature_score_update(
         actor=request.auth, feature=feature, **payload.dict(exclude_unset=True)
     )
-    return scoring.feature_scores(user=request.auth, feature=feature)
+    return selectors.feature_scores(user=request.auth, feature=feature)
 
 
 @router.get(
@@ -164,4 +166,4 @@ def feature_score_update(request, feature_id: Id, payload: ScoreIn):
 def scoring_formula_list(request):
     """Every version of every scoring formula; the active one of each name is used for new
     estimates, and each feature's score names the version it was computed with."""
-    return list(scoring.formula_list(user=request.auth))
+    return list(selectors.formula_list(user=request.auth))
