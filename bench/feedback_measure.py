@@ -11,15 +11,8 @@ from django.urls import reverse
 from wavelength.accounts.models import User
 from wavelength.catalog.models import Feature
 from wavelength.feedback import selectors, services, triage
-from wavelength.feedback.models import (
-    Company,
-    Contact,
-    Feedback,
-    FeedbackLink,
-    PortalIdea,
-    PortalVote,
-    Theme,
-)
+from wavelength.feedback.models import Company, Contact, Feedback, FeedbackLink, Theme
+from wavelength.portal.models import PortalIdea, PortalVote
 
 from .data import ADMIN_EMAIL
 from .measure import Bench, BenchError, Check, Result, _in, _t, percentile, speed_target

@@ -141,9 +141,9 @@ def _mount() -> None:
     from wavelength.catalog.api import router as catalog_router
     from wavelength.core.api import router as core_router
     from wavelength.feedback.api import router as feedback_router
-    from wavelength.feedback.api_loop import router as loop_router
     from wavelength.integrations.api import router as integrations_router
     from wavelength.knowledge.api import router as knowledge_router
+    from wavelength.outreach.api import router as outreach_router
     from wavelength.prioritisation.api import router as prioritisation_router
     from wavelength.processes.api import router as processes_router
     from wavelength.quality.api import router as quality_router
@@ -154,7 +154,7 @@ def _mount() -> None:
     api.add_router("/", integrations_router)  # before feedback: /feedback/export.csv
     api.add_router("/", feedback_router)
     api.add_router("/", prioritisation_router)
-    api.add_router("/", loop_router)
+    api.add_router("/", outreach_router)
     api.add_router("/", processes_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", quality_router)

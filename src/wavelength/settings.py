@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "wavelength.catalog",
     "wavelength.feedback",
     "wavelength.prioritisation",
+    "wavelength.portal",
+    "wavelength.outreach",
     "wavelength.processes",
     "wavelength.quality",
     "wavelength.integrations",

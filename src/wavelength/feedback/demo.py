@@ -19,7 +19,6 @@ from wavelength.core import clock
 
 from . import services, triage
 from .models import Company, Feedback, Segment, Source, Status
-from .portal_demo import build_portal_demo
 
 COMPANIES = 200
 ITEMS = 1500
@@ -208,8 +207,9 @@ _CHANNEL_WEIGHTS = [
 _EXTERNAL = {Source.SUPPORT: "ZD", Source.APP_STORE: "AS", Source.CSV: "CSV", Source.API: "API"}
 
 
-# The apps above this one add their part of the demo (votes, estimates, close-the-loop
-# drafts) inside the same transaction and random stream, after triage, in ``order``.
+# The apps above this one add their part of the demo (the portal's votes, prioritisation's
+# estimates, the outreach's drafts) inside the same transaction and random stream, after
+# triage, in ``order``.
 _steps: dict[int, Callable[..., object]] = {}
 
 
@@ -233,10 +233,9 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
         contacts = _contacts(rng, actor, companies)
         items = _feedback(rng, actor, contacts, features, themes, now)
         _triage(rng, actor, items, features)
-        build_portal_demo(rng=rng, actor=actor, contacts=contacts, features=features)
+        # The portal's votes, the estimates, close-the-loop drafts for what already shipped.
         for _order, step in sorted(_steps.items()):
             step(rng=rng, actor=actor, contacts=contacts, features=features)
-        services.loop_prepare_from_activity()  # close-the-loop drafts for what already shipped
         # The types and sentiments set above are the workspace's decisions: learn from them.
         model = triage.retrain()
     return {

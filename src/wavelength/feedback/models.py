@@ -268,6 +268,4 @@ class TriageModel(models.Model):
         return f"triage model of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"
 
 
-from .loop_models import *  # noqa: E402, F403 - closing the loop lives beside
 from .merge_models import *  # noqa: E402, F403 - merges of duplicates live beside
-from .portal_models import *  # noqa: E402, F403 - the portal models live beside

@@ -17,9 +17,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wavelength.accounts.permissions import require_editor
+from wavelength.catalog.sections import render_sections
 from wavelength.core.forms import form_status, submit
 
-from . import loop_selectors, selectors, services, triage
+from . import selectors, services, triage
 from .forms import (
     BulkForm,
     CompanyFilterForm,
@@ -114,7 +115,7 @@ def company_detail(request, pk):
         "features": selectors.company_features(user=request.user, company=company),
         "page": _page(request, feedback, 20),
         "contact_form": contact_form,
-        "follow_ups": loop_selectors.follow_ups_for_company(user=request.user, company=company),
+        "sections": render_sections("company", user=request.user, obj=company),
     }
     return render(
         request, "feedback/company_detail.html", context, status=form_status(contact_form)

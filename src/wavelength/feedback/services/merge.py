@@ -15,7 +15,7 @@ from wavelength.core.exceptions import DomainError
 
 from ..merge_models import FeedbackMerge
 from ..models import Feedback, FeedbackLink, Status
-from ._checks import SCOPE
+from .checks import SCOPE
 
 
 @transaction.atomic
