@@ -174,9 +174,7 @@ def loop_detail(request, feature_id: Id, filters: Query[LoopFilter]):
     page's figures), the latest sending job and the messages, a page of them (``limit``,
     ``offset``, optional ``status``), per company alphabetically, then by contact."""
     feature = _feature(request, feature_id)
-    messages = selectors.loop_messages(
-        user=request.auth, feature=feature, status=filters.status
-    )
+    messages = selectors.loop_messages(user=request.auth, feature=feature, status=filters.status)
     page = list(messages[filters.offset : filters.offset + filters.limit])
     return {
         "feature": feature,

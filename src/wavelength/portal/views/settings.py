@@ -36,9 +36,7 @@ def portal_settings(request):
             messages.success(request, _("Portal settings saved."))
             return redirect("portal:settings")
     status = 422 if form.is_bound and form.errors else 200
-    return render(
-        request, "portal/settings.html", {"form": form, "portal": row}, status=status
-    )
+    return render(request, "portal/settings.html", {"form": form, "portal": row}, status=status)
 
 
 @login_required
