@@ -47,7 +47,22 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+class WavelengthAPI(NinjaAPI):
+    # Endpoints whose module moved to another app keep the operation ids they were published
+    # with (ids are module + function names), so clients generated from the document keep
+    # their method names.
+    MOVED = {
+        "wavelength.outreach.api": "wavelength.feedback.api_loop",
+        "wavelength.prioritisation.api": "wavelength.feedback.api_scoring",
+    }
+
+    def get_openapi_operation_id(self, operation) -> str:
+        module = operation.view_func.__module__
+        module = self.MOVED.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = WavelengthAPI(
     title="Wavelength API",
     version="1",
     description=(

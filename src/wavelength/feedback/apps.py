@@ -6,7 +6,16 @@ class FeedbackConfig(AppConfig):
     label = "feedback"
 
     def ready(self) -> None:
+        from wavelength.catalog.demo import register_demo
+
         from . import tasks  # noqa: F401 - registers the jobs' names
         from .sections import register_demand_section
 
         register_demand_section()
+        register_demo(10, _build_demo)
+
+
+def _build_demo(*, seed: int, now) -> None:
+    from .demo import build_feedback_demo
+
+    build_feedback_demo(seed=seed, now=now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_merge, views_themes
+from . import views
 
 app_name = "feedback"
 urlpatterns = [
@@ -13,13 +13,13 @@ urlpatterns = [
     path("feedback/bulk/", views.feedback_bulk, name="feedback-bulk"),
     path("feedback/bulk/features/", views.bulk_feature_options, name="bulk-feature-options"),
     path("feedback/themes/new/", views.theme_create, name="theme-create"),
-    path("feedback/themes/discover/", views_themes.theme_discover, name="theme-discover"),
+    path("feedback/themes/discover/", views.theme_discover, name="theme-discover"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback-detail"),
     path("feedback/<int:pk>/link/", views.feedback_link, name="feedback-link"),
-    path("feedback/<int:pk>/merge/", views_merge.feedback_merge, name="feedback-merge"),
+    path("feedback/<int:pk>/merge/", views.feedback_merge, name="feedback-merge"),
     path(
         "feedback/merges/<int:pk>/undo/",
-        views_merge.feedback_merge_undo,
+        views.feedback_merge_undo,
         name="feedback-merge-undo",
     ),
     path(

@@ -1,4 +1,4 @@
-"""What the import commands share: ``--as EMAIL`` and turning refusals into errors."""
+"""What the commands that write as someone share: ``--as EMAIL`` (the importers, ``quality``)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
