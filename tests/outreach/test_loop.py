@@ -368,7 +368,7 @@ def test_a_message_left_sending_by_a_stopped_worker_is_released_for_a_retry(
 def test_concurrent_runs_send_each_message_once(
     editor, asked, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from wavelength.outreach.services import loop as loop_services
+    from wavelength.outreach.services import sending as loop_services
 
     _to_beta(editor, asked, django_capture_on_commit_callbacks)
     send = outreach_services.loop_send(actor=editor, feature=asked)

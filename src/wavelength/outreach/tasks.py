@@ -5,7 +5,7 @@ jobs queued before an upgrade still find their task."""
 
 from celery import shared_task
 
-from .services import followers, loop
+from .services import followers, loop, sending
 
 
 @shared_task(name="wavelength.feedback.prepare_loop_messages")
@@ -20,13 +20,13 @@ def prepare_loop_messages(activity_id: int) -> int:
 def send_loop_messages(send_id: int) -> int:
     """Send the close-the-loop messages a "Send" queued, each once; returns how many this
     run sent (a repeated run sends nothing more)."""
-    return loop.loop_send_run(send_id=send_id)
+    return sending.loop_send_run(send_id=send_id)
 
 
 @shared_task(name="wavelength.feedback.release_interrupted_sends")
 def release_interrupted_sends() -> int:
     """Mark failed, for a retry, the close-the-loop messages a stopped worker left "sending"."""
-    return loop.loop_release_interrupted()
+    return sending.loop_release_interrupted()
 
 
 @shared_task(name="wavelength.feedback.notify_idea_followers")

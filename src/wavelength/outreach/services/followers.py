@@ -24,7 +24,9 @@ from wavelength.portal.selectors import roadmap_column, roadmap_column_label
 from wavelength.portal.services import portal_settings_get
 
 from ..models import FollowerNotification, NotificationStatus
-from .loop import _claim, _language, unsubscribe_url
+from .loop import _language
+from .sending import _claim
+from .unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 

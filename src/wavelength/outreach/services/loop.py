@@ -1,43 +1,32 @@
 """Closing the loop: prepare a message for every contact who asked for a feature once it is
-out (beta, general availability or a shipped release), let people edit the drafts, send each
-one once from a background job (``loop_send`` queues, ``loop_send_run`` sends), honour
-unsubscribe links forever and give each company's owner a follow-up task.
+out (beta, general availability or a shipped release), let people edit the drafts and give
+each company's owner a follow-up task. Sending is in ``sending.py``, unsubscribe links in
+``unsubscribe.py``.
 
 The catalog does not know about the outreach: shipping is read back from the activity log
 (``loop_prepare_from_activity``), which a signal on new activity rows queues after commit.
 """
 
-import datetime as dt
-import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.models import Feature, Release, ReleaseStatus, Stage
-from wavelength.core import activity, clock, jobs
+from wavelength.core import activity, clock
 from wavelength.core.exceptions import DomainError
 from wavelength.core.models import Activity
-from wavelength.feedback import services as feedback_services
 from wavelength.feedback.models import Company, Contact, FeedbackLink
 from wavelength.feedback.services.checks import SCOPE
 from wavelength.feedback.services.checks import clean_text as _text
-from wavelength.portal.models import PortalIdea
-from wavelength.portal.services import portal_unsubscribe
 
-from ..models import WAITING, FollowUpTask, LoopMessage, LoopSend, LoopStatus
+from ..models import WAITING, FollowUpTask, LoopMessage, LoopStatus
 
-logger = logging.getLogger(__name__)
 LOOP_VERBS = ("stage_changed", "released")
 LOOP_STAGES = (Stage.BETA, Stage.GENERALLY_AVAILABLE)
-UNSUBSCRIBE_SALT = "wavelength.feedback.loop.unsubscribe"
 QUOTE_LENGTH = 500
 
 __all__ = [
@@ -49,23 +38,8 @@ __all__ = [
     "loop_message_update",
     "loop_prepare",
     "loop_prepare_from_activity",
-    "loop_release_interrupted",
-    "loop_send",
-    "loop_send_run",
     "loop_triggers",
-    "loop_unsubscribe",
-    "loop_unsubscribe_contact",
-    "unsubscribe_target",
-    "unsubscribe_token",
-    "unsubscribe_url",
 ]
-
-
-def _claim(model, pk: int, *, waiting: str, taking: str, **also) -> bool:
-    """Take one row for this run by moving it from ``waiting`` to ``taking`` in a conditional
-    UPDATE: of two runs (or a run repeated) exactly one gets it, so a message is sent once.
-    ``also`` are other fields the same UPDATE sets (when it was taken)."""
-    return bool(model.objects.filter(pk=pk, status=waiting).update(status=taking, **also))
 
 
 @dataclass
@@ -317,209 +291,7 @@ def loop_message_update(*, actor, message: LoopMessage, subject: str, body: str)
     return message
 
 
-def unsubscribe_token(contact: Contact, idea=None) -> str:
-    """A token naming the contact (and, for an idea's followers, the idea), signed with the
-    secret key; it never expires. Close-the-loop messages and idea updates share it."""
-    value = f"{contact.pk}:idea:{idea.pk}" if idea is not None else str(contact.pk)
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(value)
-
-
-def unsubscribe_url(contact: Contact, base_url: str = "", idea=None) -> str:
-    base = (base_url or settings.SITE_URL).rstrip("/")
-    return base + reverse("outreach:loop-unsubscribe", args=[unsubscribe_token(contact, idea)])
-
-
-def _email(message: LoopMessage, base_url: str) -> EmailMessage:
-    link = unsubscribe_url(message.contact, base_url)
-    with translation.override(message.language):
-        footer = _(
-            "You receive this message because you asked us for this feature. To receive no "
-            "more of these messages, open this link: %(link)s"
-        ) % {"link": link}
-    return EmailMessage(
-        subject=message.subject,
-        body=f"{message.body}\n\n-- \n{footer}\n",
-        to=[message.contact.email],
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-
-
-@transaction.atomic
-def loop_send(*, actor, feature: Feature, base_url: str = "", retry: bool = False) -> LoopSend:
-    """Queue the sending of every draft of ``feature`` (or, with ``retry``, of every message
-    whose sending failed) as one background job, run once this commits. Returns the job; a
-    second "Send" while one runs queues only what the first did not take."""
-    require_editor(actor)
-    loop_release_interrupted(feature=feature)
-    wanted = LoopStatus.FAILED if retry else LoopStatus.DRAFT
-    # Ordered by pk: the default order joins the company, which FOR UPDATE cannot lock.
-    pending = LoopMessage.objects.select_for_update().filter(feature=feature, status=wanted)
-    ids = list(pending.order_by("pk").values_list("pk", flat=True))
-    if not ids:
-        if retry:
-            raise DomainError(_("No message failed: there is nothing to send again."))
-        raise DomainError(_("No draft was waiting: nothing was sent."))
-    send = LoopSend.objects.create(
-        feature=feature, requested_by=actor, requested_at=clock.now(), base_url=base_url[:200]
-    )
-    LoopMessage.objects.filter(pk__in=ids, status=wanted).update(
-        status=LoopStatus.QUEUED, send=send
-    )
-    activity.record(
-        actor=actor,
-        verb="queued messages",
-        target=feature,
-        scope=f"catalog.product:{feature.product_id}",
-        messages=len(ids),
-        retry=retry,
-    )
-    transaction.on_commit(lambda: _queue_send(send.pk))
-    return send
-
-
-def _queue_send(send_id: int) -> None:
-    try:
-        jobs.queue("wavelength.feedback.send_loop_messages", send_id)
-    except Exception as exc:  # no job will take them: they fail, and "Retry" queues them again
-        logger.exception("Queueing close-the-loop send %s failed", send_id)
-        reason = _("The background job could not be queued: %(error)s") % {"error": exc}
-        LoopMessage.objects.filter(send_id=send_id, status=LoopStatus.QUEUED).update(
-            status=LoopStatus.FAILED, error=reason[:500]
-        )
-        LoopSend.objects.filter(pk=send_id, finished_at=None).update(finished_at=clock.now())
-
-
-def _take(pk: int) -> bool:
-    now = clock.now()
-    return _claim(
-        LoopMessage, pk, waiting=LoopStatus.QUEUED, taking=LoopStatus.SENDING, claimed_at=now
-    )
-
-
-# A message still "sending" this long after a job took it was interrupted (the worker died).
-INTERRUPTED_AFTER = dt.timedelta(minutes=15)
-
-
-def loop_release_interrupted(*, feature: Feature | None = None) -> int:
-    """Mark failed the messages a sending job took and never finished (its worker stopped
-    between taking and sending), so "Retry" sends them and their job completes. Whether such
-    a message went out is unknown, and the reason says so. Returns how many were released."""
-    stuck = LoopMessage.objects.filter(
-        status=LoopStatus.SENDING, claimed_at__lt=clock.now() - INTERRUPTED_AFTER
-    )
-    if feature is not None:
-        stuck = stuck.filter(feature=feature)
-    sends = set(stuck.values_list("send_id", flat=True))
-    reason = _(
-        "The sending was interrupted before it was confirmed, so this message may not have "
-        "gone out. Retry to send it."
-    )
-    released = stuck.update(status=LoopStatus.FAILED, error=reason[:500])
-    for send in LoopSend.objects.filter(pk__in=sends).select_related("feature", "requested_by"):
-        _finish(send)
-    return released
-
-
-def _deliver(message: LoopMessage, send: LoopSend) -> str:
-    """Send one claimed message; its new status."""
-    if message.contact.unsubscribed_at is not None:
-        LoopMessage.objects.filter(pk=message.pk).update(status=LoopStatus.SKIPPED)
-        return LoopStatus.SKIPPED
-    try:
-        _email(message, send.base_url).send()
-    except Exception as exc:  # any backend failure is recorded on the message, to retry
-        reason = (str(exc) or exc.__class__.__name__)[:500]
-        LoopMessage.objects.filter(pk=message.pk).update(status=LoopStatus.FAILED, error=reason)
-        logger.warning("Close-the-loop message %s failed: %s", message.pk, reason)
-        return LoopStatus.FAILED
-    LoopMessage.objects.filter(pk=message.pk).update(
-        status=LoopStatus.SENT, sent_at=clock.now(), sent_by_id=send.requested_by_id, error=""
-    )
-    return LoopStatus.SENT
-
-
-def loop_send_run(*, send_id: int) -> int:
-    """The background job of a "Send": each queued message of the job is claimed, then sent
-    through the configured e-mail backend, then marked sent (or failed, with the reason).
-    Running it twice, or twice at once, sends each message once. Returns how many this run
-    sent; the run that finishes the job records who was told."""
-    send = LoopSend.objects.select_related("feature", "requested_by").filter(pk=send_id).first()
-    if send is None:
-        return 0
-    sent = 0
-    queued = send.messages.filter(status=LoopStatus.QUEUED).order_by("pk")
-    for pk in list(queued.values_list("pk", flat=True)):
-        if not _take(pk):
-            continue
-        message = LoopMessage.objects.select_related("contact").get(pk=pk)
-        sent += _deliver(message, send) == LoopStatus.SENT
-    _finish(send)
-    return sent
-
-
-def _finish(send: LoopSend) -> None:
-    busy = (LoopStatus.QUEUED, LoopStatus.SENDING)
-    if send.messages.filter(status__in=busy).exists():
-        return  # another run still works on it: that one finishes the job
-    with transaction.atomic():
-        done = LoopSend.objects.filter(pk=send.pk, finished_at=None).update(finished_at=clock.now())
-        told = send.messages.filter(status=LoopStatus.SENT).count()
-        if done and told:
-            feature = send.feature
-            activity.record(
-                actor=send.requested_by,
-                verb="told customers",
-                target=feature,
-                scope=f"catalog.product:{feature.product_id}",
-                messages=told,
-            )
-
-
-# Unsubscribing and follow-ups -------------------------------------------------------------
-
-
-def unsubscribe_target(token: str) -> tuple[Contact, PortalIdea | None]:
-    """The contact an unsubscribe link stands for, and the idea when it stops an idea's
-    updates; a forged link is refused."""
-    try:
-        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
-        pk, _sep, idea_pk = value.partition(":idea:")
-        pk, idea_pk = int(pk), int(idea_pk) if idea_pk else None
-    except (signing.BadSignature, ValueError):
-        raise DomainError(_("This unsubscribe link is not valid.")) from None
-    contact = Contact.objects.filter(pk=pk).first()
-    if contact is None:
-        raise DomainError(_("This address is no longer in our records."))
-    idea = None
-    if idea_pk is not None:
-        idea = PortalIdea.objects.filter(pk=idea_pk).first()
-        if idea is None:
-            raise DomainError(_("This idea is no longer on the portal."))
-    return contact, idea
-
-
-def loop_unsubscribe_contact(token: str) -> Contact:
-    """The contact an unsubscribe link stands for; a forged link is refused."""
-    return unsubscribe_target(token)[0]
-
-
-@transaction.atomic
-def loop_unsubscribe(*, token: str) -> Contact:
-    """The link's POST. For an idea's updates: stop following that idea. Otherwise stop every
-    close-the-loop message to the contact, now and later: waiting drafts become skipped, and
-    later preparations skip them too."""
-    contact, idea = unsubscribe_target(token)
-    if idea is not None:
-        portal_unsubscribe(idea=idea, email=contact.email)
-        return contact
-    feedback_services.contact_unsubscribe(contact=contact)
-    LoopMessage.objects.filter(
-        contact=contact, status__in=(LoopStatus.DRAFT, LoopStatus.FAILED)
-    ).update(status=LoopStatus.SKIPPED)
-    return contact
+# Follow-ups -------------------------------------------------------------------------------
 
 
 @transaction.atomic
