@@ -1,7 +1,8 @@
 """Customers and feedback for the demo company: about 200 companies, their contacts and
 1,500 feedback items in English and French from every channel, triaged and linked to the
-demo features. Everything goes through the services; the catalog demo calls
-:func:`build_feedback_demo` once, after it built the catalog.
+demo features. Everything goes through the services; the catalog demo runs
+:func:`build_feedback_demo` once, after it built the catalog (registered from
+``FeedbackConfig.ready()``), and the apps built on feedback add their steps to it.
 """
 
 import datetime as dt

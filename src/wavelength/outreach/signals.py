@@ -1,5 +1,5 @@
 """Connects the activity log to what the outreach tells customers. The catalog records that
-a feature changed stage, or that a release shipped, without knowing about feedback; this
+a feature changed stage, or that a release shipped, without knowing about the outreach; this
 receiver queues, once that change commits, the preparation of the close-the-loop drafts (beta,
 general availability, a release) and the e-mails to the followers of the portal ideas moved
 (any stage change, a release)."""
