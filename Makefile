@@ -45,6 +45,7 @@ worker: install
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/lint-imports
 	$(WL) makemigrations --check --dry-run -v1
 
 format: $(VENV)/.installed

@@ -12,13 +12,12 @@ from wavelength.feedback.models import (
     FeedbackType,
     Health,
     Importance,
-    PortalIdea,
-    PortalVote,
     Segment,
     Sentiment,
     Source,
     Status,
 )
+from wavelength.portal.models import PortalIdea, PortalVote
 
 BATCH = 5_000
 SENTENCES = [

@@ -11,15 +11,8 @@ from django.urls import reverse
 from wavelength.accounts.models import User
 from wavelength.catalog.models import Feature
 from wavelength.feedback import selectors, services, triage
-from wavelength.feedback.models import (
-    Company,
-    Contact,
-    Feedback,
-    FeedbackLink,
-    PortalIdea,
-    PortalVote,
-    Theme,
-)
+from wavelength.feedback.models import Company, Contact, Feedback, FeedbackLink, Theme
+from wavelength.portal.models import PortalIdea, PortalVote
 
 from .data import ADMIN_EMAIL
 from .measure import Bench, BenchError, Check, Result, _in, _t, percentile, speed_target
@@ -91,7 +84,7 @@ class FeedbackBench:
     # (d2) the prioritisation table -------------------------------------------------------
 
     def prioritisation(self) -> tuple[Result, Check]:
-        from wavelength.feedback import scoring
+        from wavelength.prioritisation import selectors as scoring
 
         b = self.bench
         qs = scoring.prioritisation_list(user=self.admin, filters=scoring.PrioritisationFilter())
@@ -99,7 +92,7 @@ class FeedbackBench:
         page_sql, page_params = qs[:50].query.sql_with_params()
 
         def url(page: int = 1) -> str:
-            return reverse("feedback:prioritisation") + f"?page={page}"
+            return reverse("prioritisation:prioritisation") + f"?page={page}"
 
         def expect(response):
             if response.status_code != 200 or b"<table" not in response.content:

@@ -47,7 +47,22 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+class WavelengthAPI(NinjaAPI):
+    # Endpoints whose module moved to another app keep the operation ids they were published
+    # with (ids are module + function names), so clients generated from the document keep
+    # their method names.
+    MOVED = {
+        "wavelength.outreach.api": "wavelength.feedback.api_loop",
+        "wavelength.prioritisation.api": "wavelength.feedback.api_scoring",
+    }
+
+    def get_openapi_operation_id(self, operation) -> str:
+        module = operation.view_func.__module__
+        module = self.MOVED.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = WavelengthAPI(
     title="Wavelength API",
     version="1",
     description=(
@@ -141,10 +156,10 @@ def _mount() -> None:
     from wavelength.catalog.api import router as catalog_router
     from wavelength.core.api import router as core_router
     from wavelength.feedback.api import router as feedback_router
-    from wavelength.feedback.api_loop import router as loop_router
-    from wavelength.feedback.api_scoring import router as scoring_router
     from wavelength.integrations.api import router as integrations_router
     from wavelength.knowledge.api import router as knowledge_router
+    from wavelength.outreach.api import router as outreach_router
+    from wavelength.prioritisation.api import router as prioritisation_router
     from wavelength.processes.api import router as processes_router
     from wavelength.quality.api import router as quality_router
 
@@ -153,8 +168,8 @@ def _mount() -> None:
     api.add_router("/", core_router)
     api.add_router("/", integrations_router)  # before feedback: /feedback/export.csv
     api.add_router("/", feedback_router)
-    api.add_router("/", scoring_router)
-    api.add_router("/", loop_router)
+    api.add_router("/", prioritisation_router)
+    api.add_router("/", outreach_router)
     api.add_router("/", processes_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", quality_router)

@@ -8,10 +8,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("wavelength.accounts.urls")),
-    path("portal/", include("wavelength.feedback.portal.urls")),
+    path("", include("wavelength.portal.urls")),  # /portal/… and its staff pages
     path("", include("wavelength.catalog.urls")),
     path("", include("wavelength.integrations.urls")),  # before feedback/<pk>/
     path("", include("wavelength.feedback.urls")),
+    path("", include("wavelength.prioritisation.urls")),
+    path("", include("wavelength.outreach.urls")),
     path("", include("wavelength.knowledge.urls")),
     path("", include("wavelength.processes.urls")),
     path("", include("wavelength.quality.urls")),

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from wavelength.catalog import services as catalog
 from wavelength.feedback import services
-from wavelength.feedback.loop_models import LoopMessage, LoopStatus
+from wavelength.outreach.models import LoopMessage, LoopStatus
 
 pytestmark = pytest.mark.browser
 

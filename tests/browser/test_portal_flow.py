@@ -8,19 +8,19 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from wavelength.catalog import services as catalog
-from wavelength.feedback import services
-from wavelength.feedback.portal import guard
+from wavelength.portal import guard
+from wavelength.portal import services as portal_services
 
 pytestmark = pytest.mark.browser
 
 
 def test_vote_with_a_verified_email(page, admin, editor, product, monkeypatch):
     monkeypatch.setattr(guard, "MIN_SECONDS", 0)
-    services.portal_settings_update(
+    portal_services.portal_settings_update(
         actor=admin, enabled=True, name="Orbit", accent_colour="#0e7490"
     )
     feature = catalog.feature_create(actor=editor, product=product, title="Offline mode")
-    idea = services.portal_idea_open(actor=editor, feature=feature, title="Work offline")
+    idea = portal_services.portal_idea_open(actor=editor, feature=feature, title="Work offline")
 
     page.goto("/portal/")
     page.get_by_role("link", name="Work offline").click()

@@ -12,15 +12,18 @@ from django.test.utils import CaptureQueriesContext
 from tests.api.utils import bearer_client, url
 from wavelength.catalog import services as catalog
 from wavelength.core import clock
-from wavelength.feedback import scoring, selectors, services
+from wavelength.feedback import selectors, services
 from wavelength.feedback.models import Contact
+from wavelength.portal import services as portal_services
+from wavelength.prioritisation import selectors as scoring
+from wavelength.prioritisation import services as prioritisation
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def portal(admin):
-    return services.portal_settings_update(
+    return portal_services.portal_settings_update(
         actor=admin, enabled=True, name="Ideas", accent_colour="#4f46e5"
     )
 
@@ -30,11 +33,11 @@ def voted(editor, feature, item, acme, globex, portal):
     """Acme writes (Jane's item) and votes (Mia); Globex only votes (a staff proxy vote for
     Bob); a free-mail voter counts as a vote without a company; a pending vote counts not."""
     services.feedback_link(actor=editor, feedback=item, feature=feature)
-    idea = services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
-    services.portal_vote_cast(idea=idea, email="mia@acme.com", verified=True)
-    services.portal_vote_proxy(actor=editor, idea=idea, email="bob@globex.fr", name="Bob")
-    services.portal_vote_cast(idea=idea, email="someone@gmail.com", verified=True)
-    services.portal_vote_cast(idea=idea, email="late@globex.fr", verified=False)
+    idea = portal_services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
+    portal_services.portal_vote_cast(idea=idea, email="mia@acme.com", verified=True)
+    portal_services.portal_vote_proxy(actor=editor, idea=idea, email="bob@globex.fr", name="Bob")
+    portal_services.portal_vote_cast(idea=idea, email="someone@gmail.com", verified=True)
+    portal_services.portal_vote_cast(idea=idea, email="late@globex.fr", verified=False)
     return feature
 
 
@@ -54,8 +57,10 @@ def test_votes_count_in_a_features_demand(viewer, voted):
 
 
 def test_one_company_voting_and_writing_counts_once(editor, viewer, feature, item, portal):
-    idea = services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
-    services.portal_vote_cast(idea=idea, email="jane@acme.com", verified=True)  # wrote nothing
+    idea = portal_services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
+    portal_services.portal_vote_cast(
+        idea=idea, email="jane@acme.com", verified=True
+    )  # wrote nothing
     only_vote = selectors.feature_demand(user=viewer, feature=feature)
     assert (only_vote.votes, only_vote.unique_companies, only_vote.revenue) == (1, 1, 120000)
     services.feedback_link(actor=editor, feedback=item, feature=feature)  # and now writes
@@ -67,23 +72,25 @@ def test_one_company_voting_and_writing_counts_once(editor, viewer, feature, ite
 
 
 def test_a_verified_email_whose_domain_finds_a_company_counts_it(editor, viewer, feature, portal):
-    idea = services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
-    vote = services.portal_vote_cast(idea=idea, email="kim@initech.com", verified=False)
+    idea = portal_services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
+    vote = portal_services.portal_vote_cast(idea=idea, email="kim@initech.com", verified=False)
     assert Contact.objects.get(email="kim@initech.com").company is None  # no such company yet
     initech = services.company_create(
         actor=editor, name="Initech", domains=["initech.com"], arr=Decimal("5000")
     )
-    token = services.portal.signing.TimestampSigner(salt=services.portal.VOTE_SALT).sign(
+    token = portal_services.signing.TimestampSigner(salt=portal_services.VOTE_SALT).sign(
         str(vote.pk)
     )
-    services.portal_vote_confirm(token=token)
+    portal_services.portal_vote_confirm(token=token)
     assert Contact.objects.get(email="kim@initech.com").company == initech
     demand = selectors.feature_demand(user=viewer, feature=feature)
     assert (demand.votes, demand.unique_companies, demand.revenue) == (1, 1, Decimal("5000"))
 
 
 def test_reach_defaults_to_the_companies_asking_or_voting(editor, viewer, voted):
-    services.feature_score_update(actor=editor, feature=voted, effort=Decimal("1"), impact="2")
+    prioritisation.feature_score_update(
+        actor=editor, feature=voted, effort=Decimal("1"), impact="2"
+    )
     row = scoring.feature_scores(user=viewer, feature=voted)
     assert row.reach_is_default and row.inputs.reach == 2
     assert row.inputs.value == Decimal("150000.00")
@@ -120,9 +127,9 @@ def _more_voted_features(editor, product, portal, n):
     features = []
     for i in range(n):
         feature = catalog.feature_create(actor=editor, product=product, title=f"Feature {i}")
-        idea = services.portal_idea_open(actor=editor, feature=feature, title=f"Idea {i}")
+        idea = portal_services.portal_idea_open(actor=editor, feature=feature, title=f"Idea {i}")
         for j in range(3):
-            services.portal_vote_cast(idea=idea, email=f"v{j}@acme.com", verified=True)
+            portal_services.portal_vote_cast(idea=idea, email=f"v{j}@acme.com", verified=True)
         features.append(feature)
     return features
 
@@ -156,9 +163,9 @@ def test_prioritisation_page_queries_do_not_grow_with_votes(
 
 
 def test_trend_counts_votes_in_the_month_they_counted(editor, viewer, feature, portal):
-    idea = services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
+    idea = portal_services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
     with clock.travel(clock.now() - dt.timedelta(days=40)):
-        services.portal_vote_cast(idea=idea, email="old@acme.com", verified=True)
-    services.portal_vote_cast(idea=idea, email="new@acme.com", verified=True)
+        portal_services.portal_vote_cast(idea=idea, email="old@acme.com", verified=True)
+    portal_services.portal_vote_cast(idea=idea, email="new@acme.com", verified=True)
     months = scoring.feature_trend(user=viewer, feature=feature)
     assert sum(m.count for m in months) == 2 and months[-1].count == 1

@@ -6,15 +6,8 @@ from wavelength.accounts.models import User
 from wavelength.catalog.demo import build_demo
 from wavelength.feedback import selectors
 from wavelength.feedback.demo import build_feedback_demo
-from wavelength.feedback.models import (
-    Company,
-    FeatureScore,
-    Feedback,
-    FeedbackLink,
-    Source,
-    Status,
-    TriageModel,
-)
+from wavelength.feedback.models import Company, Feedback, FeedbackLink, Source, Status, TriageModel
+from wavelength.prioritisation.models import FeatureScore
 
 pytestmark = pytest.mark.django_db
 

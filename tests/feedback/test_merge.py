@@ -7,8 +7,7 @@ from django.urls import reverse
 from tests.api.utils import bearer_client
 from wavelength.core.exceptions import DomainError
 from wavelength.feedback import selectors, services
-from wavelength.feedback.merge_models import FeedbackMerge
-from wavelength.feedback.models import Feedback, FeedbackLink, Status
+from wavelength.feedback.models import Feedback, FeedbackLink, FeedbackMerge, Status
 
 pytestmark = pytest.mark.django_db
 

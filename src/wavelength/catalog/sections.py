@@ -24,6 +24,10 @@ Release and product pages have sections too: ``register_section("release", key, 
 loader ``(*, user, release) -> list`` (``(*, user, product)`` for ``"product"``); their
 templates receive ``release`` or ``product`` in the same way.
 
+An app's own page can take sections from the apps above it the same way: feedback's company
+page renders ``render_sections("company", user=..., obj=company)``, and the outreach registers
+``register_section("company", "follow-ups", ...)`` with a loader ``(*, user, company)``.
+
 The number next to a section's title is how many items its loader returned; a section whose
 loader returns one item carrying several lists passes ``count=`` (``items -> int``) to say
 what to count instead.
@@ -91,7 +95,7 @@ def register_section(
         order=order,
         count=count,
     )
-    _registry[page][key] = section
+    _registry.setdefault(page, {})[key] = section
     return section
 
 
@@ -101,7 +105,7 @@ def register_feature_section(key: str, **kwargs) -> FeatureSection:
 
 
 def unregister_section(page: str, key: str) -> None:
-    _registry[page].pop(key, None)
+    _registry.get(page, {}).pop(key, None)
 
 
 def unregister_feature_section(key: str) -> None:
@@ -110,7 +114,7 @@ def unregister_feature_section(key: str) -> None:
 
 def sections_of(page: str) -> list[FeatureSection]:
     """Registered sections of ``page``, in page order."""
-    return sorted(_registry[page].values(), key=lambda s: (s.order, s.key))
+    return sorted(_registry.get(page, {}).values(), key=lambda s: (s.order, s.key))
 
 
 def feature_sections() -> list[FeatureSection]:

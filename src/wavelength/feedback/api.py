@@ -16,8 +16,7 @@ from wavelength.core.api import Pagination, References
 from wavelength.core.schemas import ERRORS, Id
 
 from . import selectors, services, triage
-from .merge_models import FeedbackMerge
-from .models import Company, Theme
+from .models import Company, FeedbackMerge, Theme
 from .schemas import (
     BulkIn,
     BulkOut,

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class FeedbackConfig(AppConfig):
@@ -7,25 +6,16 @@ class FeedbackConfig(AppConfig):
     label = "feedback"
 
     def ready(self) -> None:
-        from wavelength.catalog.sections import register_feature_section
+        from wavelength.catalog.demo import register_demo
 
-        from . import loop_selectors, loop_signals, selectors
-        from .portal.section import register_portal_section
+        from . import tasks  # noqa: F401 - registers the jobs' names
+        from .sections import register_demand_section
 
-        register_feature_section(
-            "demand",
-            title=_("Customer demand"),
-            template="feedback/_feature_section.html",
-            loader=selectors.companies_asking,
-            empty_text=_("No customer feedback or portal vote is linked to this feature yet."),
-            order=20,
-        )
-        register_portal_section()
-        register_feature_section(
-            "loop",
-            title=_("Customers told"),
-            template="feedback/loop_section.html",
-            loader=loop_selectors.loop_summary,
-            order=25,
-        )
-        loop_signals.connect()
+        register_demand_section()
+        register_demo(10, _build_demo)
+
+
+def _build_demo(*, seed: int, now) -> None:
+    from .demo import build_feedback_demo
+
+    build_feedback_demo(seed=seed, now=now)

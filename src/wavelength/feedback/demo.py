@@ -1,12 +1,14 @@
 """Customers and feedback for the demo company: about 200 companies, their contacts and
 1,500 feedback items in English and French from every channel, triaged and linked to the
-demo features. Everything goes through the services; the catalog demo calls
-:func:`build_feedback_demo` once, after it built the catalog.
+demo features. Everything goes through the services; the catalog demo runs
+:func:`build_feedback_demo` once, after it built the catalog (registered from
+``FeedbackConfig.ready()``), and the apps built on feedback add their steps to it.
 """
 
 import datetime as dt
 import random
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,7 +20,6 @@ from wavelength.core import clock
 
 from . import services, triage
 from .models import Company, Feedback, Segment, Source, Status
-from .portal_demo import build_portal_demo
 
 COMPANIES = 200
 ITEMS = 1500
@@ -207,6 +208,18 @@ _CHANNEL_WEIGHTS = [
 _EXTERNAL = {Source.SUPPORT: "ZD", Source.APP_STORE: "AS", Source.CSV: "CSV", Source.API: "API"}
 
 
+# The apps above this one add their part of the demo (the portal's votes, prioritisation's
+# estimates, the outreach's drafts) inside the same transaction and random stream, after
+# triage, in ``order``.
+_steps: dict[int, Callable[..., object]] = {}
+
+
+def register_demo_step(order: int, step: Callable[..., object]) -> None:
+    """Run ``step(rng=, actor=, contacts=, features=)`` in the feedback demo; ``contacts`` are
+    ``(e-mail, company)`` pairs. Registered from an app's ``AppConfig.ready()``."""
+    _steps[order] = step
+
+
 def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     """Add the demo's customers and feedback unless there are customers already."""
     if Company.objects.exists():
@@ -221,9 +234,9 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
         contacts = _contacts(rng, actor, companies)
         items = _feedback(rng, actor, contacts, features, themes, now)
         _triage(rng, actor, items, features)
-        build_portal_demo(rng=rng, actor=actor, contacts=contacts, features=features)
-        _estimates(rng, actor, features)
-        services.loop_prepare_from_activity()  # close-the-loop drafts for what already shipped
+        # The portal's votes, the estimates, close-the-loop drafts for what already shipped.
+        for _order, step in sorted(_steps.items()):
+            step(rng=rng, actor=actor, contacts=contacts, features=features)
         # The types and sentiments set above are the workspace's decisions: learn from them.
         model = triage.retrain()
     return {
@@ -232,20 +245,6 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
         "feedback": len(items),
         "triage_examples": model.examples,
     }
-
-
-def _estimates(rng, actor, features) -> None:
-    """Product managers have estimated most features still to build, so scores rank them."""
-    open_stages = {"idea", "discovery", "planned", "in_development", "beta"}
-    for feature in features:
-        if feature.stage in open_stages and rng.random() < 0.8:
-            services.feature_score_update(
-                actor=actor,
-                feature=feature,
-                impact=rng.choice(["0.5", "1", "2", "3"]),
-                confidence=rng.choice([50, 80, 100]),
-                effort=rng.choice(["0.5", "1", "2", "3", "5", "8"]),
-            )
 
 
 def _companies(rng, actor) -> list[Company]:

@@ -268,7 +268,23 @@ class TriageModel(models.Model):
         return f"triage model of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"
 
 
-from .loop_models import *  # noqa: E402, F403 - closing the loop lives beside
-from .merge_models import *  # noqa: E402, F403 - merges of duplicates live beside
-from .portal_models import *  # noqa: E402, F403 - the portal models live beside
-from .scoring_models import *  # noqa: E402, F403 - prioritisation models live beside
+class FeedbackMerge(models.Model):
+    """``duplicate`` was merged into ``survivor``: the links the survivor gained and the
+    duplicate's status before, so that undoing puts everything back."""
+
+    survivor = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="merges_received")
+    duplicate = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="merges_made")
+    copied_link_ids = models.JSONField(default=list, blank=True)
+    previous_status = models.CharField(max_length=10)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("feedback merge")
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} → {self.survivor_id}"

@@ -14,7 +14,7 @@ from wavelength.catalog.models import Feature
 from wavelength.core import search
 
 from .models import IMPORTANCE_RANK, Company, Contact, Feedback, FeedbackLink, Theme
-from .portal_models import PortalVote
+from .votes import votes as registered_votes
 
 # Full-text search reads this many best matches before the other filters apply.
 SEARCH_LIMIT = 5000
@@ -156,8 +156,9 @@ def company_features(*, user, company: Company) -> QuerySet[Feature]:
     """The features a company asked for, in feedback or by a portal vote of one of its
     contacts, with how many of its items ask for each and how many of its people voted."""
     require_member(user)
+    v = registered_votes()
     linked = FeedbackLink.objects.filter(feedback__company=company).values("feature_id")
-    voted = PortalVote.objects.counted().filter(contact__company=company).values("idea__feature_id")
+    voted = v.counted().filter(**{v.company: company}).values(f"{v.feature}_id")
     asks = (
         FeedbackLink.objects.filter(feature=OuterRef("pk"), feedback__company=company)
         .order_by()
@@ -166,10 +167,10 @@ def company_features(*, user, company: Company) -> QuerySet[Feature]:
         .values("n")
     )
     votes = (
-        PortalVote.objects.counted()
-        .filter(idea__feature=OuterRef("pk"), contact__company=company)
+        v.counted()
+        .filter(**{v.feature: OuterRef("pk"), v.company: company})
         .order_by()
-        .values("idea")
+        .values(v.feature)
         .annotate(n=Count("pk"))
         .values("n")
     )
@@ -218,17 +219,39 @@ class Demand:
         return self.feedback_count + self.votes
 
 
-def feature_votes(feature_ref) -> QuerySet[PortalVote]:
+def feature_votes(feature_ref) -> QuerySet:
     """The counted portal votes for a feature's idea (``feature_ref`` a feature, an id or an
     ``OuterRef``)."""
-    return PortalVote.objects.counted().filter(idea__feature=feature_ref)
+    v = registered_votes()
+    return v.counted().filter(**{v.feature: feature_ref})
+
+
+def vote_count(feature_ref):
+    """SQL: how many counted votes ``feature_ref`` (an ``OuterRef``) has, 0 without any."""
+    rows = (
+        feature_votes(feature_ref)
+        .order_by()
+        .values(registered_votes().feature)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def vote_months(votes: QuerySet, since: dt.datetime | None = None) -> QuerySet:
+    """Counted ``votes`` annotated with the ``month`` they started to count and ``kind``
+    "votes", for :func:`rows_per_month`; only those counted from ``since`` when given."""
+    at = registered_votes().at
+    if since is not None:
+        votes = votes.filter(**{f"{at}__gte": since})
+    return votes.annotate(month=TruncMonth(at), kind=Value("votes"))
 
 
 def asking_companies(feature_ref) -> QuerySet[Company]:
     """The companies asking for a feature: those whose feedback is linked to it and those
     whose contacts voted for its portal idea, each once."""
     wrote = Feedback.objects.filter(links__feature=feature_ref).values("company_id")
-    voted = feature_votes(feature_ref).values("contact__company_id")
+    voted = feature_votes(feature_ref).values(f"{registered_votes().company}_id")
     return Company.objects.filter(Q(pk__in=wrote) | Q(pk__in=voted))
 
 
@@ -240,23 +263,22 @@ def feature_demand(*, user, feature: Feature, quotes: int = 5) -> Demand:
     require_member(user)
     asking = Feedback.objects.filter(links__feature=feature)
     feedback_count = asking.values("pk").distinct().count()
-    votes = feature_votes(feature)
     totals = asking_companies(feature).aggregate(n=Count("pk"), revenue=Sum("arr"))
     item_months = Feedback.objects.filter(pk__in=asking.values("pk")).annotate(
         month=TruncMonth("received_at"), kind=Value("items")
     )
-    vote_months = votes.annotate(month=TruncMonth("verified_at"), kind=Value("votes"))
+    voted_months = vote_months(feature_votes(feature))
     months: dict[str, int] = {}
-    vote_count = 0
-    for month, kind, n in rows_per_month(item_months).union(rows_per_month(vote_months), all=True):
-        vote_count += n if kind == "votes" else 0
+    votes = 0
+    for month, kind, n in rows_per_month(item_months).union(rows_per_month(voted_months), all=True):
+        votes += n if kind == "votes" else 0
         if month:
             key = month.strftime("%Y-%m")
             months[key] = months.get(key, 0) + n
     return Demand(
         feature_id=feature.pk,
         feedback_count=feedback_count,
-        votes=vote_count,
+        votes=votes,
         unique_companies=totals["n"] or 0,
         revenue=Decimal(totals["revenue"] or 0).quantize(Decimal("0.01")),
         trend=sorted(months.items()),
@@ -313,16 +335,17 @@ def demand_for_features(*, user, feature_ids: list[int]) -> dict[int, Demand]:
     require_member(user)
     demand = {pk: Demand(feature_id=pk) for pk in feature_ids}
     links = FeedbackLink.objects.filter(feature_id__in=feature_ids).order_by()
-    votes = PortalVote.objects.counted().filter(idea__feature_id__in=feature_ids).order_by()
+    v = registered_votes()
+    votes = v.counted().filter(**{f"{v.feature}_id__in": feature_ids}).order_by()
     items = (
         links.values("feature_id")
         .annotate(n=Count("feedback_id", distinct=True), kind=Value("items"))
         .values_list("feature_id", "n", "kind")
     )
     voted = (
-        votes.values("idea__feature_id")
+        votes.values(f"{v.feature}_id")
         .annotate(n=Count("pk"), kind=Value("votes"))
-        .values_list("idea__feature_id", "n", "kind")
+        .values_list(f"{v.feature}_id", "n", "kind")
     )
     for feature_id, n, kind in items.union(voted, all=True):
         if kind == "items":
@@ -334,8 +357,8 @@ def demand_for_features(*, user, feature_ids: list[int]) -> dict[int, Demand]:
     wrote = links.exclude(feedback__company=None).values_list(
         "feature_id", "feedback__company_id", "feedback__company__arr"
     )
-    by_vote = votes.exclude(contact__company=None).values_list(
-        "idea__feature_id", "contact__company_id", "contact__company__arr"
+    by_vote = votes.exclude(**{v.company: None}).values_list(
+        f"{v.feature}_id", f"{v.company}_id", f"{v.company}__arr"
     )
     for feature_id, _company, arr in wrote.union(by_vote):
         demand[feature_id].unique_companies += 1
@@ -354,11 +377,12 @@ def companies_asking(*, user, feature: Feature) -> list[Company]:
         .annotate(n=Count("pk", distinct=True))
         .values("n")
     )
+    company = registered_votes().company
     votes = (
         feature_votes(feature)
-        .filter(contact__company=OuterRef("pk"))
+        .filter(**{company: OuterRef("pk")})
         .order_by()
-        .values("contact__company")
+        .values(company)
         .annotate(n=Count("pk"))
         .values("n")
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from wavelength.catalog.models import Feature, Stage
-from wavelength.core import clock
+from wavelength.core import clock, jobs
 from wavelength.intelligence import (
     DuplicateIndex,
     Example,
@@ -100,10 +100,10 @@ def retrain_due() -> bool:
 def queue_retrain() -> None:
     """After a person's correction: retrain once the transaction commits, at most every
     ``RETRAIN_AFTER`` (in-process without a broker, on a worker with one)."""
-    from .tasks import retrain_triage
-
     if retrain_due():
-        transaction.on_commit(lambda: retrain_triage.delay(only_if_due=True))
+        transaction.on_commit(
+            lambda: jobs.queue("wavelength.feedback.retrain_triage", only_if_due=True)
+        )
 
 
 # Suggestions ------------------------------------------------------------------------------

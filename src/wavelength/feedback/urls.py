@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_loop, views_merge, views_portal_admin, views_scoring, views_themes
+from . import views
 
 app_name = "feedback"
 urlpatterns = [
@@ -13,38 +13,13 @@ urlpatterns = [
     path("feedback/bulk/", views.feedback_bulk, name="feedback-bulk"),
     path("feedback/bulk/features/", views.bulk_feature_options, name="bulk-feature-options"),
     path("feedback/themes/new/", views.theme_create, name="theme-create"),
-    path("feedback/themes/discover/", views_themes.theme_discover, name="theme-discover"),
-    path(
-        "feedback/portal/settings/",
-        views_portal_admin.portal_settings,
-        name="portal-settings",
-    ),
-    path("features/<int:pk>/portal/", views_portal_admin.portal_idea_edit, name="portal-idea-edit"),
-    path(
-        "features/<int:pk>/portal/votes/",
-        views_portal_admin.portal_vote_proxy,
-        name="portal-vote-proxy",
-    ),
-    path("features/<int:pk>/loop/", views_loop.loop_page, name="loop"),
-    path("features/<int:pk>/loop/prepare/", views_loop.loop_prepare, name="loop-prepare"),
-    path("features/<int:pk>/loop/send/", views_loop.loop_send, name="loop-send"),
-    path("features/<int:pk>/loop/progress/", views_loop.loop_progress, name="loop-progress"),
-    path("loop/messages/<int:pk>/", views_loop.loop_message_edit, name="loop-message-edit"),
-    path("loop/unsubscribe/<str:token>/", views_loop.loop_unsubscribe, name="loop-unsubscribe"),
-    path("customers/follow-ups/<int:pk>/done/", views_loop.follow_up_done, name="follow-up-done"),
+    path("feedback/themes/discover/", views.theme_discover, name="theme-discover"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback-detail"),
-    path("prioritisation/", views_scoring.prioritisation, name="prioritisation"),
-    path("prioritisation/<int:pk>/", views_scoring.prioritisation_row, name="prioritisation-row"),
-    path(
-        "prioritisation/<int:pk>/edit/",
-        views_scoring.prioritisation_edit,
-        name="prioritisation-edit",
-    ),
     path("feedback/<int:pk>/link/", views.feedback_link, name="feedback-link"),
-    path("feedback/<int:pk>/merge/", views_merge.feedback_merge, name="feedback-merge"),
+    path("feedback/<int:pk>/merge/", views.feedback_merge, name="feedback-merge"),
     path(
         "feedback/merges/<int:pk>/undo/",
-        views_merge.feedback_merge_undo,
+        views.feedback_merge_undo,
         name="feedback-merge-undo",
     ),
     path(

@@ -9,7 +9,7 @@ PermissionDenied from a service becomes Django's 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -17,9 +17,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wavelength.accounts.permissions import require_editor
+from wavelength.catalog.sections import render_sections
+from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
-from . import loop_selectors, selectors, services, triage
+from . import discovery, selectors, services, triage
 from .forms import (
     BulkForm,
     CompanyFilterForm,
@@ -31,6 +33,7 @@ from .forms import (
     ThemeForm,
     TriageForm,
 )
+from .models import FeedbackMerge
 
 PER_PAGE = 50
 GET_POST = require_http_methods(["GET", "POST"])
@@ -114,7 +117,7 @@ def company_detail(request, pk):
         "features": selectors.company_features(user=request.user, company=company),
         "page": _page(request, feedback, 20),
         "contact_form": contact_form,
-        "follow_ups": loop_selectors.follow_ups_for_company(user=request.user, company=company),
+        "sections": render_sections("company", user=request.user, obj=company),
     }
     return render(
         request, "feedback/company_detail.html", context, status=form_status(contact_form)
@@ -302,3 +305,68 @@ def feedback_unlink(request, pk, link_pk):
     services.feedback_unlink(actor=request.user, link=link)
     messages.success(request, _("Link removed."))
     return redirect("feedback:feedback-detail", pk=pk)
+
+
+# Duplicates ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def feedback_merge(request, pk):
+    require_editor(request.user)
+    survivor = selectors.feedback_get(user=request.user, pk=pk)
+    key = request.POST.get("duplicate", "")
+    duplicate = selectors.feedback_get(user=request.user, pk=int(key) if key.isdigit() else 0)
+    try:
+        services.feedback_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The duplicate was merged into this item."))
+    return redirect(survivor)
+
+
+@login_required
+@require_POST
+def feedback_merge_undo(request, pk):
+    require_editor(request.user)
+    merge = get_object_or_404(FeedbackMerge.objects.select_related("survivor"), pk=pk)
+    try:
+        services.feedback_merge_undo(actor=request.user, merge=merge)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The merge was undone."))
+    return redirect(merge.survivor)
+
+
+# Discovered themes --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_discover(request):
+    """GET: the proposals. POST: adopt one (name it, file its items under it)."""
+    error = None
+    if request.method == "POST":
+        require_editor(request.user)
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        try:
+            theme, count = services.theme_adopt(
+                actor=request.user, name=request.POST.get("name", ""), feedback_ids=ids
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d item filed under “%(theme)s”.",
+                    "%(count)d items filed under “%(theme)s”.",
+                    count,
+                )
+                % {"count": count, "theme": theme.name},
+            )
+            return redirect("feedback:theme-discover")
+    context = {"proposals": discovery.theme_proposals(user=request.user), "error": error}
+    return render(request, "feedback/theme_discover.html", context, status=422 if error else 200)

@@ -8,6 +8,7 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge")
 
     def ready(self) -> None:
+        from wavelength.catalog.demo import register_demo
         from wavelength.catalog.sections import register_section
 
         from . import conditions, selectors, signals
@@ -43,3 +44,10 @@ class KnowledgeConfig(AppConfig):
             )
         conditions.register()
         signals.connect()
+        register_demo(20, _build_demo)
+
+
+def _build_demo(*, seed: int, now) -> None:
+    from .demo import build_knowledge_demo
+
+    build_knowledge_demo(now=now)

@@ -8,11 +8,13 @@ class QualityConfig(AppConfig):
     verbose_name = _("Quality")
 
     def ready(self) -> None:
+        from wavelength.catalog.demo import register_demo
         from wavelength.catalog.sections import register_section
 
         from . import gate, selectors
 
         gate.register()
+        register_demo(40, _build_demo)
 
         register_section(
             "feature",
@@ -59,3 +61,9 @@ class QualityConfig(AppConfig):
             order=15,
             count=lambda items: items[0].criteria_set,
         )
+
+
+def _build_demo(*, seed: int, now) -> None:
+    from .demo import build_quality_demo
+
+    build_quality_demo(seed=seed, now=now)

@@ -482,6 +482,17 @@ def summary(*, created: bool) -> dict:
     }
 
 
+# The apps above the catalog add their part of the demo (customers and feedback, pages,
+# playbooks, test management) after it, in ``order``: the catalog imports none of them.
+_demos: dict[int, Callable[..., object]] = {}
+
+
+def register_demo(order: int, build: Callable[..., object]) -> None:
+    """Run ``build(seed=, now=)`` once the catalog's demo is built; registered from an app's
+    ``AppConfig.ready()``."""
+    _demos[order] = build
+
+
 def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     """Create the demo company unless its demo user exists; returns what the database holds."""
     if User.objects.filter(email=DEMO_EMAIL).exists():
@@ -490,18 +501,6 @@ def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     builder.plan()
     with transaction.atomic():
         builder.run()
-    from wavelength.feedback.demo import build_feedback_demo  # the catalog imports no app above it
-
-    build_feedback_demo(seed=seed, now=builder.now)
-    from wavelength.knowledge.demo import build_knowledge_demo
-
-    build_knowledge_demo(now=builder.now)
-
-    from wavelength.processes.demo import build_processes_demo
-
-    build_processes_demo(now=builder.now)
-
-    from wavelength.quality.demo import build_quality_demo
-
-    build_quality_demo(seed=seed, now=builder.now)
+    for _order, build in sorted(_demos.items()):
+        build(seed=seed, now=builder.now)
     return summary(created=True)

@@ -173,8 +173,8 @@ _NAV = [
             (gettext_lazy("Customers"), "feedback:company-list", ("feedback:company",)),
             (
                 gettext_lazy("Prioritisation"),
-                "feedback:prioritisation",
-                ("feedback:prioritisation",),
+                "prioritisation:prioritisation",
+                ("prioritisation:prioritisation",),
             ),
         ],
     ),

@@ -10,29 +10,29 @@ from django.db import transaction
 from wavelength.core.models import SearchEntry
 
 from ..models import Company, Feedback
-from ._checks import BULK_LIMIT, FREE_MAIL, MAX_ARR, SCOPE
+from .bulk import BULK_ACTIONS, feedback_bulk_update
+from .checks import BULK_LIMIT, FREE_MAIL, MAX_ARR, SCOPE
 from .customers import (
     _index_company,
     company_create,
     company_for_domain,
     company_update,
     contact_create,
+    contact_for,
+    contact_for_visitor,
+    contact_match_company,
+    contact_unsubscribe,
     theme_create,
 )
-from .followers import followers_notify  # noqa: F401 - idea updates to portal followers
 from .items import (
-    BULK_ACTIONS,
     _index_feedback,
     feedback_bulk_create,
-    feedback_bulk_update,
     feedback_create,
+    feedback_submit,
     feedback_update,
 )
 from .links import feedback_link, feedback_unlink
-from .loop import *  # noqa: F403 - closing the loop (services/loop.py)
 from .merge import feedback_merge, feedback_merge_undo  # noqa: F401 - duplicates
-from .portal import *  # noqa: F403 - the portal's writes (services/portal.py)
-from .scoring import feature_score_update  # noqa: F401 - prioritisation estimates
 from .themes import theme_adopt  # noqa: F401 - adopting a discovered theme
 
 __all__ = [
@@ -45,10 +45,15 @@ __all__ = [
     "company_for_domain",
     "company_update",
     "contact_create",
+    "contact_for",
+    "contact_for_visitor",
+    "contact_match_company",
+    "contact_unsubscribe",
     "feedback_bulk_create",
     "feedback_bulk_update",
     "feedback_create",
     "feedback_link",
+    "feedback_submit",
     "feedback_unlink",
     "feedback_update",
     "search_reindex",

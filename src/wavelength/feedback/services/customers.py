@@ -18,7 +18,7 @@ from ..models import (
     Segment,
     Theme,
 )
-from ._checks import (
+from .checks import (
     _DOMAIN,
     FREE_MAIL,
     SCOPE,
@@ -183,7 +183,8 @@ def contact_create(*, actor, email: str, name: str = "", company: Company | None
     return contact
 
 
-def _contact_for(*, actor, email: str, name: str = "") -> Contact:
+def contact_for(*, actor, email: str, name: str = "") -> Contact:
+    """The contact with this e-mail, created by ``actor`` when there is none yet."""
     contact = Contact.objects.select_related("company").filter(email=email).first()
     return contact or contact_create(actor=actor, email=email, name=name)
 
@@ -204,6 +205,61 @@ def _contacts_for(*, actor, people: dict[str, str]) -> dict[str, Contact]:
                 actor=actor, email=email, name=name, company=companies[domain]
             )
     return found
+
+
+@transaction.atomic
+def contact_unsubscribe(*, contact: Contact) -> Contact:
+    """Stop every message to ``contact``, now and later (an unsubscribe link); never undone
+    by the app."""
+    if contact.unsubscribed_at is None:
+        contact.unsubscribed_at = clock.now()
+        contact.save(update_fields=["unsubscribed_at"])
+        activity.record(actor=None, verb="unsubscribed", target=contact, scope=SCOPE)
+    return contact
+
+
+# Contacts of visitors (the portal) ---------------------------------------------------------
+
+
+@transaction.atomic
+def contact_for_visitor(*, email: str, name: str = "", via: str) -> Contact:
+    """The contact behind an e-mail, created without a staff actor (a portal visitor, say:
+    ``via`` names where); the domain finds an existing company but a visitor never creates
+    one."""
+    email = _email(email)
+    name = _text(name, "name", 150)
+    contact = Contact.objects.select_related("company").filter(email=email).first()
+    if contact is not None:
+        return contact
+    company = company_for_domain(email.rsplit("@", 1)[1])
+    contact = Contact.objects.create(
+        email=email, name=name, company=company, created_at=clock.now()
+    )
+    activity.record(
+        actor=None,
+        verb="created",
+        target=contact,
+        scope=SCOPE,
+        snapshot={"email": email, "name": name, "company": company.pk if company else None},
+        via=via,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_match_company(*, contact: Contact, via: str) -> Contact:
+    """Give a contact without a company the company that now lists its e-mail's domain, if
+    any (a visitor's vote then counts in that company's demand)."""
+    if contact.company_id is None:
+        company = company_for_domain(contact.email.rsplit("@", 1)[1])
+        if company is not None:
+            contact.company = company
+            contact.save(update_fields=["company"])
+            activity.record(
+                actor=None, verb="updated", target=contact, scope=SCOPE,
+                changes={"company": [None, company.pk]}, via=via,
+            )  # fmt: skip
+    return contact
 
 
 # Themes -----------------------------------------------------------------------------------

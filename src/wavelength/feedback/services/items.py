@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -16,6 +15,7 @@ from wavelength.core.models import Activity, SearchEntry
 from .. import triage
 from ..models import (
     Company,
+    Contact,
     Feedback,
     FeedbackType,
     Sentiment,
@@ -23,7 +23,7 @@ from ..models import (
     Status,
     Theme,
 )
-from ._checks import (
+from .checks import (
     _MISSING,
     BULK_LIMIT,
     SCOPE,
@@ -33,7 +33,7 @@ from ._checks import (
     _tags,
     _text,
 )
-from .customers import _contact_for, _contacts_for
+from .customers import _contacts_for, contact_for
 
 # Feedback ---------------------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ def _build(*, actor, item: dict, contacts: dict | None = None) -> Feedback:
     contact = None
     email = item["contact_email"]
     if email:
-        contact = (contacts or {}).get(email) or _contact_for(
+        contact = (contacts or {}).get(email) or contact_for(
             actor=actor, email=email, name=item["contact_name"]
         )
     company = item["company"] or (contact.company if contact else None)
@@ -166,6 +166,34 @@ def feedback_create(
         target=feedback,
         scope=SCOPE,
         snapshot=activity.snapshot(feedback, Feedback.TRACKED),
+    )
+    _index_feedback(feedback)
+    return feedback
+
+
+@transaction.atomic
+def feedback_submit(*, contact: Contact, title: str, text: str, source: str, via: str) -> Feedback:
+    """Feedback a customer sent themselves (a new idea on the portal: ``via`` names where),
+    without a staff actor: in the inbox, waiting for triage."""
+    item = _clean_item(
+        {
+            "title": _text(title, "title", 200, required=True),
+            "text": _text(text, "text", 10_000, required=True),
+            "source": source,
+            "contact_email": contact.email,
+            "contact_name": contact.name,
+        }
+    )
+    triage.fill_predictions([item])
+    feedback = _build(actor=None, item=item)
+    feedback.save()
+    activity.record(
+        actor=None,
+        verb="created",
+        target=feedback,
+        scope=SCOPE,
+        snapshot=activity.snapshot(feedback, Feedback.TRACKED),
+        via=via,
     )
     _index_feedback(feedback)
     return feedback
@@ -342,41 +370,3 @@ def feedback_update(
         triage.queue_retrain()
     _index_feedback(feedback)
     return feedback
-
-
-BULK_ACTIONS = ("type", "theme", "status", "archive", "link")
-
-
-@transaction.atomic
-def feedback_bulk_update(
-    *, actor, ids: Sequence[int], action: str, value: Any = None, importance: str = ""
-) -> list[Feedback]:
-    """Set the type, theme or status of many items at once, archive them, or link them all
-    to one feature (``value``) with an ``importance``; all or nothing."""
-    require_editor(actor)
-    if action not in BULK_ACTIONS:
-        raise DomainError(_("Choose an action."), field="action")
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        raise DomainError(_("Select at least one item."), field="ids")
-    if len(ids) > BULK_LIMIT:
-        raise DomainError(_("At most %(n)d items per call.") % {"n": BULK_LIMIT}, field="ids")
-    items = list(Feedback.objects.filter(pk__in=ids).order_by("pk"))
-    missing = sorted(set(ids) - {f.pk for f in items})
-    if missing:
-        raise DomainError(
-            _("No feedback matches “%(key)s”.") % {"key": ", ".join(map(str, missing))},
-            field="ids",
-        )
-    if action == "link":
-        from .links import feedback_bulk_link  # links build on items: imported when used
-
-        return feedback_bulk_link(actor=actor, items=items, feature=value, importance=importance)
-    field, value = ("status", Status.ARCHIVED) if action == "archive" else (action, value)
-    if field == "type":
-        value = _choice(value, FeedbackType, "value")
-    elif field == "status":
-        value = _choice(value, Status, "value", blank=False)
-    elif value is not None and not isinstance(value, Theme):
-        raise DomainError(_("Choose a theme."), field="value")
-    return [feedback_update(actor=actor, feedback=item, **{field: value}) for item in items]

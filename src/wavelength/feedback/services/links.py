@@ -14,7 +14,7 @@ from ..models import (
     Importance,
     Status,
 )
-from ._checks import _choice, _text
+from .checks import _choice, _text
 from .items import feedback_update
 
 # Links to features ------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock
 from wavelength.core.exceptions import DomainError
 
-from ..merge_models import FeedbackMerge
-from ..models import Feedback, FeedbackLink, Status
-from ._checks import SCOPE
+from ..models import Feedback, FeedbackLink, FeedbackMerge, Status
+from .checks import SCOPE
 
 
 @transaction.atomic

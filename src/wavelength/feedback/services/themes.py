@@ -9,8 +9,8 @@ from wavelength.accounts.permissions import require_editor
 from wavelength.core.exceptions import DomainError
 
 from ..models import Theme
+from .bulk import feedback_bulk_update
 from .customers import theme_create
-from .items import feedback_bulk_update
 
 
 @transaction.atomic

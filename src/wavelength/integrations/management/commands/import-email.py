@@ -4,10 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wavelength.accounts.management.commands._common import acting_user
 from wavelength.core.exceptions import DomainError
 from wavelength.integrations import services
-
-from ._common import acting_user
 
 
 class Command(BaseCommand):

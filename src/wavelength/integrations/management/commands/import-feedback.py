@@ -5,13 +5,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wavelength.accounts.management.commands._common import acting_user
 from wavelength.core.exceptions import DomainError
 from wavelength.integrations import selectors, services
 from wavelength.integrations.importers import csvfile
 from wavelength.integrations.importers.presets import PRESETS, get_preset
 from wavelength.integrations.models import JobStatus
-
-from ._common import acting_user
 
 BAR = 30
 

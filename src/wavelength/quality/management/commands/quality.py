@@ -5,10 +5,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wavelength.accounts.management.commands._common import acting_user
 from wavelength.accounts.models import Role, User
 from wavelength.catalog.models import Product, Release
 from wavelength.core.exceptions import DomainError
-from wavelength.integrations.management.commands._common import acting_user
 from wavelength.quality import junit, selectors, services
 
 

@@ -1,0 +1,95 @@
+"""Forms of the prioritisation table: its filters and sort, and one feature's estimates."""
+
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.catalog.forms import FeatureFilterForm
+
+from .formulas import plain_number
+from .models import CONFIDENCE_CHOICES, IMPACT_CHOICES
+from .selectors import DEFAULT_SORT, SORTS, PrioritisationFilter
+
+SORT_LABELS = {
+    "rice": _("RICE"),
+    "value_effort": _("Value/effort"),
+    "feedback": _("Feedback"),
+    "companies": _("Companies"),
+    "revenue": _("Revenue"),
+    "effort": _("Effort"),
+    "title": _("Title"),
+}
+SORT_CHOICES = [
+    choice
+    for name in SORTS
+    for choice in (
+        (f"-{name}", format_lazy("{} ↓", SORT_LABELS[name])),
+        (name, format_lazy("{} ↑", SORT_LABELS[name])),
+    )
+]
+
+
+class PrioritisationFilterForm(FeatureFilterForm):
+    tag = None
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+    field_order = ["q", "product", "stage", "team", "sort"]
+
+    def to_filter(self) -> PrioritisationFilter:
+        f = super().to_filter()
+        return PrioritisationFilter(
+            product=f.product, stage=f.stage, team=f.team, q=f.q, sort=self.sort_key
+        )
+
+    @property
+    def sort_key(self) -> str:
+        return self.value("sort") or DEFAULT_SORT
+
+    @property
+    def active(self) -> bool:
+        return any(self.value(name) for name in self.fields if name != "sort")
+
+
+class ScoreForm(forms.Form):
+    """The estimates as typed; the service checks them and names any bad field."""
+
+    reach = forms.CharField(
+        label=_("Reach"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+    )
+    impact = forms.ChoiceField(
+        label=_("Impact"), choices=[(str(v), lbl) for v, lbl in IMPACT_CHOICES]
+    )
+    confidence = forms.ChoiceField(
+        label=_("Confidence"), choices=[(str(v), lbl) for v, lbl in CONFIDENCE_CHOICES]
+    )
+    effort = forms.CharField(
+        label=_("Effort (person-months)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0.01, "step": "any", "inputmode": "decimal"}),
+    )
+    value = forms.CharField(
+        label=_("Value"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "step": "any", "inputmode": "decimal"}),
+    )
+
+    @staticmethod
+    def initial_for(scores) -> dict:
+        estimate = scores.estimate
+        return {
+            "reach": estimate.reach if estimate and estimate.reach is not None else "",
+            "impact": plain_number(scores.inputs.impact),
+            "confidence": str(scores.inputs.confidence),
+            "effort": plain_number(scores.inputs.effort) if scores.inputs.effort else "",
+            "value": plain_number(estimate.value)
+            if estimate and estimate.value is not None
+            else "",
+        }
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("reach", "effort", "value"):
+            data[name] = data[name].strip() or None
+        return data

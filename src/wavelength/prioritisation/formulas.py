@@ -1,0 +1,97 @@
+"""The scoring formulas' arithmetic, keyed by ``(name, version)``.
+
+A formula's arithmetic is code, never an evaluation of the text people see: each version has
+a Python function (to explain one score) and the same arithmetic as a SQL expression over the
+annotations of ``selectors.prioritisation_list`` (to sort every feature by it in the
+database).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import ExpressionWrapper, F, FloatField
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+RICE, VALUE_EFFORT = "rice", "value_effort"
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    reach: int
+    impact: Decimal
+    confidence: int  # percent
+    effort: Decimal | None
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class FormulaCode:
+    compute: Callable[[Inputs], Decimal | None]
+    sql: Callable[[], object]  # an expression over the annotations of ``prioritisation_list``
+    explain: Callable[[Inputs, Decimal], str]
+
+
+def plain_number(value) -> str:
+    """2.50 → "2.5", 10.00 → "10": a number as people write it."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _rice_v1(i: Inputs) -> Decimal | None:
+    if not i.effort:
+        return None
+    score = Decimal(i.reach) * i.impact * Decimal(i.confidence) / 100 / i.effort
+    return score.quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def _rice_v1_sql():
+    product = F("reach_used") * Cast("score__impact", FloatField()) * F("score__confidence")
+    return ExpressionWrapper(
+        Cast(product, FloatField()) / 100.0 / Cast("score__effort", FloatField()),
+        output_field=FloatField(),
+    )
+
+
+def _rice_v1_explain(i: Inputs, score: Decimal) -> str:
+    return _(
+        "%(score)s = reach %(reach)s × impact %(impact)s × confidence %(confidence)s "
+        "÷ effort %(effort)s"
+    ) % {
+        "score": plain_number(score),
+        "reach": i.reach,
+        "impact": plain_number(i.impact),
+        "confidence": plain_number(Decimal(i.confidence) / 100),
+        "effort": plain_number(i.effort),
+    }
+
+
+def _value_effort_v1(i: Inputs) -> Decimal | None:
+    if not i.effort:
+        return None
+    return (i.value / i.effort).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def _value_effort_v1_sql():
+    return ExpressionWrapper(
+        Cast("value_used", FloatField()) / Cast("score__effort", FloatField()),
+        output_field=FloatField(),
+    )
+
+
+def _value_effort_v1_explain(i: Inputs, score: Decimal) -> str:
+    return _("%(score)s = value %(value)s ÷ effort %(effort)s") % {
+        "score": plain_number(score),
+        "value": plain_number(i.value.quantize(TWO_PLACES)),
+        "effort": plain_number(i.effort),
+    }
+
+
+FORMULAS: dict[tuple[str, int], FormulaCode] = {
+    (RICE, 1): FormulaCode(_rice_v1, _rice_v1_sql, _rice_v1_explain),
+    (VALUE_EFFORT, 1): FormulaCode(
+        _value_effort_v1, _value_effort_v1_sql, _value_effort_v1_explain
+    ),
+}

@@ -1,0 +1,300 @@
+"""Prioritisation reads: the scoring formulas, each feature's demand and scores, the table.
+
+A formula's arithmetic is code keyed by ``(name, version)`` (``formulas.py``). A feature's
+scores use the formula versions its score row recorded, or the active versions when it has
+none yet. Demand (feedback items, portal votes, companies asking) is the feedback app's.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wavelength.accounts.permissions import require_member
+from wavelength.catalog import selectors as catalog_selectors
+from wavelength.catalog.models import Feature
+from wavelength.core import clock
+from wavelength.feedback.models import Feedback, FeedbackLink
+from wavelength.feedback.selectors import (
+    asking_companies,
+    feature_votes,
+    rows_per_month,
+    vote_count,
+    vote_months,
+)
+
+from .formulas import FORMULAS, RICE, TWO_PLACES, VALUE_EFFORT, Inputs
+from .models import FeatureScore, ScoringFormula
+
+
+def formula_list(*, user) -> QuerySet[ScoringFormula]:
+    """Every version of every formula, newest version first."""
+    require_member(user)
+    return ScoringFormula.objects.order_by("name", "-version")
+
+
+def active_formulas() -> dict[str, ScoringFormula]:
+    return {f.name: f for f in ScoringFormula.objects.filter(active=True)}
+
+
+# Demand as SQL ----------------------------------------------------------------------------
+
+
+def _feedback_count():
+    rows = (
+        FeedbackLink.objects.filter(feature=OuterRef("pk"))
+        .order_by()
+        .values("feature")
+        .annotate(n=Count("feedback", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _vote_count():
+    return vote_count(OuterRef("pk"))
+
+
+def _over_asking_companies(function: str, field, output):
+    """``function`` (COUNT, SUM) over the companies asking for each feature, in feedback or
+    by a portal vote, each company once."""
+    rows = (
+        asking_companies(OuterRef(OuterRef("pk")))
+        .order_by()
+        .annotate(total=Func(F(field), function=function, output_field=output))
+        .values("total")[:1]
+    )
+    return Subquery(rows, output_field=output)
+
+
+def _unique_companies():
+    return Coalesce(_over_asking_companies("COUNT", "pk", IntegerField()), 0)
+
+
+def _revenue():
+    money = DecimalField(max_digits=18, decimal_places=2)
+    total = _over_asking_companies("SUM", "arr", money)
+    return Coalesce(total, Value(Decimal("0")), output_field=money)
+
+
+def _by_formula(name: str, field: str):
+    """The score of formula ``name`` with the version each feature's score row recorded; NULL
+    without a score row (no effort estimated, so nothing to divide by)."""
+    whens = [
+        When(Q(**{field: f.pk}), then=FORMULAS[(name, f.version)].sql())
+        for f in ScoringFormula.objects.filter(name=name)
+        if (name, f.version) in FORMULAS
+    ]
+    if not whens:  # no formula of that name (yet): every score is NULL
+        return Value(None, output_field=FloatField())
+    return Case(*whens, default=None, output_field=FloatField())
+
+
+# The prioritisation table -----------------------------------------------------------------
+
+SORTS = {
+    "rice": "rice",
+    "value_effort": "value_effort",
+    "feedback": "feedback_count",
+    "companies": "unique_companies",
+    "revenue": "revenue",
+    "effort": "score__effort",
+    "title": "title",
+}
+DEFAULT_SORT = "-rice"
+
+
+@dataclass
+class PrioritisationFilter:
+    product: int | str | None = None
+    stage: str | None = None
+    team: int | str | None = None
+    q: str | None = None
+    sort: str | None = None
+
+
+def _order(sort: str | None) -> list:
+    sort = sort if sort and sort.lstrip("-") in SORTS else DEFAULT_SORT
+    column = F(SORTS[sort.lstrip("-")])
+    first = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_last=True)
+    return [first, "title", "pk"]
+
+
+def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) -> QuerySet[Feature]:
+    """Features with their demand and scores annotated, filtered and sorted in SQL: the cost
+    is a fixed number of queries whatever the page size."""
+    f = filters or PrioritisationFilter()
+    features = catalog_selectors.feature_list(
+        user=user,
+        filters=catalog_selectors.FeatureFilter(
+            product=f.product, stage=f.stage, team=f.team, q=f.q
+        ),
+    )
+    qs = (
+        features.select_related("score__rice_formula", "score__value_formula")
+        .prefetch_related(None)
+        .annotate(
+            feedback_count=_feedback_count(),
+            vote_count=_vote_count(),
+            unique_companies=_unique_companies(),
+            revenue=_revenue(),
+        )
+        .annotate(
+            reach_used=Coalesce("score__reach", "unique_companies", output_field=IntegerField()),
+            value_used=Coalesce(
+                "score__value",
+                "revenue",
+                output_field=DecimalField(max_digits=18, decimal_places=2),
+            ),
+        )
+    )
+    qs = qs.annotate(
+        rice=_by_formula(RICE, "score__rice_formula"),
+        value_effort=_by_formula(VALUE_EFFORT, "score__value_formula"),
+    )
+    return qs.order_by(*_order(f.sort))
+
+
+# One feature's scores, explained ----------------------------------------------------------
+
+
+@dataclass
+class Score:
+    formula: ScoringFormula | None
+    value: Decimal | None
+    explanation: str
+
+    @property
+    def label(self) -> str:
+        return str(self.formula) if self.formula else ""
+
+
+@dataclass
+class FeatureScores:
+    feature: Feature
+    inputs: Inputs
+    reach_is_default: bool
+    value_is_default: bool
+    rice: Score
+    value_effort: Score
+    feedback_count: int
+    votes: int
+    unique_companies: int
+    revenue: Decimal
+    estimate: FeatureScore | None
+
+
+def _score(name: str, formula: ScoringFormula | None, inputs: Inputs) -> Score:
+    code = FORMULAS.get((name, formula.version)) if formula else None
+    value = code.compute(inputs) if code else None
+    if value is None:
+        return Score(formula, None, _("Estimate the effort to compute this score."))
+    return Score(formula, value, code.explain(inputs, value))
+
+
+def scores_for(feature: Feature, active: dict[str, ScoringFormula] | None = None) -> FeatureScores:
+    """The scores of a feature annotated by ``prioritisation_list``, with their explanation.
+    No query: everything comes from the row (and ``active``, read once per page)."""
+    estimate: FeatureScore | None = getattr(feature, "score", None) if _has_score(feature) else None
+    active = active if active is not None else {}
+    revenue = Decimal(feature.revenue or 0).quantize(TWO_PLACES)
+    inputs = Inputs(
+        reach=estimate.reach
+        if estimate and estimate.reach is not None
+        else feature.unique_companies,
+        impact=estimate.impact if estimate else Decimal("1"),
+        confidence=estimate.confidence if estimate else 80,
+        effort=estimate.effort if estimate else None,
+        value=estimate.value if estimate and estimate.value is not None else revenue,
+    )
+    rice_formula = (estimate.rice_formula if estimate else None) or active.get(RICE)
+    value_formula = (estimate.value_formula if estimate else None) or active.get(VALUE_EFFORT)
+    return FeatureScores(
+        feature=feature,
+        inputs=inputs,
+        reach_is_default=not estimate or estimate.reach is None,
+        value_is_default=not estimate or estimate.value is None,
+        rice=_score(RICE, rice_formula, inputs),
+        value_effort=_score(VALUE_EFFORT, value_formula, inputs),
+        feedback_count=feature.feedback_count,
+        votes=feature.vote_count,
+        unique_companies=feature.unique_companies,
+        revenue=revenue,
+        estimate=estimate,
+    )
+
+
+def _has_score(feature: Feature) -> bool:
+    try:
+        return feature.score is not None
+    except FeatureScore.DoesNotExist:
+        return False
+
+
+def feature_scores(*, user, feature: Feature) -> FeatureScores:
+    """One feature's demand, estimates and explained scores (the feature page, the API)."""
+    row = get_object_or_404(prioritisation_list(user=user), pk=feature.pk)
+    return scores_for(row, active_formulas())
+
+
+# Trend ------------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendMonth:
+    month: dt.date
+    label: str
+    count: int
+
+
+def _month_starts(months: int) -> list[dt.date]:
+    today = timezone.localdate(clock.now())
+    year, month = today.year, today.month
+    starts = []
+    for _i in range(months):
+        starts.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def feature_trend(*, user, feature: Feature, months: int = 12) -> list[TrendMonth]:
+    """Feedback items asking for ``feature`` and portal votes for its idea per month, the last
+    ``months`` months (this one included), months without any as 0. One query."""
+    require_member(user)
+    starts = _month_starts(months)
+    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time.min))
+    items = Feedback.objects.filter(
+        pk__in=FeedbackLink.objects.filter(feature=feature).values("feedback_id"),
+        received_at__gte=since,
+    ).annotate(month=TruncMonth("received_at"), kind=Value("items"))
+    votes = vote_months(feature_votes(feature), since=since)
+    counts: dict[dt.date, int] = {}
+    for month, _kind, n in rows_per_month(items).union(rows_per_month(votes), all=True):
+        if month:
+            counts[_as_date(month)] = counts.get(_as_date(month), 0) + n
+    return [TrendMonth(s, s.strftime("%Y-%m"), counts.get(s, 0)) for s in starts]
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
