@@ -57,10 +57,10 @@ NOT_EDIT_PAGES = {
 # Not yet versioned: each stays listed here until its edit page carries the version.
 PENDING_PAGES = {
     "feedback:company-edit",
-    "feedback:portal-settings",
-    "feedback:portal-idea-edit",
-    "feedback:loop-message-edit",
-    "feedback:prioritisation-edit",
+    "portal:settings",
+    "portal:idea-edit",
+    "outreach:loop-message-edit",
+    "prioritisation:prioritisation-edit",
 }
 EDIT_NAME = re.compile(r"-(edit|settings|set)$|^quality:gate$")
 
