@@ -62,7 +62,7 @@ PENDING_PAGES = {
     "outreach:loop-message-edit",
     "prioritisation:prioritisation-edit",
 }
-EDIT_NAME = re.compile(r"-(edit|settings|set)$|^quality:gate$")
+EDIT_NAME = re.compile(r"[-:](edit|settings|set)$|^quality:gate$")
 
 # Write endpoints: (method, path) -> (the path's arguments, a body), on the demo. Each path also
 # answers a GET, whose ETag and body must not change when a stale write is refused.
