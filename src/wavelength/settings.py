@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wavelength.quality",
     "wavelength.integrations",
     "wavelength.knowledge",
+    "wavelength.conversations",
 ]
 
 MIDDLEWARE = [
