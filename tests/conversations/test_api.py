@@ -157,7 +157,8 @@ def test_follow_and_unfollow(viewer, viewer_api, feature):
 
 
 def test_outsider_cannot_follow_a_restricted_page(outsider_api, secret_page):
-    response = post(outsider_api, url("follow-create"), {"kind": "page", "object_id": secret_page.pk})
+    target = {"kind": "page", "object_id": secret_page.pk}
+    response = post(outsider_api, url("follow-create"), target)
     assert response.status_code == 404
 
 
