@@ -504,4 +504,8 @@ def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     from wavelength.quality.demo import build_quality_demo
 
     build_quality_demo(seed=seed, now=builder.now)
+
+    from wavelength.conversations.demo import build_conversations_demo
+
+    build_conversations_demo(now=builder.now)
     return summary(created=True)
