@@ -192,3 +192,16 @@ def test_bell_lists_unread_mentions_first(
         _comment(editor, feature, "then a plain comment")
     html = client_for(colleague).get(reverse("core:notification-list")).content.decode()
     assert html.index("mentioned you") < html.index("commented on")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/comments/planet/1/",
+        "/comments/feature/99999999999999999999/",
+        "/comments/99999999999999999999/edit/",
+        "/comments/12345/edit/",
+    ],
+)
+def test_bad_urls_are_404_never_500(editor_client, path):
+    assert editor_client.get(path).status_code == 404

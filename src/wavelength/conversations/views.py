@@ -4,12 +4,14 @@ service or a selector, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
+from wavelength.core.schemas import MAX_ID
 
 from . import selectors, services
 from .forms import CommentEditForm, CommentForm, PreferencesForm
@@ -18,6 +20,25 @@ from .forms import CommentEditForm, CommentForm, PreferencesForm
 def _object_url(obj, anchor: str = "") -> str:
     url = obj.get_absolute_url()
     return f"{url}#{anchor}" if anchor else url
+
+
+def _target(request, kind: str, object_id: int):
+    """The kind and object named in the URL, as the person may see them; an unknown kind or an
+    impossible id is a page that does not exist."""
+    if object_id > MAX_ID:
+        raise Http404
+    try:
+        return selectors.target_get(user=request.user, kind=kind, object_id=object_id)
+    except DomainError:
+        raise Http404 from None
+
+
+def _comment(request, pk: int):
+    if pk > MAX_ID:
+        raise Http404
+    comment = selectors.comment_get_for_user(user=request.user, pk=pk)
+    _entry, obj = _target(request, comment.kind, comment.object_id)
+    return comment, obj
 
 
 def _warn(request, comment) -> None:
@@ -29,7 +50,7 @@ def _warn(request, comment) -> None:
 @login_required
 def comment_list(request, kind, object_id):
     """All of an object's threads (its own page shows the first ones); POST adds a comment."""
-    entry, obj = selectors.target_get(user=request.user, kind=kind, object_id=object_id)
+    entry, obj = _target(request, kind, object_id)
     form = CommentForm(request.POST or None, prefix=None)
     if request.method == "POST":
         saved = submit(
@@ -53,10 +74,7 @@ def comment_list(request, kind, object_id):
 
 @login_required
 def comment_edit(request, pk):
-    comment = selectors.comment_get_for_user(user=request.user, pk=pk)
-    entry, obj = selectors.target_get(
-        user=request.user, kind=comment.kind, object_id=comment.object_id
-    )
+    comment, obj = _comment(request, pk)
     form = CommentEditForm(request.POST or None, initial={"body": comment.body}).versioned(comment)
     saved = submit(
         form,
@@ -71,17 +89,14 @@ def comment_edit(request, pk):
         messages.success(request, _("Comment saved."))
         _warn(request, saved)
         return redirect(_object_url(obj, saved.anchor))
-    context = {"form": form, "comment": comment, "obj": obj, "kind": entry}
+    context = {"form": form, "comment": comment, "obj": obj}
     return render(request, "conversations/comment_form.html", context, status=form_status(form))
 
 
 @login_required
 @require_POST
 def comment_delete(request, pk):
-    comment = selectors.comment_get_for_user(user=request.user, pk=pk)
-    _entry, obj = selectors.target_get(
-        user=request.user, kind=comment.kind, object_id=comment.object_id
-    )
+    comment, obj = _comment(request, pk)
     services.comment_delete(
         actor=request.user, comment=comment, if_version=request.POST.get("edit_version") or None
     )
@@ -92,10 +107,7 @@ def comment_delete(request, pk):
 @login_required
 @require_POST
 def thread_resolve(request, pk):
-    comment = selectors.comment_get_for_user(user=request.user, pk=pk)
-    _entry, obj = selectors.target_get(
-        user=request.user, kind=comment.kind, object_id=comment.object_id
-    )
+    comment, obj = _comment(request, pk)
     if request.POST.get("reopen"):
         services.thread_reopen(actor=request.user, comment=comment)
     else:
@@ -106,7 +118,7 @@ def thread_resolve(request, pk):
 @login_required
 @require_POST
 def follow_toggle(request, kind, object_id):
-    entry, obj = selectors.target_get(user=request.user, kind=kind, object_id=object_id)
+    entry, obj = _target(request, kind, object_id)
     if request.POST.get("follow") == "0":
         services.follow_delete(actor=request.user, kind=entry.key, object_id=obj.pk)
         messages.success(request, _("You no longer follow this."))
