@@ -180,6 +180,11 @@ def test_preferences_get_and_put(viewer_api):
 
 def test_mention_suggestions(editor_api, colleague, product_team):
     items = editor_api.get(url("mention-suggestions") + "?q=ma").json()
-    assert {"handle": "maya", "label": "Maya Okafor", "kind": "person"} in items
+    assert {"handle": "maya", "label": "Maya Okafor", "kind": "person", "can_see": None} in items
     teams = editor_api.get(url("mention-suggestions") + "?q=prod").json()
-    assert {"handle": "product", "label": "Product", "kind": "team"} in teams
+    assert {"handle": "product", "label": "Product", "kind": "team", "can_see": None} in teams
+
+
+def test_mention_suggestions_about_an_object(editor_api, outsider, secret_page):
+    path = url("mention-suggestions", q="dave", kind="page", object_id=secret_page.pk)
+    assert editor_api.get(path).json()[0]["can_see"] is False

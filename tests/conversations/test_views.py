@@ -205,3 +205,24 @@ def test_bell_lists_unread_mentions_first(
 )
 def test_bad_urls_are_404_never_500(editor_client, path):
     assert editor_client.get(path).status_code == 404
+
+
+def test_suggestions_about_a_restricted_page_say_who_cannot_see_it(
+    editor_client, outsider, viewer, secret_page
+):
+    path = reverse("conversations:mention-suggestions")
+    query = f"?kind=page&object_id={secret_page.pk}&q="
+    seen = {
+        i["handle"]: i["can_see"] for i in editor_client.get(path + query + "dave").json()["items"]
+    }
+    assert seen == {"dave": False}
+    seen = {
+        i["handle"]: i["can_see"] for i in editor_client.get(path + query + "carol").json()["items"]
+    }
+    assert seen == {"carol": True}
+
+
+def test_outsider_cannot_probe_a_restricted_page_through_suggestions(outsider, secret_page):
+    path = reverse("conversations:mention-suggestions")
+    response = client_for(outsider).get(f"{path}?kind=page&object_id={secret_page.pk}&q=a")
+    assert response.status_code == 404

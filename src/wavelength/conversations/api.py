@@ -20,6 +20,7 @@ from .schemas import (
     FollowIn,
     FollowOut,
     MentionOut,
+    MentionQuery,
     PreferencesIn,
     PreferencesOut,
 )
@@ -262,6 +263,9 @@ def preferences_update(request, payload: PreferencesIn):
     tags=["comments"],
     summary="People and teams to mention",
 )
-def mention_suggestions(request, q: str = ""):
-    """People and teams whose handle or name starts with ``q`` (at most 8)."""
-    return selectors.mention_suggestions(user=request.auth, q=q)
+def mention_suggestions(request, params: Query[MentionQuery]):
+    """People and teams whose handle or name starts with ``q`` (at most 8); with ``kind`` and
+    ``object_id``, each person's ``can_see`` says whether a mention there would reach them."""
+    return selectors.mention_suggestions(
+        user=request.auth, q=params.q, kind=params.kind, object_id=params.object_id
+    )

@@ -65,8 +65,9 @@ def resolve(handles: list[str]) -> Resolved:
     return out
 
 
-def suggestions(prefix: str, *, limit: int = 8) -> list[dict]:
-    """People and teams whose handle or name starts with ``prefix``, for the editor."""
+def suggestions(prefix: str, *, limit: int = 8, can_see=None) -> list[dict]:
+    """People and teams whose handle or name starts with ``prefix``, for the editor. With
+    ``can_see`` (a person -> bool), each person says whether a mention would reach them."""
     prefix = prefix.strip().lstrip("@").lower()[:64]
     if not prefix:
         return []
@@ -76,7 +77,11 @@ def suggestions(prefix: str, *, limit: int = 8) -> list[dict]:
         .filter(Q(email__istartswith=prefix) | Q(name__istartswith=prefix))
         .order_by("name", "email")[:limit]
     )
-    out = [{"handle": handle_of(u), "label": str(u), "kind": "person"} for u in users]
+    out = [
+        {"handle": handle_of(u), "label": str(u), "kind": "person"}
+        | ({"can_see": can_see(u)} if can_see else {})
+        for u in users
+    ]
     teams = Team.objects.filter(Q(slug__istartswith=prefix) | Q(name__istartswith=prefix))
     out += [{"handle": t.slug, "label": t.name, "kind": "team"} for t in teams[:limit]]
     return out[:limit]

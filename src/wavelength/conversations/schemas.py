@@ -128,3 +128,12 @@ class MentionOut(Schema):
     handle: str
     label: str
     kind: Literal["person", "team"]
+    can_see: bool | None = Field(
+        None, description="With kind and object_id: whether this person may see the object."
+    )
+
+
+class MentionQuery(InputSchema):
+    q: str = ""
+    kind: str | None = Field(None, description="With object_id: check who may see it.")
+    object_id: Id | None = None

@@ -121,9 +121,17 @@ def comment_panel(*, user, obj, page_number=None) -> Panel | None:
     )
 
 
-def mention_suggestions(*, user, q: str, limit: int = 8) -> list[dict]:
+def mention_suggestions(
+    *, user, q: str, kind: str | None = None, object_id: int | None = None, limit: int = 8
+) -> list[dict]:
+    """People and teams to mention; about an object (which ``user`` must see), each person
+    says whether they may see it too (at most ``limit`` checks)."""
     require_member(user)
-    return mentions.suggestions(q, limit=limit)
+    can_see = None
+    if kind and object_id:
+        entry, obj = target_get(user=user, kind=kind, object_id=object_id)
+        can_see = lambda person: entry.can_see(person, obj)  # noqa: E731
+    return mentions.suggestions(q, limit=limit, can_see=can_see)
 
 
 def preferences_get(*, user) -> dict[str, str]:

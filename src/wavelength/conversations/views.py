@@ -131,7 +131,12 @@ def follow_toggle(request, kind, object_id):
 @login_required
 def mention_suggestions(request):
     """People and teams for the editor's @ autocomplete, as JSON."""
-    items = selectors.mention_suggestions(user=request.user, q=request.GET.get("q", ""))
+    kind, object_id = request.GET.get("kind"), request.GET.get("object_id", "")
+    target = {}
+    if kind and object_id.isascii() and object_id.isdigit():
+        _target(request, kind, int(object_id))  # 404 unless the person may see it
+        target = {"kind": kind, "object_id": int(object_id)}
+    items = selectors.mention_suggestions(user=request.user, q=request.GET.get("q", ""), **target)
     return JsonResponse({"items": items})
 
 

@@ -50,9 +50,16 @@
         handle.textContent = "@" + item.handle;
         var label = document.createElement("span");
         label.className = "muted small";
-        label.textContent = " " + item.label + (item.kind === "team" ? " · team" : "");
+        label.textContent = " " + item.label + (item.kind === "team" ? " · " + (host.dataset.mentionTeam || "team") : "");
         li.appendChild(handle);
         li.appendChild(label);
+        if (item.can_see === false) {
+          var hidden = document.createElement("span");
+          hidden.className = "badge badge-warning mention-hidden";
+          hidden.textContent = host.dataset.mentionHidden || "cannot see this";
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(hidden);
+        }
         li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(li); });
         list.appendChild(li);
       });
@@ -64,7 +71,7 @@
       clearTimeout(timer);
       if (!q) { close(); return; }
       timer = setTimeout(function () {
-        fetch(url + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+        fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q), { credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.json() : { items: [] }; })
           .then(function (data) { if (query() === q) show(data.items || []); })
           .catch(close);
