@@ -140,3 +140,14 @@ def test_followers_hear_when_a_feature_moves_stage(
     with django_capture_on_commit_callbacks(execute=True):
         catalog.feature_move_stage(actor=editor, feature=feature, stage="discovery")
     assert _told("change") == [viewer.email]
+
+
+def test_highlight_marks_only_resolved_mentions_outside_code_and_links():
+    html = (
+        '<p>@maya and @ghost see <code>@maya</code> <a href="/x">@maya</a> '
+        "&lt;b&gt;@maya&lt;/b&gt;</p>"
+    )
+    out = mentions.highlight(html, {"maya"})
+    assert out.count('<span class="mention">@maya</span>') == 2
+    assert "<code>@maya</code>" in out and '<a href="/x">@maya</a>' in out
+    assert "@ghost" in out and '<span class="mention">@ghost' not in out

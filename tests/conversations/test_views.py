@@ -226,3 +226,16 @@ def test_outsider_cannot_probe_a_restricted_page_through_suggestions(outsider, s
     path = reverse("conversations:mention-suggestions")
     response = client_for(outsider).get(f"{path}?kind=page&object_id={secret_page.pk}&q=a")
     assert response.status_code == 404
+
+
+def test_the_timeline_tells_of_comments_in_english_and_french(editor, viewer, feature):
+    thread = _comment(editor, feature)
+    services.thread_resolve(actor=editor, comment=thread)
+    html = client_for(viewer).get(feature.get_absolute_url()).content.decode()
+    assert "commented on feature" in html and "resolved a thread on feature" in html
+    viewer.language = "fr"
+    viewer.save()
+    client = client_for(viewer)
+    client.cookies["django_language"] = "fr"
+    html = client.get(feature.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "a commenté" in html and "a résolu une discussion" in html

@@ -65,6 +65,39 @@ def resolve(handles: list[str]) -> Resolved:
     return out
 
 
+_TAG = re.compile(r"(<[^>]+>)")
+_SKIP = {"code", "pre", "a"}
+
+
+def highlight(html: str, handles: set[str]) -> str:
+    """Wrap each ``@handle`` of ``handles`` in sanitised ``html`` in a mention badge, outside
+    code and links. The text between tags is already escaped, so only the span is added."""
+    if not handles:
+        return html
+    out, inside = [], []
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            name = re.match(r"</?([a-z0-9]+)", part)
+            tag = name.group(1) if name else ""
+            if tag in _SKIP and not part.endswith("/>"):
+                if part.startswith("</"):
+                    inside = inside[:-1]
+                else:
+                    inside.append(tag)
+            out.append(part)
+        elif inside:
+            out.append(part)
+        else:
+            out.append(HANDLE.sub(lambda m: _badge(m, handles), part))
+    return "".join(out)
+
+
+def _badge(match: re.Match, handles: set[str]) -> str:
+    if match.group(1).lower() not in handles:
+        return match.group(0)
+    return f'<span class="mention">{match.group(0)}</span>'
+
+
 def suggestions(prefix: str, *, limit: int = 8, can_see=None) -> list[dict]:
     """People and teams whose handle or name starts with ``prefix``, for the editor. With
     ``can_see`` (a person -> bool), each person says whether a mention would reach them."""

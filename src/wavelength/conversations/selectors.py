@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.safestring import mark_safe
 
 from wavelength.accounts.permissions import require_member
 from wavelength.core.markdown import Resolved, WikiLink, render, wiki_links
@@ -71,7 +72,10 @@ def render_bodies(*, user, comments) -> None:
         return Resolved(target.url) if target else None
 
     for c in comments:
-        c.html = render(c.body, resolve=resolver) if c.body else ""
+        html = render(c.body, resolve=resolver) if c.body else ""
+        named = {mentions.handle_of(u) for u in c.mentioned_users.all()}
+        named |= {t.slug.lower() for t in c.mentioned_teams.all()}
+        c.html = mark_safe(mentions.highlight(html, named))  # noqa: S308 - sanitised, then spans
 
 
 def is_following(*, user, kind: str, object_id: int) -> bool:
