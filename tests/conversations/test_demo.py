@@ -22,6 +22,7 @@ def test_demo_has_threads_mentions_follows_and_preferences(django_capture_on_com
     assert Notification.objects.filter(recipient=dana, verb="mention").exists()  # via @product
     assert Follow.objects.filter(user__email__startswith="noah.fischer@").exists()
     assert Preference.objects.filter(user__email__startswith="marcus.reid@").exists()
+    assert Comment.objects.filter(author=dana, parent__isnull=False).exists()  # hers to edit
     for comment in Comment.objects.select_related("parent"):
         if comment.parent:
             assert comment.created_at >= comment.parent.created_at

@@ -239,3 +239,22 @@ def test_the_timeline_tells_of_comments_in_english_and_french(editor, viewer, fe
     client.cookies["django_language"] = "fr"
     html = client.get(feature.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "a commenté" in html and "a résolu une discussion" in html
+
+
+def test_only_the_author_opens_the_edit_page(editor, viewer_client, admin, feature):
+    comment = _comment(editor, feature)
+    edit_url = reverse("conversations:comment-edit", args=[comment.pk])
+    assert viewer_client.get(edit_url).status_code == 403
+    assert client_for(admin).get(edit_url).status_code == 403
+
+
+def test_threads_beyond_the_first_page_are_a_link_away(editor, editor_client, feature, monkeypatch):
+    from wavelength.conversations import selectors
+
+    monkeypatch.setattr(selectors, "THREADS_PER_PAGE", 2)
+    for n in range(3):
+        _comment(editor, feature, f"Thread number {n}")
+    html = editor_client.get(feature.get_absolute_url()).content.decode()
+    assert "Thread number 1" in html and "Thread number 2" not in html
+    more = editor_client.get(_list_url("feature", feature) + "?page=2").content.decode()
+    assert "Thread number 2" in more

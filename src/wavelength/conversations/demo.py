@@ -96,6 +96,13 @@ THREADS = {
                 "For the launch post: can we quote the evaluation numbers? "
                 "@product please confirm what is public.",
             ),
+            (
+                "demo",
+                1,
+                10,
+                "↳ The accuracy figure from the beta blog post is public; keep the per-customer "
+                "numbers out. @olivia.grant",
+            ),
         ],
     ],
     ("page", "Pricing and discounts"): [  # a sales-only space: only sales and admins see it

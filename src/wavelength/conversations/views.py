@@ -4,6 +4,7 @@ service or a selector, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -75,6 +76,8 @@ def comment_list(request, kind, object_id):
 @login_required
 def comment_edit(request, pk):
     comment, obj = _comment(request, pk)
+    if comment.author_id != request.user.pk or comment.is_deleted:
+        raise PermissionDenied(_("Only the author can edit a comment."))
     form = CommentEditForm(request.POST or None, initial={"body": comment.body}).versioned(comment)
     saved = submit(
         form,
