@@ -187,3 +187,10 @@ def test_preferences_are_checked_and_kept(viewer):
 def test_nothing_is_told_before_the_commit(editor, colleague, feature):
     _comment(editor, feature, "@maya please look")
     assert not Notification.objects.exists()
+
+
+def test_a_new_owner_follows_from_then_on(editor, colleague, feature):
+    from wavelength.catalog import services as catalog
+
+    catalog.feature_update(actor=editor, feature=feature, owner=colleague)
+    assert Follow.objects.filter(user=colleague, kind="feature", object_id=feature.pk).exists()

@@ -16,7 +16,7 @@ def _on_activity(sender, instance: Activity, created: bool, raw: bool = False, *
         return
     from . import services
 
-    if instance.verb == "created":
+    if instance.verb in ("created", "updated"):
         services.follow_from_activity(row=instance)
     elif instance.verb in services.CHANGE_VERBS:
         from .tasks import change_fan_out

@@ -25,15 +25,28 @@ def follow_delete(*, actor, kind: str, object_id: int) -> None:
 
 
 def follow_from_activity(*, row) -> None:
-    """Who creates a commentable object (and who owns it) follows it. Called for each new
-    activity row inside the transaction that wrote it (see :mod:`.signals`)."""
+    """Who creates a commentable object (and who owns it, then or later) follows it. Called
+    for each new activity row inside the transaction that wrote it (see :mod:`..signals`)."""
     model = row.target_type.model_class()
     entry = kinds.kind_for_model(model) if model is not None else None
-    if entry is None or row.verb != "created":
+    if entry is None:
         return
-    obj = entry.load(row.target_id)
-    people = [row.actor] + (entry.owners(obj) if obj is not None else [])
-    for person in {p.pk: p for p in people if p is not None}.values():
+    if row.verb == "created":
+        obj = entry.load(row.target_id)
+        people = [row.actor] + (entry.owners(obj) if obj is not None else [])
+        for person in {p.pk: p for p in people if p is not None}.values():
+            _follow(person, entry.key, row.target_id)
+    elif row.verb == "updated":
+        _follow_new_owner(entry, row)
+
+
+def _follow_new_owner(entry, row) -> None:
+    """A person who becomes an object's owner follows it from then on."""
+    from django.contrib.auth import get_user_model
+
+    _old, new = (list(row.changes.get("owner") or []) + [None, None])[:2]
+    person = get_user_model().objects.filter(pk=new, is_active=True).first() if new else None
+    if person is not None:
         _follow(person, entry.key, row.target_id)
 
 
