@@ -194,3 +194,18 @@ def test_a_new_owner_follows_from_then_on(editor, colleague, feature):
 
     catalog.feature_update(actor=editor, feature=feature, owner=colleague)
     assert Follow.objects.filter(user=colleague, kind="feature", object_id=feature.pk).exists()
+
+
+def test_test_run_assignees_follow_it(editor, colleague, product):
+    from wavelength.catalog import services as catalog
+    from wavelength.quality import services as quality
+
+    release = catalog.release_create(actor=editor, product=product, version="3.0")
+    suite = quality.suite_create(actor=editor, product=product, name="Exports")
+    case = quality.case_create(actor=editor, suite=suite, title="Export a chart")
+    plan = quality.plan_create(actor=editor, release=release, name="Smoke", cases=[case])
+    run = quality.run_create(actor=editor, plan=plan, build="3.0.0", assignees=[colleague])
+    followers = set(
+        Follow.objects.filter(kind="test_run", object_id=run.pk).values_list("user", flat=True)
+    )
+    assert followers == {editor.pk, colleague.pk}
