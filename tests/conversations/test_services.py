@@ -209,3 +209,13 @@ def test_test_run_assignees_follow_it(editor, colleague, product):
         Follow.objects.filter(kind="test_run", object_id=run.pk).values_list("user", flat=True)
     )
     assert followers == {editor.pk, colleague.pk}
+
+
+def test_deleting_a_page_takes_its_comments_and_follows(editor, admin, viewer, open_page):
+    from wavelength.knowledge import services as knowledge
+
+    thread = _comment(viewer, open_page, "About this page", kind="page")
+    _comment(editor, open_page, "Reply", kind="page", parent_id=thread.pk)
+    knowledge.page_delete(actor=admin, page=open_page)
+    assert not Comment.objects.exists()
+    assert not Follow.objects.filter(kind="page").exists()

@@ -1,8 +1,8 @@
 """Reading the activity log: conversations reacts to other apps' changes without them knowing.
 
 Who creates (or owns) a commentable object follows it; its followers hear when it changes
-stage or ships. The follow is written in the transaction that wrote the activity; the telling
-is queued for after the commit.
+stage or ships; its comments and follows go when it is deleted. Follows and deletions are
+written in the transaction that wrote the activity; the telling is queued for after the commit.
 """
 
 from django.db import transaction
@@ -18,6 +18,8 @@ def _on_activity(sender, instance: Activity, created: bool, raw: bool = False, *
 
     if instance.verb in ("created", "updated"):
         services.follow_from_activity(row=instance)
+    elif instance.verb == "deleted":
+        services.forget_deleted(row=instance)
     elif instance.verb in services.CHANGE_VERBS:
         from .tasks import change_fan_out
 

@@ -19,7 +19,13 @@ from .comments import (
     thread_resolve,
 )
 from .fan_out import CHANGE_VERBS, change_fan_out, comment_fan_out
-from .following import follow_create, follow_delete, follow_from_activity, preferences_update
+from .following import (
+    follow_create,
+    follow_delete,
+    follow_from_activity,
+    forget_deleted,
+    preferences_update,
+)
 
 __all__ = [
     "CHANGE_VERBS",
@@ -36,6 +42,7 @@ __all__ = [
     "follow_create",
     "follow_delete",
     "follow_from_activity",
+    "forget_deleted",
     "preferences_update",
     "thread_reopen",
     "thread_resolve",

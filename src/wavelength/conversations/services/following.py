@@ -7,7 +7,7 @@ from wavelength.accounts.permissions import require_member
 from wavelength.core.exceptions import DomainError
 
 from .. import kinds
-from ..models import Channel, Event, Follow, Preference
+from ..models import Channel, Comment, Event, Follow, Preference
 from .comments import _follow, _target
 
 
@@ -38,6 +38,18 @@ def follow_from_activity(*, row) -> None:
             _follow(person, entry.key, row.target_id)
     elif row.verb == "updated":
         _follow_new_owner(entry, row)
+
+
+def forget_deleted(*, row) -> int:
+    """When a commentable object is deleted (its ``deleted`` activity), its comments and
+    follows go with it, as a page's versions do; returns how many comments went."""
+    model = row.target_type.model_class()
+    entry = kinds.kind_for_model(model) if model is not None else None
+    if entry is None:
+        return 0
+    Follow.objects.filter(kind=entry.key, object_id=row.target_id).delete()
+    deleted, _by_model = Comment.objects.on(entry.key, row.target_id).delete()
+    return deleted
 
 
 def _follow_new_owner(entry, row) -> None:
