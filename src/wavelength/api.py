@@ -154,6 +154,7 @@ def http_error(request, exc: HttpError):
 def _mount() -> None:
     from wavelength.accounts.api import router as accounts_router
     from wavelength.catalog.api import router as catalog_router
+    from wavelength.conversations.api import router as conversations_router
     from wavelength.core.api import router as core_router
     from wavelength.feedback.api import router as feedback_router
     from wavelength.integrations.api import router as integrations_router
@@ -173,6 +174,7 @@ def _mount() -> None:
     api.add_router("/", processes_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", quality_router)
+    api.add_router("/", conversations_router)
 
 
 _mount()

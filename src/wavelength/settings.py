@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wavelength.quality",
     "wavelength.integrations",
     "wavelength.knowledge",
+    "wavelength.conversations",
     "axes",
 ]
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("wavelength.knowledge.urls")),
     path("", include("wavelength.processes.urls")),
     path("", include("wavelength.quality.urls")),
+    path("", include("wavelength.conversations.urls")),
     path("", include("wavelength.core.urls")),
 ]

@@ -15,6 +15,7 @@ from wavelength.accounts.models import User
 from wavelength.catalog import gates, selectors
 from wavelength.catalog.demo import DEMO_EMAIL, build_demo, story_end
 from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus, Stage
+from wavelength.conversations.models import Comment
 from wavelength.knowledge.models import Page
 from wavelength.processes.selectors import overdue_steps
 
@@ -62,6 +63,11 @@ def test_demo_keeps_its_promises_on_any_date(when):
             status__in=[ReleaseStatus.PLANNED, ReleaseStatus.IN_PROGRESS]
         )
         assert any(not gates.passes(gates.evaluate(r)) for r in in_flight)
+
+        # Conversations on features, a page and a defect, replies after what they answer.
+        assert set(Comment.objects.values_list("kind", flat=True)) == {"feature", "page", "defect"}
+        for reply in Comment.objects.filter(parent__isnull=False).select_related("parent"):
+            assert reply.parent.created_at <= reply.created_at <= timezone.now()
 
 
 def test_the_story_ends_at_the_last_six_pm_utc():

@@ -92,10 +92,23 @@ def unread_count(*, user) -> int:
     return Notification.objects.for_user(user).unread().count()
 
 
-def notification_list(*, user, unread_only: bool = False):
-    """The person's notifications, newest first (only ever their own)."""
+# Verbs that name the reader personally (an @mention): the inbox lists them first while unread.
+PRIORITY_VERBS = ("mention",)
+
+
+def notification_list(*, user, unread_only: bool = False, priority_first: bool = False):
+    """The person's notifications, newest first (only ever their own); ``priority_first``
+    puts the unread ones that name them personally (mentions) on top."""
     rows = Notification.objects.for_user(user).select_related("actor")
-    return rows.unread() if unread_only else rows
+    rows = rows.unread() if unread_only else rows
+    if priority_first:
+        first = models.Case(
+            models.When(verb__in=PRIORITY_VERBS, read_at__isnull=True, then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+        rows = rows.order_by(first, "-created_at", "-id")
+    return rows
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:

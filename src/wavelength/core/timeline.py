@@ -105,6 +105,12 @@ VERBS = {
     "went_stale": gettext_lazy("Due for a review: %(object)s"),
     "attached": gettext_lazy("%(actor)s attached “%(detail)s” to %(object)s"),
     "detached": gettext_lazy("%(actor)s removed the attachment “%(detail)s” from %(object)s"),
+    "commented": gettext_lazy("%(actor)s commented on %(object)s"),
+    "replied": gettext_lazy("%(actor)s replied to a comment on %(object)s"),
+    "comment_edited": gettext_lazy("%(actor)s edited a comment on %(object)s"),
+    "comment_deleted": gettext_lazy("%(actor)s deleted a comment on %(object)s"),
+    "thread_resolved": gettext_lazy("%(actor)s resolved a thread on %(object)s"),
+    "thread_reopened": gettext_lazy("%(actor)s reopened a thread on %(object)s"),
 }
 
 _DETAIL_KEYS = ("feature_title", "name", "attachment")

@@ -145,7 +145,9 @@ NOTIFICATIONS_PER_PAGE = 30
 def notification_list(request):
     """The person's notifications, newest first; ``?unread=1`` keeps the unread ones."""
     unread_only = request.GET.get("unread") == "1"
-    rows = notifications.notification_list(user=request.user, unread_only=unread_only)
+    rows = notifications.notification_list(
+        user=request.user, unread_only=unread_only, priority_first=True
+    )
     page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -213,3 +213,20 @@ def nav_entries(context) -> list[dict]:
             link["active"] = entry["active"] = True
             break
     return entries
+
+
+@register.simple_tag(takes_context=True)
+def object_panels(context, obj) -> SafeString:
+    """``{% object_panels obj %}``: the panels other apps registered for ``obj``'s page
+    (see :mod:`wavelength.core.panels`)."""
+    from django.template.loader import get_template
+
+    from wavelength.core.panels import panels_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    html = []
+    for panel, extra in panels_for(user=user, obj=obj):
+        with context.push(**extra):
+            html.append(get_template(panel.template).template.render(context))
+    return mark_safe("".join(html))  # noqa: S308 - rendered by autoescaping templates

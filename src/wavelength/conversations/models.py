@@ -1,0 +1,138 @@
+"""Comments on anything commentable, who follows what, and how each person wants to be told.
+
+A comment points at its object through a content type and an id (``kind`` names the entry of
+:mod:`.kinds` it was made through, so lists filter on one indexed column). Threads have one
+level: a reply's ``parent`` is always a top-level comment. A deleted comment keeps its row (and
+its replies) with the body emptied; pages show a stub.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.core import clock
+
+
+class CommentQuerySet(models.QuerySet):
+    def on(self, kind: str, object_id: int):
+        """Every comment on one object."""
+        return self.filter(kind=kind, object_id=object_id)
+
+    def threads(self):
+        """Top-level comments only."""
+        return self.filter(parent__isnull=True)
+
+
+class Comment(models.Model):
+    kind = models.CharField(max_length=32)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    body = models.TextField(_("comment"))
+    mentioned_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="comment_mentions"
+    )
+    mentioned_teams = models.ManyToManyField("accounts.Team", blank=True, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    VERSION_FIELDS = ["body", "deleted_at"]  # what an edit changes (core.versioning)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["kind", "object_id", "created_at"], name="comment_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} #{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    @property
+    def anchor(self) -> str:
+        """The fragment of the object's page where this comment sits."""
+        return f"comment-{self.pk}"
+
+
+class Follow(models.Model):
+    """One person follows one commentable object: they hear of its new comments."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    kind = models.CharField(max_length=32)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "object_id"], name="follow_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="follow_object")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.kind}:{self.object_id}"
+
+
+class Event(models.TextChoices):
+    """The kinds of things a person may be told about, each with its own channel."""
+
+    MENTION = "mention", _("Someone mentions me or my team")
+    COMMENT = "comment", _("A new comment on something I follow")
+    CHANGE = "change", _("Something I follow changes stage or ships")
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("In the app and by e-mail at once")
+    OFF = "off", _("Off")
+
+
+# What a person gets before they choose.
+DEFAULT_CHANNELS: dict[str, str] = {
+    Event.MENTION.value: Channel.EMAIL.value,
+    Event.COMMENT.value: Channel.IN_APP.value,
+    Event.CHANGE.value: Channel.IN_APP.value,
+}
+
+
+class Preference(models.Model):
+    """One person's channel for one kind of event (no row: the default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(max_length=16, choices=Event.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="preference_unique_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.event}: {self.channel}"

@@ -1,0 +1,49 @@
+"""Every write of conversations: comments, threads, follows and notification preferences.
+
+Each service runs in one transaction, checks what the actor may do, and records the activity
+on the commented object (so it shows in that object's timeline). Telling people is never done
+in the request: once the transaction commits, :mod:`..tasks` fans the news out
+(:mod:`.fan_out`).
+"""
+
+from .comments import (
+    MAX_BODY,
+    MentionCheck,
+    _kind,
+    check_mentions,
+    comment_create,
+    comment_delete,
+    comment_edit,
+    excerpt,
+    thread_reopen,
+    thread_resolve,
+)
+from .fan_out import CHANGE_VERBS, change_fan_out, comment_fan_out
+from .following import (
+    follow_create,
+    follow_delete,
+    follow_from_activity,
+    forget_deleted,
+    preferences_update,
+)
+
+__all__ = [
+    "CHANGE_VERBS",
+    "MAX_BODY",
+    "MentionCheck",
+    "_kind",
+    "change_fan_out",
+    "check_mentions",
+    "comment_create",
+    "comment_delete",
+    "comment_edit",
+    "comment_fan_out",
+    "excerpt",
+    "follow_create",
+    "follow_delete",
+    "follow_from_activity",
+    "forget_deleted",
+    "preferences_update",
+    "thread_reopen",
+    "thread_resolve",
+]

@@ -1,0 +1,31 @@
+"""Reading the activity log: conversations reacts to other apps' changes without them knowing.
+
+Who creates (or owns) a commentable object follows it; its followers hear when it changes
+stage or ships; its comments and follows go when it is deleted. Follows and deletions are
+written in the transaction that wrote the activity; the telling is queued for after the commit.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+
+from wavelength.core.models import Activity
+
+
+def _on_activity(sender, instance: Activity, created: bool, raw: bool = False, **kwargs) -> None:
+    if not created or raw:
+        return
+    from . import services
+
+    if instance.verb in ("created", "updated"):
+        services.follow_from_activity(row=instance)
+    elif instance.verb == "deleted":
+        services.forget_deleted(row=instance)
+    elif instance.verb in services.CHANGE_VERBS:
+        from .tasks import change_fan_out
+
+        pk = instance.pk
+        transaction.on_commit(lambda: change_fan_out.delay(pk))
+
+
+def connect() -> None:
+    post_save.connect(_on_activity, sender=Activity, dispatch_uid="conversations.activity")

@@ -1,0 +1,30 @@
+"""Background jobs of conversations: telling people, never in the request.
+
+Queued with ``transaction.on_commit`` by the services (and by :mod:`.signals` for changes read
+from the activity log); without a broker Celery runs them in-process at commit.
+"""
+
+from celery import shared_task
+
+
+@shared_task(name="wavelength.conversations.comment_fan_out")
+def comment_fan_out(comment_id: int, only_user_ids: list[int] | None = None) -> int:
+    """Notify whom a new (or edited) comment concerns; returns how many were told."""
+    from . import services
+    from .models import Comment
+
+    comment = Comment.objects.select_related("author").filter(pk=comment_id).first()
+    if comment is None:
+        return 0
+    return services.comment_fan_out(comment=comment, only_user_ids=only_user_ids)
+
+
+@shared_task(name="wavelength.conversations.change_fan_out")
+def change_fan_out(activity_id: int) -> int:
+    """Tell the followers of an object that changed stage or shipped."""
+    from wavelength.core.models import Activity
+
+    from . import services
+
+    row = Activity.objects.select_related("actor", "target_type").filter(pk=activity_id).first()
+    return services.change_fan_out(row=row) if row is not None else 0
