@@ -17,6 +17,7 @@ from tests.api.utils import bearer_client
 from wavelength.accounts.models import Team, User
 from wavelength.catalog.demo import DEMO_EMAIL, build_demo
 from wavelength.catalog.models import ChangelogEntry, Feature, Product, Release, ReleaseStatus
+from wavelength.conversations.models import Comment
 from wavelength.knowledge.models import Page, Space
 from wavelength.processes.models import Playbook
 from wavelength.quality.models import (
@@ -49,6 +50,7 @@ EDIT_PAGES = {
     "quality:plan-edit": lambda: [TestPlan.objects.order_by("pk")[0].pk],
     "quality:checklist-edit": lambda: [Checklist.objects.order_by("pk")[0].pk],
     "quality:gate": lambda: [Product.objects.order_by("pk")[0].slug],
+    "conversations:comment-edit": lambda: [_own_comment().pk],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -99,12 +101,16 @@ WRITES = {
         [Inspection.objects.first().release_id, Inspection.objects.first().checklist_id],
         {},
     ),
+    ("patch", "/api/v1/comments/{comment_id}"): lambda: ([_own_comment().pk], {"body": "x"}),
+    ("delete", "/api/v1/comments/{comment_id}"): lambda: ([_own_comment().pk], {}),
     ("put", "/api/v1/quality/products/{product}/gate"): lambda: (
         [Product.objects.first().slug],
         {},
     ),
 }
 NOT_EDITS = {
+    ("put", "/api/v1/notification-preferences"): "a person's own settings, set whole",
+    ("delete", "/api/v1/follows"): "unfollowing removes a link, which has nothing to edit",
     ("delete", "/api/v1/tokens/{token_id}"): "revoking a token changes nothing anyone edits",
     ("delete", "/api/v1/feedback/{feedback_id}/links/{link_id}"): (
         "unlinking a quote removes a link, which has nothing to edit"
@@ -116,6 +122,10 @@ PENDING_WRITES = {
     ("patch", "/api/v1/features/{feature_id}/score"),
     ("patch", "/api/v1/loop/messages/{message_id}"),
 }
+
+
+def _own_comment():
+    return Comment.objects.filter(author__email=DEMO_EMAIL, deleted_at=None).order_by("pk")[0]
 
 
 def _planned_release():
