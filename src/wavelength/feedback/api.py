@@ -4,7 +4,7 @@ Endpoints parse, resolve ids into rows (each unknown one is a 422 naming its fie
 call one service or selector; services check permissions and write in one transaction.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -13,7 +13,7 @@ from wavelength.accounts.models import User
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core.api import Pagination, References
-from wavelength.core.schemas import ERRORS, Id
+from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, Id, IfMatch, set_etag
 
 from . import selectors, services, triage
 from .models import Company, FeedbackMerge, Theme
@@ -92,24 +92,31 @@ def company_create(request, payload: CompanyIn):
     url_name="company-detail",
     tags=["customers"],
 )
-def company_detail(request, company_id: Id):
-    return selectors.company_get(user=request.auth, pk=company_id)
+def company_detail(request, company_id: Id, response: HttpResponse):
+    """One company; its ETag is what a change sends back as ``If-Match``."""
+    company = selectors.company_get(user=request.auth, pk=company_id)
+    set_etag(response, company)
+    return company
 
 
 @router.patch(
     "/companies/{company_id}",
-    response={200: CompanyOut, **ERRORS},
+    response={200: CompanyOut, **VERSIONED_ERRORS},
     url_name="company-update",
     tags=["customers"],
 )
-def company_update(request, company_id: Id, payload: CompanyPatch):
+def company_update(
+    request, company_id: Id, payload: CompanyPatch, response: HttpResponse, if_match: IfMatch = None
+):
     company = selectors.company_get(user=request.auth, pk=company_id)
     data = payload.dict(exclude_unset=True)
     _resolve(data, {"owner": User}).check()
     if "segment" in data:
         data["segment"] = data["segment"] or ""
-    services.company_update(actor=request.auth, company=company, **data)
-    return selectors.company_get(user=request.auth, pk=company_id)
+    services.company_update(actor=request.auth, company=company, if_version=if_match, **data)
+    company = selectors.company_get(user=request.auth, pk=company_id)
+    set_etag(response, company)
+    return company
 
 
 # Contacts ---------------------------------------------------------------------------------
@@ -254,8 +261,11 @@ def feedback_bulk_update(request, payload: BulkUpdateIn):
     url_name="feedback-detail",
     tags=["feedback"],
 )
-def feedback_detail(request, feedback_id: Id):
-    return selectors.feedback_get(user=request.auth, pk=feedback_id)
+def feedback_detail(request, feedback_id: Id, response: HttpResponse):
+    """One item; its ETag is what a triage change sends back as ``If-Match``."""
+    feedback = selectors.feedback_get(user=request.auth, pk=feedback_id)
+    set_etag(response, feedback)
+    return feedback
 
 
 @router.get(
@@ -283,11 +293,17 @@ def feedback_suggestions(request, feedback_id: Id):
 
 @router.patch(
     "/feedback/{feedback_id}",
-    response={200: FeedbackOut, **ERRORS},
+    response={200: FeedbackOut, **VERSIONED_ERRORS},
     url_name="feedback-update",
     tags=["feedback"],
 )
-def feedback_update(request, feedback_id: Id, payload: FeedbackPatch):
+def feedback_update(
+    request,
+    feedback_id: Id,
+    payload: FeedbackPatch,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+):
     """Triage: change the fields sent."""
     feedback = selectors.feedback_get(user=request.auth, pk=feedback_id)
     data = payload.dict(exclude_unset=True)
@@ -295,8 +311,10 @@ def feedback_update(request, feedback_id: Id, payload: FeedbackPatch):
     for key in ("type", "sentiment"):
         if key in data:
             data[key] = data[key] or ""
-    services.feedback_update(actor=request.auth, feedback=feedback, **data)
-    return selectors.feedback_get(user=request.auth, pk=feedback_id)
+    services.feedback_update(actor=request.auth, feedback=feedback, if_version=if_match, **data)
+    feedback = selectors.feedback_get(user=request.auth, pk=feedback_id)
+    set_etag(response, feedback)
+    return feedback
 
 
 @router.post(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wavelength.accounts.models import User
 from wavelength.catalog.forms import PersonChoiceField, add_domain_error
 from wavelength.catalog.models import Feature
+from wavelength.core.forms import VersionedForm
 
 from .models import (
     Company,
@@ -64,7 +65,7 @@ class CompanyFilterForm(forms.Form):
         return self.is_bound and any(self.data.get(k) for k in self.fields)
 
 
-class CompanyForm(forms.Form):
+class CompanyForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     domains = forms.CharField(
         label=_("Domains"),
@@ -97,7 +98,7 @@ class CompanyForm(forms.Form):
         }
 
     def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = self.values()
         data["domains"] = _split(data["domains"])
         return data
 
@@ -209,7 +210,7 @@ class FeedbackForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact name"), required=False, max_length=150)
 
 
-class TriageForm(forms.Form):
+class TriageForm(VersionedForm):
     type = forms.ChoiceField(label=_("Type"), required=False, choices=BLANK + FeedbackType.choices)
     sentiment = forms.ChoiceField(
         label=_("Sentiment"), required=False, choices=BLANK + Sentiment.choices
@@ -238,7 +239,7 @@ class TriageForm(forms.Form):
         }
 
     def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = self.values()
         data["tags"] = _split(data["tags"])
         return data
 

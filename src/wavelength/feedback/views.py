@@ -79,11 +79,16 @@ def company_create(request):
 def company_edit(request, pk):
     require_editor(request.user)
     company = selectors.company_get(user=request.user, pk=pk)
-    form = CompanyForm(request.POST or None, initial=CompanyForm.initial_for(company))
+    form = CompanyForm(request.POST or None, initial=CompanyForm.initial_for(company)).versioned(
+        company
+    )
     saved = submit(
         form,
         lambda: services.company_update(
-            actor=request.user, company=company, **form.service_kwargs()
+            actor=request.user,
+            company=company,
+            if_version=form.seen_version(),
+            **form.service_kwargs(),
         ),
     )
     if saved:
@@ -246,7 +251,8 @@ def _item_context(request, item, triage_form=None, link_form=None) -> dict:
             "duplicate__company", "duplicate__contact"
         ),
         "links": selectors.links_for_feedback(user=request.user, feedback=item),
-        "triage_form": triage_form or TriageForm(initial=TriageForm.initial_for(item)),
+        "triage_form": triage_form
+        or TriageForm(initial=TriageForm.initial_for(item)).versioned(item),
         "link_form": link_form or LinkForm(),
         "back": request.GET.get("back", ""),
     }
@@ -260,11 +266,14 @@ def feedback_detail(request, pk):
     form = None
     if request.method == "POST":
         require_editor(request.user)
-        form = TriageForm(request.POST)
+        form = TriageForm(request.POST, initial=TriageForm.initial_for(item)).versioned(item)
         saved = submit(
             form,
             lambda: services.feedback_update(
-                actor=request.user, feedback=item, **form.service_kwargs()
+                actor=request.user,
+                feedback=item,
+                if_version=form.seen_version(),
+                **form.service_kwargs(),
             ),
         )
         if saved:

@@ -5,10 +5,11 @@ The same services as the feature's *Inform the customers* page: members read, ed
 (the services check), and a refusal is a 422 with the service's message.
 """
 
+from django.http import HttpResponse
 from ninja import Query, Router, Status
 
 from wavelength.catalog import selectors as catalog_selectors
-from wavelength.core.schemas import ERRORS, Id
+from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, Id, IfMatch, set_etag
 
 from . import selectors, services
 from .models import trigger_label
@@ -71,19 +72,39 @@ def loop_prepare(request, feature_id: Id):
     return {"drafts": prepared.drafts, "skipped": prepared.skipped, "counts": counts}
 
 
-@router.patch(
+@router.get(
     "/loop/messages/{message_id}",
     response={200: LoopMessageOut, **ERRORS},
+    url_name="loop-message-detail",
+)
+def loop_message_detail(request, message_id: Id, response: HttpResponse):
+    """One message; its ETag is what an edit of the draft sends back as ``If-Match``."""
+    message = selectors.loop_message_get(user=request.auth, pk=message_id)
+    set_etag(response, message)
+    return message
+
+
+@router.patch(
+    "/loop/messages/{message_id}",
+    response={200: LoopMessageOut, **VERSIONED_ERRORS},
     url_name="loop-message-update",
 )
-def loop_message_update(request, message_id: Id, payload: LoopMessagePatch):
+def loop_message_update(
+    request,
+    message_id: Id,
+    payload: LoopMessagePatch,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+):
     """Edit a draft's ``subject`` or ``body`` (the fields sent); any other message is a 422
-    naming ``status``."""
+    naming ``status``. A stale ``If-Match`` is a 412."""
     message = selectors.loop_message_get(user=request.auth, pk=message_id)
     data = {"subject": message.subject, "body": message.body}
     data.update(payload.dict(exclude_unset=True))
-    services.loop_message_update(actor=request.auth, message=message, **data)
-    return selectors.loop_message_get(user=request.auth, pk=message_id)
+    services.loop_message_update(actor=request.auth, message=message, if_version=if_match, **data)
+    message = selectors.loop_message_get(user=request.auth, pk=message_id)
+    set_etag(response, message)
+    return message
 
 
 @router.post(

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from wavelength.core.forms import VersionedForm
 
-class LoopMessageForm(forms.Form):
+
+class LoopMessageForm(VersionedForm):
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
     body = forms.CharField(
         label=gettext_lazy("Message"),

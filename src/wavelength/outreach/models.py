@@ -88,6 +88,8 @@ class LoopMessage(models.Model):
     # When a sending job took it: one still "sending" long after was interrupted.
     claimed_at = models.DateTimeField(null=True, blank=True)
 
+    VERSION_FIELDS = ["subject", "body"]  # what editing a draft changes (core.versioning)
+
     class Meta:
         ordering = ["company__name", "contact__email", "prepared_at", "id"]
         db_table = "feedback_loopmessage"  # created by the feedback app, which held it first

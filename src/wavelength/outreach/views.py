@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.models import Feature
 from wavelength.core.exceptions import DomainError
-from wavelength.core.forms import add_domain_error
+from wavelength.core.forms import submit
 from wavelength.portal.models import PortalSubscription
 
 from . import selectors, services
@@ -87,22 +87,26 @@ def loop_message_edit(request, pk):
     message = selectors.loop_message_get(user=request.user, pk=pk)
     htmx = request.headers.get("HX-Request") == "true"
     initial = {"subject": message.subject, "body": message.body}
-    form = LoopMessageForm(request.POST or None, initial=initial, auto_id=f"id_m{pk}_%s")
+    form = LoopMessageForm(request.POST or None, initial=initial, auto_id=f"id_m{pk}_%s").versioned(
+        message
+    )
     if request.method == "POST":
         require_editor(request.user)
-        if form.is_valid():
-            try:
-                message = services.loop_message_update(
-                    actor=request.user, message=message, **form.cleaned_data
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                if not htmx:
-                    messages.success(request, _("Message saved."))
-                    return redirect(_loop_url(message.feature_id) + f"#message-{message.pk}")
-                message = selectors.loop_message_get(user=request.user, pk=pk)
-                return render(request, "outreach/loop_message.html", {"message": message})
+        saved = submit(
+            form,
+            lambda: services.loop_message_update(
+                actor=request.user,
+                message=message,
+                if_version=form.seen_version(),
+                **form.values(),
+            ),
+        )
+        if saved:
+            if not htmx:
+                messages.success(request, _("Message saved."))
+                return redirect(_loop_url(saved.feature_id) + f"#message-{saved.pk}")
+            message = selectors.loop_message_get(user=request.user, pk=pk)
+            return render(request, "outreach/loop_message.html", {"message": message})
     # htmx swaps only 2xx answers here (this page does not load catalog.js's 422 handler).
     status = 422 if form.is_bound and form.errors and not htmx else 200
     context = {"message": message, "form": form, "feature": message.feature}

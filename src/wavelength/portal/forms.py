@@ -4,6 +4,8 @@ of the portal's settings, an idea opened to it and a vote added on a customer's 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wavelength.core.forms import VersionedForm
+
 from .guard import SpamGuardForm
 from .models import validate_hex_colour
 
@@ -64,7 +66,7 @@ class IdeaSubmitForm(SpamGuardForm):
 # Staff ------------------------------------------------------------------------------------
 
 
-class PortalSettingsForm(forms.Form):
+class PortalSettingsForm(VersionedForm):
     enabled = forms.BooleanField(label=_("Portal is on"), required=False)
     name = forms.CharField(label=_("Portal name"), max_length=80)
     accent_colour = forms.CharField(
@@ -88,7 +90,7 @@ class PortalSettingsForm(forms.Form):
     )
 
 
-class PortalIdeaForm(forms.Form):
+class PortalIdeaForm(VersionedForm):
     title = forms.CharField(label=_("Public title"), max_length=200)
     description = forms.CharField(
         label=_("Public description"),

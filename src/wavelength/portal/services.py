@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_admin, require_editor
-from wavelength.core import activity, clock
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 from wavelength.feedback import services as feedback_services
 from wavelength.feedback.models import Contact, Feedback, Source
@@ -91,11 +91,13 @@ def portal_settings_update(
     intro: str = "",
     logo=None,
     remove_logo: bool = False,
+    if_version: str | None = None,
 ) -> PortalSettings:
     """Turn the portal on or off and brand it. ``logo`` is an uploaded file (checked by its
-    first bytes, never by its name)."""
+    first bytes, never by its name). ``if_version`` refuses a stale edit (core.versioning)."""
     require_admin(actor)
     row = PortalSettings.objects.select_for_update().get(pk=portal_settings_get().pk)
+    versioning.check(row, if_version)
     before = activity.snapshot(row, PortalSettings.TRACKED)
     colour = _text(accent_colour, "accent_colour", 7, required=True)
     if not HEX_COLOUR.match(colour):
@@ -125,6 +127,14 @@ def portal_settings_update(
 # Ideas ------------------------------------------------------------------------------------
 
 
+NO_IDEA = versioning.fingerprint(None)  # the version of a feature not yet open to the portal
+
+
+def idea_version(idea: PortalIdea | None) -> str:
+    """What an edit of a feature's portal idea starts from (:data:`NO_IDEA` without one)."""
+    return versioning.version_of(idea) if idea is not None else NO_IDEA
+
+
 @transaction.atomic
 def portal_idea_open(
     *,
@@ -134,8 +144,12 @@ def portal_idea_open(
     description: str = "",
     voting_open: bool = True,
     is_listed: bool = True,
+    if_version: str | None = None,
 ) -> PortalIdea:
-    """Open a feature to the portal under a public title (or change how it is shown)."""
+    """Open a feature to the portal under a public title (or change how it is shown).
+    ``if_version`` refuses a stale edit: the version of the idea the form was built from, or
+    :data:`NO_IDEA` when the feature was not open yet (so two people opening it at once do
+    not overwrite each other)."""
     require_editor(actor)
     fields = {
         "title": _text(title, "title", 200, required=True),
@@ -144,6 +158,7 @@ def portal_idea_open(
         "is_listed": bool(is_listed),
     }
     idea = PortalIdea.objects.select_for_update().filter(feature=feature).first()
+    versioning.check_version(idea_version(idea), if_version)
     if idea is None:
         idea = PortalIdea.objects.create(feature=feature, created_by=actor, **fields)
         snapshot = activity.snapshot(idea, PortalIdea.TRACKED)

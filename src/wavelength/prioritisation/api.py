@@ -1,12 +1,13 @@
 """Prioritisation API: the table of features with demand and scores, a feature's estimates,
 and the scoring formulas. Endpoints parse, call one selector or service, and answer."""
 
+from django.http import HttpResponse
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.core.api import Pagination
-from wavelength.core.schemas import ERRORS, Id
+from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, Id, IfMatch
 
 from . import selectors, services
 from .schemas import (
@@ -53,19 +54,40 @@ def prioritisation_list(request, filters: Query[PrioritisationFilter]):
     )
 
 
-@router.patch(
+def _etag(response: HttpResponse, feature) -> None:
+    response["ETag"] = f'"{services.score_version(feature)}"'
+
+
+@router.get(
     "/features/{feature_id}/score",
     response={200: PrioritisationOut, **ERRORS},
+    url_name="feature-score-detail",
+    tags=["prioritisation"],
+)
+def feature_score_detail(request, feature_id: Id, response: HttpResponse):
+    """One feature's demand, estimates and scores; the ETag is the estimates' version, which
+    a change sends back as ``If-Match``."""
+    feature = catalog_selectors.feature_get(user=request.auth, pk=feature_id)
+    _etag(response, feature)
+    return selectors.feature_scores(user=request.auth, feature=feature)
+
+
+@router.patch(
+    "/features/{feature_id}/score",
+    response={200: PrioritisationOut, **VERSIONED_ERRORS},
     url_name="feature-score",
     tags=["prioritisation"],
 )
-def feature_score_update(request, feature_id: Id, payload: ScoreIn):
+def feature_score_update(
+    request, feature_id: Id, payload: ScoreIn, response: HttpResponse, if_match: IfMatch = None
+):
     """Change the estimates sent; null clears reach, effort or value (reach and value then
-    follow the demand). Every bad field is named in one 422."""
+    follow the demand). Every bad field is named in one 422; a stale ``If-Match`` is a 412."""
     feature = catalog_selectors.feature_get(user=request.auth, pk=feature_id)
     services.feature_score_update(
-        actor=request.auth, feature=feature, **payload.dict(exclude_unset=True)
+        actor=request.auth, feature=feature, if_version=if_match, **payload.dict(exclude_unset=True)
     )
+    _etag(response, feature)
     return selectors.feature_scores(user=request.auth, feature=feature)
 
 

@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.catalog.forms import FeatureFilterForm
+from wavelength.core.forms import VersionedForm
 
 from .formulas import plain_number
 from .models import CONFIDENCE_CHOICES, IMPACT_CHOICES
@@ -50,7 +51,7 @@ class PrioritisationFilterForm(FeatureFilterForm):
         return any(self.value(name) for name in self.fields if name != "sort")
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(VersionedForm):
     """The estimates as typed; the service checks them and names any bad field."""
 
     reach = forms.CharField(
@@ -89,7 +90,7 @@ class ScoreForm(forms.Form):
         }
 
     def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = self.values()
         for name in ("reach", "effort", "value"):
             data[name] = data[name].strip() or None
         return data

@@ -79,6 +79,7 @@ class FeatureScore(models.Model):
     updated_at = models.DateTimeField(default=clock.now)
 
     INPUTS = ["reach", "impact", "confidence", "effort", "value"]
+    VERSION_FIELDS = INPUTS  # what an edit of the estimates changes (core.versioning)
 
     class Meta:
         db_table = "feedback_featurescore"  # created by the feedback app, which held it first

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.models import Feature
-from wavelength.core import activity, clock
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 
 from .formulas import RICE, VALUE_EFFORT
@@ -105,6 +105,17 @@ def _json(value):
     return str(value) if isinstance(value, Decimal) else value
 
 
+def _unestimated() -> str:
+    """The version of a feature nobody estimated yet: the estimates' defaults."""
+    return versioning.version_of(FeatureScore())
+
+
+def score_version(feature: Feature) -> str:
+    """The version of ``feature``'s estimates, which an edit of them starts from."""
+    score = FeatureScore.objects.filter(feature=feature).first()
+    return versioning.version_of(score) if score else _unestimated()
+
+
 @transaction.atomic
 def feature_score_update(
     *,
@@ -115,17 +126,22 @@ def feature_score_update(
     confidence=_UNSET,
     effort=_UNSET,
     value=_UNSET,
+    if_version: str | None = None,
 ) -> FeatureScore:
     """Change the estimates given (``None`` clears reach, effort or value: reach and value then
     follow the demand again). The score row records the active formula versions, and the
-    change is recorded on the feature under its product's scope."""
+    change is recorded on the feature under its product's scope. ``if_version`` (see
+    :func:`score_version`) refuses a stale edit."""
     require_editor(actor)
     given = {k: v for k, v in locals().items() if k in CHECKS and v is not _UNSET}
     for name in ("impact", "confidence"):
         if name in given and given[name] is None:
             given[name] = ""  # these two always have a value
+    score, created = FeatureScore.objects.select_for_update().get_or_create(feature=feature)
+    versioning.check_version(
+        _unestimated() if created else versioning.version_of(score), if_version
+    )
     clean = _clean(given)
-    score, _created = FeatureScore.objects.select_for_update().get_or_create(feature=feature)
     formulas = active_formulas()
     changes = {
         name: [_json(getattr(score, name)), _json(new)]

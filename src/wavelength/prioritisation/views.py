@@ -100,10 +100,14 @@ def prioritisation_edit(request, pk):
     form = ScoreForm(
         request.POST or None, initial=ScoreForm.initial_for(row), auto_id=f"id_prio{pk}_%s"
     )
+    form.fields["edit_version"].initial = services.score_version(row.feature)
     saved = submit(
         form,
         lambda: services.feature_score_update(
-            actor=request.user, feature=row.feature, **form.service_kwargs()
+            actor=request.user,
+            feature=row.feature,
+            if_version=form.seen_version(),
+            **form.service_kwargs(),
         ),
     )
     if saved:

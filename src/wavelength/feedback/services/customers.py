@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
-from wavelength.core import activity, clock, search
+from wavelength.core import activity, clock, search, versioning
 from wavelength.core.exceptions import DomainError
 
 from ..models import (
@@ -112,14 +112,15 @@ def company_create(
 
 
 @transaction.atomic
-def company_update(*, actor, company: Company, **changes) -> Company:
+def company_update(*, actor, company: Company, if_version: str | None = None, **changes) -> Company:
     """Change the given fields (``name``, ``domains``, ``segment``, ``plan``, ``arr``,
-    ``owner``, ``health``)."""
+    ``owner``, ``health``); ``if_version`` refuses a stale edit (see core.versioning)."""
     require_editor(actor)
     unknown = set(changes) - set(Company.TRACKED)
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])
     company = Company.objects.select_for_update().get(pk=company.pk)
+    versioning.check(company, if_version)
     before = activity.snapshot(company, Company.TRACKED)
     for field, value in _company_fields(changes, company).items():
         setattr(company, field, value)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
-from wavelength.core import activity, clock, search
+from wavelength.core import activity, clock, search, versioning
 from wavelength.core.exceptions import Conflict, DomainError
 from wavelength.core.models import Activity, SearchEntry
 
@@ -333,14 +333,16 @@ def feedback_update(
     language=_MISSING,
     theme=_MISSING,
     tags=_MISSING,
+    if_version: str | None = None,
 ) -> Feedback:
-    """Triage one item: change the fields given."""
+    """Triage one item: change the fields given; ``if_version`` refuses a stale edit."""
     require_editor(actor)
     feedback = (
         Feedback.objects.select_for_update(of=("self",))
         .select_related("company")
         .get(pk=feedback.pk)
     )
+    versioning.check(feedback, if_version)
     before = activity.snapshot(feedback, Feedback.TRACKED)
     if title is not _MISSING:
         feedback.title = _text(title, "title", 200)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.models import Feature, Release, ReleaseStatus, Stage
-from wavelength.core import activity, clock
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 from wavelength.core.models import Activity
 from wavelength.feedback.models import Company, Contact, FeedbackLink
@@ -276,10 +276,14 @@ def loop_prepare_from_activity(*, since=None, activity_ids=None) -> Prepared:
 
 
 @transaction.atomic
-def loop_message_update(*, actor, message: LoopMessage, subject: str, body: str) -> LoopMessage:
-    """Edit a draft's subject and body; a sent or skipped message stays as it was."""
+def loop_message_update(
+    *, actor, message: LoopMessage, subject: str, body: str, if_version: str | None = None
+) -> LoopMessage:
+    """Edit a draft's subject and body; a sent or skipped message stays as it was.
+    ``if_version`` refuses a stale edit (see core.versioning)."""
     require_editor(actor)
     message = LoopMessage.objects.select_for_update().get(pk=message.pk)
+    versioning.check(message, if_version)
     if message.status != LoopStatus.DRAFT:
         raise DomainError(
             _("Only a draft can be edited: this message was sent or skipped."), field="status"

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wavelength.accounts.permissions import require_admin, require_editor
 from wavelength.catalog.models import Feature
 from wavelength.core.exceptions import DomainError
-from wavelength.core.forms import add_domain_error
+from wavelength.core.forms import form_status, submit
 
 from .. import services
 from ..forms import PortalIdeaForm, PortalSettingsForm, ProxyVoteForm
@@ -26,17 +26,20 @@ def portal_settings(request):
     require_admin(request.user)
     row = services.portal_settings_get()
     initial = {k: getattr(row, k) for k in ("enabled", "name", "accent_colour", "intro")}
-    form = PortalSettingsForm(request.POST or None, request.FILES or None, initial=initial)
-    if form.is_bound and form.is_valid():
-        try:
-            services.portal_settings_update(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Portal settings saved."))
-            return redirect("portal:settings")
-    status = 422 if form.is_bound and form.errors else 200
-    return render(request, "portal/settings.html", {"form": form, "portal": row}, status=status)
+    form = PortalSettingsForm(
+        request.POST or None, request.FILES or None, initial=initial
+    ).versioned(row)
+    saved = submit(
+        form,
+        lambda: services.portal_settings_update(
+            actor=request.user, if_version=form.seen_version(), **form.values()
+        ),
+    )
+    if saved:
+        messages.success(request, _("Portal settings saved."))
+        return redirect("portal:settings")
+    context = {"form": form, "portal": row}
+    return render(request, "portal/settings.html", context, status=form_status(form))
 
 
 @login_required
@@ -51,17 +54,18 @@ def portal_idea_edit(request, pk):
         else {"title": feature.title, "is_listed": True, "voting_open": True}
     )
     form = PortalIdeaForm(request.POST or None, initial=initial)
-    if form.is_bound and form.is_valid():
-        try:
-            services.portal_idea_open(actor=request.user, feature=feature, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The portal shows this feature as you described it."))
-            return redirect(feature.get_absolute_url() + "#section-portal")
-    status = 422 if form.is_bound and form.errors else 200
+    form.fields["edit_version"].initial = services.idea_version(idea)
+    saved = submit(
+        form,
+        lambda: services.portal_idea_open(
+            actor=request.user, feature=feature, if_version=form.seen_version(), **form.values()
+        ),
+    )
+    if saved:
+        messages.success(request, _("The portal shows this feature as you described it."))
+        return redirect(feature.get_absolute_url() + "#section-portal")
     context = {"form": form, "feature": feature, "idea": idea}
-    return render(request, "portal/idea_form.html", context, status=status)
+    return render(request, "portal/idea_form.html", context, status=form_status(form))
 
 
 @login_required
