@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "wavelength.quality",
     "wavelength.integrations",
     "wavelength.knowledge",
+    "wavelength.meetings",
     "axes",
 ]
 

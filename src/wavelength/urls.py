@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("wavelength.knowledge.urls")),
     path("", include("wavelength.processes.urls")),
     path("", include("wavelength.quality.urls")),
+    path("", include("wavelength.meetings.urls")),
     path("", include("wavelength.core.urls")),
 ]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "wavelength.meetings"
+    label = "meetings"
+
+    def ready(self) -> None:
+        from . import registrations
+
+        registrations.register()
