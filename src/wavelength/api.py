@@ -145,6 +145,7 @@ def _mount() -> None:
     from wavelength.feedback.api_scoring import router as scoring_router
     from wavelength.integrations.api import router as integrations_router
     from wavelength.knowledge.api import router as knowledge_router
+    from wavelength.meetings.api import router as meetings_router
     from wavelength.processes.api import router as processes_router
     from wavelength.quality.api import router as quality_router
 
@@ -158,6 +159,7 @@ def _mount() -> None:
     api.add_router("/", processes_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", quality_router)
+    api.add_router("/", meetings_router)
 
 
 _mount()

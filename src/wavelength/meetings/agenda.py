@@ -206,7 +206,7 @@ def _pages(*, user, occurrence, products, since) -> list[ItemSpec]:
             kind=AgendaPart.PAGES,
             source_id=page.pk,
             title=_("Stale page: %(page)s") % {"page": page.title},
-            note=" ".join(str(r) for r in page.stale_reasons() if r),
+            note=" ".join(str(r) for r in page.stale_reasons if r),
             url=page.get_absolute_url(),
         )
         for page in rows

@@ -117,9 +117,11 @@ class ActionForm(VersionedForm):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
     due_on = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(
         attrs={"type": "date"}))  # fmt: skip
-    feature = forms.ModelChoiceField(label=_("Feature"), required=False,
-                                     queryset=Feature.objects.select_related("product"))  # fmt: skip
-    release = forms.ModelChoiceField(label=_("Release"), required=False,
-                                     queryset=Release.objects.select_related("product"))  # fmt: skip
+    feature = forms.ModelChoiceField(
+        label=_("Feature"), required=False, queryset=Feature.objects.select_related("product")
+    )
+    release = forms.ModelChoiceField(
+        label=_("Release"), required=False, queryset=Release.objects.select_related("product")
+    )
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("open", _("Open")), ("done", _("Done"))])  # fmt: skip

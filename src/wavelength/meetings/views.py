@@ -206,8 +206,12 @@ def item_edit(request, pk):
     item = selectors.agenda_item_get(user=request.user, pk=pk)
     initial = {"title": item.title, "note": item.note}
     form = AgendaItemForm(request.POST or None, initial=initial).versioned(item)
-    saved = submit(form, lambda: services.agenda_item_update(
-        actor=request.user, item=item, if_version=form.seen_version(), **form.values()))  # fmt: skip
+    saved = submit(
+        form,
+        lambda: services.agenda_item_update(
+            actor=request.user, item=item, if_version=form.seen_version(), **form.values()
+        ),
+    )
     if saved:
         return redirect(item.occurrence.get_absolute_url() + "#agenda")
     context = {"form": form, "item": item, "occurrence": item.occurrence,
