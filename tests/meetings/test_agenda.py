@@ -37,8 +37,9 @@ def world(db, editor, product, other_team):
     Defect.objects.create(product=product, title="Typo", severity="minor")
     space = Space.objects.create(name="Sales", slug="sales", visibility=SpaceVisibility.TEAMS)
     space.teams.add(other_team)
-    page = Page.objects.create(space=space, title="Pricing FAQ", slug="pricing-faq",
-                               stale_since=WEEK_AGO)  # fmt: skip
+    page = Page.objects.create(
+        space=space, title="Pricing FAQ", slug="pricing-faq", stale_since=WEEK_AGO
+    )
     PageLink.objects.create(page=page, kind="product", target_id=product.pk, key=product.slug)
     return {"feature": feature, "page": page}
 
@@ -46,8 +47,9 @@ def world(db, editor, product, other_team):
 @pytest.fixture
 def meeting(world, editor, viewer, outsider, product):
     with clock.travel(WEEK_AGO - dt.timedelta(hours=3)):
-        series = make_series(editor, products=[product], attendees=[viewer, outsider],
-                             start_date=dt.date(2026, 3, 9))  # fmt: skip
+        series = make_series(
+            editor, products=[product], attendees=[viewer, outsider], start_date=dt.date(2026, 3, 9)
+        )
     previous, current = series.occurrences.order_by("starts_at")[:2]
     return previous, current
 
@@ -59,13 +61,20 @@ def _titles(items):
 def test_the_agenda_holds_each_part_since_the_previous_meeting(now, meeting, admin):
     previous, current = meeting
     with clock.travel(previous.starts_at):
-        services.action_create(actor=admin, occurrence=previous, title="Call Big Co",
-                               owner=admin, due_on=dt.date(2026, 3, 13))  # fmt: skip
+        services.action_create(
+            actor=admin,
+            occurrence=previous,
+            title="Call Big Co",
+            owner=admin,
+            due_on=dt.date(2026, 3, 13),
+        )
     services.agenda_generate(actor=admin, occurrence=current)
     titles = _titles(selectors.agenda_items(user=admin, occurrence=current))
     feedback = [t for t in titles if t.startswith("Feedback from")]
-    assert feedback == ["Feedback from Big Co: Big Co wants dark mode",
-                        "Feedback from Small Co: Small Co wants dark mode"]  # fmt: skip
+    assert feedback == [
+        "Feedback from Big Co: Big Co wants dark mode",
+        "Feedback from Small Co: Small Co wants dark mode",
+    ]
     assert "Dark mode moved to Discovery" in titles
     assert any(t.startswith("Orbit 2.0 is due on") for t in titles)
     assert not any("3.0" in t for t in titles)
@@ -101,8 +110,9 @@ def test_a_part_switched_off_is_left_out(now, meeting, admin, editor):
     assert set(current.items.values_list("kind", flat=True)) == {"defects"}
 
 
-def test_an_attendee_who_cannot_see_a_page_gets_no_item_of_it(now, meeting, admin, viewer,
-                                                             outsider):  # fmt: skip
+def test_an_attendee_who_cannot_see_a_page_gets_no_item_of_it(
+    now, meeting, admin, viewer, outsider
+):
     _previous, current = meeting
     services.agenda_generate(actor=admin, occurrence=current)
     assert "Stale page: Pricing FAQ" in _titles(
@@ -122,8 +132,7 @@ def test_generating_as_the_viewer_reads_only_what_they_may_see(now, meeting, edi
 def test_done_action_items_are_not_carried_over(now, meeting, admin):
     previous, current = meeting
     with clock.travel(previous.starts_at):
-        action = services.action_create(actor=admin, occurrence=previous, title="Call",
-                                        owner=admin)  # fmt: skip
+        action = services.action_create(actor=admin, occurrence=previous, title="Call", owner=admin)
     services.action_update(actor=admin, action=action, status="done")
     services.agenda_generate(actor=admin, occurrence=current)
     assert not current.items.filter(kind="actions").exists()

@@ -24,8 +24,12 @@ def test_weekly_meeting_keeps_local_time_across_the_spring_change():
 
 
 def test_new_york_meeting_moves_in_utc_on_its_own_change_date():
-    series = _series(recurrence.weekly(weekday=4), zone="America/New_York",
-                     start=dt.date(2026, 3, 6), time=dt.time(9, 30))  # fmt: skip
+    series = _series(
+        recurrence.weekly(weekday=4),
+        zone="America/New_York",
+        start=dt.date(2026, 3, 6),
+        time=dt.time(9, 30),
+    )
     starts = recurrence.next_starts(series, after=dt.datetime(2026, 3, 1, tzinfo=UTC), count=2)
     assert [s.hour for s in starts] == [14, 13]  # EST then EDT (from 8 March)
 
@@ -33,8 +37,11 @@ def test_new_york_meeting_moves_in_utc_on_its_own_change_date():
 def test_every_two_weeks_and_monthly_on_the_nth_weekday():
     fortnight = _series(recurrence.weekly(weekday=0, interval=2), zone="UTC")
     starts = recurrence.next_starts(fortnight, after=dt.datetime(2026, 3, 1, tzinfo=UTC), count=3)
-    assert [s.date() for s in starts] == [dt.date(2026, 3, 2), dt.date(2026, 3, 16),
-                                          dt.date(2026, 3, 30)]  # fmt: skip
+    assert [s.date() for s in starts] == [
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 16),
+        dt.date(2026, 3, 30),
+    ]
     first_tuesday = _series(recurrence.monthly(weekday=1, nth=1), zone="UTC")
     starts = recurrence.next_starts(
         first_tuesday, after=dt.datetime(2026, 3, 1, tzinfo=UTC), count=2
@@ -44,8 +51,11 @@ def test_every_two_weeks_and_monthly_on_the_nth_weekday():
 
 def test_a_rule_that_never_produces_a_date_is_refused():
     with pytest.raises(DomainError) as exc:
-        recurrence.validate("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
-                            start_date=dt.date(2026, 1, 1), start_time=dt.time(9))  # fmt: skip
+        recurrence.validate(
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+            start_date=dt.date(2026, 1, 1),
+            start_time=dt.time(9),
+        )
     assert "rrule" in exc.value.errors
 
 

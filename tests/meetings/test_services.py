@@ -33,9 +33,13 @@ def test_a_bad_rule_creates_nothing(now, editor):
 
 def test_only_the_owner_edits_the_series_and_a_stale_edit_is_refused(series, outsider, editor):
     data = services.SeriesData(
-        name="Weekly sync", owner=editor, start_date=series.start_date,
-        start_time=series.start_time, rrule=series.rrule, time_zone=series.time_zone,
-    )  # fmt: skip
+        name="Weekly sync",
+        owner=editor,
+        start_date=series.start_date,
+        start_time=series.start_time,
+        rrule=series.rrule,
+        time_zone=series.time_zone,
+    )
     with pytest.raises(PermissionDenied):
         services.series_update(actor=outsider, series=series, data=data)
     with pytest.raises(StaleVersion):
@@ -47,9 +51,13 @@ def test_only_the_owner_edits_the_series_and_a_stale_edit_is_refused(series, out
 
 def test_changing_the_time_moves_unprepared_future_occurrences(series, editor):
     data = services.SeriesData(
-        name=series.name, owner=editor, start_date=series.start_date,
-        start_time=dt.time(14, 0), rrule=series.rrule, time_zone=series.time_zone,
-    )  # fmt: skip
+        name=series.name,
+        owner=editor,
+        start_date=series.start_date,
+        start_time=dt.time(14, 0),
+        rrule=series.rrule,
+        time_zone=series.time_zone,
+    )
     services.series_update(actor=editor, series=series, data=data)
     hours = {s.hour for s in series.occurrences.values_list("starts_at", flat=True)}
     assert hours == {13, 12}  # 14:00 Paris in winter and summer
@@ -104,9 +112,12 @@ def test_a_decision_is_recorded_on_the_features_timeline(series, editor, product
 
 def test_an_action_item_notifies_its_owner_goes_overdue_and_is_completed(series, editor, viewer):
     action = services.action_create(
-        actor=editor, occurrence=series.occurrences.first(), title="Call Acme",
-        owner=viewer, due_on=dt.date(2026, 3, 20),
-    )  # fmt: skip
+        actor=editor,
+        occurrence=series.occurrences.first(),
+        title="Call Acme",
+        owner=viewer,
+        due_on=dt.date(2026, 3, 20),
+    )
     assert Notification.objects.filter(recipient=viewer, verb="action_assigned").exists()
     assert not ActionItem.objects.overdue().exists()
     with clock.travel(dt.datetime(2026, 3, 25, tzinfo=dt.UTC)):
@@ -117,8 +128,9 @@ def test_an_action_item_notifies_its_owner_goes_overdue_and_is_completed(series,
 
 
 def test_someone_else_cannot_change_an_action_item(series, editor, viewer, outsider):
-    action = services.action_create(actor=editor, occurrence=series.occurrences.first(),
-                                    title="Call Acme", owner=viewer)  # fmt: skip
+    action = services.action_create(
+        actor=editor, occurrence=series.occurrences.first(), title="Call Acme", owner=viewer
+    )
     with pytest.raises(PermissionDenied):
         services.action_update(actor=outsider, action=action, status="done")
 
