@@ -18,6 +18,7 @@ from wavelength.accounts.models import Team, User
 from wavelength.catalog.demo import DEMO_EMAIL, build_demo
 from wavelength.catalog.models import ChangelogEntry, Feature, Product, Release, ReleaseStatus
 from wavelength.knowledge.models import Page, Space
+from wavelength.meetings.models import ActionItem, AgendaItem, Decision, MeetingSeries, Occurrence
 from wavelength.processes.models import Playbook
 from wavelength.quality.models import (
     Checklist,
@@ -49,6 +50,10 @@ EDIT_PAGES = {
     "quality:plan-edit": lambda: [TestPlan.objects.order_by("pk")[0].pk],
     "quality:checklist-edit": lambda: [Checklist.objects.order_by("pk")[0].pk],
     "quality:gate": lambda: [Product.objects.order_by("pk")[0].slug],
+    "meetings:series-edit": lambda: [MeetingSeries.objects.order_by("pk")[0].pk],
+    "meetings:occurrence-edit": lambda: [Occurrence.objects.order_by("pk")[0].pk],
+    "meetings:item-edit": lambda: [AgendaItem.objects.order_by("pk")[0].pk],
+    "meetings:action-edit": lambda: [ActionItem.objects.order_by("pk")[0].pk],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -101,6 +106,24 @@ WRITES = {
     ),
     ("put", "/api/v1/quality/products/{product}/gate"): lambda: (
         [Product.objects.first().slug],
+        {},
+    ),
+    ("patch", "/api/v1/meetings/series/{series_id}"): lambda: (
+        [MeetingSeries.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/meetings/occurrences/{occurrence_id}"): lambda: (
+        [Occurrence.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/meetings/items/{item_id}"): lambda: ([AgendaItem.objects.first().pk], {}),
+    ("delete", "/api/v1/meetings/items/{item_id}"): lambda: ([AgendaItem.objects.first().pk], {}),
+    ("patch", "/api/v1/meetings/decisions/{decision_id}"): lambda: (
+        [Decision.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/meetings/actions/{action_id}"): lambda: (
+        [ActionItem.objects.first().pk],
         {},
     ),
 }

@@ -16,6 +16,7 @@ from wavelength.catalog import gates, selectors
 from wavelength.catalog.demo import DEMO_EMAIL, build_demo, story_end
 from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus, Stage
 from wavelength.knowledge.models import Page
+from wavelength.meetings.models import ActionItem, Decision, MeetingSeries
 from wavelength.processes.selectors import overdue_steps
 
 UTC = dt.UTC
@@ -62,6 +63,15 @@ def test_demo_keeps_its_promises_on_any_date(when):
             status__in=[ReleaseStatus.PLANNED, ReleaseStatus.IN_PROGRESS]
         )
         assert any(not gates.passes(gates.evaluate(r)) for r in in_flight)
+
+        # Two meeting series with past meetings, a decision on a feature, overdue action items
+        # and the next sync's agenda ready.
+        assert MeetingSeries.objects.count() == 2
+        assert Decision.objects.filter(features__isnull=False).exists()
+        assert ActionItem.objects.overdue(today).exists()
+        sync = MeetingSeries.objects.get(name="Weekly product sync")
+        following = sync.occurrences.filter(starts_at__gt=timezone.now()).first()
+        assert following.items.filter(kind="actions").exists()
 
 
 def test_the_story_ends_at_the_last_six_pm_utc():

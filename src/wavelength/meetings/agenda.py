@@ -24,7 +24,7 @@ from wavelength.quality import selectors as quality_selectors
 
 from .models import ActionItem, AgendaPart, Occurrence
 
-PER_PART = 10
+PER_PART = 5
 # Without a previous occurrence, the agenda looks back this far.
 DEFAULT_LOOKBACK = dt.timedelta(days=14)
 RELEASE_HORIZON = dt.timedelta(days=14)
@@ -221,7 +221,7 @@ def _actions(*, user, occurrence, products, since) -> list[ItemSpec]:
             occurrence__starts_at__lt=occurrence.starts_at,
         )
         .select_related("owner", "occurrence__series")
-        .order_by("due_on", "id")[: PER_PART * 2]
+        .order_by("due_on", "id")[: PER_PART * 4]
     )
     return [
         ItemSpec(

@@ -504,4 +504,8 @@ def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
     from wavelength.quality.demo import build_quality_demo
 
     build_quality_demo(seed=seed, now=builder.now)
+
+    from wavelength.meetings.demo import build_meetings_demo
+
+    build_meetings_demo(now=builder.now)
     return summary(created=True)
