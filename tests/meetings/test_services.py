@@ -141,3 +141,22 @@ def test_calendar_tokens_are_hashed_and_revocable(db, viewer):
     services.calendar_token_revoke(actor=viewer, token=token)
     assert services.calendar_user(raw) is None
     assert services.calendar_user("wlcal_guess") is None
+
+
+def test_the_decision_reads_well_in_the_features_timeline(series, editor, product):
+    from django.utils import translation
+
+    from wavelength.core import timeline
+
+    feature = FeatureFactory(product=product, title="Dark mode")
+    services.decision_create(
+        actor=editor,
+        occurrence=series.occurrences.first(),
+        data=services.DecisionData(title="Ship it", features=[feature]),
+    )
+    row = Activity.objects.for_target(feature).filter(verb="decided")
+    [entry] = timeline.describe(row)
+    assert "recorded the decision “Ship it” about feature" in entry.sentence
+    with translation.override("fr"):
+        [entry] = timeline.describe(row)
+    assert "a consigné la décision «\u00a0Ship it\u00a0» sur" in entry.sentence

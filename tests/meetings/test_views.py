@@ -63,19 +63,21 @@ def test_run_a_meeting_from_its_page(now, editor_client, editor, viewer, series,
     feature = FeatureFactory(product=product, title="Dark mode")
     url = reverse("meetings:occurrence-detail", args=[occurrence.pk])
     assert editor_client.get(url).status_code == 200
-    editor_client.post(reverse("meetings:item-add", args=[occurrence.pk]), {"title": "Roadmap"})
-    editor_client.post(reverse("meetings:item-add", args=[occurrence.pk]), {"title": "Hiring"})
+    editor_client.post(
+        reverse("meetings:item-add", args=[occurrence.pk]), {"item-title": "Roadmap"}
+    )
+    editor_client.post(reverse("meetings:item-add", args=[occurrence.pk]), {"item-title": "Hiring"})
     item = occurrence.items.get(title="Hiring")
     editor_client.post(reverse("meetings:item-change", args=[item.pk, "up"]))
     assert list(occurrence.items.values_list("title", flat=True)) == ["Hiring", "Roadmap"]
     response = editor_client.post(
         reverse("meetings:decision-add", args=[occurrence.pk]),
-        {"title": "Dark mode goes to beta", "features": [feature.pk]},
+        {"decision-title": "Dark mode goes to beta", "decision-features": [feature.pk]},
     )
     assert response.status_code == 302
     response = editor_client.post(
         reverse("meetings:action-add", args=[occurrence.pk]),
-        {"title": "Tell support", "owner": viewer.pk, "due_on": "2026-03-20"},
+        {"action-title": "Tell support", "action-owner": viewer.pk, "action-due_on": "2026-03-20"},
     )
     assert response.status_code == 302
     html = editor_client.get(url).content.decode()
@@ -89,7 +91,7 @@ def test_run_a_meeting_from_its_page(now, editor_client, editor, viewer, series,
 def test_an_empty_decision_is_a_422_naming_the_field(now, editor_client, series):
     occurrence = series.occurrences.first()
     response = editor_client.post(
-        reverse("meetings:decision-add", args=[occurrence.pk]), {"title": ""}
+        reverse("meetings:decision-add", args=[occurrence.pk]), {"decision-title": ""}
     )
     assert response.status_code == 422
     assert not Decision.objects.exists()
@@ -109,7 +111,7 @@ def test_a_viewer_reads_but_sees_no_edit_buttons(now, viewer_client, series):
     html = viewer_client.get(occurrence.get_absolute_url()).content.decode()
     assert "Record the decision" not in html
     response = viewer_client.post(
-        reverse("meetings:item-add", args=[occurrence.pk]), {"title": "x"}
+        reverse("meetings:item-add", args=[occurrence.pk]), {"item-title": "x"}
     )
     assert response.status_code == 403
 

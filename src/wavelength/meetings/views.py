@@ -108,9 +108,11 @@ def _occurrence_context(request, occurrence, **forms):
         "decisions": selectors.decision_list(user=user, occurrence=occurrence),
         "actions": selectors.action_list(user=user, occurrence=occurrence),
         "can_run": services.can_run(user, occurrence),
-        "item_form": forms.get("item_form") or AgendaItemForm(),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
-        "action_form": forms.get("action_form") or ActionForm(initial={"owner": user.pk}),
+        # Three forms on one page: prefixes keep their fields' ids apart.
+        "item_form": forms.get("item_form") or AgendaItemForm(prefix="item"),
+        "decision_form": forms.get("decision_form") or DecisionForm(prefix="decision"),
+        "action_form": forms.get("action_form")
+        or ActionForm(prefix="action", initial={"owner": user.pk}),
     }
 
 
@@ -126,7 +128,7 @@ def _occurrence_post(request, pk, form_name, form, call):
 @login_required
 @require_POST
 def item_add(request, pk):
-    form = AgendaItemForm(request.POST)
+    form = AgendaItemForm(request.POST, prefix="item")
     return _occurrence_post(request, pk, "item", form, lambda o: services.agenda_item_add(
         actor=request.user, occurrence=o, **form.values()))  # fmt: skip
 
@@ -134,7 +136,7 @@ def item_add(request, pk):
 @login_required
 @require_POST
 def decision_add(request, pk):
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, prefix="decision")
 
     def call(occurrence):
         d = form.cleaned_data
@@ -150,7 +152,7 @@ def decision_add(request, pk):
 @login_required
 @require_POST
 def action_add(request, pk):
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, prefix="action")
 
     def call(occurrence):
         values = {k: v for k, v in form.values().items() if k != "status"}
