@@ -136,3 +136,13 @@ def test_done_action_items_are_not_carried_over(now, meeting, admin):
     services.action_update(actor=admin, action=action, status="done")
     services.agenda_generate(actor=admin, occurrence=current)
     assert not current.items.filter(kind="actions").exists()
+
+
+def test_an_item_about_a_hidden_page_is_a_404_through_the_api(now, meeting, admin, viewer):
+    from tests.api.utils import bearer_client, url
+
+    _previous, current = meeting
+    services.agenda_generate(actor=admin, occurrence=current)
+    item = current.items.get(kind="pages")
+    assert bearer_client(viewer).get(url("item-detail", item.pk)).status_code == 404
+    assert bearer_client(admin).get(url("item-detail", item.pk)).status_code == 200

@@ -1,6 +1,7 @@
 """Reads of the meetings app, permission-checked, in a fixed number of queries."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
@@ -72,7 +73,7 @@ def agenda_item_get(*, user, pk: int) -> AgendaItem:
         item.kind == AgendaPart.PAGES
         and not Page.objects.visible_to(user).filter(pk=item.source_id).exists()
     ):
-        raise get_object_or_404(AgendaItem.objects.none(), pk=pk)
+        raise Http404  # about a page the reader may not see: as if it did not exist
     return item
 
 
