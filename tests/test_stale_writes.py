@@ -20,6 +20,7 @@ from wavelength.catalog.models import ChangelogEntry, Feature, Product, Release,
 from wavelength.conversations.models import Comment
 from wavelength.feedback.models import Company, Feedback
 from wavelength.knowledge.models import Page, Space
+from wavelength.meetings.models import ActionItem, AgendaItem, Decision, MeetingSeries, Occurrence
 from wavelength.outreach.models import LoopMessage, LoopStatus
 from wavelength.portal.models import PortalIdea
 from wavelength.prioritisation.models import FeatureScore
@@ -62,6 +63,10 @@ EDIT_PAGES = {
     "prioritisation:prioritisation-edit": lambda: [
         FeatureScore.objects.order_by("pk")[0].feature_id
     ],
+    "meetings:series-edit": lambda: [MeetingSeries.objects.order_by("pk")[0].pk],
+    "meetings:occurrence-edit": lambda: [Occurrence.objects.order_by("pk")[0].pk],
+    "meetings:item-edit": lambda: [AgendaItem.objects.order_by("pk")[0].pk],
+    "meetings:action-edit": lambda: [ActionItem.objects.order_by("pk")[0].pk],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -117,6 +122,24 @@ WRITES = {
         {},
     ),
     ("patch", "/api/v1/loop/messages/{message_id}"): lambda: ([_draft().pk], {}),
+    ("patch", "/api/v1/meetings/series/{series_id}"): lambda: (
+        [MeetingSeries.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/meetings/occurrences/{occurrence_id}"): lambda: (
+        [Occurrence.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/meetings/items/{item_id}"): lambda: ([AgendaItem.objects.first().pk], {}),
+    ("delete", "/api/v1/meetings/items/{item_id}"): lambda: ([AgendaItem.objects.first().pk], {}),
+    ("patch", "/api/v1/meetings/decisions/{decision_id}"): lambda: (
+        [Decision.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/meetings/actions/{action_id}"): lambda: (
+        [ActionItem.objects.first().pk],
+        {},
+    ),
 }
 NOT_EDITS = {
     ("put", "/api/v1/notification-preferences"): "a person's own settings, set whole",

@@ -159,6 +159,7 @@ def _mount() -> None:
     from wavelength.feedback.api import router as feedback_router
     from wavelength.integrations.api import router as integrations_router
     from wavelength.knowledge.api import router as knowledge_router
+    from wavelength.meetings.api import router as meetings_router
     from wavelength.outreach.api import router as outreach_router
     from wavelength.prioritisation.api import router as prioritisation_router
     from wavelength.processes.api import router as processes_router
@@ -175,6 +176,7 @@ def _mount() -> None:
     api.add_router("/", knowledge_router)
     api.add_router("/", quality_router)
     api.add_router("/", conversations_router)
+    api.add_router("/", meetings_router)
 
 
 _mount()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wavelength.integrations",
     "wavelength.knowledge",
     "wavelength.conversations",
+    "wavelength.meetings",
     "axes",
 ]
 

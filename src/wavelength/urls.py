@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("wavelength.processes.urls")),
     path("", include("wavelength.quality.urls")),
     path("", include("wavelength.conversations.urls")),
+    path("", include("wavelength.meetings.urls")),
     path("", include("wavelength.core.urls")),
 ]

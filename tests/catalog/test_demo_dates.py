@@ -17,6 +17,7 @@ from wavelength.catalog.demo import DEMO_EMAIL, build_demo, story_end
 from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus, Stage
 from wavelength.conversations.models import Comment
 from wavelength.knowledge.models import Page
+from wavelength.meetings.models import ActionItem, Decision, MeetingSeries
 from wavelength.processes.selectors import overdue_steps
 
 UTC = dt.UTC
@@ -68,6 +69,14 @@ def test_demo_keeps_its_promises_on_any_date(when):
         assert set(Comment.objects.values_list("kind", flat=True)) == {"feature", "page", "defect"}
         for reply in Comment.objects.filter(parent__isnull=False).select_related("parent"):
             assert reply.parent.created_at <= reply.created_at <= timezone.now()
+        # Two meeting series with past meetings, a decision on a feature, overdue action items
+        # and the next sync's agenda ready.
+        assert MeetingSeries.objects.count() == 2
+        assert Decision.objects.filter(features__isnull=False).exists()
+        assert ActionItem.objects.overdue(today).exists()
+        sync = MeetingSeries.objects.get(name="Weekly product sync")
+        following = sync.occurrences.filter(starts_at__gt=timezone.now()).first()
+        assert following.items.filter(kind="actions").exists()
 
 
 def test_the_story_ends_at_the_last_six_pm_utc():

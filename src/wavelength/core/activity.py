@@ -19,7 +19,7 @@ def _plain(value: Any) -> Any:
     """A JSON-friendly form of a field value."""
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

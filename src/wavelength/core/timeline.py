@@ -52,6 +52,11 @@ KINDS = {
     "importjob": pgettext_lazy("object kind in an activity sentence", "import"),
     "space": pgettext_lazy("object kind in an activity sentence", "space"),
     "page": pgettext_lazy("object kind in an activity sentence", "page"),
+    "meetingseries": pgettext_lazy("object kind in an activity sentence", "meeting series"),
+    "occurrence": pgettext_lazy("object kind in an activity sentence", "meeting"),
+    "agendaitem": pgettext_lazy("object kind in an activity sentence", "agenda item"),
+    "decision": pgettext_lazy("object kind in an activity sentence", "decision"),
+    "actionitem": pgettext_lazy("object kind in an activity sentence", "action item"),
 }
 
 VERBS = {
@@ -111,9 +116,11 @@ VERBS = {
     "comment_deleted": gettext_lazy("%(actor)s deleted a comment on %(object)s"),
     "thread_resolved": gettext_lazy("%(actor)s resolved a thread on %(object)s"),
     "thread_reopened": gettext_lazy("%(actor)s reopened a thread on %(object)s"),
+    "decided": gettext_lazy("%(actor)s recorded the decision “%(detail)s” about %(object)s"),
+    "agenda_built": gettext_lazy("%(actor)s built the agenda of %(object)s from live data"),
 }
 
-_DETAIL_KEYS = ("feature_title", "name", "attachment")
+_DETAIL_KEYS = ("feature_title", "name", "attachment", "decision")
 
 # Fields whose names Django derives from the attribute (no verbose_name) get a translated label.
 FIELD_LABELS = {

@@ -19,7 +19,7 @@ from wavelength.catalog.views.base import (
     timeline_page,
     wants_preview,
 )
-from wavelength.core import clock, versioning
+from wavelength.core import clock, mywork, versioning
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
@@ -349,6 +349,8 @@ def _steps_page(request, *, template_title, loader, subtitle, show_assignee):
         "subtitle": subtitle,
         "show_assignee": show_assignee,
         "show_status_filter": loader is selectors.my_steps,
+        # Other apps' work for the reader (core.mywork), beside their steps.
+        "other_work": mywork.render_work(user=request.user) if loader is selectors.my_steps else [],
     }
     fragments = {"step-results": "processes/_step_results.html"}
     return render_page(request, "processes/step_list.html", context, fragments=fragments)

@@ -180,6 +180,7 @@ _NAV = [
     ),
     (gettext_lazy("Docs"), "knowledge:home", ("knowledge:",)),
     (gettext_lazy("Playbooks"), "processes:my-steps", ("processes:",)),
+    (gettext_lazy("Meetings"), "meetings:series-list", ("meetings:",)),
     (gettext_lazy("Quality"), "quality:index", ("quality:",)),
     (gettext_lazy("Teams"), "accounts:team-list", ("accounts:team",)),
 ]

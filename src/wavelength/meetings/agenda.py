@@ -1,0 +1,246 @@
+"""The agenda an occurrence gets from live data, for the products its series covers, since the
+previous occurrence. Every part reads through its own app's permission-checked selector as the
+person who asks, and each series can switch parts off (``MeetingSeries.agenda_parts``).
+
+Each part costs a fixed number of queries and gives at most ``PER_PART`` items.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from wavelength.catalog import gates
+from wavelength.catalog import selectors as catalog_selectors
+from wavelength.catalog.models import Feature, Release, ReleaseStatus
+from wavelength.core import clock
+from wavelength.feedback import selectors as feedback_selectors
+from wavelength.knowledge import selectors as knowledge_selectors
+from wavelength.processes import selectors as processes_selectors
+from wavelength.quality import selectors as quality_selectors
+
+from .models import ActionItem, AgendaPart, Occurrence
+
+PER_PART = 5
+# Without a previous occurrence, the agenda looks back this far.
+DEFAULT_LOOKBACK = dt.timedelta(days=14)
+RELEASE_HORIZON = dt.timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    kind: str
+    source_id: int | None
+    title: str
+    note: str = ""
+    url: str = ""
+
+
+def since_for(occurrence: Occurrence) -> dt.datetime:
+    """When the previous occurrence of the series started (or two weeks before this one)."""
+    previous = (
+        Occurrence.objects.filter(
+            series_id=occurrence.series_id, starts_at__lt=occurrence.starts_at
+        )
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return previous or occurrence.starts_at - DEFAULT_LOOKBACK
+
+
+def build_agenda(*, user, occurrence: Occurrence) -> list[ItemSpec]:
+    series = occurrence.series
+    product_ids = list(series.products.values_list("pk", flat=True))
+    since = since_for(occurrence)
+    items: list[ItemSpec] = []
+    for part in series.agenda_parts:
+        builder = PARTS.get(part)
+        if builder is None:
+            continue
+        if part != AgendaPart.ACTIONS and not product_ids:
+            continue
+        items.extend(builder(user=user, occurrence=occurrence, products=product_ids, since=since))
+    return items
+
+
+def _feedback(*, user, occurrence, products, since) -> list[ItemSpec]:
+    rows = (
+        feedback_selectors.feedback_list(
+            user=user, filters=feedback_selectors.FeedbackFilter(since=since)
+        )
+        .filter(company__isnull=False, links__feature__product_id__in=products)
+        .distinct()
+        .order_by("-company__arr", "-received_at", "-id")[:PER_PART]
+    )
+    return [
+        ItemSpec(
+            kind=AgendaPart.FEEDBACK,
+            source_id=f.pk,
+            title=_("Feedback from %(company)s: %(title)s")
+            % {"company": f.company.name, "title": f.display_title},
+            note=f.text[:500],
+            url=f.get_absolute_url(),
+        )
+        for f in rows
+    ]
+
+
+def _stages(*, user, occurrence, products, since) -> list[ItemSpec]:
+    scopes = [f"catalog.product:{pk}" for pk in products]
+    feature_type = ContentType.objects.get_for_model(Feature)
+    rows = (
+        catalog_selectors.recent_changes(user=user, since=since)
+        .filter(verb="stage_changed", scope__in=scopes, target_type=feature_type)
+        .order_by("-created_at", "-id")[: PER_PART * 3]
+    )
+    seen, out = set(), []
+    for row in rows:  # the latest move of each feature
+        if row.target_id in seen or len(out) >= PER_PART:
+            continue
+        seen.add(row.target_id)
+        old, new = row.changes.get("stage", [None, None])
+        out.append(
+            ItemSpec(
+                kind=AgendaPart.STAGES,
+                source_id=row.target_id,
+                title=_("%(feature)s moved to %(stage)s") % {"feature": row.target_repr,
+                                                            "stage": _stage_label(new)},
+                note=_("From %(stage)s.") % {"stage": _stage_label(old)} if old else "",
+                url=reverse("catalog:feature-detail", args=[row.target_id]),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _stage_label(value) -> str:
+    from wavelength.catalog.models import Stage
+
+    return str(dict(Stage.choices).get(value, value or "—"))
+
+
+def _releases(*, user, occurrence, products, since) -> list[ItemSpec]:
+    today = clock.now().date()
+    rows = (
+        catalog_selectors.release_list(user=user)
+        .filter(
+            product_id__in=products,
+            status__in=[ReleaseStatus.PLANNED, ReleaseStatus.IN_PROGRESS],
+            target_date__gte=today,
+            target_date__lte=today + RELEASE_HORIZON,
+        )
+        .order_by("target_date", "id")[:PER_PART]
+    )
+    out = []
+    for release in rows:
+        verdicts = gates.evaluate(release)
+        failing = [str(v.criterion.label) for v in verdicts if not v.result.ok]
+        verdict = _("Gate passes.") if gates.passes(verdicts) else (
+            _("Gate fails: %(criteria)s.") % {"criteria": "; ".join(failing)}
+        )  # fmt: skip
+        out.append(
+            ItemSpec(
+                kind=AgendaPart.RELEASES,
+                source_id=release.pk,
+                title=_("%(release)s is due on %(date)s")
+                % {"release": release, "date": release.target_date.isoformat()},
+                note=verdict,
+                url=release.get_absolute_url(),
+            )
+        )
+    return out
+
+
+def _steps(*, user, occurrence, products, since) -> list[ItemSpec]:
+    release_type = ContentType.objects.get_for_model(Release)
+    feature_type = ContentType.objects.get_for_model(Feature)
+    about = Q(
+        run__target_type=release_type,
+        run__target_id__in=Release.objects.filter(product_id__in=products).values("pk"),
+    ) | Q(
+        run__target_type=feature_type,
+        run__target_id__in=Feature.objects.filter(product_id__in=products).values("pk"),
+    )
+    rows = processes_selectors.overdue_steps(user=user).filter(about)[:PER_PART]
+    return [
+        ItemSpec(
+            kind=AgendaPart.STEPS,
+            source_id=step.pk,
+            title=_("Overdue: %(step)s (%(run)s)") % {"step": step.title, "run": step.run.title},
+            note=_("Due on %(date)s; %(who)s.")
+            % {"date": step.due_on.isoformat(), "who": step.assignee or step.assignee_team or "—"},
+            url=step.run.get_absolute_url(),
+        )
+        for step in rows
+    ]
+
+
+def _defects(*, user, occurrence, products, since) -> list[ItemSpec]:
+    filters = quality_selectors.DefectFilter(severity="critical", unresolved=True)
+    rows = quality_selectors.defect_list(user=user, filters=filters).filter(
+        product_id__in=products
+    )[:PER_PART]
+    return [
+        ItemSpec(
+            kind=AgendaPart.DEFECTS,
+            source_id=d.pk,
+            title=_("Critical defect: %(defect)s") % {"defect": d.title},
+            note=str(d.get_status_display()),
+            url=d.get_absolute_url(),
+        )
+        for d in rows
+    ]
+
+
+def _pages(*, user, occurrence, products, since) -> list[ItemSpec]:
+    about = Q(links__kind="product", links__target_id__in=products) | Q(
+        links__kind="feature",
+        links__target_id__in=Feature.objects.filter(product_id__in=products).values("pk"),
+    )
+    rows = knowledge_selectors.page_list(user=user).stale().filter(about).distinct()[:PER_PART]
+    return [
+        ItemSpec(
+            kind=AgendaPart.PAGES,
+            source_id=page.pk,
+            title=_("Stale page: %(page)s") % {"page": page.title},
+            note=" ".join(str(r) for r in page.stale_reasons if r),
+            url=page.get_absolute_url(),
+        )
+        for page in rows
+    ]
+
+
+def _actions(*, user, occurrence, products, since) -> list[ItemSpec]:
+    rows = (
+        ActionItem.objects.open()
+        .filter(
+            occurrence__series_id=occurrence.series_id,
+            occurrence__starts_at__lt=occurrence.starts_at,
+        )
+        .select_related("owner", "occurrence__series")
+        .order_by("due_on", "id")[: PER_PART * 4]
+    )
+    return [
+        ItemSpec(
+            kind=AgendaPart.ACTIONS,
+            source_id=a.pk,
+            title=_("Carried over: %(action)s (%(owner)s)") % {"action": a.title, "owner": a.owner},
+            note=_("Due on %(date)s.") % {"date": a.due_on.isoformat()} if a.due_on else "",
+            url=a.get_absolute_url(),
+        )
+        for a in rows
+    ]
+
+
+PARTS = {
+    AgendaPart.FEEDBACK: _feedback,
+    AgendaPart.STAGES: _stages,
+    AgendaPart.RELEASES: _releases,
+    AgendaPart.STEPS: _steps,
+    AgendaPart.DEFECTS: _defects,
+    AgendaPart.PAGES: _pages,
+    AgendaPart.ACTIONS: _actions,
+}

@@ -1,0 +1,127 @@
+"""Forms of the meeting pages. Edit forms carry the version they were built from."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.accounts.models import Team, User
+from wavelength.catalog.models import Feature, Product, Release
+from wavelength.core.forms import VersionedForm
+
+from . import recurrence
+from .models import AgendaPart
+
+WEEKDAY_CHOICES = [
+    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
+    (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday")),
+]  # fmt: skip
+NTH_CHOICES = [(1, _("first")), (2, _("second")), (3, _("third")), (4, _("fourth")),
+               (-1, _("last"))]  # fmt: skip
+FREQUENCY_CHOICES = [("weekly", _("Every N weeks")), ("monthly", _("Monthly on the Nth weekday"))]
+
+
+def _people():
+    return User.objects.filter(is_active=True).order_by("name", "email")
+
+
+class SeriesForm(VersionedForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))  # fmt: skip
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
+    attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=_people(),
+                                               required=False)  # fmt: skip
+    teams = forms.ModelMultipleChoiceField(label=_("Teams"), queryset=Team.objects.all(),
+                                           required=False)  # fmt: skip
+    products = forms.ModelMultipleChoiceField(label=_("Products"), queryset=Product.objects.all(),
+                                              required=False)  # fmt: skip
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Paris")
+    start_date = forms.DateField(label=_("First date"), widget=forms.DateInput(
+        attrs={"type": "date"}))  # fmt: skip
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(
+        attrs={"type": "time"}))  # fmt: skip
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5,
+                                          max_value=1440, initial=30)  # fmt: skip
+    frequency = forms.ChoiceField(label=_("Repeats"), choices=FREQUENCY_CHOICES)
+    interval = forms.IntegerField(label=_("Every how many weeks"), min_value=1, max_value=52,
+                                  initial=1)  # fmt: skip
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAY_CHOICES, coerce=int)
+    nth = forms.TypedChoiceField(label=_("Which one in the month"), choices=NTH_CHOICES,
+                                 coerce=int, required=False)  # fmt: skip
+    agenda_parts = forms.MultipleChoiceField(
+        label=_("Agenda built from"), choices=AgendaPart.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def rrule(self) -> str:
+        d = self.cleaned_data
+        if d["frequency"] == "monthly":
+            return recurrence.monthly(weekday=d["weekday"], nth=d.get("nth") or 1)
+        return recurrence.weekly(weekday=d["weekday"], interval=d["interval"])
+
+
+def series_initial(series) -> dict:
+    """The form's fields from a series (its rule read back into the pickers)."""
+    parts = dict(p.split("=", 1) for p in series.rrule.split(";") if "=" in p)
+    byday = parts.get("BYDAY", "MO")
+    weekday = recurrence.WEEKDAYS.index(byday[-2:]) if byday[-2:] in recurrence.WEEKDAYS else 0
+    monthly = parts.get("FREQ") == "MONTHLY"
+    return {
+        "name": series.name, "purpose": series.purpose, "owner": series.owner_id,
+        "attendees": [u.pk for u in series.attendees.all()],
+        "teams": [t.pk for t in series.teams.all()],
+        "products": [p.pk for p in series.products.all()],
+        "time_zone": series.time_zone, "start_date": series.start_date,
+        "start_time": series.start_time, "duration_minutes": series.duration_minutes,
+        "frequency": "monthly" if monthly else "weekly",
+        "interval": int(parts.get("INTERVAL", 1)), "weekday": weekday,
+        "nth": int(byday[:-2] or 1) if monthly else 1,
+        "agenda_parts": list(series.agenda_parts),
+    }  # fmt: skip
+
+
+class AgendaItemForm(VersionedForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(
+        attrs={"rows": 2}))  # fmt: skip
+
+
+class OccurrenceForm(VersionedForm):
+    minutes = forms.CharField(label=_("Minutes (Markdown)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 10}))  # fmt: skip
+    attended = forms.ModelMultipleChoiceField(
+        label=_("Attended"), queryset=_people(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["attended"].queryset = people
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(label=_("Decision"), max_length=300)
+    rationale = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(
+        attrs={"rows": 2}))  # fmt: skip
+    decided_by = forms.ModelChoiceField(label=_("Decided by"), queryset=_people(), required=False)
+    features = forms.ModelMultipleChoiceField(
+        label=_("Features"), queryset=Feature.objects.select_related("product"), required=False
+    )
+    releases = forms.ModelMultipleChoiceField(
+        label=_("Releases"), queryset=Release.objects.select_related("product"), required=False
+    )
+
+
+class ActionForm(VersionedForm):
+    title = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(
+        attrs={"type": "date"}))  # fmt: skip
+    feature = forms.ModelChoiceField(
+        label=_("Feature"), required=False, queryset=Feature.objects.select_related("product")
+    )
+    release = forms.ModelChoiceField(
+        label=_("Release"), required=False, queryset=Release.objects.select_related("product")
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("open", _("Open")), ("done", _("Done"))])  # fmt: skip

@@ -1,0 +1,181 @@
+"""Request and response bodies of the meetings API."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from wavelength.core.schemas import Id, InputSchema
+
+
+class SeriesIn(InputSchema):
+    name: str = Field(max_length=120)
+    purpose: str = ""
+    owner: Id | None = Field(None, description="A person's id; the caller when omitted.")
+    attendees: list[Id] = []
+    teams: list[Id] = []
+    products: list[Id] = []
+    time_zone: str = Field("UTC", max_length=64, description="An IANA name: Europe/Paris.")
+    start_date: dt.date
+    start_time: dt.time = Field(description="Wall-clock time in the series' time zone.")
+    duration_minutes: int = Field(30, ge=5, le=1440)
+    rrule: str = Field(max_length=300, description="An RFC 5545 RRULE: FREQ=WEEKLY;BYDAY=MO.")
+    agenda_parts: list[str] | None = Field(None, description="Omitted: every part.")
+
+
+class SeriesPatch(InputSchema):
+    name: str | None = Field(None, max_length=120)
+    purpose: str | None = None
+    owner: Id | None = None
+    attendees: list[Id] | None = None
+    teams: list[Id] | None = None
+    products: list[Id] | None = None
+    time_zone: str | None = Field(None, max_length=64)
+    start_date: dt.date | None = None
+    start_time: dt.time | None = None
+    duration_minutes: int | None = Field(None, ge=5, le=1440)
+    rrule: str | None = Field(None, max_length=300)
+    agenda_parts: list[str] | None = None
+
+
+class SeriesOut(Schema):
+    id: int
+    name: str
+    purpose: str
+    owner: int = Field(alias="owner_id")
+    attendees: list[int]
+    teams: list[int]
+    products: list[int]
+    time_zone: str
+    start_date: dt.date
+    start_time: dt.time
+    duration_minutes: int
+    rrule: str
+    agenda_parts: list[str]
+
+    @staticmethod
+    def resolve_attendees(obj) -> list[int]:
+        return [u.pk for u in obj.attendees.all()]
+
+    @staticmethod
+    def resolve_teams(obj) -> list[int]:
+        return [t.pk for t in obj.teams.all()]
+
+    @staticmethod
+    def resolve_products(obj) -> list[int]:
+        return [p.pk for p in obj.products.all()]
+
+
+class OccurrenceOut(Schema):
+    id: int
+    series: int = Field(alias="series_id")
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    minutes: str
+    attended: list[int]
+
+    @staticmethod
+    def resolve_attended(obj) -> list[int]:
+        return [u.pk for u in obj.attended.all()]
+
+
+class OccurrencePatch(InputSchema):
+    minutes: str | None = None
+    attended: list[Id] | None = None
+
+
+class AgendaItemIn(InputSchema):
+    title: str = Field(max_length=300)
+    note: str = ""
+    url: str = Field("", max_length=500)
+
+
+class AgendaItemPatch(InputSchema):
+    title: str | None = Field(None, max_length=300)
+    note: str | None = None
+    move: str | None = Field(None, pattern="^(up|down)$", description='"up" or "down".')
+
+
+class AgendaItemOut(Schema):
+    id: int
+    position: int
+    kind: str
+    source_id: int | None
+    title: str
+    note: str
+    url: str
+
+
+class DecisionIn(InputSchema):
+    title: str = Field(max_length=300)
+    rationale: str = ""
+    decided_by: Id | None = None
+    features: list[Id] = []
+    releases: list[Id] = []
+    pages: list[Id] = []
+
+
+class DecisionPatch(InputSchema):
+    title: str | None = Field(None, max_length=300)
+    rationale: str | None = None
+    decided_by: Id | None = None
+    features: list[Id] | None = None
+    releases: list[Id] | None = None
+    pages: list[Id] | None = None
+
+
+class DecisionOut(Schema):
+    id: int
+    occurrence: int = Field(alias="occurrence_id")
+    title: str
+    rationale: str
+    decided_by: int | None = Field(alias="decided_by_id")
+    features: list[int]
+    releases: list[int]
+    pages: list[int]
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_features(obj) -> list[int]:
+        return [f.pk for f in obj.features.all()]
+
+    @staticmethod
+    def resolve_releases(obj) -> list[int]:
+        return [r.pk for r in obj.releases.all()]
+
+    @staticmethod
+    def resolve_pages(obj) -> list[int]:
+        return [p.pk for p in obj.pages.all()]
+
+
+class ActionIn(InputSchema):
+    title: str = Field(max_length=300)
+    owner: Id
+    due_on: dt.date | None = None
+    feature: Id | None = None
+    release: Id | None = None
+
+
+class ActionPatch(InputSchema):
+    title: str | None = Field(None, max_length=300)
+    owner: Id | None = None
+    due_on: dt.date | None = None
+    feature: Id | None = None
+    release: Id | None = None
+    status: str | None = Field(None, pattern="^(open|done)$")
+
+
+class ActionOut(Schema):
+    id: int
+    occurrence: int = Field(alias="occurrence_id")
+    title: str
+    owner: int = Field(alias="owner_id")
+    due_on: dt.date | None
+    feature: int | None = Field(alias="feature_id")
+    release: int | None = Field(alias="release_id")
+    status: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue()

@@ -1,0 +1,148 @@
+"""The agenda built from live data, on a small world with a frozen clock."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import FeatureFactory, ReleaseFactory
+from tests.meetings.conftest import NOW, make_series
+from wavelength.catalog import services as catalog
+from wavelength.core import clock
+from wavelength.feedback.models import Company, Feedback, FeedbackLink
+from wavelength.knowledge.models import Page, PageLink, Space, SpaceVisibility
+from wavelength.meetings import selectors, services
+from wavelength.quality.models import Defect
+
+WEEK_AGO = NOW - dt.timedelta(days=7)
+
+
+@pytest.fixture
+def world(db, editor, product, other_team):
+    """Between last Monday's meeting and this one: feedback from two companies, a feature that
+    moved, a release due next week, a critical defect and a stale page only Sales may read."""
+    feature = FeatureFactory(product=product, title="Dark mode", stage="idea")
+    elsewhere = FeatureFactory(title="Other product's feature")
+    with clock.travel(WEEK_AGO + dt.timedelta(days=1)):
+        catalog.feature_move_stage(actor=editor, feature=feature, stage="discovery")
+        for name, arr in (("Small Co", 1_000), ("Big Co", 900_000)):
+            company = Company.objects.create(name=name, arr=Decimal(arr))
+            item = Feedback.objects.create(text=f"{name} wants dark mode", company=company)
+            FeedbackLink.objects.create(feedback=item, feature=feature)
+        other = Feedback.objects.create(text="Not ours", company=company)
+        FeedbackLink.objects.create(feedback=other, feature=elsewhere)
+    ReleaseFactory(product=product, version="2.0", target_date=NOW.date() + dt.timedelta(days=7))
+    ReleaseFactory(product=product, version="3.0", target_date=NOW.date() + dt.timedelta(days=60))
+    Defect.objects.create(product=product, title="Data loss on save", severity="critical")
+    Defect.objects.create(product=product, title="Typo", severity="minor")
+    space = Space.objects.create(name="Sales", slug="sales", visibility=SpaceVisibility.TEAMS)
+    space.teams.add(other_team)
+    page = Page.objects.create(
+        space=space, title="Pricing FAQ", slug="pricing-faq", stale_since=WEEK_AGO
+    )
+    PageLink.objects.create(page=page, kind="product", target_id=product.pk, key=product.slug)
+    return {"feature": feature, "page": page}
+
+
+@pytest.fixture
+def meeting(world, editor, viewer, outsider, product):
+    with clock.travel(WEEK_AGO - dt.timedelta(hours=3)):
+        series = make_series(
+            editor, products=[product], attendees=[viewer, outsider], start_date=dt.date(2026, 3, 9)
+        )
+    previous, current = series.occurrences.order_by("starts_at")[:2]
+    return previous, current
+
+
+def _titles(items):
+    return [i.title for i in items]
+
+
+def test_the_agenda_holds_each_part_since_the_previous_meeting(now, meeting, admin):
+    previous, current = meeting
+    with clock.travel(previous.starts_at):
+        services.action_create(
+            actor=admin,
+            occurrence=previous,
+            title="Call Big Co",
+            owner=admin,
+            due_on=dt.date(2026, 3, 13),
+        )
+    services.agenda_generate(actor=admin, occurrence=current)
+    titles = _titles(selectors.agenda_items(user=admin, occurrence=current))
+    feedback = [t for t in titles if t.startswith("Feedback from")]
+    assert feedback == [
+        "Feedback from Big Co: Big Co wants dark mode",
+        "Feedback from Small Co: Small Co wants dark mode",
+    ]
+    assert "Dark mode moved to Discovery" in titles
+    assert any(t.startswith("Orbit 2.0 is due on") for t in titles)
+    assert not any("3.0" in t for t in titles)
+    assert "Critical defect: Data loss on save" in titles
+    assert "Stale page: Pricing FAQ" in titles
+    assert "Carried over: Call Big Co (Alice Admin)" in titles
+
+
+def test_a_release_item_carries_its_gate_verdict(now, meeting, admin):
+    _previous, current = meeting
+    services.agenda_generate(actor=admin, occurrence=current)
+    item = current.items.get(kind="releases")
+    assert item.note.startswith(("Gate passes.", "Gate fails"))
+
+
+def test_generating_twice_keeps_edits_and_adds_only_what_is_new(now, meeting, admin):
+    _previous, current = meeting
+    services.agenda_generate(actor=admin, occurrence=current)
+    item = current.items.get(kind="defects")
+    services.agenda_item_update(actor=admin, item=item, title="Data loss: who fixes it?")
+    count = current.items.count()
+    assert services.agenda_generate(actor=admin, occurrence=current) == []
+    assert current.items.count() == count
+    assert current.items.filter(title="Data loss: who fixes it?").exists()
+
+
+def test_a_part_switched_off_is_left_out(now, meeting, admin, editor):
+    _previous, current = meeting
+    series = current.series
+    series.agenda_parts = ["defects"]
+    series.save()
+    services.agenda_generate(actor=admin, occurrence=current)
+    assert set(current.items.values_list("kind", flat=True)) == {"defects"}
+
+
+def test_an_attendee_who_cannot_see_a_page_gets_no_item_of_it(
+    now, meeting, admin, viewer, outsider
+):
+    _previous, current = meeting
+    services.agenda_generate(actor=admin, occurrence=current)
+    assert "Stale page: Pricing FAQ" in _titles(
+        selectors.agenda_items(user=outsider, occurrence=current)
+    )
+    assert "Stale page: Pricing FAQ" not in _titles(
+        selectors.agenda_items(user=viewer, occurrence=current)
+    )
+
+
+def test_generating_as_the_viewer_reads_only_what_they_may_see(now, meeting, editor):
+    _previous, current = meeting
+    services.agenda_generate(actor=editor, occurrence=current)  # editor is not in Sales
+    assert not current.items.filter(kind="pages").exists()
+
+
+def test_done_action_items_are_not_carried_over(now, meeting, admin):
+    previous, current = meeting
+    with clock.travel(previous.starts_at):
+        action = services.action_create(actor=admin, occurrence=previous, title="Call", owner=admin)
+    services.action_update(actor=admin, action=action, status="done")
+    services.agenda_generate(actor=admin, occurrence=current)
+    assert not current.items.filter(kind="actions").exists()
+
+
+def test_an_item_about_a_hidden_page_is_a_404_through_the_api(now, meeting, admin, viewer):
+    from tests.api.utils import bearer_client, url
+
+    _previous, current = meeting
+    services.agenda_generate(actor=admin, occurrence=current)
+    item = current.items.get(kind="pages")
+    assert bearer_client(viewer).get(url("item-detail", item.pk)).status_code == 404
+    assert bearer_client(admin).get(url("item-detail", item.pk)).status_code == 200
