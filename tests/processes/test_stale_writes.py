@@ -179,7 +179,7 @@ def test_step_edit_page(editor, playbook):
         theirs=lambda: services.playbook_step_save(
             actor=editor, playbook=playbook, spec=StepSpec(title="Their step"), position=1
         ),
-        saved='<td class="conflict-saved">Their step</td>',
+        saved='data-label="Saved meanwhile">Their step</td>',
         typed='value="My step"',
         rows=lambda: _rows(PlaybookVersion),
     )
@@ -193,7 +193,7 @@ def test_onboarding_settings_page(admin, product_team, playbook, welcome):
         theirs=lambda: services.team_onboarding_set(
             actor=admin, team=product_team, playbook=welcome
         ),
-        saved='<td class="conflict-saved">Welcome</td>',
+        saved='data-label="Saved meanwhile">Welcome</td>',
         typed=f'<option value="{playbook.pk}" selected>Launch</option>',
         rows=lambda: _rows(TeamOnboarding),
         form_id=f"onboarding-{product_team.pk}-",

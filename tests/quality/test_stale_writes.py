@@ -315,7 +315,7 @@ def test_defect_edit_form(editor, defect):
         reverse("quality:defect-detail", args=[defect.pk]),
         data,
         theirs=lambda: services.defect_update(actor=editor, defect=defect, external_key="PAY-9"),
-        saved='<td class="conflict-saved">PAY-9</td>',
+        saved='data-label="Saved meanwhile">PAY-9</td>',
         typed='value="My title"',
         rows=lambda: _rows(Defect),
     )
@@ -360,7 +360,7 @@ def test_gate_page(admin, product):
         reverse("quality:gate", args=[product.slug]),
         {"min_pass_rate": "95", "blocking_severity": ""},
         theirs=lambda: services.gate_update(actor=admin, product=product, min_pass_rate=80),
-        saved='<td class="conflict-saved">80</td>',
+        saved='data-label="Saved meanwhile">80</td>',
         typed='value="95"',
         rows=lambda: _rows(ReleaseGate),
     )
