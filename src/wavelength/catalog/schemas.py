@@ -11,11 +11,16 @@ from ninja import Field, Schema
 
 from wavelength.accounts.schemas import TeamRef, UserRef
 from wavelength.core.markdown import render
-from wavelength.core.schemas import ActorOut, AwareDatetime, Id, InputSchema, absolute_url
+from wavelength.core.schemas import (  # noqa: F401 - Key is imported from here by other apps
+    ActorOut,
+    AwareDatetime,
+    Id,
+    InputSchema,
+    Key,
+    absolute_url,
+)
 
 from .models import ReleaseStatus, Stage, Visibility
-
-Key = int | str  # an id, or a slug / e-mail address
 
 
 def _html(text: str) -> str:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
 from wavelength.core.models import Activity
+from wavelength.core.schemas import MAX_ID
 
 from . import gates
 from .models import ChangelogEntry, Feature, Product, Release, Stage, Visibility
@@ -35,11 +36,18 @@ def product_list(*, user) -> QuerySet[Product]:
     )
 
 
+def by_key(key: str | int, *, pk: str = "pk", slug: str = "slug") -> dict:
+    """The lookup for an id or a slug: digits within the ids' range are an id, anything else
+    (a number too large to be an id included) a slug, which then matches nothing."""
+    text = str(key)
+    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+        return {pk: int(text)}
+    return {slug: text}
+
+
 def product_get(*, user, key: str | int) -> Product:
     require_member(user)
-    if isinstance(key, int) or str(key).isdigit():
-        return get_object_or_404(Product, pk=int(key))
-    return get_object_or_404(Product, slug=key)
+    return get_object_or_404(Product, **by_key(key))
 
 
 def feature_list(*, user, filters: FeatureFilter | None = None) -> QuerySet[Feature]:
@@ -48,13 +56,11 @@ def feature_list(*, user, filters: FeatureFilter | None = None) -> QuerySet[Feat
     f = filters or FeatureFilter()
     qs = Feature.objects.with_relations()
     if f.product:
-        key = str(f.product)
-        qs = qs.filter(product_id=int(key)) if key.isdigit() else qs.filter(product__slug=key)
+        qs = qs.filter(**by_key(f.product, pk="product_id", slug="product__slug"))
     if f.stage:
         qs = qs.filter(stage=f.stage)
     if f.team:
-        key = str(f.team)
-        qs = qs.filter(owner_team_id=int(key)) if key.isdigit() else qs.filter(owner_team__slug=key)
+        qs = qs.filter(**by_key(f.team, pk="owner_team_id", slug="owner_team__slug"))
     if f.tag:
         qs = qs.filter(tags__name=f.tag.lower())
     if f.owner:

@@ -17,6 +17,9 @@ from . import versioning
 MAX_ID = 2**63 - 1
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An id, or a slug or e-mail address: a number too large to be an id is read as text (which
+# matches nothing), never passed to the database as an integer it cannot hold.
+Key = Id | str
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -6,12 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from ninja import Field, Schema
 
 from wavelength.accounts.schemas import TeamRef, UserRef
-from wavelength.core.schemas import Id, InputSchema, absolute_url
+from wavelength.core.schemas import Id, InputSchema, Key, absolute_url
 
 from . import targets
 from .models import CheckKind, OwnerKind, RunStatus, StepStatus
-
-Key = int | str  # an id, or a slug / e-mail address
 
 
 class StepIn(InputSchema):

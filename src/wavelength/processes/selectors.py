@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
+from wavelength.catalog.selectors import by_key
 from wavelength.core import clock, versioning
 from wavelength.core.models import Activity
 
@@ -43,9 +44,7 @@ def playbook_list(*, user) -> QuerySet[Playbook]:
 def playbook_get(*, user, key: str | int) -> Playbook:
     require_member(user)
     qs = Playbook.objects.select_related("current_version__created_by")
-    if isinstance(key, int) or str(key).isdigit():
-        return get_object_or_404(qs, pk=int(key))
-    return get_object_or_404(qs, slug=key)
+    return get_object_or_404(qs, **by_key(key))
 
 
 def version_steps(version: PlaybookVersion | None) -> list[PlaybookStep]:
