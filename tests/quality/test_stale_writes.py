@@ -3,14 +3,21 @@ is a 412 that changes nothing; an edit page carries the version it was built fro
 save shows both versions, keeps what was typed and changes nothing."""
 
 import re
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from tests.api.utils import bearer_client, errors, url
 from tests.conftest import client_for
+from tests.stale import (
+    STALE,
+    ApiCase,
+    assert_api_refuses_a_stale_if_match,
+    assert_api_writes_without_if_match,
+    assert_stale_save_refused,
+    rows,
+    version_in,
+)
 from wavelength.quality import services
 from wavelength.quality.models import (
     Checklist,
@@ -24,8 +31,6 @@ from wavelength.quality.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-STALE = "Someone else saved this"
 
 
 @pytest.fixture
@@ -51,24 +56,7 @@ def checklist(admin):
     )
 
 
-def _rows(model, **filters) -> list[dict]:
-    return list(model.objects.filter(**filters).order_by("pk").values())
-
-
 # The API ----------------------------------------------------------------------------------
-
-
-@dataclass
-class ApiCase:
-    """How to read one kind of object and change it twice through the API."""
-
-    read: str  # url name of the GET
-    write: str  # url name of the change
-    method: str  # patch or put
-    first: dict  # a change
-    second: dict  # another change, refused when built on the read before ``first``
-    model: type
-    admin: bool = False
 
 
 API_CASES = {
@@ -117,43 +105,14 @@ def api_target(request, admin, editor, product, release):
     return kind, args, bearer_client(admin if kind.admin else editor)
 
 
-def _write(api, kind: ApiCase, args, data, etag=None):
-    headers = {"If-Match": etag} if etag else {}
-    call = getattr(api, kind.method)
-    return call(url(kind.write, *args), data, content_type="application/json", headers=headers)
-
-
 @pytest.mark.parametrize("api_target", list(API_CASES), indirect=True)
 def test_api_answers_an_etag_and_refuses_a_stale_if_match(api_target):
-    kind, args, api = api_target
-    read = api.get(url(kind.read, *args))
-    assert read.status_code == 200
-    etag = read.headers["ETag"]
-    assert re.fullmatch(r'"[0-9a-f]{16}"', etag)
-
-    first = _write(api, kind, args, kind.first, etag)
-    assert first.status_code == 200, first.content
-    assert first.headers["ETag"] not in ("", etag)
-    assert api.get(url(kind.read, *args)).headers["ETag"] == first.headers["ETag"]
-
-    saved = _rows(kind.model)
-    stale = _write(api, kind, args, kind.second, etag)
-    assert stale.status_code == 412
-    assert STALE in errors(stale)["edit_version"]
-    assert _rows(kind.model) == saved  # nothing changed
-
-    fresh = _write(api, kind, args, kind.second, first.headers["ETag"])
-    assert fresh.status_code == 200 and fresh.headers["ETag"] != first.headers["ETag"]
-    assert _rows(kind.model) != saved
+    assert_api_refuses_a_stale_if_match(*api_target)
 
 
 @pytest.mark.parametrize("api_target", list(API_CASES), indirect=True)
 def test_api_write_without_if_match_still_works(api_target):
-    kind, args, api = api_target
-    assert _write(api, kind, args, kind.first).status_code == 200
-    response = _write(api, kind, args, kind.second)
-    assert response.status_code == 200
-    assert response.headers["ETag"] == api.get(url(kind.read, *args)).headers["ETag"]
+    assert_api_writes_without_if_match(*api_target)
 
 
 @pytest.mark.parametrize("body", [{"checked": [True, True]}, {"sign": True}, {}])
@@ -178,11 +137,11 @@ def test_the_inspections_page_refuses_a_form_built_on_a_stale_state(
     assert found, "the inspection's form carries no version"
     inspection = services.inspection_start(actor=admin, release=release, checklist=checklist)
     services.inspection_check(actor=admin, inspection=inspection, checked=[True, False])
-    before = _rows(Inspection)
+    before = rows(Inspection)
     data = {"item": ["1"], "action": "save", "edit_version": found.group(1)}
     response = client.post(save, data, follow=True)
     assert STALE in response.content.decode()
-    assert _rows(Inspection) == before
+    assert rows(Inspection) == before
 
 
 def test_a_ticked_item_moving_changes_the_inspection_s_etag(editor_api, release, checklist):
@@ -217,30 +176,6 @@ def test_the_openapi_documents_if_match_412_and_the_409s_it_had(client):
 # Pages ------------------------------------------------------------------------------------
 
 
-def _version_in(html: str) -> str:
-    found = re.search(r'name="edit_version" value="([0-9a-f]{16})"', html)
-    assert found, "the edit form carries no version"
-    return found.group(1)
-
-
-def assert_stale_save_refused(
-    client, path: str, data: dict[str, Any], *, theirs, saved: str, typed: str, rows
-):
-    """Open the form, let someone else save (``theirs``), then post ``data`` built on the
-    page: refused with both versions shown, what was typed kept and nothing changed."""
-    version = _version_in(client.get(path).text)
-    theirs()
-    before = rows()
-    response = client.post(path, {**data, "edit_version": version})
-    html = response.content.decode()
-    assert response.status_code == 422
-    assert STALE in html and 'class="conflict-saved"' in html
-    assert saved in html  # their version, beside yours
-    assert typed in html  # nothing typed is lost
-    assert rows() == before
-    assert _version_in(html) != version  # saving again keeps what was typed
-
-
 def test_suite_edit_page(editor, suite):
     assert_stale_save_refused(
         client_for(editor),
@@ -249,7 +184,7 @@ def test_suite_edit_page(editor, suite):
         theirs=lambda: services.suite_update(actor=editor, suite=suite, description="Theirs."),
         saved="Theirs.",
         typed='value="My suite"',
-        rows=lambda: _rows(Suite),
+        rows=lambda: rows(Suite),
     )
 
 
@@ -274,7 +209,7 @@ def test_case_edit_page(editor, case):
         theirs=lambda: services.case_update(actor=editor, case=case, preconditions="Theirs."),
         saved="Theirs.",
         typed='value="My title"',
-        rows=lambda: _rows(TestCase),
+        rows=lambda: rows(TestCase),
     )
 
 
@@ -284,10 +219,10 @@ def test_case_edit_page_saves_again_after_a_conflict(editor, case):
         "suite": case.suite_id, "title": "My title", "priority": "high",
         "expected_version": "1", "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0",
     }  # fmt: skip
-    version = _version_in(client.get(path).text)
+    version = version_in(client.get(path).text)
     services.case_update(actor=editor, case=case, preconditions="Theirs.")
     refused = client.post(path, {**data, "edit_version": version})
-    again = client.post(path, {**data, "edit_version": _version_in(refused.text)})
+    again = client.post(path, {**data, "edit_version": version_in(refused.text)})
     assert again.status_code == 302
     case.refresh_from_db()
     assert case.title == "My title" and case.version == 3
@@ -301,7 +236,7 @@ def test_plan_edit_page(editor, plan, suite):
         theirs=lambda: services.plan_update(actor=editor, plan=plan, description="Theirs."),
         saved="Theirs.",
         typed='value="My plan"',
-        rows=lambda: _rows(TestPlan),
+        rows=lambda: rows(TestPlan),
     )
 
 
@@ -317,7 +252,7 @@ def test_defect_edit_form(editor, defect):
         theirs=lambda: services.defect_update(actor=editor, defect=defect, external_key="PAY-9"),
         saved='data-label="Saved meanwhile">PAY-9</td>',
         typed='value="My title"',
-        rows=lambda: _rows(Defect),
+        rows=lambda: rows(Defect),
     )
 
 
@@ -330,7 +265,7 @@ def test_result_page(editor, admin, result):
         theirs=lambda: services.result_record(actor=admin, result=result, notes="Their notes"),
         saved="Their notes",
         typed="My notes",
-        rows=lambda: _rows(TestResult),
+        rows=lambda: rows(TestResult),
     )
 
 
@@ -350,7 +285,7 @@ def test_checklist_edit_page(admin, checklist):
         ),
         saved="Theirs.",
         typed='value="My review"',
-        rows=lambda: _rows(Checklist, pk=checklist.pk),
+        rows=lambda: rows(Checklist, pk=checklist.pk),
     )
 
 
@@ -362,5 +297,5 @@ def test_gate_page(admin, product):
         theirs=lambda: services.gate_update(actor=admin, product=product, min_pass_rate=80),
         saved='data-label="Saved meanwhile">80</td>',
         typed='value="95"',
-        rows=lambda: _rows(ReleaseGate),
+        rows=lambda: rows(ReleaseGate),
     )
