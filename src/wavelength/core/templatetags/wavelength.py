@@ -154,6 +154,8 @@ _NAV = [
         [
             (gettext_lazy("Products"), "catalog:product-list", ("catalog:product",)),
             (gettext_lazy("Features"), "catalog:feature-list", ("catalog:feature",)),
+            (gettext_lazy("Roadmap"), "planning:roadmap", ("planning:roadmap",)),
+            (gettext_lazy("Objectives"), "planning:objective-list", ("planning:objective",)),
             (
                 gettext_lazy("Releases"),
                 "catalog:release-list",
@@ -171,6 +173,12 @@ _NAV = [
                 ("feedback:feedback", "integrations:"),
             ),
             (gettext_lazy("Customers"), "feedback:company-list", ("feedback:company",)),
+            (gettext_lazy("Surveys"), "research:survey-list", ("research:survey",)),
+            (
+                gettext_lazy("Research"),
+                "research:study-list",
+                ("research:study", "research:persona", "research:competitor"),
+            ),
             (
                 gettext_lazy("Prioritisation"),
                 "prioritisation:prioritisation",
@@ -181,6 +189,7 @@ _NAV = [
     (gettext_lazy("Docs"), "knowledge:home", ("knowledge:",)),
     (gettext_lazy("Playbooks"), "processes:my-steps", ("processes:",)),
     (gettext_lazy("Meetings"), "meetings:series-list", ("meetings:",)),
+    (gettext_lazy("Training"), "training:home", ("training:",)),
     (gettext_lazy("Quality"), "quality:index", ("quality:",)),
     (gettext_lazy("Teams"), "accounts:team-list", ("accounts:team",)),
 ]
