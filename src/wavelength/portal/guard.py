@@ -5,8 +5,9 @@ import time
 
 from django import forms
 from django.core import signing
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from wavelength.core.ratelimit import client_ip, over_limit
 
 RATE_LIMIT = 5  # writes of one kind…
 RATE_WINDOW = 60  # …per minute, per IP address and per e-mail address
@@ -15,26 +16,12 @@ MAX_FORM_AGE = 60 * 60 * 24
 _SALT = "wavelength.portal.form"
 
 
-def client_ip(request) -> str:
-    # Behind a proxy, configure it to set REMOTE_ADDR (never trust X-Forwarded-For blindly).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def rate_limited(request, action: str, email: str = "") -> bool:
     """Count one attempt at ``action``; True when the IP or the e-mail went over the limit."""
     keys = [f"portal:rl:{action}:ip:{client_ip(request)}"]
     if email:
         keys.append(f"portal:rl:{action}:email:{email.strip().lower()}")
-    limited = False
-    for key in keys:
-        cache.add(key, 0, RATE_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW)
-            count = 1
-        limited = limited or count > RATE_LIMIT
-    return limited
+    return over_limit(keys, limit=RATE_LIMIT, window=RATE_WINDOW)
 
 
 def _started_token() -> str:
