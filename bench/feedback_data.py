@@ -17,7 +17,7 @@ from wavelength.feedback.models import (
     Source,
     Status,
 )
-from wavelength.portal.models import PortalIdea, PortalVote
+from wavelength.portal.models import PortalIdea, PortalVote, mailbox_of
 
 BATCH = 5_000
 SENTENCES = [
@@ -113,11 +113,13 @@ def make_votes(scale, rng, now, features, contacts) -> None:
     while len(pairs) < wanted:
         for idea in rng.choices(ideas, weights, k=wanted - len(pairs)):
             pairs.add((idea, rng.choice(contacts)[0]))
+    mailboxes = dict(Contact.objects.values_list("id", "email"))
     PortalVote.objects.bulk_create(
         (
             PortalVote(
                 idea_id=idea,
                 contact_id=contact,
+                mailbox=mailbox_of(mailboxes[contact]),
                 verified_at=now - timedelta(days=rng.uniform(0, 365)),
             )
             for idea, contact in pairs

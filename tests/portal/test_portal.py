@@ -3,8 +3,10 @@ comments, rate limits and the spam guard, what a visitor may see, staff proxy vo
 roadmap and the changelog."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail, signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,7 @@ from wavelength.core.exceptions import DomainError
 from wavelength.feedback.models import Company, Contact, Feedback
 from wavelength.portal import guard
 from wavelength.portal import services as portal_services
-from wavelength.portal.models import PortalComment, PortalVote
+from wavelength.portal.models import PortalComment, PortalVote, mailbox_of
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +192,63 @@ def test_voting_twice_counts_once(visitor, idea):
     assert idea.vote_count == 1
     assert PortalVote.objects.count() == 1
     assert Contact.objects.filter(email="jane@acme.com").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("email", "mailbox"),
+    [
+        ("Voter@Example.com", "voter@example.com"),
+        ("voter+1@example.com", "voter@example.com"),
+        ("voter+a+b@example.com", "voter@example.com"),
+        ("v.o.t.e.r@gmail.com", "voter@gmail.com"),
+        ("V.oter+x@googlemail.com", "voter@gmail.com"),
+        ("j.doe@example.com", "j.doe@example.com"),  # other providers keep their dots
+    ],
+)
+def test_the_mailbox_an_address_delivers_to(email, mailbox):
+    assert mailbox_of(email) == mailbox
+
+
+def test_votes_from_one_mailbox_count_once_however_the_address_is_spelled(idea):
+    spellings = ["voter@gmail.com", "voter+1@gmail.com", "VOTER+2@gmail.com", "v.o.t.e.r@gmail.com"]
+    for email in spellings:
+        portal_services.portal_vote_cast(idea=idea, email=email, verified=True)
+    idea.refresh_from_db()
+    assert idea.vote_count == 1
+    assert PortalVote.objects.get().contact.email == "voter@gmail.com"
+
+
+def test_one_pending_confirmation_per_mailbox_until_its_link_expires(idea):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        for email in ["voter@example.com", "voter+1@example.com", "Voter@example.com"]:
+            portal_services.portal_vote_cast(
+                idea=idea, email=email, verified=False, base_url="http://t"
+            )
+        assert len(mail.outbox) == 1 and PortalVote.objects.count() == 1
+        traveller.shift(timedelta(seconds=portal_services.VOTE_MAX_AGE + 1))
+        portal_services.portal_vote_cast(
+            idea=idea, email="voter+2@example.com", verified=False, base_url="http://t"
+        )
+        assert len(mail.outbox) == 2 and mail.outbox[1].to == ["voter@example.com"]
+    idea.refresh_from_db()
+    assert idea.vote_count == 0
+
+
+def test_the_vote_rate_limit_counts_plus_tags_as_one_address(idea):
+    url = reverse("portal:idea-vote", args=[idea.pk])
+    for n in range(guard.RATE_LIMIT + 1):
+        client = Client(REMOTE_ADDR=f"10.0.1.{n}")
+        form = _form(client, reverse("portal:idea-detail", args=[idea.pk]))
+        response = client.post(url, {**form, "email": f"a+{n}@x.io"})
+    assert response.status_code == 429
+
+
+def test_a_proxy_vote_for_another_spelling_of_a_counted_voter_is_refused(editor, idea):
+    portal_services.portal_vote_cast(idea=idea, email="jane@acme.com", verified=True)
+    with pytest.raises(DomainError, match="already voted"):
+        portal_services.portal_vote_proxy(actor=editor, idea=idea, email="jane+crm@acme.com")
+    idea.refresh_from_db()
+    assert idea.vote_count == 1
 
 
 def test_signin_by_emailed_link(visitor, portal):

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wavelength.core.ratelimit import client_ip, over_limit
 
+from .models import mailbox_of
+
 RATE_LIMIT = 5  # writes of one kind…
 RATE_WINDOW = 60  # …per minute, per IP address and per e-mail address
 MIN_SECONDS = 2  # a person does not fill a form faster than this
@@ -20,7 +22,7 @@ def rate_limited(request, action: str, email: str = "") -> bool:
     """Count one attempt at ``action``; True when the IP or the e-mail went over the limit."""
     keys = [f"portal:rl:{action}:ip:{client_ip(request)}"]
     if email:
-        keys.append(f"portal:rl:{action}:email:{email.strip().lower()}")
+        keys.append(f"portal:rl:{action}:email:{mailbox_of(email)}")
     return over_limit(keys, limit=RATE_LIMIT, window=RATE_WINDOW)
 
 

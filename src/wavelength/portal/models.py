@@ -14,6 +14,20 @@ from wavelength.core import clock
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+# Providers that deliver j.o.h.n@ to john@: the dots of the local part are not part of the mailbox.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address delivers to, so one person counts once however they spell it:
+    lower case, without a ``+tag``, and without dots where the provider ignores them."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
+
+
 def validate_hex_colour(value: str) -> None:
     if not HEX_COLOUR.match(value or ""):
         raise ValidationError(_("Enter a colour as #RRGGBB, for example #4f46e5."))
@@ -97,7 +111,11 @@ class PortalVote(models.Model):
     contact = models.ForeignKey(
         "feedback.Contact", on_delete=models.CASCADE, related_name="portal_votes"
     )
+    # The voter's mailbox (see mailbox_of): one vote per mailbox and idea, however spelled.
+    mailbox = models.CharField(max_length=254, default="")
     verified_at = models.DateTimeField(null=True, blank=True)
+    # When the confirmation link was last e-mailed: one pending link at a time.
+    link_sent_at = models.DateTimeField(null=True, blank=True)
     proxy_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -115,7 +133,8 @@ class PortalVote(models.Model):
         indexes = [
             models.Index(
                 fields=["idea"], condition=Q(verified_at__isnull=False), name="portalvote_counted"
-            )
+            ),
+            models.Index(fields=["idea", "mailbox"], name="portalvote_mailbox"),
         ]
 
     def __str__(self) -> str:

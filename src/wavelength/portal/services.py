@@ -29,6 +29,7 @@ from .models import (
     PortalSettings,
     PortalSubscription,
     PortalVote,
+    mailbox_of,
 )
 
 __all__ = [
@@ -221,21 +222,47 @@ def _send_vote_link(vote: PortalVote, base_url: str) -> None:
     send_mail(subject, body, None, [vote.contact.email])
 
 
+def _vote_of_mailbox(idea: PortalIdea, email: str) -> PortalVote | None:
+    """The vote already cast for ``idea`` from the mailbox ``email`` delivers to, however
+    the address is spelled (``Voter+2@``, ``v.o.t.e.r@gmail.com``…): the first one."""
+    return (
+        PortalVote.objects.filter(idea=idea, mailbox=mailbox_of(email))
+        .select_related("contact")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def _link_pending(vote: PortalVote) -> bool:
+    """A confirmation link for ``vote`` was sent and has not expired yet."""
+    if vote.link_sent_at is None:
+        return False
+    return (clock.now() - vote.link_sent_at).total_seconds() < VOTE_MAX_AGE
+
+
 @transaction.atomic
 def portal_vote_cast(
     *, idea: PortalIdea, email: str, name: str = "", verified: bool, base_url: str = ""
 ) -> PortalVote:
     """A customer's vote. ``verified`` when they are signed in to the portal; otherwise the
-    vote waits for the link e-mailed to them. Voting twice keeps the first vote."""
+    vote waits for the link e-mailed to them. One vote per mailbox: voting again, even under
+    another spelling of the address, keeps the first vote, and while its link is valid no
+    second link is sent."""
     idea = PortalIdea.objects.select_for_update().get(pk=idea.pk)
     _open_for_votes(idea)
-    contact = _visitor_contact(email, name)
-    vote, created = PortalVote.objects.get_or_create(idea=idea, contact=contact)
+    vote = _vote_of_mailbox(idea, email)
+    if vote is None:
+        contact = _visitor_contact(email, name)
+        vote = PortalVote.objects.create(idea=idea, contact=contact, mailbox=mailbox_of(email))
     if verified and vote.verified_at is None:
         _count_vote(vote)
-        activity.record(actor=None, verb="voted for", target=idea, scope=SCOPE, contact=contact.pk)
+        activity.record(
+            actor=None, verb="voted for", target=idea, scope=SCOPE, contact=vote.contact_id
+        )
         _recount(idea)
-    elif vote.verified_at is None:
+    elif vote.verified_at is None and not _link_pending(vote):
+        vote.link_sent_at = clock.now()
+        vote.save(update_fields=["link_sent_at"])
         _send_vote_link(vote, base_url)  # a failed send rolls the pending vote back
     return vote
 
@@ -271,11 +298,11 @@ def portal_vote_proxy(*, actor, idea: PortalIdea, email: str, name: str = "") ->
     contact = feedback_services.contact_for(
         actor=actor, email=_email(email), name=_text(name, "name", 150)
     )
-    vote = PortalVote.objects.filter(idea=idea, contact=contact).first()
+    vote = _vote_of_mailbox(idea, contact.email)
     if vote is not None and vote.verified_at is not None:
-        raise DomainError(_("%(who)s has already voted for this idea.") % {"who": contact})
+        raise DomainError(_("%(who)s has already voted for this idea.") % {"who": vote.contact})
     if vote is None:
-        vote = PortalVote(idea=idea, contact=contact)
+        vote = PortalVote(idea=idea, contact=contact, mailbox=mailbox_of(contact.email))
     vote.verified_at = clock.now()
     vote.proxy_by = actor
     vote.save()
