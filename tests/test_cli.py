@@ -1,5 +1,6 @@
 """The ``wavelength`` command line: serve, worker, token, createuser, demo, reindex."""
 
+import http.client
 import io
 import os
 import socket
@@ -198,6 +199,7 @@ def _free_port() -> int:
 def test_serve_answers_http_and_serves_static_files(tmp_path):
     port = _free_port()
     env = {**os.environ, "WAVELENGTH_DATA_DIR": str(tmp_path), "PORT": str(port)}
+    env["CHUNKED_BODY_MAX_MB"] = "1"
     command = [sys.executable, "-m", "wavelength.cli", "serve", "--workers", "1", "--no-migrate"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/static/wavelength/app.css"
@@ -205,6 +207,17 @@ def test_serve_answers_http_and_serves_static_files(tmp_path):
         response = _poll(url, server, limit=SERVER_START_LIMIT)
         assert response.status == 200
         assert "text/css" in response.headers["Content-Type"]
+
+        # a body sent in chunks, with no length, is read to its end: over the limit, a 413
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        chunks = (b"x" * 65536 for _ in range(17))  # 1.06 MB
+        connection.request("POST", "/api/v1/feedback/email", body=chunks, encode_chunked=True)
+        answer = connection.getresponse()
+        assert (answer.status, answer.read()) == (
+            413,
+            b'{"detail": [{"field": "", "message": "The request body is larger than 1 MB."}]}',
+        )
+        connection.close()
     finally:
         server.terminate()
         server.wait(timeout=30)

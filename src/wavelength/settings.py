@@ -233,6 +233,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # The largest file a page may have attached (bytes).
+# The largest body sent without a length (chunked) that is read before the application sees
+# it; the largest accepted upload (a JUnit report) is 64 MB.
+CHUNKED_BODY_MAX_BYTES = envint("CHUNKED_BODY_MAX_MB", 65) * 1024 * 1024
 KNOWLEDGE_MAX_UPLOAD_BYTES = envint("KNOWLEDGE_MAX_UPLOAD_MB", 10) * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wavelength.settings")
 application = get_wsgi_application()
+
+from wavelength.core.wsgi_body import ChunkedBody  # noqa: E402 - needs Django set up
+
+application = ChunkedBody(application)
