@@ -41,6 +41,7 @@ REFUSED = ("Someone else saved this", "Someone saved this page")
 # Edit pages: URL name -> the URL's arguments, on the demo.
 EDIT_PAGES = {
     "accounts:team-edit": lambda: [Team.objects.order_by("pk")[0].slug],
+    "accounts:security-policy-edit": lambda: [],
     "catalog:product-edit": lambda: [Product.objects.order_by("pk")[0].slug],
     "catalog:feature-edit": lambda: [Feature.objects.order_by("pk")[0].pk],
     "catalog:release-edit": lambda: [_planned_release().pk],

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "wavelength.conversations",
     "wavelength.meetings",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +78,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Signed in with a password only: finish the second step (or set it up when required).
+    "wavelength.accounts.signin.TwoFactorMiddleware",
+    # Keeps the client's address for the audit log; records exports and refusals.
+    "wavelength.accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -226,16 +234,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wavelength.feedback.release_interrupted_sends",
         "schedule": 10 * 60,
     },
+    "audit-retention": {
+        "task": "wavelength.accounts.purge_audit_events",
+        "schedule": 24 * 60 * 60,
+    },
     "playbook-step-conditions": {
         "task": "wavelength.processes.check_conditions",
         "schedule": 10 * 60,
     },
 }
 
-# The largest file a page may have attached (bytes).
+# How long the audit log keeps its events (days); older ones are deleted daily.
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
 # The largest body sent without a length (chunked) that is read before the application sees
 # it; the largest accepted upload (a JUnit report) is 64 MB.
 CHUNKED_BODY_MAX_BYTES = envint("CHUNKED_BODY_MAX_MB", 65) * 1024 * 1024
+# The largest file a page may have attached (bytes).
 KNOWLEDGE_MAX_UPLOAD_BYTES = envint("KNOWLEDGE_MAX_UPLOAD_MB", 10) * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50

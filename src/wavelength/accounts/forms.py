@@ -83,3 +83,65 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. CI export script")}),
         help_text=_("A name that tells you where the token is used."),
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class SecurityPolicyForm(VersionedForm):
+    admins_need_two_factor = forms.BooleanField(
+        label=_("Administrators must use two-factor sign-in"),
+        required=False,
+        help_text=_(
+            "Administrators without it can only reach the page that sets it up until they do."
+        ),
+    )
+
+
+class AuditFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Event"), required=False)
+    who = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"placeholder": _("E-mail contains…"), "type": "search"}),
+    )
+    address = forms.GenericIPAddressField(
+        label=_("Address"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Address")}),
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import AuditKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All events")), *AuditKind.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned

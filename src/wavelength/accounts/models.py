@@ -126,3 +126,67 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SecurityPolicy(models.Model):
+    """One row (pk=1): the workspace's sign-in rules that administrators set."""
+
+    admins_need_two_factor = models.BooleanField(
+        _("administrators must use two-factor sign-in"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    VERSION_FIELDS = ["admins_need_two_factor"]
+
+    class Meta:
+        verbose_name = _("security policy")
+
+    def __str__(self) -> str:
+        return ""  # one of a kind: activity sentences name it by its kind alone
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class AuditKind(models.TextChoices):
+    SIGNED_IN = "signed_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGNED_OUT = "signed_out", _("Signed out")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    PERSON_CREATED = "person_created", _("Person added")
+    TEAM_CHANGED = "team_changed", _("Team membership changed")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    TWO_FACTOR = "two_factor", _("Two-factor sign-in changed")
+    UNLOCKED = "unlocked", _("Sign-in unlocked")
+    SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+    GATE_OVERRIDDEN = "gate_overridden", _("Gate overridden")
+    EXPORTED = "exported", _("Data exported")
+    PERMISSION_REFUSED = "permission_refused", _("Permission refused")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event, kept apart from the product's activity log: who (and the
+    e-mail they had, which outlives the account), from which address, what, and when."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=AuditKind.choices)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_email = models.CharField(_("who"), max_length=254, blank=True, default="")
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    target = models.CharField(_("about"), max_length=300, blank=True, default="")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        indexes = [
+            models.Index(fields=["kind", "-at"], name="audit_kind_at"),
+            models.Index(fields=["actor_email", "-at"], name="audit_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.actor_email}"

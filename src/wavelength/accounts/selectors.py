@@ -1,17 +1,21 @@
 """Reads of people, teams and tokens. Each checks that the reader may see them."""
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import ApiToken, Team, User
-from .permissions import require_member
+from .permissions import require_admin, require_member
 
 
 def user_list(*, user) -> QuerySet[User]:
-    """Active people with their teams, by name."""
+    """Active people with their teams, by name, and whether they use two-factor sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     require_member(user)
+    devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return (
         User.objects.filter(is_active=True)
+        .annotate(two_factor=Exists(devices))
         .select_related("manager")
         .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
     )
@@ -62,3 +66,23 @@ def token_get_for_user(*, user, pk: int) -> ApiToken:
     require_member(user)
     tokens = ApiToken.objects.all() if user.is_admin else ApiToken.objects.filter(user=user)
     return get_object_or_404(tokens, pk=pk)
+
+
+def audit_events(*, user, kind: str = "", who: str = "", address: str = "", since=None, until=None):
+    """The audit log, newest first, for administrators only; filtered by event, person
+    (part of the e-mail), address and dates (inclusive)."""
+    from .models import AuditEvent
+
+    require_admin(user)
+    events = AuditEvent.objects.all()
+    if kind:
+        events = events.filter(kind=kind)
+    if who:
+        events = events.filter(actor_email__icontains=who.strip())
+    if address:
+        events = events.filter(address=address)
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    return events

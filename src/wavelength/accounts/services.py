@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from wavelength.core import activity, versioning
 from wavelength.core.exceptions import DomainError, NotFound
 
-from .models import ApiToken, Membership, Role, Team, User
-from .permissions import require_admin
+from . import audit
+from .models import ApiToken, AuditKind, Membership, Role, SecurityPolicy, Team, User
+from .permissions import require_admin, require_member
 
 TOKEN_PREFIX = "wl_"
 RESERVED_TEAM_SLUGS = {"new"}  # would clash with /accounts/teams/new/
@@ -40,6 +41,7 @@ def user_create(
     activity.record(
         actor=actor, verb="created", target=user, snapshot={"email": email, "role": role}
     )
+    audit.record(AuditKind.PERSON_CREATED, actor=actor, target=email, role=role)
     return user
 
 
@@ -55,6 +57,7 @@ def user_set_role(*, actor, user: User, role: str) -> User:
         activity.record(
             actor=actor, verb="updated", target=user, changes={"role": [user.role, role]}
         )
+        audit.record(AuditKind.ROLE_CHANGED, actor=actor, target=user.email, role=[user.role, role])
         user.role = role
         user.save(update_fields=["role"])
     return user
@@ -69,6 +72,7 @@ def user_unlock(*, actor, user: User) -> int:
     require_admin(actor)
     forgotten = reset(username=user.email.lower())
     activity.record(actor=actor, verb="unlocked", target=user)
+    audit.record(AuditKind.UNLOCKED, actor=actor, target=user.email)
     return forgotten
 
 
@@ -176,6 +180,7 @@ def membership_add(*, actor, team: Team, user: User) -> Membership:
     membership, created = Membership.objects.get_or_create(team=team, user=user)
     if created:
         activity.record(actor=actor, verb="member_added", target=team, member=user.email)
+        audit.record(AuditKind.TEAM_CHANGED, actor=actor, target=team.name, added=user.email)
     return membership
 
 
@@ -185,6 +190,7 @@ def membership_remove(*, actor, team: Team, user: User) -> None:
     deleted, _count = Membership.objects.filter(team=team, user=user).delete()
     if deleted:
         activity.record(actor=actor, verb="member_removed", target=team, member=user.email)
+        audit.record(AuditKind.TEAM_CHANGED, actor=actor, target=team.name, removed=user.email)
 
 
 @transaction.atomic
@@ -200,6 +206,7 @@ def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
         user=user, name=name[:100], prefix=raw[:10], key_hash=_hash(raw)
     )
     activity.record(actor=actor or user, verb="token_created", target=user, token=token.name)
+    audit.record(AuditKind.TOKEN_CREATED, actor=actor or user, target=user.email, token=token.name)
     return token, raw
 
 
@@ -212,6 +219,9 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         activity.record(actor=actor, verb="token_revoked", target=token.user, token=token.name)
+        audit.record(
+            AuditKind.TOKEN_REVOKED, actor=actor, target=token.user.email, token=token.name
+        )
     return token
 
 
@@ -234,3 +244,182 @@ def user_get_by_email(email: str) -> User:
     except User.DoesNotExist:
         message = _("No person with e-mail %(email)s.") % {"email": email}
         raise NotFound(message, field="email") from None
+
+
+# Two-factor sign-in (TOTP, django-otp) ----------------------------------------------------
+
+RECOVERY_CODES = 10
+
+
+def two_factor_device(user: User, *, confirmed: bool = True):
+    """The person's authenticator app (TOTP device), confirmed or being set up; or ``None``."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
+
+
+def two_factor_enabled(user: User) -> bool:
+    return two_factor_device(user) is not None
+
+
+@transaction.atomic
+def two_factor_begin(*, actor: User):
+    """Start setting up an authenticator app: a new secret, shown once as a QR code, that
+    counts only after a code from the app confirms it. Starting again replaces the secret."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    require_member(actor)
+    if two_factor_enabled(actor):
+        raise DomainError(_("Two-factor sign-in is already on."))
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=actor, name="Authenticator app", confirmed=False)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes")
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def two_factor_confirm(*, actor: User, code: str) -> list[str]:
+    """Turn two-factor sign-in on with a code from the app; returns the recovery codes, which
+    are shown once and never again. A wrong code changes nothing but counts towards the
+    app's own throttling (each wrong code doubles the wait before the next try)."""
+    require_member(actor)
+    device = two_factor_device(actor, confirmed=False)
+    if device is None:
+        raise DomainError(_("Start the set-up again: scan a new QR code."), field="code")
+    refused = _code_refused(device, code)  # outside a transaction: the throttle is kept
+    if refused:
+        raise DomainError(refused, field="code")
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(actor)
+        activity.record(actor=actor, verb="two_factor_enabled", target=actor)
+        audit.record(
+            AuditKind.TWO_FACTOR, actor=actor, target=actor.email, change="two_factor_enabled"
+        )
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_renew(*, actor: User, password: str) -> list[str]:
+    """New recovery codes (the old ones stop working); asks for the password again."""
+    _require_password(actor, password)
+    if not two_factor_enabled(actor):
+        raise DomainError(_("Turn two-factor sign-in on first."))
+    codes = _new_recovery_codes(actor)
+    activity.record(actor=actor, verb="recovery_codes_renewed", target=actor)
+    audit.record(
+        AuditKind.TWO_FACTOR, actor=actor, target=actor.email, change="recovery_codes_renewed"
+    )
+    return codes
+
+
+@transaction.atomic
+def two_factor_disable(*, actor: User, password: str) -> User:
+    """Turn two-factor sign-in off (asks for the password again). Refused to an administrator
+    while the workspace requires it of administrators."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_password(actor, password)
+    if actor.is_admin and SecurityPolicy.current().admins_need_two_factor:
+        raise DomainError(_("Administrators must use two-factor sign-in in this workspace."))
+    TOTPDevice.objects.filter(user=actor).delete()
+    StaticDevice.objects.filter(user=actor).delete()
+    activity.record(actor=actor, verb="two_factor_disabled", target=actor)
+    audit.record(
+        AuditKind.TWO_FACTOR, actor=actor, target=actor.email, change="two_factor_disabled"
+    )
+    return actor
+
+
+@transaction.atomic
+def two_factor_reset(*, actor, user: User) -> None:
+    """An administrator turns someone's two-factor sign-in off (a lost phone and lost codes):
+    they sign in with their password and set it up again."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    require_admin(actor)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    activity.record(actor=actor, verb="two_factor_reset", target=user)
+    audit.record(AuditKind.TWO_FACTOR, actor=actor, target=user.email, change="two_factor_reset")
+
+
+def two_factor_verify(*, user: User, code: str):
+    """The device that accepts ``code`` at sign-in, the app's six digits or one recovery code
+    (used up); else a ``DomainError`` saying why. Wrong codes are throttled by django-otp."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    code = "".join((code or "").split()).lower()
+    device = two_factor_device(user)
+    if device is None:
+        raise DomainError(_("Two-factor sign-in is off for this account."), field="code")
+    if code.isdigit():
+        refused = _code_refused(device, code)
+        if refused:
+            raise DomainError(refused, field="code")
+        return device
+    recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if recovery is not None and recovery.verify_token(code):
+        return recovery
+    raise DomainError(_("This recovery code is not valid, or was used already."), field="code")
+
+
+def recovery_codes_left(user: User) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+@transaction.atomic
+def security_policy_update(
+    *, actor, admins_need_two_factor: bool, if_version: str | None = None
+) -> SecurityPolicy:
+    """Require two-factor sign-in of administrators (or not). The administrator who turns it
+    on must use it already, so that nobody is locked out by their own setting."""
+    require_admin(actor)
+    policy = SecurityPolicy.current()
+    policy = SecurityPolicy.objects.select_for_update().get(pk=policy.pk)
+    versioning.check(policy, if_version)
+    if admins_need_two_factor and not two_factor_enabled(actor):
+        raise DomainError(
+            _("Turn two-factor sign-in on for yourself first."), field="admins_need_two_factor"
+        )
+    before = policy.admins_need_two_factor
+    if before != admins_need_two_factor:
+        changes = {"admins_need_two_factor": [before, admins_need_two_factor]}
+        activity.record(actor=actor, verb="updated", target=policy, changes=changes)
+        audit.record(AuditKind.SETTINGS_CHANGED, actor=actor, target="sign-in policy", **changes)
+        policy.admins_need_two_factor = admins_need_two_factor
+        policy.save()
+    return policy
+
+
+def _code_refused(device, code: str) -> str | None:
+    """Why the app's ``code`` is refused, or ``None`` when it is accepted. After a wrong code
+    django-otp makes the next try wait (1, 2, 4… seconds): a code sent too soon is refused
+    unread."""
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        return _("Too many wrong codes: wait a few seconds and try again.")
+    code = "".join((code or "").split())
+    if len(code) == device.digits and code.isdigit() and device.verify_token(code):
+        return None
+    if not code.isdigit():
+        device.throttle_increment()
+    return _("This code is not the one your app shows now. Check the app and try again.")
+
+
+def _require_password(actor: User, password: str) -> None:
+    require_member(actor)
+    if not actor.check_password(password or ""):
+        raise DomainError(_("This password is not yours. Type it again."), field="password")

@@ -1,9 +1,10 @@
 """Feedback as CSV. The header uses the import's field names, so an export imports back
 unchanged; a cell a spreadsheet would run as a formula gets a leading quote."""
 
-import csv
+import itertools
 from collections.abc import Iterable, Iterator
 
+from wavelength.core.csvexport import csv_lines
 from wavelength.feedback.models import Feedback
 
 COLUMNS = [
@@ -24,13 +25,6 @@ COLUMNS = [
     "tags",
     "features",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """``=1+1`` → ``'=1+1``: spreadsheets show such a cell as text instead of running it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _row(fb: Feedback) -> list[str]:
@@ -55,14 +49,6 @@ def _row(fb: Feedback) -> list[str]:
     ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def feedback_csv(items: Iterable[Feedback]) -> Iterator[str]:
     """The CSV text, line by line (a UTF-8 BOM first so spreadsheets read the accents)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)
-    for fb in items:
-        yield writer.writerow([neutralise(v) for v in _row(fb)])
+    return csv_lines(itertools.chain([COLUMNS], (_row(fb) for fb in items)))

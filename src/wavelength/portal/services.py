@@ -13,6 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from wavelength.accounts import audit
+from wavelength.accounts.models import AuditKind
 from wavelength.accounts.permissions import require_admin, require_editor
 from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
@@ -122,6 +124,7 @@ def portal_settings_update(
     changes = activity.diff(before, activity.snapshot(row, PortalSettings.TRACKED))
     if changes:
         activity.record(actor=actor, verb="updated", target=row, scope=SCOPE, changes=changes)
+        audit.record(AuditKind.SETTINGS_CHANGED, actor=actor, target="customer portal", **changes)
     return row
 
 

@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wavelength.accounts.models import Team, User
+from wavelength.accounts import audit
+from wavelength.accounts.models import AuditKind, Team, User
 from wavelength.accounts.permissions import require_admin, require_editor
 from wavelength.catalog.models import Product, Release
 from wavelength.core import activity, clock, versioning
@@ -131,6 +132,12 @@ def team_onboarding_set(
             verb="updated",
             target=team,
             changes={"onboarding_playbook": [before, playbook.name if playbook else None]},
+        )
+        audit.record(
+            AuditKind.SETTINGS_CHANGED,
+            actor=actor,
+            target=f"onboarding of {team.name}",
+            onboarding_playbook=[before, playbook.name if playbook else None],
         )
     return setting
 
