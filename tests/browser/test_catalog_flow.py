@@ -103,3 +103,48 @@ def test_viewer_sees_the_board_without_controls(page, sign_in, viewer, editor, p
     expect(card.get_by_role("button", name="Move")).to_have_count(0)
     expect(card).not_to_have_attribute("draggable", "true")
     expect(page.get_by_role("link", name="New feature")).to_have_count(0)
+
+
+def test_two_people_edit_one_feature_and_the_second_save_shows_the_conflict(
+    browser, live_server, editor, product
+):
+    """Maya and Bob open the same edit page; Maya saves a new description; Bob's save of a new
+    title is refused, shows both versions and keeps what he typed; saving again keeps both."""
+    from tests.conftest import PASSWORD
+
+    feature = services.feature_create(
+        actor=editor, product=product, title="Offline mode", description="First draft."
+    )
+    pages = []
+    for _person in ("maya", "bob"):
+        context = browser.new_context(base_url=live_server.url)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("E-mail").fill(editor.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
+        page.goto(f"/features/{feature.pk}/edit/")
+        pages.append(page)
+    maya, bob = pages
+
+    maya.get_by_label("Description").fill("Work without a connection, sync when back.")
+    maya.get_by_role("button", name="Save").click()
+    expect(maya.get_by_role("heading", level=1)).to_have_text("Offline mode")
+
+    bob.get_by_label("Title").fill("Offline mode for mobile")
+    bob.get_by_role("button", name="Save").click()
+    expect(bob.locator(".form-errors")).to_contain_text("Someone else saved this")
+    expect(bob.locator(".conflict-table")).to_contain_text("sync when back")
+    expect(bob.get_by_label("Title")).to_have_value("Offline mode for mobile")
+
+    bob.get_by_label("Description").fill("Work without a connection, sync when back.")
+    bob.get_by_role("button", name="Save").click()
+    expect(bob.get_by_role("heading", level=1)).to_have_text("Offline mode for mobile")
+    feature.refresh_from_db()
+    assert (feature.title, feature.description) == (
+        "Offline mode for mobile",
+        "Work without a connection, sync when back.",
+    )
+    for page in pages:
+        page.context.close()
