@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wavelength.feedback.release_interrupted_sends",
         "schedule": 10 * 60,
     },
+    "webhook-retries": {
+        "task": "wavelength.integrations.send_due_webhooks",
+        "schedule": 60,
+    },
     "audit-retention": {
         "task": "wavelength.accounts.purge_audit_events",
         "schedule": 24 * 60 * 60,
@@ -244,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Without a broker, webhook deliveries are sent from a background thread of the web process.
+WEBHOOKS_IN_THREAD = True
 # How long the audit log keeps its events (days); older ones are deleted daily.
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
 # The largest body sent without a length (chunked) that is read before the application sees

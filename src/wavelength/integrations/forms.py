@@ -96,3 +96,36 @@ class EmailUploadForm(forms.Form):
         help_text=_("One or more .eml files, or an mbox archive."),
         widget=MultipleFileInput(attrs={"accept": ".eml,.mbox,message/rfc822,application/mbox"}),
     )
+
+
+class WebhookForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=500,
+        help_text=_(
+            "https:// (or http:// on this machine, for testing). For Slack or Microsoft "
+            "Teams, paste the channel's incoming-webhook address."
+        ),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    format = forms.ChoiceField(label=_("Format"))
+    events = forms.MultipleChoiceField(label=_("Events"), widget=forms.CheckboxSelectMultiple)
+    products = forms.ModelMultipleChoiceField(
+        label=_("Products"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only events about these products (none chosen: every product)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from wavelength.catalog.models import Product
+
+        from .models import WebhookFormat
+        from .webhooks import EVENTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = WebhookFormat.choices
+        self.fields["events"].choices = [(name, label) for name, (_t, _v, label) in EVENTS.items()]
+        self.fields["products"].queryset = Product.objects.order_by("name")

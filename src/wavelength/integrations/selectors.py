@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from wavelength.accounts.permissions import require_editor
+from wavelength.accounts.permissions import require_admin, require_editor
 
 from .importers import ImportRefused, csvfile
 from .importers.presets import PRESETS
@@ -95,3 +95,38 @@ def initial_mapping(job: ImportJob, *, preset: str = "", saved: ImportMapping | 
     if preset in PRESETS:
         return PRESETS[preset].mapping_for(columns)
     return csvfile.guess_mapping(columns)
+
+
+def webhook_list(*, user):
+    """The webhooks with their latest delivery's status (administrators)."""
+    from django.db.models import Count, OuterRef, Q, Subquery
+
+    from .models import Webhook, WebhookDelivery
+
+    require_admin(user)
+    latest = WebhookDelivery.objects.filter(webhook=OuterRef("pk")).order_by("-created_at", "-id")
+    return Webhook.objects.annotate(
+        last_status=Subquery(latest.values("status")[:1]),
+        last_at=Subquery(latest.values("created_at")[:1]),
+        failed=Count("deliveries", filter=Q(deliveries__status="failed")),
+    ).order_by("name", "id")
+
+
+def webhook_get(*, user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    from .models import Webhook
+
+    require_admin(user)
+    return get_object_or_404(Webhook.objects.prefetch_related("products"), pk=pk)
+
+
+def webhook_deliveries(*, webhook):
+    """A webhook's deliveries, newest first, each with its attempts."""
+    from django.db.models import Prefetch
+
+    from .models import WebhookAttempt
+
+    return webhook.deliveries.prefetch_related(
+        Prefetch("tries", queryset=WebhookAttempt.objects.order_by("-at", "-id"))
+    )

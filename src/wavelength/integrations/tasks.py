@@ -9,3 +9,19 @@ def run_import(job_id: int) -> str:
     from .services import import_job_run
 
     return import_job_run(job_id=job_id).status
+
+
+@shared_task(name="wavelength.integrations.deliver_webhook")
+def deliver(delivery_id: int) -> str:
+    """One try at a webhook delivery; later tries are made by ``send_due_webhooks``."""
+    from .webhooks import attempt
+
+    return attempt(delivery_id).status
+
+
+@shared_task(name="wavelength.integrations.send_due_webhooks")
+def send_due_webhooks() -> int:
+    """Retry the webhook deliveries whose time has come (every minute through Celery beat)."""
+    from .webhooks import send_due
+
+    return send_due()

@@ -9,4 +9,14 @@ urlpatterns = [
     path("feedback/import/<int:pk>/", views.import_detail, name="import-detail"),
     path("feedback/import/<int:pk>/map/", views.import_map, name="import-map"),
     path("feedback/export.csv", views.feedback_export, name="feedback-export"),
+    path("webhooks/", views.webhook_list, name="webhook-list"),
+    path("webhooks/new/", views.webhook_create, name="webhook-create"),
+    path("webhooks/<int:pk>/", views.webhook_detail, name="webhook-detail"),
+    path("webhooks/<int:pk>/delete/", views.webhook_delete, name="webhook-delete"),
+    path("webhooks/<int:pk>/enable/", views.webhook_enable, name="webhook-enable"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery>/redeliver/",
+        views.webhook_redeliver,
+        name="webhook-redeliver",
+    ),
 ]

@@ -3,21 +3,23 @@ e-mail; download the feedback as CSV. Every page is for editors (viewers get a 4
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.forms import add_domain_error
 from wavelength.catalog.views.base import GET_POST, form_status, render_page
 from wavelength.core.exceptions import DomainError
+from wavelength.core.forms import submit
 from wavelength.feedback import selectors as feedback_selectors
 from wavelength.feedback.forms import FeedbackFilterForm
 
-from . import selectors, services
+from . import selectors, services, webhooks
 from .exporters import feedback_csv
-from .forms import CsvUploadForm, EmailUploadForm, MappingForm, PresetForm
+from .forms import CsvUploadForm, EmailUploadForm, MappingForm, PresetForm, WebhookForm
 from .importers.presets import PRESETS
 from .models import JobStatus
 
@@ -188,3 +190,74 @@ def feedback_export(request):
     )
     response["Content-Disposition"] = 'attachment; filename="feedback.csv"'
     return response
+
+
+# Webhooks (administrators) ------------------------------------------------------------------
+
+DELIVERIES_PER_PAGE = 25
+
+
+def _webhooks_page(request, form=None, status=200, **context):
+    hooks = selectors.webhook_list(user=request.user)
+    context.update(webhooks=hooks, form=form or WebhookForm())
+    return render(request, "integrations/webhook_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def webhook_list(request):
+    return _webhooks_page(request)
+
+
+@login_required
+@require_POST
+def webhook_create(request):
+    form = WebhookForm(request.POST)
+    hook = submit(
+        form,
+        lambda: webhooks.webhook_create(actor=request.user, **form.cleaned_data),
+    )
+    if hook is None:
+        return _webhooks_page(request, form, form_status(form))
+    return _webhooks_page(request, new_webhook=hook)
+
+
+@login_required
+@require_GET
+def webhook_detail(request, pk: int):
+    hook = selectors.webhook_get(user=request.user, pk=pk)
+    deliveries = Paginator(selectors.webhook_deliveries(webhook=hook), DELIVERIES_PER_PAGE)
+    page = deliveries.get_page(request.GET.get("page"))
+    context = {"webhook": hook, "page_obj": page, "deliveries": page.object_list}
+    return render(request, "integrations/webhook_detail.html", context)
+
+
+@login_required
+@require_POST
+def webhook_delete(request, pk: int):
+    hook = selectors.webhook_get(user=request.user, pk=pk)
+    webhooks.webhook_delete(actor=request.user, webhook=hook)
+    messages.success(request, _("The webhook “%(name)s” is deleted.") % {"name": hook.name})
+    return redirect("integrations:webhook-list")
+
+
+@login_required
+@require_POST
+def webhook_enable(request, pk: int):
+    hook = selectors.webhook_get(user=request.user, pk=pk)
+    webhooks.webhook_enable(actor=request.user, webhook=hook)
+    messages.success(request, _("The webhook is on again."))
+    return redirect(hook.get_absolute_url())
+
+
+@login_required
+@require_POST
+def webhook_redeliver(request, pk: int, delivery: int):
+    hook = selectors.webhook_get(user=request.user, pk=pk)
+    row = get_object_or_404(hook.deliveries, pk=delivery)
+    row = webhooks.redeliver(actor=request.user, delivery=row)
+    if row.status == "delivered":
+        messages.success(request, _("Delivered again."))
+    else:
+        messages.error(request, _("The endpoint refused it again; see the attempt below."))
+    return redirect(hook.get_absolute_url())

@@ -30,6 +30,7 @@ _SECTIONS = [
     ("accounts:token", "tokens"),
     ("accounts:two-factor", "two-factor"),
     ("accounts:audit", "audit"),
+    ("integrations:webhook", "webhooks"),
     ("accounts:security-policy", "two-factor"),
     ("core:search", "search"),
     ("core:notification", "notifications"),
