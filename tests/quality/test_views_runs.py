@@ -71,7 +71,7 @@ def test_setting_a_result_without_javascript_redirects_back(editor_client, run):
 
 
 def test_a_refused_result_shows_why_in_the_row(editor_client, editor, run):
-    services.run_close(actor=editor, run=run)
+    services.run_close(actor=editor, run=run, confirm_untested=True)
     result = run.results.get()
     response = editor_client.post(
         reverse("quality:result-set", args=[result.pk]),

@@ -26,6 +26,7 @@ from .models import (
     Visibility,
 )
 from .selectors import FeatureFilter
+from .shipping import FEATURES_TO_CHOICES
 
 
 def _reload_on_change(url: str, part: str) -> dict:
@@ -159,6 +160,25 @@ class MoveForm(forms.Form):
 class FeatureChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.title
+
+
+class ReleaseShipForm(VersionedForm):
+    """The ship confirmation: where the features move, and an administrator's reason to ship
+    past a failing gate. ``confirm`` is the confirmation page's own button."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=True)
+    features_to = forms.ChoiceField(
+        label=_("When it ships, move its features to"),
+        choices=FEATURES_TO_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to ship anyway"),
+        max_length=500,
+        required=False,
+        help_text=_("Recorded in the release’s history."),
+    )
 
 
 class ReleaseForm(VersionedForm):

@@ -13,7 +13,7 @@ from wavelength.accounts.permissions import require_member
 from wavelength.core.models import Activity
 from wavelength.core.schemas import MAX_ID
 
-from . import gates
+from . import gates, shipping
 from .models import ChangelogEntry, Feature, Product, Release, Stage, Visibility
 
 
@@ -182,6 +182,46 @@ def shipped_gate(*, user, release: Release) -> ShippedGate | None:
         created_at=row.created_at,
         verdicts=verdicts,
         override_reason=row.payload.get("override_reason", ""),
+    )
+
+
+@dataclass
+class ShipSummary:
+    """Everything the ship confirmation shows: the gate as it is now, the features with the
+    stage each would reach, and the other apps' parts (untested cases, open defects…)."""
+
+    release: Release
+    verdicts: list
+    gate_ok: bool
+    features: list[Feature]
+    features_to: str
+    parts: list
+
+    def moving(self, stage: str) -> list[Feature]:
+        """The features shipping at ``stage`` would move on."""
+        if not stage:
+            return []
+        earlier = set(shipping.stages_before(stage))
+        return [f for f in self.features if f.stage in earlier]
+
+    @property
+    def attention(self) -> int:
+        """How many things the parts ask to look at before shipping."""
+        return sum(p.part.count for p in self.parts)
+
+
+def release_ship_summary(*, user, release: Release) -> ShipSummary:
+    """What shipping ``release`` would do and what is still open, for its confirmation."""
+    require_member(user)
+    verdicts = gates.evaluate(release)
+    features = list(release.features.select_related("owner_team", "area").order_by("title", "pk"))
+    return ShipSummary(
+        release=release,
+        verdicts=verdicts,
+        gate_ok=gates.passes(verdicts),
+        features=features,
+        features_to=shipping.default_features_to(release),
+        parts=shipping.summary_parts(release),
     )
 
 

@@ -64,6 +64,8 @@ VERBS = {
     "updated": gettext_lazy("%(actor)s edited %(object)s"),
     "stage_changed": gettext_lazy("%(actor)s moved %(object)s"),
     "released": gettext_lazy("%(actor)s shipped %(object)s"),
+    # A feature moved on because the release it was in shipped (payload ``shipped_in``).
+    "stage_changed:shipped": gettext_lazy("%(actor)s moved %(object)s on when %(detail)s shipped"),
     "deleted": gettext_lazy("%(actor)s deleted %(object)s"),
     "member_added": gettext_lazy("%(actor)s added %(member)s to %(object)s"),
     "member_removed": gettext_lazy("%(actor)s removed %(member)s from %(object)s"),
@@ -120,7 +122,7 @@ VERBS = {
     "agenda_built": gettext_lazy("%(actor)s built the agenda of %(object)s from live data"),
 }
 
-_DETAIL_KEYS = ("feature_title", "name", "attachment", "decision")
+_DETAIL_KEYS = ("feature_title", "name", "attachment", "decision", "shipped_in")
 
 # Fields whose names Django derives from the attribute (no verbose_name) get a translated label.
 FIELD_LABELS = {
@@ -286,6 +288,8 @@ def _sentence(activity: Activity, url: str | None) -> SafeString:
         ),
     }
     template = VERBS.get(activity.verb)
+    if activity.verb == "stage_changed" and activity.payload.get("shipped_in"):
+        template = VERBS["stage_changed:shipped"]
     if template is None:
         return format_html("{} · {} {}", actor_html, activity.verb, values["object"])
     # The translated template is escaped first; only the escaped pieces above are inserted.

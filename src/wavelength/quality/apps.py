@@ -11,9 +11,10 @@ class QualityConfig(AppConfig):
         from wavelength.catalog.demo import register_demo
         from wavelength.catalog.sections import register_section
 
-        from . import gate, selectors
+        from . import gate, selectors, shipping
 
         gate.register()
+        shipping.register()
         register_demo(40, _build_demo)
 
         register_section(

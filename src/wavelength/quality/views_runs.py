@@ -212,11 +212,20 @@ def run_detail(request, pk):
 
 
 @login_required
-@require_POST
+@GET_POST
 def run_close(request, pk):
+    """Close the run; with cases still untested, a confirmation that says how many first."""
+    require_editor(request.user)
     run = selectors.run_get(user=request.user, pk=pk)
-    services.run_close(actor=request.user, run=run)
-    messages.success(request, _("Run closed."))
+    if request.method == "POST" and run.status == RunStatus.OPEN:
+        try:
+            services.run_close(
+                actor=request.user, run=run, confirm_untested=bool(request.POST.get("confirm"))
+            )
+        except DomainError as exc:
+            context = {"run": run, "product": run.product, "error": exc.message}
+            return render(request, "quality/run_close.html", context)
+        messages.success(request, _("Run closed."))
     return redirect(run)
 
 

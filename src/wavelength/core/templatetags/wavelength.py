@@ -7,8 +7,10 @@ import re
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wavelength.core.markdown import render
@@ -100,6 +102,18 @@ def status_badge(obj_or_value, label=None) -> SafeString:
     """``{% status_badge release %}``: a release status pill (planned, in progress…)."""
     value, label = _value_and_label(obj_or_value, label, "status")
     return format_html('<span class="badge release-{}">{}</span>', css_token(value), label)
+
+
+@register.simple_tag
+def late_badge(release) -> SafeString:
+    """``{% late_badge release %}``: "late" when a release in flight missed its target date."""
+    if not getattr(release, "is_late", False):
+        return mark_safe("")  # noqa: S308 - empty
+    return format_html(
+        '<span class="badge badge-danger badge-late" title="{}">{}</span>',
+        _("Target date %(date)s has passed") % {"date": date_format(release.target_date)},
+        _("late"),
+    )
 
 
 def _value_and_label(obj_or_value, label, attr: str) -> tuple[str, str]:
