@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
@@ -63,9 +64,12 @@ def user_unlock(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_create(request):
+    """Add a person (the form is on the People page, where a GET of this address goes)."""
     require_admin(request.user)
+    if request.method == "GET":
+        return redirect(reverse("accounts:user-list") + "#add-person")
     form = PersonForm(request.POST)
     if form.is_valid():
         try:

@@ -29,7 +29,7 @@ from .selectors import FeatureFilter
 from .shipping import FEATURES_TO_CHOICES
 
 
-def _reload_on_change(url: str, part: str) -> dict:
+def hx_reload(url: str, part: str) -> dict:
     """htmx attributes that re-read one part of the form from ``url`` when a choice changes."""
     return {"hx-get": url, "hx-target": part, "hx-select": part, "hx-swap": "outerHTML"}
 
@@ -114,7 +114,7 @@ class FeatureForm(VersionedForm):
             self.fields["stage"].help_text = _("Only the moves the lifecycle allows are listed.")
         else:
             self.fields["product"].widget.attrs.update(
-                _reload_on_change(reverse("catalog:feature-create"), "#field-area")
+                hx_reload(reverse("catalog:feature-create"), "#field-area")
             )
         if product is not None:
             self.fields["area"].queryset = product.areas.all()
@@ -212,7 +212,7 @@ class ReleaseForm(VersionedForm):
             self._limit_status(release)
         else:
             self.fields["product"].widget.attrs.update(
-                _reload_on_change(reverse("catalog:release-create"), "#field-features")
+                hx_reload(reverse("catalog:release-create"), "#field-features")
             )
             # A release is born planned or in progress; it is marked released once it ships.
             self.fields["status"].choices = [

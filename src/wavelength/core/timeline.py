@@ -175,6 +175,8 @@ class Entry:
     sentence: SafeString
     changes: list[Change]
     url: str | None
+    # How many more changes were grouped with this one (same person, verb and minute).
+    similar: int = 0
 
     @property
     def created_at(self) -> dt.datetime:

@@ -15,7 +15,9 @@ class QualityConfig(AppConfig):
 
         gate.register()
         shipping.register()
-        register_demo(40, _build_demo)
+        register_demo(
+            40, _build_demo, label="test suites, cases, plans, runs, defects, inspections, gates"
+        )
 
         register_section(
             "feature",

@@ -259,7 +259,7 @@ class ResultStatus(models.TextChoices):
     UNTESTED = "untested", _("Untested")
     PASSED = "passed", _("Passed")
     FAILED = "failed", pgettext_lazy("test result", "Failed")
-    BLOCKED = "blocked", _("Blocked")
+    BLOCKED = "blocked", pgettext_lazy("test result", "Blocked")
     SKIPPED = "skipped", pgettext_lazy("test result", "Skipped")
     RETEST = "retest", _("Retest")
 

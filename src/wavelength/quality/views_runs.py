@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.views.base import GET_POST, paginate, render_page, timeline_page
+from wavelength.core import formats
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
@@ -175,7 +176,7 @@ def result_rows(request, run, results) -> list[dict]:
         if r["executed_by_id"]:
             meta.append(r["executed_by__name"] or r["executed_by__email"])  # as User.__str__
         if r["duration_ms"] is not None:
-            meta.append(f"{r['duration_ms']} ms")
+            meta.append(formats.duration(r["duration_ms"]))
         if editable and status not in buttons:
             buttons[status] = render_to_string(
                 "quality/_result_buttons.html",

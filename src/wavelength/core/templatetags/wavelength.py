@@ -4,15 +4,18 @@ Others may append filters here; keep each one small and free of queries.
 """
 
 import re
+from html import unescape
 
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wavelength.core import formats
 from wavelength.core.markdown import render
 
 register = template.Library()
@@ -36,9 +39,52 @@ _SECTIONS = [
 ]
 
 
+@register.filter(name="duration")
+def duration_filter(ms) -> str:
+    """``{{ result.duration_ms|duration }}``: "8 min 56 s" rather than "536000 ms"."""
+    return formats.duration(ms)
+
+
+@register.filter(name="day")
+def day_filter(value) -> str:
+    """``{{ release.target_date|day }}``: a date in the locale's format."""
+    return formats.day(value)
+
+
+@register.filter(name="moment")
+def moment_filter(value) -> str:
+    """``{{ comment.created_at|moment }}``: a date and time in the locale's format."""
+    return formats.moment(value)
+
+
+@register.filter(name="ago")
+def ago_filter(value) -> SafeString:
+    """``{{ activity.created_at|ago }}``: "3 hours ago" within a week, else the day; the
+    exact moment in a ``<time>`` element's title."""
+    if not value:
+        return mark_safe("—")  # noqa: S308 - a constant
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.isoformat(),
+        formats.moment(value),
+        formats.ago(value),
+    )
+
+
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render(text)
+
+
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+@register.filter
+def summary(text, length: int = 220) -> str:
+    """The first paragraph of some Markdown as plain text, cut at ``length`` characters."""
+    match = _FIRST_PARAGRAPH.search(render(text))
+    plain = strip_tags(match.group(1)) if match else ""
+    return Truncator(unescape(plain)).chars(int(length))
 
 
 @register.filter
