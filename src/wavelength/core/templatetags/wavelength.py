@@ -8,7 +8,6 @@ from html import unescape
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -157,7 +156,7 @@ def late_badge(release) -> SafeString:
         return mark_safe("")  # noqa: S308 - empty
     return format_html(
         '<span class="badge badge-danger badge-late" title="{}">{}</span>',
-        _("Target date %(date)s has passed") % {"date": date_format(release.target_date)},
+        _("Target date %(date)s has passed") % {"date": formats.day(release.target_date)},
         _("late"),
     )
 
