@@ -9,12 +9,14 @@ export WAVELENGTH_DATA_DIR ?= $(CURDIR)/var
 .PHONY: install assets migrate demo run serve worker test lint format bench messages clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
+	@echo "==> [1/5] Python packages into $(VENV) (a few minutes the first time)"
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --disable-pip-version-check -r requirements.lock
-	$(PIP) install -q --disable-pip-version-check --no-deps -e .
+	$(PIP) install --disable-pip-version-check --progress-bar off -r requirements.lock
+	$(PIP) install --disable-pip-version-check --progress-bar off --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "==> [2/5] Browser assets from npm (htmx, the chart library)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -24,15 +26,19 @@ messages: $(VENV)/.installed
 	test ! -d src/wavelength/locale || (cd src/wavelength && ../../$(WL) compilemessages -v0)
 
 assets: install messages
+	@echo "==> [3/5] Translations compiled, static files collected"
 	$(WL) collectstatic --noinput -v0
 
 migrate: install
+	@echo "==> [4/5] Database created or upgraded in $(WAVELENGTH_DATA_DIR)"
 	$(WL) migrate --noinput -v0
 
 demo: assets migrate
+	@echo "==> [5/5] Demo data (once): people, products, customers, feedback, quality, docs…"
 	$(WL) demo
 	@echo ""
 	@echo "Wavelength is serving on http://127.0.0.1:$(PORT)/"
+	@echo "The customer portal is at http://127.0.0.1:$(PORT)/portal/"
 	@echo "Sign in as demo@wavelength.local with password wavelength-demo"
 	$(WL) serve --port $(PORT)
 

@@ -88,6 +88,7 @@ ENDPOINTS = [
     ("get", "/api/v1/feedback/imports/{job_id}"),
     ("patch", "/api/v1/users/{user_id}"),
     ("get", "/api/v1/releases/{release_id}/gate"),
+    ("get", "/api/v1/releases/{release_id}/ship-summary"),
     ("get", "/api/v1/playbooks"),
     ("post", "/api/v1/playbooks"),
     ("get", "/api/v1/playbooks/{key}"),

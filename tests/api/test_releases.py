@@ -148,7 +148,9 @@ def test_patch_replaces_features(editor_api, release):
 
 
 def test_patch_status_released_ships_it(editor_api, release):
-    response = patch(editor_api, url("release-update", release.pk), {"status": "released"})
+    response = patch(
+        editor_api, url("release-update", release.pk), {"status": "released", "confirm": True}
+    )
 
     body = response.json()
     assert body["status"] == "released"
@@ -185,7 +187,7 @@ def test_patch_unknown_release_is_404(editor_api):
 
 
 def test_ship_marks_it_released_today(editor_api, release):
-    response = post(editor_api, url("release-ship", release.pk))
+    response = post(editor_api, url("release-ship", release.pk), {"confirm": True})
 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "released"
@@ -197,14 +199,16 @@ def test_ship_marks_it_released_today(editor_api, release):
 
 def test_ship_on_a_given_day(editor_api, release):
     day = (timezone.now() - dt.timedelta(days=2)).date().isoformat()
-    response = post(editor_api, url("release-ship", release.pk), {"released_on": day})
+    response = post(
+        editor_api, url("release-ship", release.pk), {"released_on": day, "confirm": True}
+    )
     assert response.json()["released_on"] == day
 
 
 def test_ship_twice_is_422(editor_api, editor, release):
     services.release_ship(actor=editor, release=release)
     with nothing_written(Release):
-        response = post(editor_api, url("release-ship", release.pk))
+        response = post(editor_api, url("release-ship", release.pk), {"confirm": True})
     assert response.status_code == 422
     assert list(errors(response)) == ["status"]
 

@@ -77,8 +77,9 @@ def test_release_refused_by_its_gate_ships_once_the_run_completes(page, sign_in,
     page.goto(release.get_absolute_url())
     gate = page.locator("#release-gate")
     expect(gate).to_contain_text("not passing")
-    page.get_by_role("button", name="Mark released").click()
-    expect(page.locator(".release-status-error")).to_contain_text("does not pass its gate")
+    page.get_by_role("link", name="Mark released…").click()
+    expect(page.locator("#ship-confirm")).to_contain_text("only an administrator can ship it")
+    page.goto(release.get_absolute_url())
 
     gate.get_by_role("link", name="Release readiness: not started").click()
     page.get_by_role("button", name="Start").click()
@@ -87,7 +88,8 @@ def test_release_refused_by_its_gate_ships_once_the_run_completes(page, sign_in,
 
     page.goto(release.get_absolute_url())
     expect(page.locator("#release-gate")).to_contain_text("passes")
-    page.get_by_role("button", name="Mark released").click()
-    expect(page.locator(".release-shipped")).to_be_visible()
+    page.get_by_role("link", name="Mark released…").click()
+    page.get_by_role("button", name=f"Ship {release}").click()
+    expect(page.locator(".messages")).to_contain_text("is released")
     release.refresh_from_db()
     assert release.status == ReleaseStatus.RELEASED

@@ -46,7 +46,7 @@ def test_watch_the_gate_turn_green(page, sign_in, admin, product, release_under_
     expect(gate.locator('[data-criterion="quality.coverage"]')).to_have_class(
         "release-gate-item is-ok"
     )
-    expect(page.get_by_role("button", name="Override and mark released")).to_be_visible()
+    expect(page.get_by_role("link", name="Override and mark released…")).to_be_visible()
 
     tester = page.context.new_page()
     tester.goto(run.get_absolute_url())
@@ -64,10 +64,11 @@ def test_watch_the_gate_turn_green(page, sign_in, admin, product, release_under_
         "release-gate-item is-ok", timeout=60_000
     )
     expect(page.locator("#release-gate")).to_contain_text("passes")
-    ship = page.get_by_role("button", name="Mark released", exact=True)
+    ship = page.get_by_role("link", name="Mark released…", exact=True)
     expect(ship).to_be_visible()
     ship.click()
-    expect(page.locator(".release-shipped")).to_be_visible()
+    page.get_by_role("button", name=f"Ship {release}").click()
+    expect(page.locator(".messages")).to_contain_text("is released")
     expect(page.locator("#release-gate")).to_contain_text("Gate when it shipped")
     release.refresh_from_db()
     assert release.status == ReleaseStatus.RELEASED

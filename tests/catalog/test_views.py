@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.api.utils import nothing_written
 from tests.conftest import client_for
 from tests.factories import FeatureFactory, ProductFactory, TeamFactory
 from wavelength.catalog import sections, services
@@ -552,9 +553,21 @@ def test_edit_release(editor_client, release, feature):
     assert not release.features.exists()
 
 
+def test_mark_released_asks_for_confirmation_first(editor_client, release):
+    url = reverse("catalog:release-ship", args=[release.pk])
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    assert "Nothing has shipped yet" in page.content.decode()
+    with nothing_written(Release):
+        unconfirmed = editor_client.post(url, {"features_to": "beta"})
+    assert unconfirmed.status_code == 422
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.PLANNED
+
+
 def test_mark_released(editor_client, release):
     url = reverse("catalog:release-ship", args=[release.pk])
-    response = editor_client.post(url, **htmx("release-body"))
+    response = editor_client.post(url, {"confirm": "on"}, follow=True)
     assert response.status_code == 200
     assert "is released" in response.content.decode()
     release.refresh_from_db()
@@ -562,15 +575,13 @@ def test_mark_released(editor_client, release):
     assert Activity.objects.for_target(release).filter(verb="released").exists()
 
 
-def test_refused_ship_shows_the_error(editor_client, editor, release):
+def test_a_cancelled_release_has_no_confirmation(editor_client, editor, release):
     services.release_update(actor=editor, release=release, status="cancelled")
     url = reverse("catalog:release-ship", args=[release.pk])
-    response = editor_client.post(url, **htmx("release-body"))
-    assert response.status_code == 422
-    assert "A cancelled release cannot ship." in response.content.decode()
+    response = editor_client.post(url, {"confirm": "on"}, follow=True)
+    assert "cannot ship again" in response.content.decode()
     release.refresh_from_db()
     assert release.status == ReleaseStatus.CANCELLED
-    assert editor_client.post(url).status_code == 422  # without htmx: the page, with the error
 
 
 def test_release_page_shows_features_and_changelog(editor_client, release, entry):

@@ -1,9 +1,11 @@
 """Home, search, the language switch and the error pages, as a signed-in person sees them."""
 
+import datetime as dt
 import json
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -46,8 +48,11 @@ def test_home_without_data_shows_empty_states(viewer_client):
 
 
 def test_changes_are_paginated_and_htmx_gets_only_the_list(viewer_client, editor, product):
-    for n in range(23):
-        catalog.feature_create(actor=editor, product=product, title=f"Feature {n}")
+    start = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+    for n in range(23):  # one a minute: none grouped with another
+        with time_machine.travel(start + dt.timedelta(minutes=n), tick=False):
+            catalog.feature_create(actor=editor, product=product, title=f"Feature {n}")
+    time_machine.travel(start + dt.timedelta(days=1), tick=False).start()
 
     first = viewer_client.get(reverse("core:home")).content.decode()
     assert "Page 1 of 2" in first and "Feature 22" in first and "Feature 2<" not in first
@@ -59,6 +64,35 @@ def test_changes_are_paginated_and_htmx_gets_only_the_list(viewer_client, editor
     assert second.status_code == 200
     assert '<div id="changes"' in html and "<html" not in html
     assert "Feature 0<" in html and "Page 2 of 2" in html
+    time_machine.travel(start).stop()
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC), tick=False)
+def test_bulk_changes_are_grouped_and_filtered_by_product_kind_and_person(
+    viewer_client, editor, admin, product
+):
+    other = catalog.product_create(actor=admin, name="Nebula")
+    for n in range(30):  # a setup script: thirty features in the same minute
+        catalog.feature_create(actor=editor, product=product, title=f"Feature {n}")
+    catalog.release_create(actor=admin, product=other, version="1.0")
+    home = reverse("core:home")
+
+    html = viewer_client.get(home).content.decode()
+    assert "and 29 more changes like it at the same time" in html
+    assert html.count("timeline-item") == 3  # the features, Nebula, its release
+
+    def changes(**query) -> str:
+        html = viewer_client.get(home, query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="changes")
+        return html.content.decode()
+
+    by_product = changes(cp="nebula")
+    assert "Feature 29" not in by_product and "Nebula 1.0" in by_product
+    by_kind = changes(ck="release")
+    assert by_kind.count("timeline-item") == 1 and "Nebula 1.0" in by_kind
+    by_person = changes(ca=editor.pk)
+    assert "Feature 29" in by_person and "Nebula 1.0" not in by_person
+    bad = viewer_client.get(home, {"ca": "x", "ck": "nonsense"})
+    assert bad.status_code == 200 and bad.content.decode().count("timeline-item") == 3
 
 
 def test_search_groups_results_and_highlights_terms(viewer_client, editor, product):
@@ -200,5 +234,6 @@ def test_home_queries_do_not_grow_with_the_data(
         feature = catalog.feature_create(actor=editor, product=product, title=f"F{n}")
         catalog.feature_update(actor=editor, feature=feature, tags=["x"], description="d")
         catalog.release_update(actor=editor, release=release, features=[feature])
-    with django_assert_max_num_queries(14):
+    # One more than before the changes were grouped: the latest activity of each group.
+    with django_assert_max_num_queries(15):
         assert viewer_client.get(reverse("core:home")).status_code == 200

@@ -92,7 +92,7 @@ def test_release_without_requirements_ships(editor, product):
 
 def test_api_ship_refusal_is_422_naming_what_is_missing(editor, release):
     response = client_for(editor).post(
-        f"/api/v1/releases/{release.pk}/ship", {}, content_type="application/json"
+        f"/api/v1/releases/{release.pk}/ship", {"confirm": True}, content_type="application/json"
     )
     assert response.status_code == 422
     detail = response.json()["detail"][0]
@@ -100,7 +100,7 @@ def test_api_ship_refusal_is_422_naming_what_is_missing(editor, release):
 
 
 def test_api_override_by_admin_and_refused_for_editor(admin, editor, release):
-    body = {"override_reason": "Customer deadline"}
+    body = {"override_reason": "Customer deadline", "confirm": True}
     refused = client_for(editor).post(
         f"/api/v1/releases/{release.pk}/ship", body, content_type="application/json"
     )
@@ -125,17 +125,17 @@ def test_release_page_shows_gate_and_override_for_admin(admin, editor, release):
     page = client_for(editor).get(release.get_absolute_url()).content.decode()
     assert "Release gate" in page and "Release readiness: not started" in page
     assert "override_reason" not in page
-    admin_page = client_for(admin).get(release.get_absolute_url()).content.decode()
+    admin_page = client_for(admin).get(f"/releases/{release.pk}/ship/").content.decode()
     assert 'name="override_reason"' in admin_page
 
 
 def test_release_page_ship_refused_then_overridden(admin, release):
     client = client_for(admin)
     url = f"/releases/{release.pk}/ship/"
-    refused = client.post(url, {})
+    refused = client.post(url, {"confirm": "on"})
     assert refused.status_code == 422
     assert "does not pass its gate" in refused.content.decode()
-    client.post(url, {"override_reason": "Board approved"})
+    client.post(url, {"confirm": "on", "override_reason": "Board approved"})
     release.refresh_from_db()
     assert release.status == ReleaseStatus.RELEASED
 

@@ -120,7 +120,7 @@ def test_unknown_status_is_refused_naming_the_field(editor, run):
 
 
 def test_a_closed_run_takes_no_more_results(editor, run):
-    services.run_close(actor=editor, run=run)
+    services.run_close(actor=editor, run=run, confirm_untested=True)
     with pytest.raises(DomainError) as exc:
         services.result_record(actor=editor, result=run.results.first(), status="passed")
     assert "closed" in exc.value.errors["run"]

@@ -71,7 +71,7 @@ def test_setting_a_result_without_javascript_redirects_back(editor_client, run):
 
 
 def test_a_refused_result_shows_why_in_the_row(editor_client, editor, run):
-    services.run_close(actor=editor, run=run)
+    services.run_close(actor=editor, run=run, confirm_untested=True)
     result = run.results.get()
     response = editor_client.post(
         reverse("quality:result-set", args=[result.pk]),
@@ -156,7 +156,7 @@ def test_run_view_rows_show_key_version_tester_duration_and_defects(
 
     page = editor_client.get(wide.get_absolute_url()).text
     assert f"{case.key}</span> Export a chart</a>" in page  # the version the run executes
-    assert "Exports · version 1 · Bob Editor · 1500 ms" in page
+    assert "Exports · version 1 · Bob Editor · 1.5 s" in page
     assert f'href="{defect.get_absolute_url()}" title="{defect.title}">{defect.key}</a>' in page
     assert page.count("Open a defect") == 1  # the failed result without one
     assert page.count('qa-set-failed" aria-pressed="true"') == 2  # the two failed rows

@@ -14,8 +14,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from wavelength.core.csvexport import csv_response
@@ -239,9 +240,12 @@ def user_two_factor_reset(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_create(request):
+    """Add a person (the form is on the People page, where a GET of this address goes)."""
     require_admin(request.user)
+    if request.method == "GET":
+        return redirect(reverse("accounts:user-list") + "#add-person")
     form = PersonForm(request.POST)
     if form.is_valid():
         try:

@@ -14,6 +14,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from wavelength.accounts.models import Team, User
+from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity
 from wavelength.core.api import Pagination, References
 from wavelength.core.exceptions import NotFound
@@ -27,7 +28,7 @@ from wavelength.core.schemas import (
     set_etag,
 )
 
-from . import gates, selectors, services
+from . import gates, selectors, services, shipping
 from .models import Area, Feature, Product, Release, ReleaseStatus, Tag
 from .schemas import (
     AreaIn,
@@ -53,6 +54,7 @@ from .schemas import (
     ReleaseOut,
     ReleasePatch,
     ReleaseShipIn,
+    ReleaseShipSummaryOut,
     StateQuery,
 )
 
@@ -333,9 +335,17 @@ def release_detail(request, release_id: Id, response: HttpResponse):
 def release_update(
     request, release_id: Id, payload: ReleasePatch, response: HttpResponse, if_match: IfMatch = None
 ):
-    """Change the fields sent. Setting the status to released ships the release."""
+    """Change the fields sent. Setting the status to released ships the release, as
+    ``POST /ship`` does: it needs ``confirm: true`` and takes ``features_to``."""
     release = _release(request.auth, release_id)
     data = _resolve(payload.dict(exclude_unset=True), {})
+    confirm = data.pop("confirm", None)
+    if data.get("status") == ReleaseStatus.RELEASED and release.status != ReleaseStatus.RELEASED:
+        require_editor(request.auth)
+        shipping.require_confirmation(confirm)
+        data.setdefault("features_to", shipping.default_features_to(release))
+    else:
+        data.pop("features_to", None)
     services.release_update(actor=request.auth, release=release, if_version=if_match, **data)
     release = _release(request.auth, release_id)
     set_etag(response, release)
@@ -349,15 +359,63 @@ def release_update(
     tags=["releases"],
 )
 def release_ship(request, release_id: Id, payload: ReleaseShipIn | None = None):
-    """Mark the release as released (today unless ``released_on`` is given)."""
+    """Mark the release as released (today unless ``released_on`` is given), once confirmed
+    (``confirm: true``; read ``GET /ship-summary`` first). Its features move on to
+    ``features_to``, each move in the feature's history."""
     release = _release(request.auth, release_id)
+    require_editor(request.auth)  # a viewer hears "forbidden", not "confirm"
+    payload = payload or ReleaseShipIn()
+    shipping.require_confirmation(payload.confirm)
+    features_to = payload.features_to
     services.release_ship(
         actor=request.auth,
         release=release,
-        released_on=payload.released_on if payload else None,
-        override_reason=payload.override_reason if payload else "",
+        released_on=payload.released_on,
+        override_reason=payload.override_reason,
+        features_to=shipping.default_features_to(release) if features_to is None else features_to,
     )
     return _release(request.auth, release_id)
+
+
+@router.get(
+    "/releases/{release_id}/ship-summary",
+    response={200: ReleaseShipSummaryOut, **ERRORS},
+    url_name="release-ship-summary",
+    tags=["releases"],
+)
+def release_ship_summary(request, release_id: Id):
+    """What shipping the release would do and what is still open: the gate as it is now,
+    the planned cases no run executed, the open defects by severity, the inspections not
+    signed off, and the features it ships with the stage each would move to."""
+    release = _release(request.auth, release_id)
+    summary = selectors.release_ship_summary(user=request.auth, release=release)
+    moving = {f.pk for f in summary.moving(summary.features_to)}
+    return {
+        "release": release,
+        "gate_ok": summary.gate_ok,
+        "gate": [v.as_payload() for v in summary.verdicts],
+        "features_to": summary.features_to,
+        "features": [
+            {
+                "id": f.pk,
+                "title": f.title,
+                "stage": f.stage,
+                "moves_to": summary.features_to if f.pk in moving else None,
+            }
+            for f in summary.features
+        ],
+        "parts": [
+            {
+                "key": p.key,
+                "title": p.title,
+                "count": p.part.count,
+                "detail": str(p.part.detail),
+                "items": [(str(label), url) for label, url in p.part.items],
+                "counts": [(str(label), n) for label, n in p.part.counts],
+            }
+            for p in summary.parts
+        ],
+    }
 
 
 @router.get(

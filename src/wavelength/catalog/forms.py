@@ -26,9 +26,10 @@ from .models import (
     Visibility,
 )
 from .selectors import FeatureFilter
+from .shipping import FEATURES_TO_CHOICES
 
 
-def _reload_on_change(url: str, part: str) -> dict:
+def hx_reload(url: str, part: str) -> dict:
     """htmx attributes that re-read one part of the form from ``url`` when a choice changes."""
     return {"hx-get": url, "hx-target": part, "hx-select": part, "hx-swap": "outerHTML"}
 
@@ -113,7 +114,7 @@ class FeatureForm(VersionedForm):
             self.fields["stage"].help_text = _("Only the moves the lifecycle allows are listed.")
         else:
             self.fields["product"].widget.attrs.update(
-                _reload_on_change(reverse("catalog:feature-create"), "#field-area")
+                hx_reload(reverse("catalog:feature-create"), "#field-area")
             )
         if product is not None:
             self.fields["area"].queryset = product.areas.all()
@@ -161,6 +162,25 @@ class FeatureChoiceField(forms.ModelMultipleChoiceField):
         return obj.title
 
 
+class ReleaseShipForm(VersionedForm):
+    """The ship confirmation: where the features move, and an administrator's reason to ship
+    past a failing gate. ``confirm`` is the confirmation page's own button."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=True)
+    features_to = forms.ChoiceField(
+        label=_("When it ships, move its features to"),
+        choices=FEATURES_TO_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to ship anyway"),
+        max_length=500,
+        required=False,
+        help_text=_("Recorded in the release’s history."),
+    )
+
+
 class ReleaseForm(VersionedForm):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.all(), to_field_name="slug"
@@ -192,7 +212,7 @@ class ReleaseForm(VersionedForm):
             self._limit_status(release)
         else:
             self.fields["product"].widget.attrs.update(
-                _reload_on_change(reverse("catalog:release-create"), "#field-features")
+                hx_reload(reverse("catalog:release-create"), "#field-features")
             )
             # A release is born planned or in progress; it is marked released once it ships.
             self.fields["status"].choices = [

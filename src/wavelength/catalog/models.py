@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wavelength.core import clock
+
 
 class Stage(models.TextChoices):
     IDEA = "idea", _("Idea")
@@ -198,6 +200,15 @@ class Release(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:release-detail", args=[self.pk])
+
+    @property
+    def is_late(self) -> bool:
+        """Planned or in progress, and its target date has passed."""
+        return (
+            self.status in (ReleaseStatus.PLANNED, ReleaseStatus.IN_PROGRESS)
+            and self.target_date is not None
+            and self.target_date < timezone.localdate(clock.now())
+        )
 
 
 class Visibility(models.TextChoices):

@@ -6,6 +6,7 @@ may not be empty refuses an explicit null.
 """
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -193,6 +194,9 @@ class StateQuery(InputSchema):
 # Releases ---------------------------------------------------------------------------------
 
 
+FeaturesTo = Literal["generally_available", "beta", ""] | None
+
+
 class ReleaseRef(Schema):
     id: int
     version: str
@@ -209,6 +213,7 @@ class ReleaseOut(Schema):
     status: ReleaseStatus
     target_date: dt.date | None
     released_on: dt.date | None
+    late: bool = Field(description="Planned or in progress past its target date.")
     features: list[FeatureRef]
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -217,6 +222,10 @@ class ReleaseOut(Schema):
     @staticmethod
     def resolve_description_html(obj) -> str:
         return _html(obj.description)
+
+    @staticmethod
+    def resolve_late(obj) -> bool:
+        return obj.is_late
 
     @staticmethod
     def resolve_url(obj, context) -> str:
@@ -250,14 +259,36 @@ class ReleasePatch(InputSchema):
         max_length=500,
         description="With status released: an administrator ships past a failing gate, saying why.",
     )
+    confirm: bool = Field(
+        None, description="With status released: true, once the ship summary has been read."
+    )
+    features_to: FeaturesTo = Field(
+        None,
+        description="With status released: where its features move (as in POST /ship).",
+    )
 
 
 class ReleaseShipIn(InputSchema):
+    confirm: bool = Field(
+        False,
+        description=(
+            "Must be true: shipping is refused (422, field confirm) without it. Read "
+            "GET /releases/{id}/ship-summary first."
+        ),
+    )
     released_on: dt.date | None = Field(None, description="Defaults to today.")
     override_reason: str = Field(
         "",
         max_length=500,
         description="An administrator ships past a failing release gate, saying why (recorded).",
+    )
+    features_to: FeaturesTo = Field(
+        None,
+        description=(
+            "Where the features it ships move: generally_available, beta, or an empty string "
+            "to leave them. Defaults to beta for a beta release (its version or name says "
+            "beta), else generally_available."
+        ),
     )
 
 
@@ -276,6 +307,33 @@ class ReleaseGateOut(Schema):
         False, description="True once the release shipped: the verdict as it was then."
     )
     override_reason: str = Field("", description="Why an administrator shipped it anyway.")
+
+
+class ShipPartOut(Schema):
+    key: str
+    title: str
+    count: int = Field(description="How many things need a look before shipping (0: none).")
+    detail: str
+    items: list[tuple[str, str]] = Field(description="The first of them, as [label, url].")
+    counts: list[tuple[str, int]] = Field(description="Counts by kind, e.g. by severity.")
+
+
+class ShipFeatureOut(Schema):
+    id: int
+    title: str
+    stage: Stage
+    moves_to: Stage | None = Field(description="Its stage once shipped with features_to.")
+
+
+class ReleaseShipSummaryOut(Schema):
+    release: ReleaseRef
+    gate_ok: bool
+    gate: list[GateCriterionOut]
+    features_to: str = Field(description="The default choice: generally_available or beta.")
+    features: list[ShipFeatureOut]
+    parts: list[ShipPartOut] = Field(
+        description="Untested planned cases, open defects by severity, inspections not signed."
+    )
 
 
 # Changelog --------------------------------------------------------------------------------

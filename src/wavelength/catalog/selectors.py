@@ -5,15 +5,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncMinute
 from django.shortcuts import get_object_or_404
 
+from wavelength.accounts.models import User
 from wavelength.accounts.permissions import require_member
 from wavelength.core.models import Activity
 from wavelength.core.schemas import MAX_ID
 
-from . import gates
+from . import gates, shipping
 from .models import ChangelogEntry, Feature, Product, Release, Stage, Visibility
 
 
@@ -185,6 +186,46 @@ def shipped_gate(*, user, release: Release) -> ShippedGate | None:
     )
 
 
+@dataclass
+class ShipSummary:
+    """Everything the ship confirmation shows: the gate as it is now, the features with the
+    stage each would reach, and the other apps' parts (untested cases, open defects…)."""
+
+    release: Release
+    verdicts: list
+    gate_ok: bool
+    features: list[Feature]
+    features_to: str
+    parts: list
+
+    def moving(self, stage: str) -> list[Feature]:
+        """The features shipping at ``stage`` would move on."""
+        if not stage:
+            return []
+        earlier = set(shipping.stages_before(stage))
+        return [f for f in self.features if f.stage in earlier]
+
+    @property
+    def attention(self) -> int:
+        """How many things the parts ask to look at before shipping."""
+        return sum(p.part.count for p in self.parts)
+
+
+def release_ship_summary(*, user, release: Release) -> ShipSummary:
+    """What shipping ``release`` would do and what is still open, for its confirmation."""
+    require_member(user)
+    verdicts = gates.evaluate(release)
+    features = list(release.features.select_related("owner_team", "area").order_by("title", "pk"))
+    return ShipSummary(
+        release=release,
+        verdicts=verdicts,
+        gate_ok=gates.passes(verdicts),
+        features=features,
+        features_to=shipping.default_features_to(release),
+        parts=shipping.summary_parts(release),
+    )
+
+
 def product_timeline(*, user, product: Product) -> QuerySet[Activity]:
     """Everything that happened to a product, its features, releases and changelog."""
     require_member(user)
@@ -199,3 +240,40 @@ def recent_changes(*, user, since: dt.datetime) -> QuerySet[Activity]:
         .filter(scope__startswith="catalog.")
         .select_related("actor", "target_type")
     )
+
+
+# What the home page's changes can be narrowed to: the kinds of object they are about.
+CHANGE_KINDS = ("product", "feature", "release", "changelogentry", "area")
+
+
+def recent_change_groups(
+    *,
+    user,
+    since: dt.datetime,
+    product: Product | None = None,
+    kind: str | None = None,
+    actor_id: int | None = None,
+) -> QuerySet:
+    """The catalog's changes since ``since``, bulk changes grouped: one row per person, verb
+    and kind of object within the same minute (an import or a setup script makes hundreds),
+    newest first, each with how many it holds and its latest activity's id (``latest``)."""
+    changes = recent_changes(user=user, since=since)
+    if product is not None:
+        changes = changes.filter(scope=product.scope)
+    if kind in CHANGE_KINDS:
+        changes = changes.filter(target_type__app_label="catalog", target_type__model=kind)
+    if actor_id is not None:
+        changes = changes.filter(actor_id=actor_id)
+    return (
+        changes.annotate(minute=TruncMinute("created_at"))
+        .order_by()
+        .values("actor_id", "verb", "target_type_id", "minute")
+        .annotate(n=Count("pk"), latest=Max("pk"), at=Max("created_at"))
+        .order_by("-at", "-latest")
+    )
+
+
+def recent_change_actors(*, user, since: dt.datetime) -> QuerySet:
+    """The people who changed the catalog since ``since`` (the home page's person filter)."""
+    ids = recent_changes(user=user, since=since).exclude(actor=None).values("actor_id")
+    return User.objects.filter(pk__in=ids).order_by("name", "email")

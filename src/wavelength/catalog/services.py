@@ -11,7 +11,7 @@ from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock, search, versioning
 from wavelength.core.exceptions import DomainError
 
-from . import gates
+from . import gates, shipping
 from .models import (
     TRANSITIONS,
     Area,
@@ -353,11 +353,12 @@ def release_update(
     target_date=_MISSING,
     features=_MISSING,
     override_reason: str = "",
+    features_to: str = shipping.LEAVE,
     if_version: str | None = None,
 ) -> Release:
     """Edit a release. Setting the status to released goes through :func:`release_ship`
-    (and its gate: ``override_reason`` lets an administrator ship past it). ``if_version``
-    refuses a stale edit."""
+    (and its gate: ``override_reason`` lets an administrator ship past it; ``features_to``
+    moves its features on). ``if_version`` refuses a stale edit."""
     require_editor(actor)
     release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
     versioning.check(release, if_version)
@@ -381,22 +382,38 @@ def release_update(
             release.status = status
     _save_tracked(release, actor=actor, before=before, scope=release.product.scope)
     if status == ReleaseStatus.RELEASED and release.status != ReleaseStatus.RELEASED:
-        release = release_ship(actor=actor, release=release, override_reason=override_reason)
+        release = release_ship(
+            actor=actor,
+            release=release,
+            override_reason=override_reason,
+            features_to=features_to,
+        )
     _index_release(release)
     return release
 
 
 @transaction.atomic
 def release_ship(
-    *, actor, release: Release, released_on: dt.date | None = None, override_reason: str = ""
+    *,
+    actor,
+    release: Release,
+    released_on: dt.date | None = None,
+    override_reason: str = "",
+    features_to: str = shipping.LEAVE,
+    if_version: str | None = None,
 ) -> Release:
     """Mark a release as released on ``released_on`` (today by default).
 
     Every release gate criterion (``catalog/gates.py``) must pass, unless an administrator
     gives ``override_reason``; the verdict and any reason are kept in the ``released``
-    activity, so the release's history says what was true when it shipped."""
+    activity, so the release's history says what was true when it shipped. ``features_to``
+    ("generally_available" or "beta") moves the features it ships that are not there yet on
+    to that stage, each move in the feature's history; left empty, they stay where they are.
+    ``if_version`` (the version its confirmation summed up) refuses a release changed since."""
     require_editor(actor)
+    features_to = shipping.check_features_to(features_to)
     release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
+    versioning.check(release, if_version)
     if release.status == ReleaseStatus.RELEASED:
         raise DomainError(_("This release has already shipped."), field="status")
     if release.status == ReleaseStatus.CANCELLED:
@@ -413,8 +430,40 @@ def release_ship(
         verb="released",
         gate=[v.as_payload() for v in verdicts] or None,
         override_reason=reason or None,
+        features_to=features_to or None,
     )
+    _ship_features(actor=actor, release=release, stage=features_to)
     return release
+
+
+def _ship_features(*, actor, release: Release, stage: str) -> list[Feature]:
+    """Move the release's features that are not yet at ``stage`` on to it. Shipping is what
+    makes a feature available, so the move skips the lifecycle's step-by-step rule; features
+    already there or further on (deprecated, retired) stay."""
+    if not stage:
+        return []
+    features = list(
+        release.features.select_for_update()
+        .filter(stage__in=shipping.stages_before(stage))
+        .order_by("pk")
+    )
+    now = clock.now()
+    for feature in features:
+        activity.record(
+            actor=actor,
+            verb="stage_changed",
+            target=feature,
+            scope=release.product.scope,
+            changes={"stage": [feature.stage, stage]},
+            release=release.pk,
+            shipped_in=str(release),
+        )
+        feature.stage, feature.stage_entered_at, feature.updated_at = stage, now, now
+    Feature.objects.bulk_update(features, ["stage", "stage_entered_at", "updated_at"])
+    StageEntry.objects.bulk_create(
+        [StageEntry(feature=f, stage=stage, entered_at=now) for f in features]
+    )
+    return features
 
 
 # Changelog --------------------------------------------------------------------------------

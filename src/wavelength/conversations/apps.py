@@ -15,7 +15,7 @@ class ConversationsConfig(AppConfig):
         kinds.register_builtin()
         panels.register()
         signals.connect()
-        register_demo(60, _build_demo)
+        register_demo(60, _build_demo, label="comments, mentions and follows")
 
 
 def _build_demo(*, seed: int, now) -> None:

@@ -11,9 +11,10 @@ text the author typed; an app that knows what they point at passes one (see
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 
 import nh3
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -141,3 +142,9 @@ def render(text: str | None, *, resolve: Resolver | None = None) -> SafeString:
             url_schemes={"http", "https", "mailto"},
         )
     )
+
+
+def plain_text(text: str | None) -> str:
+    """What a reader sees of some Markdown, without any markup: "**Launch** <em>v2</em>"
+    reads "Launch v2" (for slugs, titles in plain-text places and summaries)."""
+    return " ".join(strip_tags(unescape(strip_tags(render(text)))).split())

@@ -65,6 +65,8 @@ VERBS = {
     "updated": gettext_lazy("%(actor)s edited %(object)s"),
     "stage_changed": gettext_lazy("%(actor)s moved %(object)s"),
     "released": gettext_lazy("%(actor)s shipped %(object)s"),
+    # A feature moved on because the release it was in shipped (payload ``shipped_in``).
+    "stage_changed:shipped": gettext_lazy("%(actor)s moved %(object)s on when %(detail)s shipped"),
     "deleted": gettext_lazy("%(actor)s deleted %(object)s"),
     "member_added": gettext_lazy("%(actor)s added %(member)s to %(object)s"),
     "member_removed": gettext_lazy("%(actor)s removed %(member)s from %(object)s"),
@@ -125,7 +127,7 @@ VERBS = {
     "agenda_built": gettext_lazy("%(actor)s built the agenda of %(object)s from live data"),
 }
 
-_DETAIL_KEYS = ("feature_title", "name", "attachment", "decision")
+_DETAIL_KEYS = ("feature_title", "name", "attachment", "decision", "shipped_in")
 
 # Fields whose names Django derives from the attribute (no verbose_name) get a translated label.
 FIELD_LABELS = {
@@ -178,6 +180,8 @@ class Entry:
     sentence: SafeString
     changes: list[Change]
     url: str | None
+    # How many more changes were grouped with this one (same person, verb and minute).
+    similar: int = 0
 
     @property
     def created_at(self) -> dt.datetime:
@@ -291,6 +295,8 @@ def _sentence(activity: Activity, url: str | None) -> SafeString:
         ),
     }
     template = VERBS.get(activity.verb)
+    if activity.verb == "stage_changed" and activity.payload.get("shipped_in"):
+        template = VERBS["stage_changed:shipped"]
     if template is None:
         return format_html("{} · {} {}", actor_html, activity.verb, values["object"])
     # The translated template is escaped first; only the escaped pieces above are inserted.

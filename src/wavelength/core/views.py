@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections import Counter
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,10 +20,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from wavelength.catalog import selectors as catalog
-from wavelength.catalog.models import ReleaseStatus, Stage
+from wavelength.catalog.models import Product, ReleaseStatus, Stage
 
 from . import notifications, timeline
 from . import search as search_index
+from .models import Activity
 
 CHANGES_PER_PAGE = 20
 SEARCH_LIMIT = 100
@@ -74,11 +76,63 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
+class ChangesFilterForm(forms.Form):
+    """The home page's "What changed this week" filters: product, kind of object, person."""
+
+    cp = forms.ModelChoiceField(
+        label=gettext_lazy("Product"),
+        queryset=Product.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=gettext_lazy("All products"),
+    )
+    ck = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
+    ca = forms.ModelChoiceField(
+        label=gettext_lazy("Person"),
+        queryset=None,  # the people who changed something this week (set per request)
+        required=False,
+        empty_label=gettext_lazy("Everyone"),
+    )
+
+    def __init__(self, *args, actors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ck"].choices = [("", _("Every kind")), *CHANGE_KIND_LABELS]
+        self.fields["ca"].queryset = actors
+
+    def value(self, name):
+        return self.cleaned_data.get(name) if self.is_valid() else None
+
+
+CHANGE_KIND_LABELS = [
+    ("product", gettext_lazy("Products")),
+    ("feature", gettext_lazy("Features")),
+    ("release", gettext_lazy("Releases")),
+    ("changelogentry", gettext_lazy("Changelog")),
+    ("area", gettext_lazy("Areas")),
+]
+
+
 def _recent_changes(request) -> dict:
+    """The week's catalog changes, bulk changes grouped, filtered as asked, a page of them."""
     since = timezone.now() - dt.timedelta(days=7)
-    activities = catalog.recent_changes(user=request.user, since=since)
-    page = Paginator(activities, CHANGES_PER_PAGE).get_page(request.GET.get("changes"))
-    return {"page": page, "days": timeline.group_by_day(timeline.describe(page.object_list))}
+    actors = catalog.recent_change_actors(user=request.user, since=since)
+    form = ChangesFilterForm(request.GET or None, actors=actors)
+    person = form.value("ca")
+    groups = catalog.recent_change_groups(
+        user=request.user,
+        since=since,
+        product=form.value("cp"),
+        kind=form.value("ck") or None,
+        actor_id=person.pk if person else None,
+    )
+    page = Paginator(groups, CHANGES_PER_PAGE).get_page(request.GET.get("changes"))
+    latest = Activity.objects.select_related("actor", "target_type").in_bulk(
+        [g["latest"] for g in page.object_list]
+    )
+    entries = timeline.describe(latest[g["latest"]] for g in page.object_list)
+    for entry, group in zip(entries, page.object_list, strict=True):
+        entry.similar = group["n"] - 1  # the others grouped with it (same person, verb, minute)
+    return {"page": page, "days": timeline.group_by_day(entries), "form": form}
 
 
 def _stage_chart(totals: Counter) -> dict:

@@ -12,7 +12,11 @@ class FeedbackConfig(AppConfig):
         from .sections import register_demand_section
 
         register_demand_section()
-        register_demo(10, _build_demo)
+        register_demo(
+            10,
+            _build_demo,
+            label="customers, feedback, the portal, closing the loop, scores",
+        )
 
 
 def _build_demo(*, seed: int, now) -> None:

@@ -3,16 +3,18 @@
 import datetime as dt
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.accounts.models import User
-from wavelength.catalog.forms import PersonChoiceField, add_domain_error
+from wavelength.catalog.forms import PersonChoiceField, add_domain_error, hx_reload
 from wavelength.catalog.models import Feature
 from wavelength.core.forms import VersionedForm
 
 from .models import (
     Company,
+    Contact,
     FeedbackType,
     Health,
     Importance,
@@ -197,17 +199,49 @@ def _day_end(day):
 
 
 class FeedbackForm(forms.Form):
-    """A new item typed in by a person (from a call, a chat, an e-mail…)."""
+    """A new item typed in by a person (from a call, a chat, an e-mail…): from a company and
+    one of its contacts picked from the lists, or a contact's e-mail typed in."""
 
     title = forms.CharField(label=_("Title"), required=False, max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.WEB)
+    company = forms.ModelChoiceField(
+        label=_("Company"),
+        queryset=Company.objects.order_by("name"),
+        required=False,
+        empty_label=_("— none, or from the contact's e-mail —"),
+    )
+    contact = forms.ModelChoiceField(
+        label=_("Contact"),
+        queryset=Contact.objects.none(),
+        required=False,
+        empty_label=_("— choose the company first, or type an e-mail —"),
+    )
     contact_email = forms.EmailField(
         label=_("Contact e-mail"),
         required=False,
         help_text=_("Finds the contact, or creates it with its company from the domain."),
     )
     contact_name = forms.CharField(label=_("Contact name"), required=False, max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].widget.attrs.update(
+            hx_reload(reverse("feedback:feedback-create"), "#field-contact")
+        )
+        company = self["company"].value()
+        if company and str(company).isdigit():
+            contacts = Contact.objects.filter(company_id=int(company)).order_by("name", "email")
+            self.fields["contact"].queryset = contacts
+            self.fields["contact"].empty_label = "—"
+
+    def clean(self):
+        data = super().clean()
+        contact = data.pop("contact", None)
+        if contact is not None:  # the picked contact wins over a typed e-mail
+            data["contact_email"], data["contact_name"] = contact.email, contact.name
+            data["company"] = data.get("company") or contact.company
+        return data
 
 
 class TriageForm(VersionedForm):

@@ -231,7 +231,8 @@ def theme_create(request):
 @GET_POST
 def feedback_create(request):
     require_editor(request.user)
-    form = FeedbackForm(request.POST or None)
+    # A company chosen on the form (?company=, htmx) lists its contacts to pick from.
+    form = FeedbackForm(request.POST or None, initial={"company": request.GET.get("company")})
     item = submit(form, lambda: services.feedback_create(actor=request.user, **form.cleaned_data))
     if item:
         messages.success(request, _("Feedback recorded."))

@@ -44,7 +44,7 @@ class KnowledgeConfig(AppConfig):
             )
         conditions.register()
         signals.connect()
-        register_demo(20, _build_demo)
+        register_demo(20, _build_demo, label="docs: spaces, pages, versions and reviews")
 
 
 def _build_demo(*, seed: int, now) -> None:

@@ -11,7 +11,7 @@ class MeetingsConfig(AppConfig):
         from . import registrations
 
         registrations.register()
-        register_demo(70, _build_demo)
+        register_demo(70, _build_demo, label="meeting series, agendas, decisions, action items")
 
 
 def _build_demo(*, seed: int, now) -> None:

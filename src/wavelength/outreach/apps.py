@@ -18,6 +18,7 @@ class OutreachConfig(AppConfig):
             template="outreach/loop_section.html",
             loader=selectors.loop_summary,
             order=25,
+            count=lambda items: items[0].sent,  # customers told: the messages sent
         )
         # The company page (feedback's) lists its owner's follow-up tasks.
         register_section(
@@ -27,6 +28,14 @@ class OutreachConfig(AppConfig):
             template="outreach/_company_follow_ups.html",
             loader=selectors.follow_ups_for_company,
             empty_text=_("No follow-up to do."),
+        )
+        register_section(
+            "company",
+            "messages-sent",
+            title=_("Messages sent"),
+            template="outreach/_company_messages.html",
+            loader=selectors.messages_to_company,
+            empty_text=_("No close-the-loop message has been sent to its contacts yet."),
         )
         register_demo_step(30, _prepare_demo_messages)
         signals.connect()

@@ -102,6 +102,7 @@ class LoopMessage(models.Model):
         indexes = [
             models.Index(fields=["feature", "status"], name="loopmessage_feature_status"),
             models.Index(fields=["feature", "sent_at"], name="loopmessage_feature_sent"),
+            models.Index(fields=["company", "sent_at"], name="loopmessage_company_sent"),
         ]
 
     def __str__(self) -> str:

@@ -173,6 +173,22 @@ def follow_ups_for_company(*, user, company: Company) -> list[FollowUpTask]:
     return sorted(tasks, key=lambda t: (t.done_at is not None, -t.created_at.timestamp(), -t.pk))
 
 
+# How many of its latest messages a company's page lists.
+COMPANY_MESSAGES = 20
+
+
+def messages_to_company(*, user, company: Company) -> list[LoopMessage]:
+    """What a company was told: the close-the-loop messages sent to its contacts, newest
+    first (the company page's "Messages sent" section)."""
+    require_member(user)
+    sent = LoopMessage.objects.filter(company=company, status=LoopStatus.SENT)
+    return list(
+        sent.select_related("contact", "feature", "release__product", "sent_by").order_by(
+            "-sent_at", "-pk"
+        )[:COMPANY_MESSAGES]
+    )
+
+
 def follow_up_get(*, user, pk: int) -> FollowUpTask:
     require_member(user)
     return get_object_or_404(FollowUpTask.objects.select_related("company"), pk=pk)

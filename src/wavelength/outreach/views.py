@@ -59,10 +59,14 @@ def loop_progress(request, pk):
 
 
 @login_required
-@require_POST
+@GET_POST
 def loop_prepare(request, pk):
+    """Prepare the drafts (POST); a GET of this address goes to the loop page, where the
+    button is."""
     require_editor(request.user)
     feature = _feature(request, pk)
+    if request.method == "GET":
+        return redirect(_loop_url(feature.pk))
     try:
         prepared = services.loop_prepare(actor=request.user, feature=feature)
     except DomainError as exc:

@@ -29,5 +29,12 @@ class PortalConfig(AppConfig):
             loader=selectors.portal_section,
             empty_text=_("This feature is not on the customer portal."),
             order=25,
+            count=_portal_votes,
         )
         register_demo_step(10, build_portal_demo)
+
+
+def _portal_votes(items) -> int:
+    """The portal section's number: the votes its idea counts (none while it is not open)."""
+    idea = items[0]["idea"]
+    return idea.vote_count if idea is not None else 0

@@ -13,9 +13,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import ExpressionWrapper, F, FloatField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 RICE, VALUE_EFFORT = "rice", "value_effort"
 TWO_PLACES = Decimal("0.01")
+
+# The shipped formulas' texts (stored in the database by feedback's migration 0005), marked
+# for translation so the page shows them in the reader's language: ``{% translate text %}``.
+# A formula someone writes shows as written.
+SHIPPED_TEXTS = (
+    gettext_noop("reach × impact × confidence ÷ effort"),
+    gettext_noop(
+        "Reach: companies asking (or an estimate). Impact: 0.25, 0.5, 1, 2 or 3. "
+        "Confidence: 50 %, 80 % or 100 %. Effort: person-months."
+    ),
+    gettext_noop("value ÷ effort"),
+    gettext_noop(
+        "Value: the annual revenue of the companies asking (or an estimate). Effort: person-months."
+    ),
+)
 
 
 @dataclass(frozen=True)

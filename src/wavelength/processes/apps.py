@@ -12,7 +12,7 @@ class ProcessesConfig(AppConfig):
 
         registrations.register()
         signals.connect()
-        register_demo(30, _build_demo)
+        register_demo(30, _build_demo, label="playbooks, their runs and onboarding")
 
 
 def _build_demo(*, seed: int, now) -> None:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wavelength.accounts.models import Team, User
@@ -271,9 +272,9 @@ def _run_context(request, run, *, errors=None) -> dict:
 
 
 @login_required
-def run_detail(request, pk, errors=None, status=200):
+def run_detail(request, pk, errors=None, status=200, done=""):
     run = selectors.run_get(user=request.user, pk=pk)
-    context = _run_context(request, run, errors=errors)
+    context = {**_run_context(request, run, errors=errors), "done": done}
     fragments = {"run-body": "processes/_run_body.html"}
     return render_page(
         request, "processes/run_detail.html", context, fragments=fragments, status=status
@@ -286,19 +287,35 @@ def step_action(request, pk, step_pk, action):
     run = selectors.run_get(user=request.user, pk=pk)
     step = get_object_or_404(RunStep, pk=step_pk, run=run)
     try:
-        _do(request, step, action)
+        done = _do(request, step, action)
     except DomainError as exc:
         return run_detail(request, pk, errors={step.pk: exc}, status=422)
     except PermissionDenied as exc:
         return run_detail(
             request, pk, errors={step.pk: DomainError(str(exc) or _("Not allowed."))}, status=403
         )
-    if request.htmx:
-        return run_detail(request, pk)
+    if request.htmx:  # the swapped-in run says what was done
+        return run_detail(request, pk, done=done)
+    messages.success(request, done)
     return redirect(run)
 
 
-def _do(request, step, action):
+_DONE = {
+    "complete": gettext_lazy("Step “%(step)s” completed."),
+    "skip": gettext_lazy("Step “%(step)s” skipped."),
+    "reopen": gettext_lazy("Step “%(step)s” reopened."),
+    "approve": gettext_lazy("Step “%(step)s” approved."),
+    "take": gettext_lazy("Step “%(step)s” is yours."),
+}
+
+
+def _do(request, step, action) -> str:
+    """Do ``action`` on the step; returns the confirmation to show."""
+    _act(request, step, action)
+    return str(_DONE[action]) % {"step": step.title}
+
+
+def _act(request, step, action) -> None:
     user = request.user
     if action == "complete":
         form = CompleteForm(request.POST)

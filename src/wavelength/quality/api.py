@@ -46,6 +46,7 @@ from .schemas import (
     ResultFilter,
     ResultOut,
     ResultPatch,
+    RunCloseIn,
     SuiteFilter,
     SuiteIn,
     SuiteOut,
@@ -311,8 +312,14 @@ def run_detail(request, run_id: Id):
     response={200: TestRunDetailOut, **WRITE_ERRORS},
     url_name="test-run-close",
 )
-def run_close(request, run_id: Id):
-    services.run_close(actor=request.auth, run=selectors.run_get(user=request.auth, pk=run_id))
+def run_close(request, run_id: Id, payload: RunCloseIn | None = None):
+    """Close the run. With cases still untested it answers 422 (field ``confirm``, saying how
+    many) unless ``confirm`` is true."""
+    services.run_close(
+        actor=request.auth,
+        run=selectors.run_get(user=request.auth, pk=run_id),
+        confirm_untested=bool(payload and payload.confirm),
+    )
     return _run_detail(request.auth, run_id)
 
 
@@ -646,8 +653,9 @@ def gate_set(
     data = payload.dict(exclude_unset=True)
     if "required_checklists" in data:
         data["required_checklists"] = data["required_checklists"] or []
-    if "require_coverage" in data:
-        data["require_coverage"] = bool(data["require_coverage"])
+    for flag in ("require_coverage", "require_all_executed"):
+        if flag in data:
+            data[flag] = bool(data[flag])
     if "blocking_severity" in data:
         data["blocking_severity"] = data["blocking_severity"] or ""
     gate = services.gate_update(

@@ -11,10 +11,13 @@ class QualityConfig(AppConfig):
         from wavelength.catalog.demo import register_demo
         from wavelength.catalog.sections import register_section
 
-        from . import gate, selectors
+        from . import gate, selectors, shipping
 
         gate.register()
-        register_demo(40, _build_demo)
+        shipping.register()
+        register_demo(
+            40, _build_demo, label="test suites, cases, plans, runs, defects, inspections, gates"
+        )
 
         register_section(
             "feature",

@@ -488,6 +488,10 @@ class GateForm(VersionedForm):
         label=_("Every feature in the release covered by at least one test case"),
         required=False,
     )
+    require_all_executed = forms.BooleanField(
+        label=_("Every planned case executed (none left untested in the release's runs)"),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -502,4 +506,5 @@ class GateForm(VersionedForm):
             "blocking_severity": gate.blocking_severity,
             "required_checklists": list(gate.required_checklists.all()) if gate.pk else [],
             "require_coverage": gate.require_coverage,
+            "require_all_executed": gate.require_all_executed,
         }

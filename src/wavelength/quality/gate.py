@@ -11,6 +11,9 @@ measured, so the verdict frozen into the release's history when it ships keeps i
   concerning a feature it ships.
 - **Inspections**: every required checklist signed off for the release.
 - **Coverage**: every feature the release ships covered by at least one active test case.
+- **Every planned case executed**: no case of the release's runs is left untested in all of
+  them (the pass rate leaves untested cases out, so without this criterion a run with a third
+  of its cases never tried can pass).
 
 The pass rate, the blocking defects and the coverage are each one SQL statement (``_SQL``):
 the first rows of what is missing, each carrying the totals through window functions. The
@@ -86,6 +89,15 @@ _SQL = {
                 JOIN {release_features} rf ON rf.feature_id = df.feature_id
                 WHERE rf.release_id = %(release)s))
         ORDER BY d.created_at DESC, d.id DESC LIMIT %(limit)s""",
+    # The cases of the release's runs that none of them executed (every result untested),
+    # each with its latest result, and how many there are in all.
+    "untested": """
+        SELECT MAX(r.id), r.case_id, c.title, COUNT(*) OVER () FROM {result} r
+        JOIN {run} u ON u.id = r.run_id JOIN {case} c ON c.id = r.case_id
+        WHERE u.release_id = %(release)s
+        GROUP BY r.case_id, c.title
+        HAVING SUM(CASE WHEN r.status = %(untested)s THEN 0 ELSE 1 END) = 0
+        ORDER BY c.title, r.case_id LIMIT %(limit)s""",
     # The release's features, those no active case covers first.
     "coverage": """
         SELECT f.id, f.title, {gap}, COUNT(*) OVER (), SUM({gap}) OVER ()
@@ -250,6 +262,38 @@ def coverage(*, release) -> GateResult | None:
     return GateResult(ok=not count, detail=detail, missing=_more(missing, count))
 
 
+def untested_cases(release) -> tuple[list[tuple[str, str]], int, int]:
+    """The release's planned cases that none of its runs executed: the first of them as
+    (label, url), how many there are, and how many cases its runs plan in all."""
+    rows = _rows("untested", release=release.pk, untested=ResultStatus.UNTESTED.value)
+    untested = rows[0][3] if rows else 0
+    planned = (
+        TestResult.objects.filter(run__release_id=release.pk).values("case_id").distinct().count()
+    )
+    url = pk_url("quality:result-detail")
+    missing = [(f"{TestCase(pk=case_id).key} {title}", url(pk)) for pk, case_id, title, _n in rows]
+    return _more(missing, untested), untested, planned
+
+
+def all_executed(*, release) -> GateResult | None:
+    gate = gate_of(release)
+    if gate is None or not gate.require_all_executed:
+        return None
+    missing, untested, planned = untested_cases(release)
+    if not planned:
+        url = reverse("quality:runs", args=[release.product.slug])
+        return GateResult(
+            ok=False,
+            detail=_("No test run of this release plans any case yet."),
+            missing=[(_("Test runs of %(product)s") % {"product": release.product.name}, url)],
+        )
+    detail = _("%(done)d of %(total)d planned cases executed.") % {
+        "done": planned - untested,
+        "total": planned,
+    }
+    return GateResult(ok=not untested, detail=detail, missing=missing)
+
+
 def register() -> None:
     register_release_gate(
         "quality.pass_rate",
@@ -268,6 +312,12 @@ def register() -> None:
         label=gettext_lazy("Required inspections signed off"),
         evaluate=inspections_signed,
         order=30,
+    )
+    register_release_gate(
+        "quality.all_executed",
+        label=gettext_lazy("Every planned case executed"),
+        evaluate=all_executed,
+        order=15,
     )
     register_release_gate(
         "quality.coverage",

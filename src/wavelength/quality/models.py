@@ -259,7 +259,7 @@ class ResultStatus(models.TextChoices):
     UNTESTED = "untested", _("Untested")
     PASSED = "passed", _("Passed")
     FAILED = "failed", pgettext_lazy("test result", "Failed")
-    BLOCKED = "blocked", _("Blocked")
+    BLOCKED = "blocked", pgettext_lazy("test result", "Blocked")
     SKIPPED = "skipped", pgettext_lazy("test result", "Skipped")
     RETEST = "retest", _("Retest")
 
@@ -591,9 +591,13 @@ class ReleaseGate(models.Model):
     require_coverage = models.BooleanField(
         _("every feature in the release covered by a test case"), default=False
     )
+    require_all_executed = models.BooleanField(_("every planned case executed"), default=False)
     updated_at = models.DateTimeField(default=clock.now)
 
-    TRACKED = ["min_pass_rate", "blocking_severity", "required_checklists", "require_coverage"]
+    TRACKED = [
+        "min_pass_rate", "blocking_severity", "required_checklists", "require_coverage",
+        "require_all_executed",
+    ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.product.name
@@ -607,5 +611,5 @@ class ReleaseGate(models.Model):
         checklists = bool(self.pk and self.required_checklists.all())
         return sum(
             [self.min_pass_rate is not None, bool(self.blocking_severity),
-             self.require_coverage, checklists]
+             self.require_coverage, self.require_all_executed, checklists]
         )  # fmt: skip

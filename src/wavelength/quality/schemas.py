@@ -552,6 +552,10 @@ class InspectionIn(InputSchema):
     sign: bool = Field(False, description="Sign off once every item is checked.")
 
 
+class RunCloseIn(InputSchema):
+    confirm: bool = Field(False, description="Close it even though some cases are untested.")
+
+
 # The release-readiness gate ---------------------------------------------------------------
 
 
@@ -563,6 +567,9 @@ class GateOut(Schema):
     )
     required_checklists: list[int] = Field(description="Checklists to sign off per release.")
     require_coverage: bool = Field(description="Every feature covered by an active case.")
+    require_all_executed: bool = Field(
+        description="Every case of the release's runs executed: none left untested."
+    )
 
     @staticmethod
     def resolve_product(obj) -> str:
@@ -584,3 +591,4 @@ class GateIn(InputSchema):
     blocking_severity: Severity | None = None
     required_checklists: list[int] | None = None
     require_coverage: bool | None = None
+    require_all_executed: bool | None = None

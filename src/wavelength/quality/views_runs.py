@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.views.base import GET_POST, paginate, render_page, timeline_page
+from wavelength.core import formats
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
@@ -175,7 +176,7 @@ def result_rows(request, run, results) -> list[dict]:
         if r["executed_by_id"]:
             meta.append(r["executed_by__name"] or r["executed_by__email"])  # as User.__str__
         if r["duration_ms"] is not None:
-            meta.append(f"{r['duration_ms']} ms")
+            meta.append(formats.duration(r["duration_ms"]))
         if editable and status not in buttons:
             buttons[status] = render_to_string(
                 "quality/_result_buttons.html",
@@ -212,11 +213,20 @@ def run_detail(request, pk):
 
 
 @login_required
-@require_POST
+@GET_POST
 def run_close(request, pk):
+    """Close the run; with cases still untested, a confirmation that says how many first."""
+    require_editor(request.user)
     run = selectors.run_get(user=request.user, pk=pk)
-    services.run_close(actor=request.user, run=run)
-    messages.success(request, _("Run closed."))
+    if request.method == "POST" and run.status == RunStatus.OPEN:
+        try:
+            services.run_close(
+                actor=request.user, run=run, confirm_untested=bool(request.POST.get("confirm"))
+            )
+        except DomainError as exc:
+            context = {"run": run, "product": run.product, "error": exc.message}
+            return render(request, "quality/run_close.html", context)
+        messages.success(request, _("Run closed."))
     return redirect(run)
 
 

@@ -485,22 +485,30 @@ def summary(*, created: bool) -> dict:
 # The apps above the catalog add their part of the demo (customers and feedback, pages,
 # playbooks, test management) after it, in ``order``: the catalog imports none of them.
 _demos: dict[int, Callable[..., object]] = {}
+_labels: dict[int, str] = {}
 
 
-def register_demo(order: int, build: Callable[..., object]) -> None:
+def register_demo(order: int, build: Callable[..., object], *, label: str = "") -> None:
     """Run ``build(seed=, now=)`` once the catalog's demo is built; registered from an app's
-    ``AppConfig.ready()``."""
+    ``AppConfig.ready()``. ``label`` says what it loads, in the ``demo`` command's progress."""
     _demos[order] = build
+    _labels[order] = label or build.__module__.split(".")[1]
 
 
-def build_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dict:
-    """Create the demo company unless its demo user exists; returns what the database holds."""
+def build_demo(
+    *, seed: int = 7, now: dt.datetime | None = None, progress: Callable[[str], None] | None = None
+) -> dict:
+    """Create the demo company unless its demo user exists; returns what the database holds.
+    ``progress`` hears a line as each part starts (the ``demo`` command prints them)."""
     if User.objects.filter(email=DEMO_EMAIL).exists():
         return summary(created=False)
+    say = progress or (lambda line: None)
     builder = _Builder(seed=seed, now=story_end(now or clock.now()))
     builder.plan()
+    say("  · people, teams, products, features, releases and a year of their history")
     with transaction.atomic():
         builder.run()
-    for _order, build in sorted(_demos.items()):
+    for order, build in sorted(_demos.items()):
+        say(f"  · {_labels[order]}")
         build(seed=seed, now=builder.now)
     return summary(created=True)

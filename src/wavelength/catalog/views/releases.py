@@ -6,13 +6,17 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from wavelength.accounts.permissions import require_editor
-from wavelength.core.exceptions import DomainError
 
-from .. import gates, selectors, services
-from ..forms import ChangelogEntryForm, ChangelogFilterForm, ReleaseFilterForm, ReleaseForm
+from .. import gates, selectors, services, shipping
+from ..forms import (
+    ChangelogEntryForm,
+    ChangelogFilterForm,
+    ReleaseFilterForm,
+    ReleaseForm,
+    ReleaseShipForm,
+)
 from ..models import ReleaseStatus
 from ..sections import render_sections
 from .base import (
@@ -108,20 +112,17 @@ def _gate_context(request, release) -> dict:
     }
 
 
-def _release_page(request, release, *, ship_error=None, status=200):
+def _release_page(request, release):
     context = {
         "release": release,
         "features": release.features.select_related("owner_team", "area").order_by("title"),
         "entries": release.changelog.select_related("author"),
-        "ship_error": ship_error,
         **_gate_context(request, release),
         "sections": render_sections("release", user=request.user, obj=release),
         **timeline_page(request, selectors.history_for(user=request.user, obj=release)),
     }
     fragments = {"release-body": "catalog/_release_body.html", "timeline": "catalog/_timeline.html"}
-    return render_page(
-        request, "catalog/release_detail.html", context, fragments=fragments, status=status
-    )
+    return render_page(request, "catalog/release_detail.html", context, fragments=fragments)
 
 
 @login_required
@@ -143,22 +144,35 @@ def release_gate(request, pk):
 
 
 @login_required
-@require_POST
+@GET_POST
 def release_ship(request, pk):
+    """ "Mark released": a confirmation summing up the gate, what is still open and the
+    features it ships; the release ships only from this page's own button."""
     require_editor(request.user)
     release = selectors.release_get(user=request.user, pk=pk)
-    try:
-        release = services.release_ship(
+    if release.status in (ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED):
+        messages.info(request, _("%(release)s cannot ship again.") % {"release": release})
+        return redirect(release)
+    initial = {"features_to": shipping.default_features_to(release)}
+    form = ReleaseShipForm(request.POST or None, initial=initial).versioned(release)
+    shipped = submit(
+        form,
+        lambda: services.release_ship(
             actor=request.user,
             release=release,
-            override_reason=request.POST.get("override_reason", ""),
-        )
-    except DomainError as exc:
-        return _release_page(request, release, ship_error=exc.message, status=422)
-    if request.htmx:  # the swapped-in page says so itself
-        return _release_page(request, release)
-    messages.success(request, _("%(release)s is released.") % {"release": release})
-    return redirect(release)
+            if_version=form.seen_version(),
+            **{k: v for k, v in form.values().items() if k != "confirm"},
+        ),
+    )
+    if shipped:
+        messages.success(request, _("%(release)s is released.") % {"release": shipped})
+        return redirect(shipped)
+    summary = selectors.release_ship_summary(user=request.user, release=release)
+    features_to = [
+        (value, label, len(summary.moving(value))) for value, label in shipping.FEATURES_TO_CHOICES
+    ]
+    context = {"release": release, "summary": summary, "form": form, "features_to": features_to}
+    return render(request, "catalog/release_ship.html", context, status=form_status(form))
 
 
 # Changelog --------------------------------------------------------------------------------

@@ -4,13 +4,17 @@ Others may append filters here; keep each one small and free of queries.
 """
 
 import re
+from html import unescape
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wavelength.core import formats
 from wavelength.core.markdown import render
 
 register = template.Library()
@@ -38,9 +42,52 @@ _SECTIONS = [
 ]
 
 
+@register.filter(name="duration")
+def duration_filter(ms) -> str:
+    """``{{ result.duration_ms|duration }}``: "8 min 56 s" rather than "536000 ms"."""
+    return formats.duration(ms)
+
+
+@register.filter(name="day")
+def day_filter(value) -> str:
+    """``{{ release.target_date|day }}``: a date in the locale's format."""
+    return formats.day(value)
+
+
+@register.filter(name="moment")
+def moment_filter(value) -> str:
+    """``{{ comment.created_at|moment }}``: a date and time in the locale's format."""
+    return formats.moment(value)
+
+
+@register.filter(name="ago")
+def ago_filter(value) -> SafeString:
+    """``{{ activity.created_at|ago }}``: "3 hours ago" within a week, else the day; the
+    exact moment in a ``<time>`` element's title."""
+    if not value:
+        return mark_safe("—")  # noqa: S308 - a constant
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.isoformat(),
+        formats.moment(value),
+        formats.ago(value),
+    )
+
+
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render(text)
+
+
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+@register.filter
+def summary(text, length: int = 220) -> str:
+    """The first paragraph of some Markdown as plain text, cut at ``length`` characters."""
+    match = _FIRST_PARAGRAPH.search(render(text))
+    plain = strip_tags(match.group(1)) if match else ""
+    return Truncator(unescape(plain)).chars(int(length))
 
 
 @register.filter
@@ -104,6 +151,18 @@ def status_badge(obj_or_value, label=None) -> SafeString:
     """``{% status_badge release %}``: a release status pill (planned, in progress…)."""
     value, label = _value_and_label(obj_or_value, label, "status")
     return format_html('<span class="badge release-{}">{}</span>', css_token(value), label)
+
+
+@register.simple_tag
+def late_badge(release) -> SafeString:
+    """``{% late_badge release %}``: "late" when a release in flight missed its target date."""
+    if not getattr(release, "is_late", False):
+        return mark_safe("")  # noqa: S308 - empty
+    return format_html(
+        '<span class="badge badge-danger badge-late" title="{}">{}</span>',
+        _("Target date %(date)s has passed") % {"date": formats.day(release.target_date)},
+        _("late"),
+    )
 
 
 def _value_and_label(obj_or_value, label, attr: str) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import selectors
+from ..formulas import SHIPPED_TEXTS
 
 register = template.Library()
 
@@ -30,3 +31,10 @@ def feature_trend_chart(context, feature) -> dict:
 def feature_scores(context, feature):
     """``{% feature_scores feature as scores %}``: demand, estimates and explained scores."""
     return selectors.feature_scores(user=context["request"].user, feature=feature)
+
+
+@register.filter
+def formula_text(text: str) -> str:
+    """A formula's expression or description in the reader's language when it is one of the
+    shipped formulas' texts (``formulas.SHIPPED_TEXTS``); as written otherwise."""
+    return _(text) if text in SHIPPED_TEXTS else text

@@ -14,6 +14,7 @@ from wavelength.accounts.models import Team, User
 from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock, conditions, versioning
 from wavelength.core.exceptions import DomainError
+from wavelength.core.markdown import plain_text
 
 from ..models import CheckKind, OwnerKind, Playbook, PlaybookStep, PlaybookVersion
 
@@ -213,7 +214,7 @@ def playbook_create(
     if actor is not None:
         require_editor(actor)
     name = _text(name, "name", 120)
-    slug = slugify(name)[:120]
+    slug = slugify(plain_text(name))[:120]  # no markup from the title in the address
     if not slug:
         raise DomainError(_("Choose a name with letters or digits."), field="name")
     if (

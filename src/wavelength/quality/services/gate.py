@@ -53,6 +53,7 @@ def gate_update(
     blocking_severity=_MISSING,
     required_checklists=_MISSING,
     require_coverage=_MISSING,
+    require_all_executed=_MISSING,
     if_version: str | None = None,
 ) -> ReleaseGate:
     """Set what ``product``'s releases must meet before they ship (administrators: the gate
@@ -69,6 +70,8 @@ def gate_update(
         gate.blocking_severity = severity and choice(severity, Severity, "blocking_severity")
     if require_coverage is not _MISSING:
         gate.require_coverage = bool(require_coverage)
+    if require_all_executed is not _MISSING:
+        gate.require_all_executed = bool(require_all_executed)
     checklists = _checklists(required_checklists) if required_checklists is not _MISSING else None
     gate.updated_at = clock.now()
     gate.save()

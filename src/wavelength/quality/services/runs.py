@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.models import Feature, Release, ReleaseStatus
@@ -202,11 +203,24 @@ def run_create(
 
 
 @transaction.atomic
-def run_close(*, actor, run: TestRun) -> TestRun:
+def run_close(*, actor, run: TestRun, confirm_untested: bool = False) -> TestRun:
+    """Close a run. While some of its cases are still untested, closing them out is a
+    decision: refused unless ``confirm_untested``, with how many are left."""
     require_editor(actor)
     run = TestRun.objects.select_for_update().get(pk=run.pk)
     if run.status == RunStatus.CLOSED:
         return run
+    untested = run.results.filter(status=ResultStatus.UNTESTED).count()
+    if untested and not confirm_untested:
+        raise DomainError(
+            ngettext(
+                "%(n)d case of this run is still untested: confirm to close it anyway.",
+                "%(n)d cases of this run are still untested: confirm to close it anyway.",
+                untested,
+            )
+            % {"n": untested},
+            field="confirm",
+        )
     run.status, run.closed_at = RunStatus.CLOSED, clock.now()
     run.save(update_fields=["status", "closed_at"])
     activity.record(
@@ -215,6 +229,7 @@ def run_close(*, actor, run: TestRun) -> TestRun:
         target=run,
         scope=scope_of(run.product),
         changes={"status": [RunStatus.OPEN, RunStatus.CLOSED]},
+        untested=untested or None,
     )
     return run
 

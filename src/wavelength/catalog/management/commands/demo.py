@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, seed, **options):
         started = time.perf_counter()
         try:
-            result = build_demo(seed=seed)
+            result = build_demo(seed=seed, progress=self.stdout.write)
         except DomainError as exc:
             raise CommandError(
                 f"The demo cannot be built on this data: {exc.message} "
