@@ -2,6 +2,7 @@ import pytest
 
 from tests.conftest import client_for
 from tests.factories import ReleaseFactory
+from wavelength.accounts.models import AuditEvent, AuditKind
 from wavelength.catalog import gates
 from wavelength.catalog import services as catalog_services
 from wavelength.catalog.models import ReleaseStatus
@@ -62,6 +63,9 @@ def test_admin_overrides_with_a_reason_which_is_recorded(admin, release):
     shipped = Activity.objects.for_target(release).filter(verb="released").get()
     assert shipped.payload["override_reason"] == "Hotfix"
     assert shipped.payload["gate"][0]["ok"] is False
+    kept = AuditEvent.objects.get(kind=AuditKind.GATE_OVERRIDDEN)  # and in the audit log
+    assert (kept.actor, kept.detail["reason"]) == (admin, "Hotfix")
+    assert kept.detail["failing"]
 
 
 def test_editor_cannot_override(editor, release):

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from wavelength.accounts import audit
+from wavelength.accounts.models import AuditKind
 from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock, search, versioning
 from wavelength.core.exceptions import DomainError
@@ -432,6 +434,12 @@ def release_ship(
         override_reason=reason or None,
         features_to=features_to or None,
     )
+    if reason:
+        failing = [str(v.criterion.label) for v in verdicts if not v.result.ok]
+        audit.record(
+            AuditKind.GATE_OVERRIDDEN, actor=actor, target=str(release), reason=reason,
+            failing=failing,
+        )  # fmt: skip
     _ship_features(actor=actor, release=release, stage=features_to)
     return release
 
