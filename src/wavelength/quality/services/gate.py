@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wavelength.accounts import audit
+from wavelength.accounts.models import AuditKind
 from wavelength.accounts.permissions import require_admin
 from wavelength.catalog.models import Product
 from wavelength.core import activity, clock, versioning
@@ -81,5 +83,8 @@ def gate_update(
     if changes:
         activity.record(
             actor=actor, verb="updated", target=gate, scope=scope_of(product), changes=changes
+        )
+        audit.record(
+            AuditKind.SETTINGS_CHANGED, actor=actor, target=f"release gate of {product}", **changes
         )
     return gate
