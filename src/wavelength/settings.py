@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wavelength.knowledge",
     "wavelength.conversations",
     "wavelength.meetings",
+    "wavelength.training",
     "axes",
 ]
 
@@ -205,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
     "loop-interrupted-sends": {
         "task": "wavelength.feedback.release_interrupted_sends",
         "schedule": 10 * 60,
+    },
+    "training-reminders": {
+        "task": "wavelength.training.send_reminders",
+        "schedule": 24 * 60 * 60,
     },
     "playbook-step-conditions": {
         "task": "wavelength.processes.check_conditions",
