@@ -91,3 +91,11 @@ def test_the_french_home_page(course, viewer):
     client = client_for(viewer)
     page = client.get(reverse("training:home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Mon apprentissage" in page
+
+
+def test_my_work_lists_the_courses_to_take(course, editor, viewer):
+    services.assignment_create(
+        actor=editor, course=course, due_on=dt.date(2026, 5, 20), users=[viewer]
+    )
+    page = client_for(viewer).get(reverse("processes:my-steps")).content.decode()
+    assert "My courses to take" in page and "Refunds 101" in page

@@ -8,12 +8,14 @@ and changes nothing. Permissions are the services' own.
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from wavelength.accounts.models import Team, User
 from wavelength.catalog.models import Feature, Release
 from wavelength.core.api import Pagination, References
+from wavelength.core.exceptions import DomainError
 from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, IfMatch, set_etag
 from wavelength.knowledge.models import Page
 
@@ -588,6 +590,8 @@ def grant_list(request):
 
 
 def _courses(request, ids: list[int]):
+    if len(set(ids)) != len(ids):
+        raise DomainError(_("A course appears once in a path."), field="courses")
     refs = References()
     found = refs.get_many(selectors.course_list(user=request.auth), ids, field="courses")
     refs.check()
