@@ -74,6 +74,7 @@ EDIT_PAGES = {
     "training:question-edit": lambda: [Question.objects.order_by("pk")[0].pk],
     "training:certification-edit": lambda: [Certification.objects.order_by("pk")[0].course_id],
     "training:path-edit": lambda: [LearningPath.objects.order_by("pk")[0].pk],
+    "training:gate-edit": lambda: [Product.objects.order_by("pk")[0].slug],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -159,6 +160,10 @@ WRITES = {
         {"name": "x"},
     ),
     ("patch", "/api/v1/training/paths/{path_id}"): lambda: ([LearningPath.objects.first().pk], {}),
+    ("put", "/api/v1/training/products/{product}/gate"): lambda: (
+        [Product.objects.first().slug],
+        {},
+    ),
 }
 NOT_EDITS = {
     ("put", "/api/v1/notification-preferences"): "a person's own settings, set whole",

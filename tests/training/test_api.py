@@ -179,3 +179,11 @@ def test_certification_and_path(course, editor, viewer):
     assert path.status_code == 201 and path.json()["courses"] == [course.pk]
     bad = post(api, url("path-create"), {"name": "Twice", "courses": [course.pk, course.pk]})
     assert bad.status_code == 422 and set(errors(bad)) == {"courses"}
+
+
+def test_assign_a_path(course, editor, viewer):
+    api = bearer_client(editor)
+    path = post(api, url("path-create"), {"name": "First month", "courses": [course.pk]}).json()
+    made = post(api, url("path-assign", path["id"]), {"due_on": "2026-06-01", "users": [viewer.pk]})
+    assert made.status_code == 201 and made.json() == {"assignments": 1}
+    assert Assignment.objects.get().source == f"path:{path['id']}"

@@ -20,7 +20,7 @@ from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, IfMatch, set_etag
 from wavelength.knowledge.models import Page
 
 from . import selectors, services
-from .models import Attempt, Certification
+from .models import Attempt, Certification, EnablementGate
 from .schemas import (
     AnswersIn,
     AssignIn,
@@ -31,6 +31,8 @@ from .schemas import (
     CourseIn,
     CourseOut,
     CoursePatch,
+    EnablementGateIn,
+    EnablementGateOut,
     EnrollmentOut,
     GrantOut,
     LessonIn,
@@ -646,3 +648,63 @@ def path_update(
         else path.description,
     )
     return path_detail(request, path_id, response)
+
+
+# The release gate's "enablement complete" -------------------------------------------------
+
+
+def _gate(product: str):
+    from wavelength.catalog.models import Product
+
+    found = get_object_or_404(Product, slug=product)
+    return EnablementGate.objects.filter(product=found).first() or EnablementGate(product=found)
+
+
+@router.get(
+    "/training/products/{product}/gate",
+    response={200: EnablementGateOut, **ERRORS},
+    url_name="gate-detail",
+)
+def gate_detail(request, product: str, response: HttpResponse):
+    """The product's "enablement complete" criterion (unset: not part of its gate)."""
+    gate = _gate(product)
+    set_etag(response, gate)
+    return gate
+
+
+@router.put(
+    "/training/products/{product}/gate",
+    response={200: EnablementGateOut, **VERSIONED_ERRORS},
+    url_name="gate-set",
+)
+def gate_set(
+    request,
+    product: str,
+    payload: EnablementGateIn,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+):
+    gate = _gate(product)
+    refs = References()
+    teams = refs.get_many(Team.objects.all(), payload.teams, field="teams")
+    refs.check()
+    services.enablement_gate_set(
+        actor=request.auth,
+        product=gate.product,
+        min_percent=payload.min_percent,
+        teams=teams,
+        if_version=if_match,
+    )
+    return gate_detail(request, product, response)
+
+
+@router.post(
+    "/training/paths/{path_id}/assignments", response={201: dict, **ERRORS}, url_name="path-assign"
+)
+def path_assign(request, path_id: int, payload: AssignIn):
+    """Assign every course of the path by a due date; its learners take them in order."""
+    path = selectors.path_get(user=request.auth, pk=path_id)
+    count = services.path_assign(
+        actor=request.auth, path=path, due_on=payload.due_on, **_assign_refs(payload)
+    )
+    return Status(201, {"assignments": count})

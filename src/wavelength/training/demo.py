@@ -10,6 +10,7 @@ import random
 from django.db import transaction
 
 from wavelength.accounts.models import Team, User
+from wavelength.catalog.models import Release, ReleaseStatus
 from wavelength.core import clock
 from wavelength.knowledge.models import Page, PageStatus, SpaceVisibility
 
@@ -216,10 +217,34 @@ def build_training_demo(*, now: dt.datetime | None = None) -> dict:
             if name in people:
                 with clock.travel(day(ago)):
                     _take(people[name], security, fail_first=False, passes=True, rng=rng)
+        _enablement(maya, basics, teams)
         with clock.travel(day(1)):
             services.reminders_send()
             services.certifications_renew()
     return {"created": True, "courses": Course.objects.count()}
+
+
+def _enablement(admin, course: Course, teams: dict) -> None:
+    """The release in progress needs 80 % of support ready: "Product basics" is its
+    enablement course, so its gate shows who has not passed it yet."""
+    release = (
+        Release.objects.filter(status=ReleaseStatus.IN_PROGRESS)
+        .order_by("target_date", "pk")
+        .first()
+    )
+    if release is None or "support" not in teams:
+        return
+    services.enablement_gate_set(
+        actor=admin, product=release.product, min_percent=80, teams=[teams["support"]]
+    )
+    data = services.CourseData(
+        title=course.title,
+        summary=course.summary,
+        owner=course.owner,
+        duration_minutes=course.duration_minutes,
+        releases=[release],
+    )
+    services.course_update(actor=course.owner, course=course, data=data)
 
 
 def services_published(page: Page) -> bool:

@@ -157,3 +157,16 @@ class PathForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One course title a line, in the order they are taken."),
     )
+
+
+class EnablementGateForm(VersionedForm):
+    min_percent = forms.IntegerField(
+        label=_("People ready (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Empty: enablement is not part of this product's release gate."),
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams that must be ready"), required=False, queryset=Team.objects.all()
+    )

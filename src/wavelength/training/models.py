@@ -415,3 +415,24 @@ class PathStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path_id} #{self.position}"
+
+
+class EnablementGate(models.Model):
+    """A product's release gate criterion "enablement complete": at least ``min_percent`` of
+    the people of ``teams`` assigned a release's enablement courses have passed them."""
+
+    product = models.OneToOneField(
+        "catalog.Product", on_delete=models.CASCADE, related_name="enablement_gate"
+    )
+    min_percent = models.PositiveSmallIntegerField(_("people ready (%)"), null=True, blank=True)
+    teams = models.ManyToManyField("accounts.Team", blank=True, related_name="+")
+    updated_at = models.DateTimeField(default=clock.now)
+
+    VERSION_FIELDS = ["min_percent", "teams"]
+    TRACKED = VERSION_FIELDS
+
+    class Meta:
+        verbose_name = _("enablement gate")
+
+    def __str__(self) -> str:
+        return f"{self.product} enablement"

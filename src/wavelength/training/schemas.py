@@ -300,3 +300,18 @@ class PathOut(Schema):
     @staticmethod
     def resolve_courses(obj) -> list[int]:
         return [s.course_id for s in obj.steps.order_by("position")]
+
+
+class EnablementGateIn(InputSchema):
+    min_percent: int | None = Field(None, ge=0, le=100, description="None: not in the gate.")
+    teams: list[Id] = []
+
+
+class EnablementGateOut(Schema):
+    product: int = Field(alias="product_id")
+    min_percent: int | None
+    teams: list[int]
+
+    @staticmethod
+    def resolve_teams(obj) -> list[int]:
+        return [t.pk for t in obj.teams.all()] if obj.pk else []

@@ -34,4 +34,5 @@ urlpatterns = [
     path("training/paths/new/", views.path_create, name="path-create"),
     path("training/paths/<int:pk>/", views.path_detail, name="path-detail"),
     path("training/paths/<int:pk>/edit/", views.path_edit, name="path-edit"),
+    path("training/products/<slug:slug>/gate/", views.gate_edit, name="gate-edit"),
 ]

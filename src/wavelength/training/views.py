@@ -23,6 +23,7 @@ from .forms import (
     AssignForm,
     CertificationForm,
     CourseForm,
+    EnablementGateForm,
     LessonForm,
     PathForm,
     QuestionForm,
@@ -30,7 +31,7 @@ from .forms import (
     course_initial,
     question_initial,
 )
-from .models import Course, CourseStatus, LearningPath
+from .models import Course, CourseStatus, EnablementGate, LearningPath
 
 PER_PAGE = 50
 
@@ -605,3 +606,33 @@ def path_edit(request, pk):
         return redirect(saved)
     context = {"form": form, "path": path}
     return render(request, "training/path_form.html", context, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def gate_edit(request, slug):
+    """The product's release gate criterion "enablement complete" (administrators)."""
+    from wavelength.catalog.models import Product
+
+    product = get_object_or_404(Product, slug=slug)
+    gate = EnablementGate.objects.filter(product=product).first() or EnablementGate(product=product)
+    initial = {
+        "min_percent": gate.min_percent,
+        "teams": [t.pk for t in gate.teams.all()] if gate.pk else [],
+    }
+    form = EnablementGateForm(request.POST or None, initial=initial).versioned(gate)
+    saved = submit(
+        form,
+        lambda: services.enablement_gate_set(
+            actor=request.user,
+            product=product,
+            min_percent=form.cleaned_data["min_percent"],
+            teams=list(form.cleaned_data["teams"]),
+            if_version=form.seen_version(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Enablement criterion saved."))
+        return redirect(product)
+    context = {"form": form, "product": product}
+    return render(request, "training/gate_form.html", context, status=form_status(form))

@@ -28,4 +28,10 @@ from .learning import (  # noqa: F401
     lesson_complete,
     reminders_send,
 )
-from .paths import certification_set, path_assign, path_create, path_update  # noqa: F401
+from .paths import (  # noqa: F401
+    certification_set,
+    enablement_gate_set,
+    path_assign,
+    path_create,
+    path_update,
+)

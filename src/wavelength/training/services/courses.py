@@ -104,11 +104,7 @@ def course_update(
     for name in _COURSE_SETS:
         if getattr(data, name) is not None:
             getattr(course, name).set(getattr(data, name))
-    changes = activity.diff(before, activity.snapshot(course, Course.TRACKED))
-    if changes:
-        activity.record(
-            actor=actor, verb="updated", target=course, scope="training", changes=changes
-        )
+    _record_update(actor, course, before)
     return course
 
 
@@ -188,6 +184,17 @@ def _content_changed(actor, course: Course) -> None:
     """After an edit of a published course's content: a new version for new learners."""
     if course.status == CourseStatus.PUBLISHED:
         _new_version(actor, course)
+
+
+def _record_update(actor, obj, before: dict, course: Course | None = None) -> dict:
+    """Record what an edit changed on ``obj`` (nothing when nothing did); the content of a
+    published ``course`` changed makes it a new version."""
+    changes = activity.diff(before, activity.snapshot(obj, type(obj).TRACKED))
+    if changes:
+        activity.record(actor=actor, verb="updated", target=obj, scope="training", changes=changes)
+        if course is not None:
+            _content_changed(actor, course)
+    return changes
 
 
 @transaction.atomic
@@ -357,12 +364,7 @@ def lesson_update(
     for name in ("features", "releases"):
         if getattr(data, name) is not None:
             getattr(lesson, name).set(getattr(data, name))
-    changes = activity.diff(before, activity.snapshot(lesson, Lesson.TRACKED))
-    if changes:
-        activity.record(
-            actor=actor, verb="updated", target=lesson, scope="training", changes=changes
-        )
-        _content_changed(actor, lesson.course)
+    _record_update(actor, lesson, before, lesson.course)
     return lesson
 
 
@@ -436,10 +438,7 @@ def quiz_update(
     before = activity.snapshot(quiz, Quiz.TRACKED)
     quiz.pass_mark, quiz.max_attempts = int(pass_mark), int(max_attempts)
     quiz.save()
-    changes = activity.diff(before, activity.snapshot(quiz, Quiz.TRACKED))
-    if changes:
-        activity.record(actor=actor, verb="updated", target=quiz, scope="training", changes=changes)
-        _content_changed(actor, quiz.course)
+    _record_update(actor, quiz, before, quiz.course)
     return quiz
 
 
@@ -510,10 +509,5 @@ def question_update(
     question.kind, question.text = data.kind, data.text.strip()
     question.explanation, question.choices = data.explanation or "", choices
     question.save()
-    changes = activity.diff(before, activity.snapshot(question, Question.TRACKED))
-    if changes:
-        activity.record(
-            actor=actor, verb="updated", target=question, scope="training", changes=changes
-        )
-        _content_changed(actor, question.quiz.course)
+    _record_update(actor, question, before, question.quiz.course)
     return question

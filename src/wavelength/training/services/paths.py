@@ -1,15 +1,16 @@
-"""Certifications granted by courses, and learning paths (courses taken in order)."""
+"""Certifications granted by courses, learning paths (courses taken in order) and each
+product's release gate criterion "enablement complete"."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wavelength.accounts.permissions import require_editor
-from wavelength.core import activity, versioning
+from wavelength.accounts.permissions import require_admin, require_editor
+from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 
 from ..access import require_manage
-from ..models import Certification, Course, LearningPath, PathStep
+from ..models import Certification, Course, EnablementGate, LearningPath, PathStep
 from .learning import assignment_create
 
 
@@ -126,3 +127,29 @@ def path_assign(*, actor, path: LearningPath, due_on, users=(), teams=(), roles=
             )
         )
     return count
+
+
+@transaction.atomic
+def enablement_gate_set(
+    *, actor, product, min_percent: int | None, teams: list, if_version: str | None = None
+) -> EnablementGate:
+    """Set the criterion "enablement complete" of ``product``'s releases (administrators, as
+    for the other gate criteria); no percentage leaves it out of the gate."""
+    require_admin(actor)
+    gate, _created = EnablementGate.objects.select_for_update().get_or_create(product=product)
+    versioning.check(gate, if_version)
+    if min_percent is not None and not 0 <= int(min_percent) <= 100:
+        raise DomainError(_("A percentage, from 0 to 100."), field="min_percent")
+    if min_percent is not None and not teams:
+        raise DomainError(_("Choose the teams that must be ready."), field="teams")
+    before = activity.snapshot(gate, EnablementGate.TRACKED)
+    gate.min_percent = None if min_percent is None else int(min_percent)
+    gate.updated_at = clock.now()
+    gate.save()
+    gate.teams.set(teams)
+    changes = activity.diff(before, activity.snapshot(gate, EnablementGate.TRACKED))
+    if changes:
+        activity.record(
+            actor=actor, verb="updated", target=gate, scope=product.scope, changes=changes
+        )
+    return gate
