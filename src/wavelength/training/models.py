@@ -321,6 +321,9 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["user", "completed_at", "due_on"], name="assignment_user"),
             models.Index(fields=["completed_at", "due_on"], name="assignment_due"),
+            # Covers the report's counts by course and its list by due date.
+            models.Index(fields=["course", "completed_at", "due_on"], name="assignment_course"),
+            models.Index(fields=["due_on", "id"], name="assignment_due_on"),
         ]
 
     def __str__(self) -> str:

@@ -127,7 +127,8 @@ def _course_context(request, course: Course, **forms) -> dict:
     if manage or user.can_edit:
         rows = selectors.assignment_list(user=user, course=course)
         context["learners"] = paginate(request, rows, PER_PAGE)
-        selectors.scores_visible(user=user, rows=context["learners"].object_list)
+        learners = context["learners"]
+        learners.object_list = selectors.scores_visible(user=user, rows=learners.object_list)
     return context
 
 
@@ -461,7 +462,7 @@ def report(request):
     if request.GET.get("format") == "csv":
         return _report_csv(user, rows)
     page = paginate(request, rows, PER_PAGE)
-    selectors.scores_visible(user=user, rows=page.object_list)
+    page.object_list = selectors.scores_visible(user=user, rows=page.object_list)
     context = {
         "report": selectors.completion_report(user=user, course=course),
         "page": page,
