@@ -519,7 +519,7 @@ class _ScoredList:
         return self.qs.count()
 
     def __getitem__(self, index):
-        rows = list(self.qs.select_related("user")[index])
+        rows = list(self.qs[index])
         selectors.scores_visible(user=self.user, rows=rows)
         return rows
 
