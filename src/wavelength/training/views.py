@@ -18,7 +18,7 @@ from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
 from . import selectors, services
-from .access import can_manage
+from .access import can_manage, readable_courses
 from .forms import (
     AssignForm,
     CertificationForm,
@@ -469,7 +469,7 @@ def report(request):
         "course": course,
         "team": team,
         "overdue": overdue,
-        "courses": selectors.course_list(user=user),
+        "courses": readable_courses(user).only("id", "title").order_by("title"),
         "teams": Team.objects.all(),
     }
     return render(request, "training/report.html", context)
