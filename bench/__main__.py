@@ -75,6 +75,7 @@ def main() -> int:
         "processes": lambda: _processes(bench, scale.name),
         "knowledge": lambda: _knowledge(bench, scale.name),
         "quality": lambda: _quality(bench),
+        "training": lambda: _training(bench, scale.name),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -154,6 +155,35 @@ def _processes(bench, scale_name: str) -> bool:
         print(pb.gate().line(), flush=True)
     except measure.BenchError as exc:
         print(f"FAILED processes: {exc}", flush=True)
+        return True
+    return not all(c.ok for c in checks)
+
+
+def _training(bench, scale_name: str) -> bool:
+    """The completion report and "my learning"; True when one failed."""
+    from . import measure
+    from .training_measure import TrainingBench
+
+    try:
+        tb = TrainingBench(bench, scale_name)
+        print(
+            f"Training ({tb.size}): {tb.people:,} learners, {tb.courses} courses, "
+            f"{tb.assignments:,} assignments",
+            flush=True,
+        )
+        checks = []
+        for name in ("report", "my_learning"):
+            result, check = getattr(tb, name)()
+            print(result.line(), flush=True)
+            print(check.line(), flush=True)
+            measure.speed_target(
+                f"training.{name}",
+                met=result.ratio <= 3,
+                detail=f"{result.label}: ratio {result.ratio:.1f} (target ≤ 3)",
+            )
+            checks.append(check)
+    except measure.BenchError as exc:
+        print(f"FAILED training: {exc}", flush=True)
         return True
     return not all(c.ok for c in checks)
 

@@ -34,6 +34,7 @@ from wavelength.quality.models import (
     TestPlan,
     TestResult,
 )
+from wavelength.training.models import Certification, Course, LearningPath, Lesson, Question, Quiz
 
 STALE = "0" * 16
 REFUSED = ("Someone else saved this", "Someone saved this page")
@@ -68,6 +69,13 @@ EDIT_PAGES = {
     "meetings:occurrence-edit": lambda: [Occurrence.objects.order_by("pk")[0].pk],
     "meetings:item-edit": lambda: [AgendaItem.objects.order_by("pk")[0].pk],
     "meetings:action-edit": lambda: [ActionItem.objects.order_by("pk")[0].pk],
+    "training:course-edit": lambda: [Course.objects.order_by("pk")[0].pk],
+    "training:lesson-edit": lambda: [Lesson.objects.order_by("pk")[0].pk],
+    "training:quiz-edit": lambda: [Quiz.objects.order_by("pk")[0].pk],
+    "training:question-edit": lambda: [Question.objects.order_by("pk")[0].pk],
+    "training:certification-edit": lambda: [Certification.objects.order_by("pk")[0].course_id],
+    "training:path-edit": lambda: [LearningPath.objects.order_by("pk")[0].pk],
+    "training:gate-edit": lambda: [Product.objects.order_by("pk")[0].slug],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -139,6 +147,22 @@ WRITES = {
     ),
     ("patch", "/api/v1/meetings/actions/{action_id}"): lambda: (
         [ActionItem.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/training/courses/{course_id}"): lambda: ([Course.objects.first().pk], {}),
+    ("patch", "/api/v1/training/lessons/{lesson_id}"): lambda: ([Lesson.objects.first().pk], {}),
+    ("patch", "/api/v1/training/quizzes/{quiz_id}"): lambda: ([Quiz.objects.first().pk], {}),
+    ("patch", "/api/v1/training/questions/{question_id}"): lambda: (
+        [Question.objects.first().pk],
+        {},
+    ),
+    ("put", "/api/v1/training/courses/{course_id}/certification"): lambda: (
+        [Certification.objects.first().course_id],
+        {"name": "x"},
+    ),
+    ("patch", "/api/v1/training/paths/{path_id}"): lambda: ([LearningPath.objects.first().pk], {}),
+    ("put", "/api/v1/training/products/{product}/gate"): lambda: (
+        [Product.objects.first().slug],
         {},
     ),
 }

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wavelength.knowledge",
     "wavelength.conversations",
     "wavelength.meetings",
+    "wavelength.training",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -240,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "audit-retention": {
         "task": "wavelength.accounts.purge_audit_events",
+        "schedule": 24 * 60 * 60,
+    },
+    "training-reminders": {
+        "task": "wavelength.training.send_reminders",
         "schedule": 24 * 60 * 60,
     },
     "playbook-step-conditions": {

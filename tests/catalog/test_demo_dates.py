@@ -19,6 +19,7 @@ from wavelength.conversations.models import Comment
 from wavelength.knowledge.models import Page
 from wavelength.meetings.models import ActionItem, Decision, MeetingSeries
 from wavelength.processes.selectors import overdue_steps
+from wavelength.training.models import Assignment, Attempt, Course, Grant
 
 UTC = dt.UTC
 DATES = [
@@ -77,6 +78,13 @@ def test_demo_keeps_its_promises_on_any_date(when):
         sync = MeetingSeries.objects.get(name="Weekly product sync")
         following = sync.occurrences.filter(starts_at__gt=timezone.now()).first()
         assert following.items.filter(kind="actions").exists()
+        # Training: courses assigned across teams, some overdue; attempts failed and passed; a
+        # yearly certification whose holder was asked to renew.
+        assert Course.objects.filter(status="published").count() >= 2
+        assert Assignment.objects.overdue(today).exists()
+        assert Assignment.objects.filter(completed_at__isnull=False).exists()
+        assert {True, False} <= set(Attempt.objects.values_list("passed", flat=True))
+        assert Grant.objects.filter(warned_at__isnull=False).exists()
 
 
 def test_the_story_ends_at_the_last_six_pm_utc():

@@ -1,0 +1,388 @@
+"""Reads of the training app, permission-checked, in a fixed number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from wavelength.accounts.models import User
+from wavelength.accounts.permissions import require_member
+from wavelength.core import clock
+from wavelength.knowledge.models import Page
+
+from . import scoring
+from .access import can_manage, can_read, progress_scope, readable_courses, sees_answers_of
+from .models import (
+    Assignment,
+    Attempt,
+    Certification,
+    Course,
+    Enrollment,
+    Grant,
+    LearningPath,
+    Lesson,
+    Question,
+    Quiz,
+)
+from .pages import published_version
+
+# Courses ------------------------------------------------------------------------------------
+
+
+def course_list(*, user, status: str | None = None) -> QuerySet[Course]:
+    require_member(user)
+    qs = readable_courses(user).select_related("owner").prefetch_related("audience_teams")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("title", "id")
+
+
+def course_get(*, user, pk: int) -> Course:
+    require_member(user)
+    course = get_object_or_404(
+        Course.objects.select_related("owner").prefetch_related(
+            "audience_teams", "features", "releases"
+        ),
+        pk=pk,
+    )
+    if not can_read(user, course):
+        raise Http404
+    return course
+
+
+def lessons_of(*, user, course: Course) -> list[Lesson]:
+    """The course's lessons as edited (its owner's view)."""
+    return list(course.lessons.select_related("page", "quiz").order_by("position", "id"))
+
+
+def course_quiz(course: Course) -> Quiz | None:
+    return course.quizzes.filter(lesson__isnull=True).first()
+
+
+def lesson_get(*, user, pk: int) -> Lesson:
+    lesson = get_object_or_404(Lesson.objects.select_related("course", "page"), pk=pk)
+    if not can_read(user, lesson.course):
+        raise Http404
+    return lesson
+
+
+def quiz_get(*, user, pk: int) -> Quiz:
+    """A quiz as its owner edits it: only the course's managers read its answers."""
+    quiz = get_object_or_404(Quiz.objects.select_related("course", "lesson"), pk=pk)
+    if not can_manage(user, quiz.course):
+        raise Http404
+    return quiz
+
+
+def question_get(*, user, pk: int) -> Question:
+    question = get_object_or_404(Question.objects.select_related("quiz__course"), pk=pk)
+    if not can_manage(user, question.quiz.course):
+        raise Http404
+    return question
+
+
+def questions_of(quiz: Quiz) -> list[Question]:
+    return list(quiz.questions.order_by("position", "id"))
+
+
+# Learning -----------------------------------------------------------------------------------
+
+
+def enrollment_of(*, user, course: Course) -> Enrollment | None:
+    return Enrollment.objects.select_related("version").filter(user=user, course=course).first()
+
+
+@dataclass
+class LessonView:
+    lesson: dict
+    number: int
+    done: bool
+    page: Page | None
+    page_version: object  # PageVersion or None
+    quiz: dict | None
+
+
+def lesson_view(*, user, enrollment: Enrollment, key: int) -> LessonView:
+    """A lesson of the learner's version; a page lesson shows the page's published version."""
+    if enrollment.user_id != user.pk:
+        raise Http404
+    lessons = enrollment.version.lessons()
+    index = next((i for i, x in enumerate(lessons) if x["id"] == key), None)
+    if index is None:
+        raise Http404
+    lesson = lessons[index]
+    page = version = None
+    if lesson.get("page"):
+        page = Page.objects.visible_to(user).filter(pk=lesson["page"]).first()
+        if page is None:
+            raise Http404
+        version = published_version(page)
+    return LessonView(
+        lesson=lesson,
+        number=index + 1,
+        done=str(key) in enrollment.done,
+        page=page,
+        page_version=version,
+        quiz=lesson.get("quiz"),
+    )
+
+
+def attempts_of(*, enrollment: Enrollment, quiz_key: int) -> list[Attempt]:
+    return list(
+        enrollment.attempts.filter(quiz_key=quiz_key, cycle=enrollment.cycle).order_by("number")
+    )
+
+
+def attempt_get(*, user, pk: int) -> Attempt:
+    """An attempt: its learner and the administrators read it, nobody else."""
+    require_member(user)
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("enrollment__version", "enrollment__course"), pk=pk
+    )
+    if not sees_answers_of(user, attempt.enrollment.user_id):
+        raise Http404
+    return attempt
+
+
+def attempt_questions(attempt: Attempt) -> list[dict]:
+    """The attempt's questions in its order; answers and explanations only once submitted."""
+    quiz = attempt.enrollment.version.quiz(attempt.quiz_key) or {"questions": []}
+    shown = scoring.shown(quiz, attempt.order)
+    for item in shown:
+        if item["kind"] == "true_false":
+            for choice in item["choices"]:
+                choice["text"] = _("True") if choice["text"] == "true" else _("False")
+    if not attempt.is_submitted:
+        return shown
+    full = {q["id"]: q for q in quiz["questions"]}
+    chosen = {int(k): set(v) for k, v in (attempt.answers or {}).items()}
+    for item in shown:
+        question = full[item["id"]]
+        correct = {c["id"] for c in question["choices"] if c["correct"]}
+        item["explanation"] = question.get("explanation", "")
+        item["right"] = chosen.get(item["id"], set()) == correct
+        for choice in item["choices"]:
+            choice["correct"] = choice["id"] in correct
+            choice["chosen"] = choice["id"] in chosen.get(item["id"], set())
+    return shown
+
+
+def attach_progress(rows) -> list:
+    """Set each assignment's learner progress (``steps_done``, ``steps_total``,
+    ``best_score``, ``percent``) from their enrolments: one query for the whole page."""
+    rows = list(rows)
+    users = {r.user_id for r in rows}
+    courses = {r.course_id for r in rows}
+    found = (
+        {
+            (e["user_id"], e["course_id"]): e
+            for e in Enrollment.objects.filter(user__in=users, course__in=courses).values(
+                "user_id", "course_id", "steps_done", "steps_total", "best_score"
+            )
+        }
+        if rows
+        else {}
+    )
+    for row in rows:
+        e = found.get((row.user_id, row.course_id), {})
+        row.steps_done, row.steps_total = e.get("steps_done"), e.get("steps_total")
+        row.best_score = e.get("best_score")
+        row.percent = percent(row)
+    return rows
+
+
+def percent(row) -> int:
+    if getattr(row, "completed_at", None):
+        return 100
+    total = getattr(row, "steps_total", None)
+    return round(100 * (row.steps_done or 0) / total) if total else 0
+
+
+@dataclass
+class MyLearning:
+    assignments: list[Assignment]
+    other: list[Enrollment]
+    certifications: list[Grant]
+
+
+def my_learning(*, user) -> MyLearning:
+    """The reader's assigned courses (open ones first, by due date) with their progress,
+    courses they started on their own, and their certifications: three queries."""
+    require_member(user)
+    rows = list(
+        Assignment.objects.filter(user=user)
+        .select_related("course")
+        .order_by(F("completed_at").desc(nulls_first=True), "due_on", "id")[:200]
+    )
+    enrollments = {
+        e.course_id: e for e in Enrollment.objects.filter(user=user).select_related("course")[:400]
+    }
+    for row in rows:
+        e = enrollments.pop(row.course_id, None)
+        row.steps_done = e.steps_done if e else None
+        row.steps_total = e.steps_total if e else None
+        row.best_score = e.best_score if e else None
+        row.percent = percent(row)
+    grants = list(Grant.objects.filter(user=user).select_related("certification__course"))
+    return MyLearning(assignments=rows, other=list(enrollments.values()), certifications=grants)
+
+
+def my_open_assignments(*, user) -> list[Assignment]:
+    """Open assignments, soonest due first (the "my work" page)."""
+    rows = Assignment.objects.open().filter(user=user).select_related("course")
+    return attach_progress(rows.order_by("due_on", "id")[:50])
+
+
+# Reports ------------------------------------------------------------------------------------
+
+
+def assignment_list(
+    *, user, course: Course | None = None, team=None, overdue: bool = False
+) -> QuerySet[Assignment]:
+    """The assignments whose progress ``user`` may see, by due date (a page of them takes
+    its learners' progress from :func:`attach_progress`)."""
+    require_member(user)
+    qs = Assignment.objects.filter(progress_scope(user))
+    if course is not None:
+        qs = qs.filter(course=course)
+    if team is not None:
+        qs = qs.filter(user__memberships__team=team)
+    if overdue:
+        qs = qs.overdue()
+    # Prefetched, not joined: the page is then read straight from the (due_on, id) index.
+    return qs.prefetch_related("course", "user").order_by("due_on", "id")
+
+
+def _counts(qs: QuerySet, key: str, today: dt.date) -> list[dict]:
+    return list(
+        qs.values(key)
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(completed_at__isnull=False)),
+            overdue=Count("id", filter=Q(completed_at__isnull=True, due_on__lt=today)),
+        )
+        .order_by()
+    )
+
+
+def completion_report(*, user, course: Course | None = None) -> dict:
+    """Completion by course and by team over the assignments ``user`` may see: three
+    queries (the counts by course read the (course, completed_at, due_on) index alone)."""
+    require_member(user)
+    today = clock.now().date()
+    qs = Assignment.objects.filter(progress_scope(user))
+    if course is not None:
+        qs = qs.filter(course=course)
+    by_course = _counts(qs, "course_id", today)
+    titles = dict(
+        Course.objects.filter(pk__in=[r["course_id"] for r in by_course]).values_list("pk", "title")
+    )
+    for row in by_course:
+        row["name"] = titles.get(row["course_id"], "")
+    by_team = _counts(
+        qs.filter(user__memberships__isnull=False), "user__memberships__team__name", today
+    )
+    for row in by_team:
+        row["name"] = row.pop("user__memberships__team__name")
+    for row in by_course + by_team:
+        row["percent"] = round(100 * row["done"] / row["total"]) if row["total"] else 0
+    return {
+        "by_course": sorted(by_course, key=lambda r: r["name"]),
+        "by_team": sorted(by_team, key=lambda r: r["name"] or ""),
+    }
+
+
+def scores_visible(*, user, rows) -> list:
+    """Each row's progress, with the scores ``user`` may not see blanked (another person's,
+    unless their manager)."""
+    rows = attach_progress(rows)
+    for row in rows:
+        if not (user.is_admin or row.user_id == user.pk or row.user.manager_id == user.pk):
+            row.best_score = None
+    return rows
+
+
+# Certifications -----------------------------------------------------------------------------
+
+
+def certification_list(*, user) -> list[Certification]:
+    require_member(user)
+    return list(Certification.objects.select_related("course").order_by("name", "id"))
+
+
+def certification_get(*, user, course: Course) -> Certification | None:
+    return Certification.objects.filter(course=course).first()
+
+
+@dataclass
+class Matrix:
+    certifications: list[Certification]
+    rows: list[tuple[User, list[Grant | None]]]
+
+
+def certification_matrix(*, user, people: QuerySet[User] | None = None) -> Matrix:
+    """Who holds which certification (and until when): a row per person with a grant, a
+    column per certification; three queries."""
+    require_member(user)
+    certs = certification_list(user=user)
+    grants = Grant.objects.select_related("user")
+    if people is not None:
+        grants = grants.filter(user__in=people)
+    by_user: dict[int, dict[int, Grant]] = {}
+    users: dict[int, User] = {}
+    for grant in grants.order_by("user__name", "user_id"):
+        by_user.setdefault(grant.user_id, {})[grant.certification_id] = grant
+        users[grant.user_id] = grant.user
+    rows = [(users[uid], [by_user[uid].get(c.pk) for c in certs]) for uid in by_user]
+    return Matrix(certifications=certs, rows=rows)
+
+
+# Paths --------------------------------------------------------------------------------------
+
+
+def path_list(*, user) -> QuerySet[LearningPath]:
+    require_member(user)
+    return (
+        LearningPath.objects.select_related("owner")
+        .annotate(n=Count("steps"))
+        .order_by("name", "id")
+    )
+
+
+def path_get(*, user, pk: int) -> LearningPath:
+    require_member(user)
+    return get_object_or_404(LearningPath.objects.select_related("owner"), pk=pk)
+
+
+@dataclass
+class PathStepView:
+    course: Course
+    passed: bool
+    open: bool  # the courses before it are passed
+    percent: int
+
+
+def path_progress(*, user, path: LearningPath) -> list[PathStepView]:
+    """Each course of the path for ``user``: passed, open (the ones before passed) or locked."""
+    steps = list(path.steps.select_related("course").order_by("position"))
+    mine = {
+        e.course_id: e
+        for e in Enrollment.objects.filter(user=user, course__in=[s.course for s in steps])
+    }
+    out, before_passed = [], True
+    for step in steps:
+        enrollment = mine.get(step.course_id)
+        passed = bool(enrollment and enrollment.passed_at)
+        out.append(
+            PathStepView(
+                course=step.course,
+                passed=passed,
+                open=before_passed,
+                percent=enrollment.percent if enrollment else 0,
+            )
+        )
+        before_passed = before_passed and passed
+    return out

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from . import views
+
+app_name = "training"
+urlpatterns = [
+    path("training/", views.home, name="home"),
+    path("training/courses/new/", views.course_create, name="course-create"),
+    path("training/courses/<int:pk>/", views.course_detail, name="course-detail"),
+    path("training/courses/<int:pk>/edit/", views.course_edit, name="course-edit"),
+    path("training/courses/<int:pk>/assign/", views.assign, name="assign"),
+    path("training/courses/<int:pk>/lessons/", views.lesson_add, name="lesson-add"),
+    path("training/courses/<int:pk>/quizzes/", views.quiz_add, name="quiz-add"),
+    path(
+        "training/courses/<int:pk>/certification/",
+        views.certification_edit,
+        name="certification-edit",
+    ),
+    path("training/courses/<int:pk>/learn/<int:key>/", views.learn, name="learn"),
+    path("training/courses/<int:pk>/quiz/", views.course_quiz, name="course-quiz"),
+    path(
+        "training/courses/<int:pk>/quiz/<int:quiz_key>/attempts/",
+        views.attempt_start,
+        name="attempt-start",
+    ),
+    path("training/courses/<int:pk>/<str:action>/", views.course_action, name="course-action"),
+    path("training/lessons/<int:pk>/edit/", views.lesson_edit, name="lesson-edit"),
+    path("training/quizzes/<int:pk>/edit/", views.quiz_edit, name="quiz-edit"),
+    path("training/questions/<int:pk>/edit/", views.question_edit, name="question-edit"),
+    path("training/attempts/<int:pk>/", views.attempt_detail, name="attempt-detail"),
+    path("training/report/", views.report, name="report"),
+    path("training/certifications/", views.matrix, name="matrix"),
+    path("training/paths/", views.path_list, name="path-list"),
+    path("training/paths/new/", views.path_create, name="path-create"),
+    path("training/paths/<int:pk>/", views.path_detail, name="path-detail"),
+    path("training/paths/<int:pk>/edit/", views.path_edit, name="path-edit"),
+    path("training/products/<slug:slug>/gate/", views.gate_edit, name="gate-edit"),
+]

@@ -1,0 +1,101 @@
+import datetime as dt
+
+from django.urls import reverse
+
+from tests.conftest import client_for
+from wavelength.training import services
+from wavelength.training.models import Assignment, Attempt
+
+from .conftest import course_quiz_key, pass_course
+
+
+def test_the_pages_open(course, editor, viewer, django_assert_max_num_queries):
+    services.assignment_create(
+        actor=editor, course=course, due_on=dt.date(2026, 5, 6), users=[viewer, editor]
+    )
+    services.certification_set(actor=editor, course=course, name="Refunds", valid_days=365)
+    pass_course(viewer, course)
+    client = client_for(editor)
+    lesson = course.lessons.first()
+    quiz = course.quizzes.get(lesson=None)
+    urls = [
+        reverse("training:home"),
+        course.get_absolute_url(),
+        reverse("training:course-edit", args=[course.pk]),
+        reverse("training:lesson-edit", args=[lesson.pk]),
+        reverse("training:quiz-edit", args=[quiz.pk]),
+        reverse("training:question-edit", args=[quiz.questions.first().pk]),
+        reverse("training:certification-edit", args=[course.pk]),
+        reverse("training:report"),
+        reverse("training:report") + "?overdue=1",
+        reverse("training:matrix"),
+        reverse("training:path-list"),
+        reverse("training:path-create"),
+        reverse("training:course-create"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    csv = client.get(reverse("training:report") + "?format=csv").content.decode()
+    assert "Refunds 101,Carol Viewer" in csv
+
+
+def test_my_learning_shows_progress_and_overdue(course, editor, viewer, now):
+    services.assignment_create(
+        actor=editor, course=course, due_on=dt.date(2026, 5, 4), users=[viewer]
+    )
+    Assignment.objects.update(due_on=dt.date(2026, 5, 1))
+    page = client_for(viewer).get(reverse("training:home")).content.decode()
+    assert "Refunds 101" in page and "Overdue" in page
+
+
+def test_a_learner_fails_then_passes_through_the_pages(course, viewer):
+    client = client_for(viewer)
+    client.post(reverse("training:course-action", args=[course.pk, "start"]))
+    enrollment = viewer.enrollments.get()
+    key = course_quiz_key(enrollment.version)
+    started = client.post(reverse("training:attempt-start", args=[course.pk, key]))
+    attempt = Attempt.objects.get()
+    assert started.url == attempt.get_absolute_url()
+    page = client.get(attempt.get_absolute_url()).content.decode()
+    assert "✔" not in page and "See the policy" not in page  # no answer before submitting
+    assert client.post(attempt.get_absolute_url(), {}).status_code == 302
+    result = client.get(attempt.get_absolute_url()).content.decode()
+    assert "Failed" in result and "See the policy" in result
+    assert client.post(attempt.get_absolute_url(), {}).status_code == 409
+
+
+def test_others_cannot_see_an_attempt(course, viewer, outsider):
+    enrollment = services.enrollment_start(actor=viewer, course=course)
+    attempt = services.attempt_start(
+        actor=viewer, enrollment=enrollment, quiz_key=course_quiz_key(enrollment.version)
+    )
+    assert client_for(outsider).get(attempt.get_absolute_url()).status_code == 404
+
+
+def test_the_home_page_lists_courses_in_few_queries(course, viewer, django_assert_max_num_queries):
+    client = client_for(viewer)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("training:home")).status_code == 200
+
+
+def test_a_past_due_date_shows_on_the_form(course, editor, viewer):
+    response = client_for(editor).post(
+        reverse("training:assign", args=[course.pk]),
+        {"assign-due_on": "2026-05-01", "assign-users": [viewer.pk]},
+    )
+    assert response.status_code == 422 and "due date has passed" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_the_french_home_page(course, viewer):
+    client = client_for(viewer)
+    page = client.get(reverse("training:home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Mon apprentissage" in page
+
+
+def test_my_work_lists_the_courses_to_take(course, editor, viewer):
+    services.assignment_create(
+        actor=editor, course=course, due_on=dt.date(2026, 5, 20), users=[viewer]
+    )
+    page = client_for(viewer).get(reverse("processes:my-steps")).content.decode()
+    assert "My courses to take" in page and "Refunds 101" in page
