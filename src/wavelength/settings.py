@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wavelength.knowledge",
     "wavelength.conversations",
     "wavelength.meetings",
+    "wavelength.research",
     "axes",
 ]
 
@@ -221,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
     "knowledge-review-reminders": {
         "task": "wavelength.knowledge.send_review_reminders",
         "schedule": 24 * 60 * 60,
+    },
+    "research-follow-ups": {
+        "task": "wavelength.research.send_follow_ups",
+        "schedule": 60 * 60,
     },
     "loop-interrupted-sends": {
         "task": "wavelength.feedback.release_interrupted_sends",

@@ -1,0 +1,2 @@
+def build_research_demo(*, now=None):
+    return {"created": False}
