@@ -34,6 +34,7 @@ from wavelength.quality.models import (
     TestPlan,
     TestResult,
 )
+from wavelength.research.models import Question, Survey
 
 STALE = "0" * 16
 REFUSED = ("Someone else saved this", "Someone saved this page")
@@ -67,6 +68,8 @@ EDIT_PAGES = {
     "meetings:occurrence-edit": lambda: [Occurrence.objects.order_by("pk")[0].pk],
     "meetings:item-edit": lambda: [AgendaItem.objects.order_by("pk")[0].pk],
     "meetings:action-edit": lambda: [ActionItem.objects.order_by("pk")[0].pk],
+    "research:survey-edit": lambda: [Survey.objects.order_by("pk")[0].pk],
+    "research:survey-question-edit": lambda: [Question.objects.order_by("pk")[0].pk],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -138,6 +141,15 @@ WRITES = {
     ),
     ("patch", "/api/v1/meetings/actions/{action_id}"): lambda: (
         [ActionItem.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/research/surveys/{survey_id}"): lambda: ([Survey.objects.first().pk], {}),
+    ("patch", "/api/v1/research/questions/{question_id}"): lambda: (
+        [Question.objects.first().pk],
+        {},
+    ),
+    ("delete", "/api/v1/research/questions/{question_id}"): lambda: (
+        [Question.objects.first().pk],
         {},
     ),
 }

@@ -16,10 +16,16 @@ def now():
 
 
 def make_survey(actor, *, open_=True, **fields):
-    survey = services.survey_create(actor=actor, title=fields.pop("title", "Quarterly NPS"),
-                                    **fields)  # fmt: skip
-    services.question_add(actor=actor, survey=survey, kind="nps",
-                          text="How likely are you to recommend us?", required=True)  # fmt: skip
+    survey = services.survey_create(
+        actor=actor, title=fields.pop("title", "Quarterly NPS"), **fields
+    )
+    services.question_add(
+        actor=actor,
+        survey=survey,
+        kind="nps",
+        text="How likely are you to recommend us?",
+        required=True,
+    )
     if open_:
         services.survey_update(actor=actor, survey=survey, status="open")
         survey.refresh_from_db()

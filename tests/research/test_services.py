@@ -26,12 +26,16 @@ def test_nps_question_gets_its_follow_up(survey, nps):
 
 
 def test_rule_must_point_to_an_earlier_question(survey, editor, nps):
-    reason = services.question_add(actor=editor, survey=survey, kind="long_text",
-                                   text="What should we fix?", show_if=nps,
-                                   show_if_values=["0", "1", "2"])  # fmt: skip
+    reason = services.question_add(
+        actor=editor,
+        survey=survey,
+        kind="long_text",
+        text="What should we fix?",
+        show_if=nps,
+        show_if_values=["0", "1", "2"],
+    )
     with pytest.raises(DomainError) as refused:
-        services.question_update(actor=editor, question=nps, show_if=reason,
-                                 show_if_values=["x"])  # fmt: skip
+        services.question_update(actor=editor, question=nps, show_if=reason, show_if_values=["x"])
     assert refused.value.errors == {"show_if": pytest.approx(refused.value.message)}
     assert "earlier question" in refused.value.message
     nps.refresh_from_db()
@@ -40,15 +44,22 @@ def test_rule_must_point_to_an_earlier_question(survey, editor, nps):
 
 def test_rule_names_answers_the_earlier_question_has(survey, editor, nps):
     with pytest.raises(DomainError) as refused:
-        services.question_add(actor=editor, survey=survey, kind="short_text", text="Why?",
-                              show_if=nps, show_if_values=["11"])  # fmt: skip
+        services.question_add(
+            actor=editor,
+            survey=survey,
+            kind="short_text",
+            text="Why?",
+            show_if=nps,
+            show_if_values=["11"],
+        )
     assert "show_if_values" in refused.value.errors
 
 
 def test_choice_questions_need_two_choices(survey, editor):
     with pytest.raises(DomainError) as refused:
-        services.question_add(actor=editor, survey=survey, kind="single", text="Plan?",
-                              choices=["Team"])  # fmt: skip
+        services.question_add(
+            actor=editor, survey=survey, kind="single", text="Plan?", choices=["Team"]
+        )
     assert "choices" in refused.value.errors
 
 
@@ -81,9 +92,15 @@ def test_unknown_question_is_refused(survey, nps):
 
 
 def test_hidden_question_answers_are_dropped_and_shown_required_ones_asked(survey, editor, nps):
-    why = services.question_add(actor=editor, survey=survey, kind="short_text", text="Why?",
-                                required=True, show_if=nps,
-                                show_if_values=[str(n) for n in range(7)])  # fmt: skip
+    why = services.question_add(
+        actor=editor,
+        survey=survey,
+        kind="short_text",
+        text="Why?",
+        required=True,
+        show_if=nps,
+        show_if_values=[str(n) for n in range(7)],
+    )
     response = services.response_submit(
         survey=survey, answers={nps.pk: {"value": 10}, why.pk: {"value": "ignored"}}
     )
@@ -131,22 +148,29 @@ def test_revenue_and_plan_choose_companies(survey, editor, customers):
 
 def test_list_naming_an_unsubscribed_contact_is_refused(survey, editor, customers):
     with pytest.raises(DomainError) as refused:
-        services.distribution_create(actor=editor, survey=survey, audience="list",
-                                     emails="email\nnew@example.com\ngone@bigco.com\n")  # fmt: skip
+        services.distribution_create(
+            actor=editor,
+            survey=survey,
+            audience="list",
+            emails="email\nnew@example.com\ngone@bigco.com\n",
+        )
     assert "gone@bigco.com" in refused.value.errors["emails"]
     assert not Invitation.objects.exists()
 
 
 def test_personal_link_answers_once(survey, editor, customers, nps):
-    services.distribution_create(actor=editor, survey=survey, audience="list",
-                                 emails="ann@bigco.com")  # fmt: skip
+    services.distribution_create(
+        actor=editor, survey=survey, audience="list", emails="ann@bigco.com"
+    )
     invitation = Invitation.objects.get()
-    response = services.response_submit(survey=survey, invitation=invitation,
-                                         answers={nps.pk: {"value": 9}})  # fmt: skip
+    response = services.response_submit(
+        survey=survey, invitation=invitation, answers={nps.pk: {"value": 9}}
+    )
     assert response.contact == customers["ann"] and response.segment == "enterprise"
     with pytest.raises(DomainError) as refused:
-        services.response_submit(survey=survey, invitation=invitation,
-                                 answers={nps.pk: {"value": 1}})  # fmt: skip
+        services.response_submit(
+            survey=survey, invitation=invitation, answers={nps.pk: {"value": 1}}
+        )
     assert refused.value.status_code == 409
     assert Response.objects.count() == 1
 
@@ -154,14 +178,19 @@ def test_personal_link_answers_once(survey, editor, customers, nps):
 def test_anonymous_survey_keeps_no_contact(now, editor, customers):
     survey = make_survey(editor, anonymous=True)
     nps = survey.questions.get()
-    services.distribution_create(actor=editor, survey=survey, audience="list",
-                                 emails="ann@bigco.com")  # fmt: skip
+    services.distribution_create(
+        actor=editor, survey=survey, audience="list", emails="ann@bigco.com"
+    )
     invitation = Invitation.objects.get()
-    response = services.response_submit(survey=survey, invitation=invitation,
-                                        answers={nps.pk: {"value": 4, "text": "Meh"}})  # fmt: skip
+    response = services.response_submit(
+        survey=survey, invitation=invitation, answers={nps.pk: {"value": 4, "text": "Meh"}}
+    )
     assert (response.contact, response.company, response.invitation, response.segment) == (
-        None, None, None, "",
-    )  # fmt: skip
+        None,
+        None,
+        None,
+        "",
+    )
     assert Feedback.objects.get().contact is None
     invitation.refresh_from_db()
     assert invitation.responded_at is not None
@@ -171,8 +200,9 @@ def test_reminders_go_once_to_those_who_did_not_answer(
     survey, editor, customers, nps, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.distribution_create(actor=editor, survey=survey, audience="segment",
-                                     segments=["enterprise", "smb"])  # fmt: skip
+        services.distribution_create(
+            actor=editor, survey=survey, audience="segment", segments=["enterprise", "smb"]
+        )
     ann = Invitation.objects.get(contact=customers["ann"])
     services.response_submit(survey=survey, invitation=ann, answers={nps.pk: {"value": 9}})
     mail.outbox.clear()
@@ -199,8 +229,9 @@ def test_follow_up_is_sent_days_after_general_availability(editor, customers, pr
         feature = FeatureFactory(product=product, stage="beta")
         item = Feedback.objects.create(text="Need exports", contact=customers["ann"])
         FeedbackLink.objects.create(feedback=item, feature=feature)
-        survey = services.survey_create(actor=editor, title="Exports: how is it?",
-                                        feature=feature, follow_up_days=14)  # fmt: skip
+        survey = services.survey_create(
+            actor=editor, title="Exports: how is it?", feature=feature, follow_up_days=14
+        )
         services.question_add(actor=editor, survey=survey, kind="csat", text="Satisfied?")
         catalog.feature_move_stage(actor=editor, feature=feature, stage="generally_available")
     with clock.travel(start + dt.timedelta(days=13, hours=23)):

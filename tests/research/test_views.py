@@ -59,15 +59,24 @@ def test_editor_builds_a_survey_from_the_pages(now, editor):
     url = response["Location"]
     survey_pk = int(url.rstrip("/").rsplit("/", 1)[1])
     add = reverse("research:survey-question-add", args=[survey_pk])
-    client.post(add, {"question-kind": "single", "question-text": "Plan?",
-                      "question-choices": "Team\nScale"})  # fmt: skip
-    response = client.post(add, {"question-kind": "csat", "question-text": "Happy?",
-                                 "question-show_if": "999"})  # fmt: skip
+    client.post(
+        add,
+        {"question-kind": "single", "question-text": "Plan?", "question-choices": "Team\nScale"},
+    )
+    response = client.post(
+        add, {"question-kind": "csat", "question-text": "Happy?", "question-show_if": "999"}
+    )
     assert response.status_code == 422
     first = Question.objects.get(survey_id=survey_pk)
-    response = client.post(add, {"question-kind": "csat", "question-text": "Happy?",
-                                 "question-show_if": first.pk,
-                                 "question-show_if_values": "Scale"})  # fmt: skip
+    response = client.post(
+        add,
+        {
+            "question-kind": "csat",
+            "question-text": "Happy?",
+            "question-show_if": first.pk,
+            "question-show_if_values": "Scale",
+        },
+    )
     assert response.status_code == 302
     assert Question.objects.filter(survey_id=survey_pk).count() == 2
 
@@ -113,8 +122,9 @@ def test_closed_survey_refuses_on_the_page(survey, editor, nps):
 
 
 def test_personal_link_answers_once(survey, editor, nps, customers):
-    services.distribution_create(actor=editor, survey=survey, audience="list",
-                                 emails="ann@bigco.com")  # fmt: skip
+    services.distribution_create(
+        actor=editor, survey=survey, audience="list", emails="ann@bigco.com"
+    )
     url = reverse("research:survey-personal", args=[Invitation.objects.get().token])
     visitor = Client()
     data = {**_form(visitor, url), f"q{nps.pk}": "8"}

@@ -189,7 +189,8 @@ class Distribution(models.Model):
 
 
 class Invitation(models.Model):
-    """A personal link: one contact, one response."""
+    """A personal link: one contact, one response. A survey sent again (a quarterly NPS)
+    invites a contact again once their earlier invitation was answered."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     distribution = models.ForeignKey(
@@ -207,10 +208,10 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["survey", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["survey", "contact"], name="invitation_unique_contact")
+        indexes = [
+            models.Index(fields=["survey", "responded_at"], name="invitation_responded"),
+            models.Index(fields=["survey", "contact"], name="invitation_contact"),
         ]
-        indexes = [models.Index(fields=["survey", "responded_at"], name="invitation_responded")]
 
     def __str__(self) -> str:
         return f"{self.survey_id} → {self.contact_id}"

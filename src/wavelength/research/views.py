@@ -3,7 +3,6 @@ under /s/ (public link, personal link, thanks, unsubscribe), branded like the po
 account, rate-limited and guarded against bots; a refusal records nothing."""
 
 import csv
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_POST
 from wavelength.catalog.views.base import GET_POST
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
-from wavelength.core.ratelimit import client_ip, over_limit
 from wavelength.portal.services import portal_settings_get
 
 from . import selectors, services
@@ -31,10 +29,10 @@ from .forms import (
     question_initial,
     survey_initial,
 )
+from .guard import rate_limited, too_many_message
 from .models import QuestionKind, SurveyStatus
 
 PER_PAGE = 25
-RATE_LIMIT, RATE_WINDOW = 10, 60  # responses per minute from one address
 
 
 @login_required
@@ -290,12 +288,6 @@ def _brand(request, template, context, status=200):
     return render(request, template, context, status=status)
 
 
-def _too_many(request) -> bool:
-    # The address is hashed before it is used as a key: not even the cache keeps it.
-    ip = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
-    return over_limit([f"research:rl:respond:{ip}"], limit=RATE_LIMIT, window=RATE_WINDOW)
-
-
 def _respond(request, survey, invitation=None):
     language = invitation.language if invitation else translation.get_language()
     with translation.override(language):
@@ -322,10 +314,8 @@ def _respond(request, survey, invitation=None):
             )
         if request.method != "POST":
             return _brand(request, "research/respond.html", context)
-        if _too_many(request):
-            context["refusal"] = _(
-                "Too many answers from you in a short time. Please wait a minute."
-            )
+        if rate_limited(request):
+            context["refusal"] = too_many_message()
             return _brand(request, "research/respond.html", context, status=429)
         if form.is_valid():
             try:

@@ -46,7 +46,7 @@ def follow_ups_due() -> list[Survey]:
 
 
 @transaction.atomic
-def _send_one(survey: Survey) -> int:
+def _send_one(survey: Survey, *, send: bool) -> int:
     survey = (
         Survey.objects.select_for_update().select_related("feature", "created_by").get(pk=survey.pk)
     )
@@ -59,13 +59,14 @@ def _send_one(survey: Survey) -> int:
     try:
         distribution = distribution_create(
             actor=survey.created_by, survey=survey, audience=Audience.FEATURE,
-            feature=survey.feature,
+            feature=survey.feature, send=send,
         )  # fmt: skip
     except (DomainError, PermissionDenied):
         return 0  # nobody asked for it (or everyone was invited): the survey stays open
     return distribution.invited
 
 
-def follow_ups_send() -> int:
-    """Open and send every follow-up survey that is due; how many people were invited."""
-    return sum(_send_one(survey) for survey in follow_ups_due())
+def follow_ups_send(*, send: bool = True) -> int:
+    """Open and send every follow-up survey that is due; how many people were invited
+    (``send`` False: invited, their e-mails left to ``invitations_send_run``)."""
+    return sum(_send_one(survey, send=send) for survey in follow_ups_due())

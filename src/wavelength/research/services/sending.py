@@ -151,10 +151,10 @@ def audience_contacts(
 
 @transaction.atomic
 def distribution_create(
-    *, actor, survey: Survey, audience: str, language: str = "en", **criteria
+    *, actor, survey: Survey, audience: str, language: str = "en", send: bool = True, **criteria
 ) -> Distribution:
-    """Invite the audience's contacts (those invited before are not invited twice) and send
-    their personal links by e-mail once this commits."""
+    """Invite the audience's contacts (but those whose earlier invitation is still unanswered)
+    and, unless ``send`` is False, e-mail their personal links once this commits."""
     require_editor(actor)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != SurveyStatus.OPEN:
@@ -162,11 +162,14 @@ def distribution_create(
     if language not in ("en", "fr"):
         raise DomainError(_("Choose English or French."), field="language")
     contacts = audience_contacts(actor=actor, audience=audience, **criteria)
-    invited_before = set(survey.invitations.values_list("contact_id", flat=True))
-    new = [c for c in contacts if c.pk not in invited_before]
+    waiting = survey.invitations.filter(responded_at=None).values_list("contact_id", flat=True)
+    waiting = set(waiting)
+    new = [c for c in contacts if c.pk not in waiting]
     if not new:
-        raise DomainError(_("Nobody to invite: every contact chosen was invited already, or "
-                            "none was chosen."), field="audience")  # fmt: skip
+        raise DomainError(
+            _("Nobody to invite: every contact chosen has an unanswered invitation already."),
+            field="audience",
+        )
     feature = criteria.get("feature")
     kept = {k: v for k, v in criteria.items() if k not in ("feature", "emails") and v}
     kept = {k: str(v) if isinstance(v, Decimal) else v for k, v in kept.items()}
@@ -182,7 +185,8 @@ def distribution_create(
     )  # fmt: skip
     activity.record(actor=actor, verb="sent", target=survey, scope="research",
                     audience=audience, invited=len(new))  # fmt: skip
-    transaction.on_commit(lambda: jobs.queue("wavelength.research.send_invitations", survey.pk))
+    if send:
+        transaction.on_commit(lambda: jobs.queue("wavelength.research.send_invitations", survey.pk))
     return distribution
 
 
@@ -226,7 +230,7 @@ def _email(invitation: Invitation, *, reminder: bool, base_url: str = "") -> Ema
     )  # fmt: skip
 
 
-def invitations_send_run(*, survey_id: int, reminders: bool = False) -> int:
+def invitations_send_run(*, survey_id: int, reminders: bool = False, connection=None) -> int:
     """The background job: e-mail every invitation not sent yet (or, with ``reminders``, every
     unanswered one not reminded yet). Each row is claimed by a conditional UPDATE before it is
     sent, so a repeated run sends nothing twice; unsubscribed contacts are skipped at the last
@@ -246,7 +250,9 @@ def invitations_send_run(*, survey_id: int, reminders: bool = False) -> int:
         if invitation.contact.unsubscribed_at is not None:
             continue
         try:
-            _email(invitation, reminder=reminders).send()
+            message = _email(invitation, reminder=reminders)
+            message.connection = connection
+            message.send()
         except Exception as exc:  # a backend failure: put it back for the next run
             Invitation.objects.filter(pk=pk).update(**{field: None})
             logger.warning("Survey invitation %s failed: %s", pk, exc)
