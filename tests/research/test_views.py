@@ -177,3 +177,14 @@ def test_unsubscribe_page(customers):
     customers["ann"].refresh_from_db()
     assert customers["ann"].unsubscribed_at is not None
     assert Client().get("/s/unsubscribe/forged/").status_code == 404
+
+
+def test_pages_in_french(survey, nps, viewer):
+    services.response_submit(survey=survey, answers={nps.pk: {"value": 9}})
+    client = client_for(viewer)
+    url = reverse("research:survey-results", args=[survey.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Résultats de Quarterly NPS" in html and "intervalle à 95\u00a0%" in html
+    html = client.get(reverse("research:survey-list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Nouvelle enquête" not in html  # a viewer cannot create one
+    assert "Enquêtes" in html
