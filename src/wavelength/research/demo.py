@@ -17,7 +17,7 @@ from wavelength.core import clock
 from wavelength.feedback.models import Contact, Segment
 
 from . import services
-from .models import Invitation, Survey
+from .models import Survey
 
 WAVE_SIZE = 110
 REASONS = {
@@ -103,12 +103,11 @@ def _wave(rng, actor, survey, questions, contacts, start, quarter, end) -> None:
     chosen = sorted(rng.sample(contacts, min(WAVE_SIZE, len(contacts))), key=lambda c: c.pk)
     emails = "\n".join(c.email for c in chosen)
     with clock.travel(start):
-        services.distribution_create(actor=actor, survey=survey, audience="list", emails=emails,
-                                     send=False)  # fmt: skip
+        wave = services.distribution_create(
+            actor=actor, survey=survey, audience="list", emails=emails, send=False
+        )
         services.invitations_send_run(survey_id=survey.pk, connection=_no_mail())
-    waiting = Invitation.objects.filter(survey=survey, responded_at=None).select_related(
-        "contact__company"
-    )
+    waiting = wave.invitations.select_related("contact__company")
     for invitation in waiting.order_by("pk"):
         if rng.random() > 0.5:
             continue
