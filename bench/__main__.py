@@ -75,6 +75,7 @@ def main() -> int:
         "processes": lambda: _processes(bench, scale.name),
         "knowledge": lambda: _knowledge(bench, scale.name),
         "quality": lambda: _quality(bench),
+        "research": lambda: _research(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -201,6 +202,21 @@ def _quality(bench) -> bool:
         print(f"FAILED quality: {exc}", flush=True)
         return True
     return not (check.ok and gate_check.ok)
+
+
+def _research(bench) -> bool:
+    """Surveys: the results page of 100,000 responses; returns True when it failed."""
+    from . import measure
+    from .research_measure import ResearchBench
+
+    try:
+        result, check = ResearchBench(bench).results_page()
+        print(result.line(), flush=True)
+        print(check.line(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED research: {exc}", flush=True)
+        return True
+    return not check.ok
 
 
 if __name__ == "__main__":

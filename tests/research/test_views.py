@@ -188,3 +188,27 @@ def test_pages_in_french(survey, nps, viewer):
     html = client.get(reverse("research:survey-list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Nouvelle enquête" not in html  # a viewer cannot create one
     assert "Enquêtes" in html
+
+
+def test_feature_page_shows_the_measured_outcome(now, editor, viewer, product):
+    from tests.factories import FeatureFactory
+
+    feature = FeatureFactory(product=product, title="Exports", stage="generally_available")
+    survey = services.survey_create(actor=editor, title="Exports CSAT", feature=feature)
+    csat = services.question_add(actor=editor, survey=survey, kind="csat", text="Happy?")
+    services.survey_update(actor=editor, survey=survey, status="open")
+    for value in (5, 4, 4):
+        services.response_submit(survey=survey, answers={csat.pk: {"value": value}})
+    html = client_for(viewer).get(feature.get_absolute_url()).content.decode()
+    assert "Measured outcome" in html and "CSAT 4.3 from 3 responses" in html
+
+
+def test_survey_list_is_paginated_without_a_query_per_survey(
+    now, editor, viewer, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_survey(editor, title=f"Survey {n}")
+    client = client_for(viewer)
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("research:survey-list")).content.decode()
+    assert html.count('href="/research/surveys/') >= 25 and "Survey 29" in html

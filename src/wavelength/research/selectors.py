@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
@@ -192,7 +191,7 @@ def results(*, user, survey: Survey, filters: Filters | None = None) -> Results:
                   answered_invitations=invitations["answered"])  # fmt: skip
     if headline is not None:
         _headline_figures(out, responses.filter(score__isnull=False), kind)
-    out.questions = _breakdowns(questions, responses)
+    out.questions = _breakdowns(questions, responses, filtered=filters != Filters())
     return out
 
 
@@ -207,10 +206,7 @@ def _headline_figures(out: Results, scored, kind: str) -> None:
     low, top = out.headline.scale
     counts = dict(scored.values_list("score").annotate(c=Count("id")).order_by())
     out.distribution = {str(s): counts.get(s, 0) for s in range(low, top + 1)}
-    months = (
-        scored.annotate(month=TruncMonth("submitted_at")).values("month")
-        .annotate(**_nps_counts()).order_by("month")
-    )  # fmt: skip
+    months = scored.values("month").annotate(**_nps_counts()).order_by("month")
     out.trend = [{"month": r["month"], **_summary(r, kind)} for r in months]
     segments = scored.values("segment").annotate(**_nps_counts()).order_by("segment")
     labels = dict(Segment.choices)
@@ -218,9 +214,12 @@ def _headline_figures(out: Results, scored, kind: str) -> None:
                      **_summary(r, kind)} for r in segments]  # fmt: skip
 
 
-def _breakdowns(questions: list[Question], responses) -> list[dict]:
-    """Per question: the count of each answer (scales and choices), or the latest texts."""
-    answers = Answer.objects.filter(response__in=responses.values("pk"))
+def _breakdowns(questions: list[Question], responses, *, filtered: bool) -> list[dict]:
+    """Per question: the count of each answer (scales and choices), or the latest texts.
+    Unfiltered, the answers are found by their questions alone (no join to the responses)."""
+    answers = Answer.objects.filter(question__in=[q.pk for q in questions])
+    if filtered:
+        answers = answers.filter(response__in=responses.values("pk"))
     scales = [q.pk for q in questions if q.scale]
     numbers = Counter()
     for question_id, number, count in (
@@ -231,19 +230,17 @@ def _breakdowns(questions: list[Question], responses) -> list[dict]:
     answered = dict(answers.values_list("question_id").annotate(c=Count("id")).order_by())
     choice_ids = [q.pk for q in questions if q.kind in CHOICE_KINDS]
     chosen = Counter()
-    for question_id, values in (
-        answers.filter(question_id__in=choice_ids)
-        .values_list("question_id", "choices")
-        .iterator(chunk_size=5000)
-    ):
-        chosen.update((question_id, v) for v in values or [])
+    # Grouped by the whole list of choices (stored in the question's order): few groups.
+    for question_id, values, count in (
+        answers.filter(question_id__in=choice_ids).values_list("question_id", "choices")
+        .annotate(c=Count("id")).order_by()
+    ):  # fmt: skip
+        chosen.update({(question_id, v): count for v in values or []})
     text_ids = [q.pk for q in questions if q.kind in TEXT_KINDS or q.kind == QuestionKind.NPS]
     latest = {}
     for question_id in text_ids:
         rows = answers.filter(question_id=question_id).exclude(text="")
-        latest[question_id] = list(
-            rows.select_related("feedback").order_by("-response__submitted_at", "-id")[:5]
-        )
+        latest[question_id] = list(rows.select_related("feedback").order_by("-id")[:5])
     out = []
     for q in questions:
         row = {"question": q, "answered": answered.get(q.pk, 0), "counts": [],

@@ -20,6 +20,7 @@ from ..models import (
     Response,
     Survey,
     SurveyStatus,
+    month_of,
 )
 
 __all__ = ["is_shown", "response_submit", "survey_refusal"]
@@ -80,7 +81,7 @@ def _check(question: Question, raw: dict, field: str) -> dict:
         wrong = [v for v in values if v not in question.choices]
         if wrong or (question.kind == QuestionKind.SINGLE and len(values) > 1):
             raise DomainError(_("Choose among the question's choices."), field=field)
-        return {"value": values, "text": ""}
+        return {"value": [c for c in question.choices if c in values], "text": ""}
     text = str(value if value is not None else "").strip()
     if len(text) > TEXT_LIMITS[question.kind]:
         message = _("At most %(n)d characters.") % {"n": TEXT_LIMITS[question.kind]}
@@ -161,6 +162,7 @@ def response_submit(
         language=(language or "")[:8],
         score=_headline(questions, given),
         submitted_at=now,
+        month=month_of(now),
     )
     if invitation is not None:
         invitation.responded_at = now
