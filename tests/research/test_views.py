@@ -32,11 +32,15 @@ def _public(survey) -> str:
     return reverse("research:survey-public", args=[survey.public_token])
 
 
-def test_staff_pages_answer_for_members(survey, viewer):
+def test_staff_pages_answer_for_members(survey, viewer, editor):
     client = client_for(viewer)
-    for name in ("survey-detail", "survey-results", "survey-edit"):
+    for name in ("survey-detail", "survey-results"):
         assert client.get(reverse(f"research:{name}", args=[survey.pk])).status_code == 200
     assert survey.title in client.get(reverse("research:survey-list")).content.decode()
+    for name in ("survey-edit", "survey-distribute"):
+        url = reverse(f"research:{name}", args=[survey.pk])
+        assert client.get(url).status_code == 403
+        assert client_for(editor).get(url).status_code == 200
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(survey):

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.views.base import GET_POST
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
@@ -47,6 +48,7 @@ def survey_list(request):
 @login_required
 @GET_POST
 def survey_create(request):
+    require_editor(request.user)  # the form is for editors only, before anything is typed
     form = SurveyForm(request.POST or None, initial={"status": SurveyStatus.DRAFT})
     survey = submit(form, lambda: services.survey_create(actor=request.user, **form.values()))
     if survey:
@@ -59,6 +61,7 @@ def survey_create(request):
 @GET_POST
 def survey_edit(request, pk):
     survey = selectors.survey_get(user=request.user, pk=pk)
+    require_editor(request.user)
     form = SurveyForm(request.POST or None, initial=survey_initial(survey)).versioned(survey)
     saved = submit(
         form,
@@ -125,6 +128,7 @@ def question_add(request, pk):
 @GET_POST
 def question_edit(request, pk):
     question = selectors.question_get(user=request.user, pk=pk)
+    require_editor(request.user)
     survey = question.survey
     form = QuestionForm(
         request.POST or None, survey=survey, initial=question_initial(question)
@@ -159,6 +163,7 @@ def question_delete(request, pk):
 @GET_POST
 def survey_distribute(request, pk):
     survey = selectors.survey_get(user=request.user, pk=pk)
+    require_editor(request.user)
     form = DistributionForm(request.POST or None, initial={"audience": "segment", "language": "en"})
     done = submit(
         form,
