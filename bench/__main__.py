@@ -76,6 +76,7 @@ def main() -> int:
         "knowledge": lambda: _knowledge(bench, scale.name),
         "quality": lambda: _quality(bench),
         "training": lambda: _training(bench, scale.name),
+        "research": lambda: _research(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -231,6 +232,21 @@ def _quality(bench) -> bool:
         print(f"FAILED quality: {exc}", flush=True)
         return True
     return not (check.ok and gate_check.ok)
+
+
+def _research(bench) -> bool:
+    """Surveys: the results page of 100,000 responses; returns True when it failed."""
+    from . import measure
+    from .research_measure import ResearchBench
+
+    try:
+        result, check = ResearchBench(bench).results_page()
+        print(result.line(), flush=True)
+        print(check.line(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED research: {exc}", flush=True)
+        return True
+    return not check.ok
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ from wavelength.quality.models import (
     TestPlan,
     TestResult,
 )
+from wavelength.research.models import Question as SurveyQuestion
+from wavelength.research.models import Survey
 from wavelength.training.models import Certification, Course, LearningPath, Lesson, Question, Quiz
 
 STALE = "0" * 16
@@ -76,6 +78,8 @@ EDIT_PAGES = {
     "training:certification-edit": lambda: [Certification.objects.order_by("pk")[0].course_id],
     "training:path-edit": lambda: [LearningPath.objects.order_by("pk")[0].pk],
     "training:gate-edit": lambda: [Product.objects.order_by("pk")[0].slug],
+    "research:survey-edit": lambda: [Survey.objects.order_by("pk")[0].pk],
+    "research:survey-question-edit": lambda: [SurveyQuestion.objects.order_by("pk")[0].pk],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -163,6 +167,15 @@ WRITES = {
     ("patch", "/api/v1/training/paths/{path_id}"): lambda: ([LearningPath.objects.first().pk], {}),
     ("put", "/api/v1/training/products/{product}/gate"): lambda: (
         [Product.objects.first().slug],
+        {},
+    ),
+    ("patch", "/api/v1/research/surveys/{survey_id}"): lambda: ([Survey.objects.first().pk], {}),
+    ("patch", "/api/v1/research/questions/{question_id}"): lambda: (
+        [SurveyQuestion.objects.first().pk],
+        {},
+    ),
+    ("delete", "/api/v1/research/questions/{question_id}"): lambda: (
+        [SurveyQuestion.objects.first().pk],
         {},
     ),
 }

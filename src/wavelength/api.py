@@ -164,6 +164,7 @@ def _mount() -> None:
     from wavelength.prioritisation.api import router as prioritisation_router
     from wavelength.processes.api import router as processes_router
     from wavelength.quality.api import router as quality_router
+    from wavelength.research.api import router as research_router
     from wavelength.training.api import router as training_router
 
     api.add_router("/", catalog_router)
@@ -179,6 +180,7 @@ def _mount() -> None:
     api.add_router("/", conversations_router)
     api.add_router("/", meetings_router)
     api.add_router("/", training_router)
+    api.add_router("/", research_router)
 
 
 _mount()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "wavelength.conversations",
     "wavelength.meetings",
     "wavelength.training",
+    "wavelength.research",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -230,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
     "knowledge-review-reminders": {
         "task": "wavelength.knowledge.send_review_reminders",
         "schedule": 24 * 60 * 60,
+    },
+    "research-follow-ups": {
+        "task": "wavelength.research.send_follow_ups",
+        "schedule": 60 * 60,
     },
     "loop-interrupted-sends": {
         "task": "wavelength.feedback.release_interrupted_sends",

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("wavelength.conversations.urls")),
     path("", include("wavelength.meetings.urls")),
     path("", include("wavelength.training.urls")),
+    path("", include("wavelength.research.urls")),
     path("", include("wavelength.core.urls")),
 ]

@@ -172,16 +172,30 @@ def feedback_create(
 
 
 @transaction.atomic
-def feedback_submit(*, contact: Contact, title: str, text: str, source: str, via: str) -> Feedback:
-    """Feedback a customer sent themselves (a new idea on the portal: ``via`` names where),
-    without a staff actor: in the inbox, waiting for triage."""
+def feedback_submit(
+    *,
+    contact: Contact | None,
+    title: str,
+    text: str,
+    source: str,
+    via: str,
+    external_id: str = "",
+    received_at: dt.datetime | None = None,
+    language: str = "",
+) -> Feedback:
+    """Feedback a customer sent themselves (a new idea on the portal, an answer to a survey:
+    ``via`` names where), without a staff actor: in the inbox, waiting for triage. ``contact``
+    is None for an anonymous answer."""
     item = _clean_item(
         {
             "title": _text(title, "title", 200, required=True),
             "text": _text(text, "text", 10_000, required=True),
             "source": source,
-            "contact_email": contact.email,
-            "contact_name": contact.name,
+            "contact_email": contact.email if contact else "",
+            "contact_name": contact.name if contact else "",
+            "external_id": external_id,
+            "received_at": received_at,
+            "language": language,
         }
     )
     triage.fill_predictions([item])
