@@ -216,7 +216,10 @@ _steps: dict[int, Callable[..., object]] = {}
 
 def register_demo_step(order: int, step: Callable[..., object]) -> None:
     """Run ``step(rng=, actor=, contacts=, features=)`` in the feedback demo; ``contacts`` are
-    ``(e-mail, company)`` pairs. Registered from an app's ``AppConfig.ready()``."""
+    ``(e-mail, company)`` pairs. Registered from an app's ``AppConfig.ready()``, each app on
+    its own ``order``."""
+    if _steps.get(order, step) is not step:
+        raise ValueError(f"Demo step {order} is taken by {_steps[order].__module__}.")
     _steps[order] = step
 
 

@@ -11,7 +11,7 @@ class ResearchConfig(AppConfig):
         from . import registrations, tasks  # noqa: F401 - tasks register their names
 
         registrations.register()
-        register_demo(80, _build_demo)
+        register_demo(90, _build_demo)
 
 
 def _build_demo(*, seed: int, now) -> None:

@@ -490,7 +490,10 @@ _labels: dict[int, str] = {}
 
 def register_demo(order: int, build: Callable[..., object], *, label: str = "") -> None:
     """Run ``build(seed=, now=)`` once the catalog's demo is built; registered from an app's
-    ``AppConfig.ready()``. ``label`` says what it loads, in the ``demo`` command's progress."""
+    ``AppConfig.ready()``. ``label`` says what it loads, in the ``demo`` command's progress.
+    Each app takes its own ``order``: two apps on one would silently drop a demo."""
+    if _demos.get(order, build) is not build:
+        raise ValueError(f"Demo order {order} is taken by {_demos[order].__module__}.")
     _demos[order] = build
     _labels[order] = label or build.__module__.split(".")[1]
 
