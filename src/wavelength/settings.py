@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wavelength.knowledge",
     "wavelength.conversations",
     "wavelength.meetings",
+    "wavelength.planning",
     "axes",
 ]
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("wavelength.quality.urls")),
     path("", include("wavelength.conversations.urls")),
     path("", include("wavelength.meetings.urls")),
+    path("", include("wavelength.planning.urls")),
     path("", include("wavelength.core.urls")),
 ]
