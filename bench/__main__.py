@@ -75,6 +75,7 @@ def main() -> int:
         "processes": lambda: _processes(bench, scale.name),
         "knowledge": lambda: _knowledge(bench, scale.name),
         "quality": lambda: _quality(bench),
+        "planning": lambda: _planning(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -201,6 +202,25 @@ def _quality(bench) -> bool:
         print(f"FAILED quality: {exc}", flush=True)
         return True
     return not (check.ok and gate_check.ok)
+
+
+def _planning(bench) -> bool:
+    """The roadmap timeline, page and API; returns True when one failed."""
+    from . import measure
+    from .planning_measure import PlanningBench
+
+    try:
+        pb = PlanningBench(bench)
+        print(f"Planning: {pb.open_releases:,} open releases, {pb.objectives:,} objectives")
+        result, check = pb.timeline()
+        print(f"{result.line()}  target ratio <= 3: {pb.verdict(result)}", flush=True)
+        print(check.line(), flush=True)
+        api = pb.api_timeline()
+        print(f"{api.line()}  target ratio <= 3: {pb.verdict(api)}", flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED planning: {exc}", flush=True)
+        return True
+    return not check.ok
 
 
 if __name__ == "__main__":

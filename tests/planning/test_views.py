@@ -115,3 +115,23 @@ def test_plan_from_the_prioritisation_selection(editor_client, feature, releases
     data["target"] = f"release:{releases['shipped'].pk}"
     editor_client.post(reverse("planning:roadmap-plan"), data)
     assert not feature.releases.exists()
+
+
+def test_the_prioritisation_table_plans_ticked_features(editor_client, editor, feature, releases):
+    from wavelength.core.models import Activity
+
+    html = editor_client.get(reverse("prioritisation:prioritisation")).content.decode()
+    assert 'form="plan-form"' in html and f'value="release:{releases["next"].pk}"' in html
+    data = {"features": [feature.pk], "target": f"release:{releases['next'].pk}",
+            "reason": "Highest RICE this quarter", "next": "/prioritisation/"}  # fmt: skip
+    response = editor_client.post(reverse("planning:roadmap-plan"), data)
+    assert response["Location"] == "/prioritisation/"
+    move = Activity.objects.get(verb="roadmap_moved", target_id=feature.pk)
+    assert move.actor == editor and move.payload["reason"] == "Highest RICE this quarter"
+    page = editor_client.get(feature.get_absolute_url()).content.decode()
+    assert "Highest RICE this quarter" in page
+
+
+def test_a_viewer_gets_no_plan_form_on_the_prioritisation_table(viewer_client, feature):
+    html = viewer_client.get(reverse("prioritisation:prioritisation")).content.decode()
+    assert "plan-form" not in html

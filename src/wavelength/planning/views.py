@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -59,6 +61,7 @@ def _common(request, filters, *, user, read_only=False) -> dict:
         "read_only": read_only or not request.user.is_authenticated or not request.user.can_edit,
         "columns": Column.choices,
         "today": clock.now().date(),
+        "here": request.get_full_path(),
     }
 
 
@@ -70,13 +73,35 @@ def _timeline_context(request, filters, *, user, read_only=False) -> dict:
     return {**context, "page_obj": page, "lanes": lanes, "view": "timeline"}
 
 
-def _attach_targets(context, user, features) -> None:
-    """Each card's "Move to" releases: the open releases of its product."""
+def _attach_targets(context, user, features, *, view: str = "timeline") -> None:
+    """Each card's move URL and "Move to" options: the open releases of its product (or the
+    columns), rendered once per product rather than once per card."""
     if context["read_only"]:
         return
-    targets = selectors.move_targets(user=user, features=features)
+    if view == "board":
+        options = {None: _options([("", _("Move to…"))] + list(Column.choices))}
+    else:
+        targets = selectors.move_targets(user=user, features=features)
+        options = {
+            product: _options([("", _("Move to…"))]
+                              + [(r.pk, _release_label(r)) for r in releases]
+                              + [("none", _("No release"))])
+            for product, releases in targets.items()
+        }  # fmt: skip
+    url = reverse("planning:roadmap-move", args=[0])
     for feature in features:
-        feature.move_targets = targets.get(feature.product_id, [])
+        feature.move_url = url.replace("/0/", f"/{feature.pk}/")
+        feature.move_options = options.get(None if view == "board" else feature.product_id, "")
+
+
+def _release_label(release) -> str:
+    if not release.target_date:
+        return release.version
+    return f"{release.version} · {date_format(release.target_date, 'DATE_FORMAT')}"
+
+
+def _options(pairs) -> str:
+    return format_html_join("", '<option value="{}">{}</option>', pairs)
 
 
 def _board_context(request, filters, *, user, read_only=False) -> dict:
@@ -91,7 +116,7 @@ def _board_context(request, filters, *, user, read_only=False) -> dict:
     else:
         board = selectors.board(user=user, filters=filters)
     features = [f for c in board for f in c.features]
-    _attach_targets(context, user, features)
+    _attach_targets(context, user, features, view="board")
     return {**context, "board": board, "view": "board", "column": column}
 
 
