@@ -54,7 +54,8 @@ def _filters(values: RoadmapFilterIn) -> selectors.RoadmapFilter:
             url_name="roadmap-timeline")  # fmt: skip
 def roadmap_timeline(request, filters: Query[RoadmapFilterIn], page: int = 1):
     """Open releases by target date, in lanes (product, team or objective), with their
-    matching features; 20 releases a page."""
+    matching features (12 per release at most, ``hidden`` says how many more); 10 releases a
+    page."""
     page_obj, lanes = selectors.timeline(user=request.auth, filters=_filters(filters), page=page)
     return {
         "lanes": [

@@ -29,8 +29,8 @@ from wavelength.core import clock
 from .models import STAGE_COLUMN, Column, KeyResult, Objective, objective_progress
 from .services import OPEN
 
-RELEASES_PER_PAGE = 20
-FEATURES_PER_RELEASE = 30
+RELEASES_PER_PAGE = 10
+FEATURES_PER_RELEASE = 12
 FEATURES_PER_COLUMN = 50
 GROUPS = ("product", "team", "objective")
 
@@ -129,41 +129,44 @@ def timeline_releases(*, user, filters: RoadmapFilter) -> QuerySet[Release]:
 
 
 def timeline(*, user, filters: RoadmapFilter, page=1):
-    """One page of the timeline: its releases (each with its matching features, at most
-    ``FEATURES_PER_RELEASE`` shown) in lanes of the chosen grouping."""
+    """One page of the timeline: its releases (each with its matching features, the first
+    ``FEATURES_PER_RELEASE`` by title loaded and shown) in lanes of the chosen grouping."""
     page = Paginator(timeline_releases(user=user, filters=filters), RELEASES_PER_PAGE).get_page(
         page
     )
     releases = list(page)
-    shipped = _features_of(releases, filters)
+    shown, totals = _features_of(releases, filters)
     today = clock.now().date()
     rows = [
         TimelineRelease(
-            release=r,
-            features=shipped.get(r.pk, [])[:FEATURES_PER_RELEASE],
-            total=len(shipped.get(r.pk, [])),
+            release=r, features=shown.get(r.pk, []), total=totals.get(r.pk, 0),
             late=is_late(r, today),
         )
         for r in releases
-    ]
+    ]  # fmt: skip
     return page, _lanes(rows, filters.group)
 
 
-def _features_of(releases: list[Release], filters: RoadmapFilter) -> dict[int, list[Feature]]:
-    through = Release.features.through
-    links = list(
-        through.objects.filter(
-            release_id__in=[r.pk for r in releases], feature__in=features_matching(filters)
-        ).values_list("release_id", "feature_id")
+def _features_of(releases: list[Release], filters: RoadmapFilter):
+    """The features shown for each release (loaded with everything a card shows) and how
+    many match in all: the links are read as ids and titles, only the shown rows in full."""
+    links = Release.features.through.objects.filter(release_id__in=[r.pk for r in releases])
+    if filters.narrows_features:  # a release ships only its product's features already
+        links = links.filter(feature__in=features_matching(filters))
+    links = links.order_by("release_id", "feature__title", "feature_id").values_list(
+        "release_id", "feature_id"
     )
-    features = _card_relations(Feature.objects.filter(pk__in={f for _r, f in links}))
-    by_id = {f.pk: f for f in features.annotate(column=column_expression())}
-    out: dict[int, list[Feature]] = {}
+    wanted: dict[int, list[int]] = {}
+    totals: dict[int, int] = {}
     for release_id, feature_id in links:
-        out.setdefault(release_id, []).append(by_id[feature_id])
-    for items in out.values():
-        items.sort(key=lambda f: (f.title.lower(), f.pk))
-    return out
+        totals[release_id] = totals.get(release_id, 0) + 1
+        if totals[release_id] <= FEATURES_PER_RELEASE:
+            wanted.setdefault(release_id, []).append(feature_id)
+    ids = {f for items in wanted.values() for f in items}
+    features = _card_relations(Feature.objects.filter(pk__in=ids))
+    by_id = {f.pk: f for f in features.annotate(column=column_expression())}
+    shown = {r: [by_id[f] for f in items] for r, items in wanted.items()}
+    return shown, totals
 
 
 def _lanes(rows: list[TimelineRelease], group: str) -> list[Lane]:
@@ -184,7 +187,9 @@ def _lanes(rows: list[TimelineRelease], group: str) -> list[Lane]:
             keyed[""] = (_("No team") if group == "team" else _("No objective"), [])
         for key, (label, features) in keyed.items():
             lane = lanes.setdefault(key, Lane(key, label))
-            lane.releases.append(TimelineRelease(row.release, features, len(features), row.late))
+            # Features past the shown ones are not sorted into lanes: each lane says they exist.
+            total = len(features) + row.hidden
+            lane.releases.append(TimelineRelease(row.release, features, total, row.late))
     return sorted(lanes.values(), key=lambda lane: (lane.key == "", lane.label.lower()))
 
 
