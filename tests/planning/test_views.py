@@ -21,9 +21,16 @@ def test_the_timeline_shows_releases_features_and_late(editor_client, editor, fe
 
 def test_the_pages_read_in_french(editor_client, feature, releases, objective):
     editor_client.cookies["django_language"] = "fr"
-    for name in ("planning:roadmap", "planning:roadmap-board", "planning:objective-list"):
-        html = editor_client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-        assert "Feuille de route" in html or "Objectifs" in html
+    expected = {
+        "planning:roadmap": "Les versions planifiées et en cours par date cible",
+        "planning:roadmap-board": "Maintenant / Ensuite / Plus tard",
+        "planning:objective-list": "Nouvel objectif",
+    }
+    for name, text in expected.items():
+        html = editor_client.get(reverse(name)).content.decode()
+        assert text in html, name
+    html = editor_client.get(reverse("planning:roadmap")).content.decode()
+    assert "En retard" in html and "1 mai 2026" in html  # the late release, its date in French
 
 
 def test_move_with_the_form_and_htmx(editor_client, feature, releases):

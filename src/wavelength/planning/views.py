@@ -61,8 +61,15 @@ def _common(request, filters, *, user, read_only=False) -> dict:
         "read_only": read_only or not request.user.is_authenticated or not request.user.can_edit,
         "columns": Column.choices,
         "today": clock.now().date(),
-        "here": request.get_full_path(),
+        "here": _here(request),
     }
+
+
+def _here(request) -> str:
+    """The page a card's form returns to: after an htmx move, the page it was made from."""
+    if request.htmx and request.htmx.current_url_abs_path:
+        return request.htmx.current_url_abs_path
+    return request.get_full_path()
 
 
 def _timeline_context(request, filters, *, user, read_only=False) -> dict:
