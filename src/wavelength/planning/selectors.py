@@ -47,7 +47,11 @@ class RoadmapFilter:
     group: str = "product"
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+        """The filters set, for an address or a link (the default grouping left out)."""
+        values = {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+        if values.get("group") == "product":
+            del values["group"]
+        return values
 
     @property
     def narrows_features(self) -> bool:
