@@ -77,6 +77,7 @@ def main() -> int:
         "quality": lambda: _quality(bench),
         "training": lambda: _training(bench, scale.name),
         "research": lambda: _research(bench),
+        "planning": lambda: _planning(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -245,6 +246,25 @@ def _research(bench) -> bool:
         print(check.line(), flush=True)
     except measure.BenchError as exc:
         print(f"FAILED research: {exc}", flush=True)
+        return True
+    return not check.ok
+
+
+def _planning(bench) -> bool:
+    """The roadmap timeline, page and API; returns True when one failed."""
+    from . import measure
+    from .planning_measure import PlanningBench
+
+    try:
+        pb = PlanningBench(bench)
+        print(f"Planning: {pb.open_releases:,} open releases, {pb.objectives:,} objectives")
+        result, check = pb.timeline()
+        print(f"{result.line()}  target ratio <= 3: {pb.verdict(result)}", flush=True)
+        print(check.line(), flush=True)
+        api = pb.api_timeline()
+        print(f"{api.line()}  target ratio <= 3: {pb.verdict(api)}", flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED planning: {exc}", flush=True)
         return True
     return not check.ok
 

@@ -22,6 +22,7 @@ from wavelength.feedback.models import Company, Feedback
 from wavelength.knowledge.models import Page, Space
 from wavelength.meetings.models import ActionItem, AgendaItem, Decision, MeetingSeries, Occurrence
 from wavelength.outreach.models import LoopMessage, LoopStatus
+from wavelength.planning.models import KeyResult, Objective
 from wavelength.portal.models import PortalIdea
 from wavelength.prioritisation.models import FeatureScore
 from wavelength.processes.models import Playbook
@@ -80,6 +81,8 @@ EDIT_PAGES = {
     "training:gate-edit": lambda: [Product.objects.order_by("pk")[0].slug],
     "research:survey-edit": lambda: [Survey.objects.order_by("pk")[0].pk],
     "research:survey-question-edit": lambda: [SurveyQuestion.objects.order_by("pk")[0].pk],
+    "planning:objective-edit": lambda: [Objective.objects.order_by("pk")[0].pk],
+    "planning:objective-key-result-edit": lambda: [KeyResult.objects.order_by("pk")[0].pk],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -177,6 +180,22 @@ WRITES = {
     ("delete", "/api/v1/research/questions/{question_id}"): lambda: (
         [SurveyQuestion.objects.first().pk],
         {},
+    ),
+    ("patch", "/api/v1/planning/objectives/{objective_id}"): lambda: (
+        [Objective.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/planning/key-results/{key_result_id}"): lambda: (
+        [KeyResult.objects.first().pk],
+        {},
+    ),
+    ("delete", "/api/v1/planning/key-results/{key_result_id}"): lambda: (
+        [KeyResult.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/features/{feature_id}/roadmap"): lambda: (
+        [Feature.objects.first().pk],
+        {"column": "later"},
     ),
 }
 NOT_EDITS = {

@@ -161,6 +161,7 @@ def _mount() -> None:
     from wavelength.knowledge.api import router as knowledge_router
     from wavelength.meetings.api import router as meetings_router
     from wavelength.outreach.api import router as outreach_router
+    from wavelength.planning.api import router as planning_router
     from wavelength.prioritisation.api import router as prioritisation_router
     from wavelength.processes.api import router as processes_router
     from wavelength.quality.api import router as quality_router
@@ -181,6 +182,7 @@ def _mount() -> None:
     api.add_router("/", meetings_router)
     api.add_router("/", training_router)
     api.add_router("/", research_router)
+    api.add_router("/", planning_router)
 
 
 _mount()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wavelength.meetings",
     "wavelength.training",
     "wavelength.research",
+    "wavelength.planning",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

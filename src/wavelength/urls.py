@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("wavelength.meetings.urls")),
     path("", include("wavelength.training.urls")),
     path("", include("wavelength.research.urls")),
+    path("", include("wavelength.planning.urls")),
     path("", include("wavelength.core.urls")),
 ]

@@ -217,6 +217,22 @@ ENDPOINTS = [
 PUBLIC = [
     ("post", "/api/v1/research/public/{token}/responses"),
     ("post", "/api/v1/research/invitations/{token}/responses"),
+    ("get", "/api/v1/planning/roadmap/timeline"),
+    ("get", "/api/v1/planning/roadmap/board"),
+    ("get", "/api/v1/features/{feature_id}/roadmap"),
+    ("patch", "/api/v1/features/{feature_id}/roadmap"),
+    ("post", "/api/v1/planning/roadmap/plan"),
+    ("post", "/api/v1/planning/roadmap/share"),
+    ("get", "/api/v1/planning/objectives"),
+    ("post", "/api/v1/planning/objectives"),
+    ("get", "/api/v1/planning/objectives/{objective_id}"),
+    ("patch", "/api/v1/planning/objectives/{objective_id}"),
+    ("post", "/api/v1/planning/objectives/{objective_id}/refresh"),
+    ("post", "/api/v1/planning/objectives/{objective_id}/key-results"),
+    ("get", "/api/v1/planning/key-results/{key_result_id}"),
+    ("patch", "/api/v1/planning/key-results/{key_result_id}"),
+    ("delete", "/api/v1/planning/key-results/{key_result_id}"),
+    ("get", "/api/v1/planning/figures"),
 ]
 
 

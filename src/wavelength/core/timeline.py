@@ -58,6 +58,8 @@ KINDS = {
     "agendaitem": pgettext_lazy("object kind in an activity sentence", "agenda item"),
     "decision": pgettext_lazy("object kind in an activity sentence", "decision"),
     "actionitem": pgettext_lazy("object kind in an activity sentence", "action item"),
+    "objective": pgettext_lazy("object kind in an activity sentence", "objective"),
+    "keyresult": pgettext_lazy("object kind in an activity sentence", "key result"),
 }
 
 VERBS = {
@@ -125,6 +127,7 @@ VERBS = {
     "thread_reopened": gettext_lazy("%(actor)s reopened a thread on %(object)s"),
     "decided": gettext_lazy("%(actor)s recorded the decision “%(detail)s” about %(object)s"),
     "agenda_built": gettext_lazy("%(actor)s built the agenda of %(object)s from live data"),
+    "roadmap_moved": gettext_lazy("%(actor)s moved %(object)s on the roadmap"),
 }
 
 _DETAIL_KEYS = ("feature_title", "name", "attachment", "decision", "shipped_in")
@@ -143,6 +146,16 @@ FIELD_LABELS = {
     "onboarding_playbook": gettext_lazy("Onboarding playbook"),
     "release_playbooks": gettext_lazy("Playbooks every release requires"),
 }
+
+# Labels of the values of diff keys that are no field of the target (a roadmap column kept on a
+# feature's history): ``{key: {value: label}}``, filled by :func:`register_values`.
+VALUE_LABELS: dict[str, dict] = {}
+
+
+def register_values(key: str, *, label, choices) -> None:
+    """Name a diff key that is no model field, and the labels of its values, for timelines."""
+    FIELD_LABELS[key] = label
+    VALUE_LABELS[key] = dict(choices)
 
 
 @dataclass
@@ -194,6 +207,11 @@ class Entry:
     @property
     def verb(self) -> str:
         return self.activity.verb
+
+    @property
+    def note(self) -> str:
+        """Why, when the change was given a reason (a roadmap move, say)."""
+        return str(self.activity.payload.get("reason") or "")
 
 
 def describe(activities: Iterable[Activity]) -> list[Entry]:
@@ -317,6 +335,10 @@ def _change(activity: Activity, name: str, pair, names) -> Change:
             added=[_show(f, v, names) for v in sorted(new_set - old_set, key=str)],
             removed=[_show(f, v, names) for v in sorted(old_set - new_set, key=str)],
         )
+    if name in VALUE_LABELS and f is None:
+        labels = VALUE_LABELS[name]
+        return Change(label=label, old=str(labels.get(old, old or EMPTY)),
+                      new=str(labels.get(new, new or EMPTY)))  # fmt: skip
     return Change(label=label, old=_show(f, old, names), new=_show(f, new, names))
 
 

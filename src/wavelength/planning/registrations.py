@@ -1,0 +1,69 @@
+"""What the planning app adds to other pages and registries: the feature page's "Objectives
+and roadmap" section, and the Wavelength figures key results can follow."""
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.catalog.sections import register_section
+from wavelength.core import timeline
+
+from .figures import register_figure
+from .models import Column
+
+
+def _feature_planning(*, user, feature):
+    from .selectors import feature_planning
+
+    return feature_planning(user=user, feature=feature)
+
+
+def demand(*, user, objective):
+    """Feedback items and counted votes asking for the objective's features."""
+    from wavelength.feedback.selectors import demand_for_features
+
+    ids = list(objective.features.values_list("pk", flat=True))
+    return sum(d.voices for d in demand_for_features(user=user, feature_ids=ids).values())
+
+
+def shipped_share(*, user, objective):
+    """The share of the objective's features that are generally available, in percent."""
+    counts = objective.features.aggregate(
+        total=Count("pk"), shipped=Count("pk", filter=Q(stage="generally_available"))
+    )
+    if not counts["total"]:
+        return None
+    return 100 * counts["shipped"] / counts["total"]
+
+
+def pass_rate(*, user, objective):
+    """Passed results among the executed results of the objective's features' test cases."""
+    from wavelength.quality.models import ResultStatus, TestResult
+
+    results = TestResult.objects.filter(case__features__in=objective.features.values("pk")).exclude(
+        status=ResultStatus.UNTESTED
+    )
+    counts = results.aggregate(
+        executed=Count("pk", distinct=True),
+        passed=Count("pk", distinct=True, filter=Q(status=ResultStatus.PASSED)),
+    )
+    if not counts["executed"]:
+        return None
+    return 100 * counts["passed"] / counts["executed"]
+
+
+def register() -> None:
+    register_section(
+        "feature",
+        "planning",
+        title=_("Objectives and roadmap"),
+        template="planning/_feature_section.html",
+        loader=_feature_planning,
+        order=15,
+        count=lambda items: len(items[0].objectives),
+    )
+    register_figure("demand", label=_("Demand: feedback items and votes"), compute=demand)
+    register_figure(
+        "shipped", label=_("Features generally available (%)"), compute=shipped_share, unit="%"
+    )
+    register_figure("pass_rate", label=_("Test pass rate (%)"), compute=pass_rate, unit="%")
+    timeline.register_values("roadmap_column", label=_("Roadmap column"), choices=Column.choices)

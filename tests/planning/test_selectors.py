@@ -1,0 +1,75 @@
+import pytest
+
+from tests.factories import FeatureFactory, ReleaseFactory, TeamFactory
+from wavelength.catalog.models import Stage
+from wavelength.planning import selectors, services
+from wavelength.planning.selectors import RoadmapFilter
+
+
+def test_the_timeline_orders_by_target_date_and_marks_late(editor, feature, releases):
+    services.roadmap_move(actor=editor, feature=feature, release=releases["late"])
+    page, lanes = selectors.timeline(user=editor, filters=RoadmapFilter())
+    rows = lanes[0].releases
+    assert [r.release.version for r in rows] == ["2.0", "2.1"]  # the shipped one is off
+    assert [r.late for r in rows] == [True, False]
+    assert rows[0].features == [feature]
+
+
+def test_filters_narrow_the_releases_to_those_with_matching_features(
+    editor, feature, releases, objective, product
+):
+    services.roadmap_move(actor=editor, feature=feature, release=releases["next"])
+    _page, lanes = selectors.timeline(user=editor, filters=RoadmapFilter(objective=objective.pk))
+    assert [r.release.version for lane in lanes for r in lane.releases] == ["2.1"]
+    _page, lanes = selectors.timeline(user=editor, filters=RoadmapFilter(tag="nothing"))
+    assert lanes == []
+
+
+@pytest.mark.parametrize("group", ["team", "objective"])
+def test_group_by_team_or_objective(editor, feature, releases, objective, group, product):
+    other = FeatureFactory(product=product, title="Other", owner_team=TeamFactory(name="Zeta"))
+    services.roadmap_move(actor=editor, feature=feature, release=releases["next"])
+    services.roadmap_move(actor=editor, feature=other, release=releases["next"])
+    _page, lanes = selectors.timeline(user=editor, filters=RoadmapFilter(group=group))
+    labels = [lane.label for lane in lanes]
+    # The late release ships nothing yet: it sits in the "No team" or "No objective" lane.
+    expected = (
+        ["Product", "Zeta", "No team"] if group == "team" else [objective.title, "No objective"]
+    )
+    assert labels == expected
+
+
+def test_the_board_puts_features_by_stage_unless_placed(editor, product):
+    idea = FeatureFactory(product=product, title="Idea", stage=Stage.IDEA)
+    beta = FeatureFactory(product=product, title="Beta", stage=Stage.BETA)
+    FeatureFactory(product=product, title="Shipped", stage=Stage.GENERALLY_AVAILABLE)
+    services.roadmap_move(actor=editor, feature=idea, column="next")
+    board = {c.column: [f.title for f in c.features] for c in
+             selectors.board(user=editor, filters=RoadmapFilter())}  # fmt: skip
+    assert board == {"now": ["Beta"], "next": ["Idea"], "later": []}
+    assert beta.pk  # in development and beta features are Now
+
+
+def test_the_timeline_reads_in_a_fixed_number_of_queries(
+    editor, product, releases, django_assert_max_num_queries
+):
+    for n in range(30):
+        f = FeatureFactory(product=product, title=f"F{n}", stage=Stage.PLANNED)
+        f.tags.create(name=f"t{n}")
+        releases["next"].features.add(f)
+    with django_assert_max_num_queries(8):
+        _page, lanes = selectors.timeline(user=editor, filters=RoadmapFilter(group="objective"))
+        for lane in lanes:
+            for row in lane.releases:
+                for feature in row.features:
+                    list(feature.tags.all())
+    (row,) = [r for lane in lanes for r in lane.releases if r.release == releases["next"]]
+    assert len(row.features) == selectors.FEATURES_PER_RELEASE and row.total == 30
+    assert row.hidden == 30 - selectors.FEATURES_PER_RELEASE
+
+
+def test_more_releases_than_a_page(editor, product):
+    for n in range(selectors.RELEASES_PER_PAGE + 3):
+        ReleaseFactory(product=product, version=f"5.{n}")
+    page, _lanes = selectors.timeline(user=editor, filters=RoadmapFilter(), page=2)
+    assert page.number == 2 and len(page.object_list) == 3
