@@ -57,6 +57,13 @@ KINDS = {
     "agendaitem": pgettext_lazy("object kind in an activity sentence", "agenda item"),
     "decision": pgettext_lazy("object kind in an activity sentence", "decision"),
     "actionitem": pgettext_lazy("object kind in an activity sentence", "action item"),
+    "course": pgettext_lazy("object kind in an activity sentence", "course"),
+    "lesson": pgettext_lazy("object kind in an activity sentence", "lesson"),
+    "quiz": pgettext_lazy("object kind in an activity sentence", "quiz"),
+    "question": pgettext_lazy("object kind in an activity sentence", "question"),
+    "certification": pgettext_lazy("object kind in an activity sentence", "certification"),
+    "learningpath": pgettext_lazy("object kind in an activity sentence", "learning path"),
+    "enablementgate": pgettext_lazy("object kind in an activity sentence", "enablement criterion"),
 }
 
 VERBS = {
@@ -118,6 +125,15 @@ VERBS = {
     "thread_reopened": gettext_lazy("%(actor)s reopened a thread on %(object)s"),
     "decided": gettext_lazy("%(actor)s recorded the decision “%(detail)s” about %(object)s"),
     "agenda_built": gettext_lazy("%(actor)s built the agenda of %(object)s from live data"),
+    "versioned": gettext_lazy("%(actor)s made a new version of %(object)s"),
+    "restarted": gettext_lazy("%(actor)s moved the learners of %(object)s to its new version"),
+    "started": gettext_lazy("%(actor)s started %(object)s"),
+    "lesson_completed": gettext_lazy("%(actor)s completed a lesson of %(object)s"),
+    "quiz_submitted": gettext_lazy("%(actor)s took a quiz of %(object)s"),
+    "passed": gettext_lazy("%(actor)s passed %(object)s"),
+    "assigned": gettext_lazy("%(actor)s assigned %(object)s"),
+    "certified": gettext_lazy("%(actor)s was granted %(object)s"),
+    "renewal_assigned": gettext_lazy("%(actor)s was asked to renew %(object)s"),
 }
 
 _DETAIL_KEYS = ("feature_title", "name", "attachment", "decision")
