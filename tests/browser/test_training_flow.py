@@ -11,7 +11,6 @@ from tests.training.conftest import make_course
 from wavelength.accounts.models import Membership, Role
 from wavelength.core import clock
 from wavelength.knowledge import services as knowledge
-from wavelength.knowledge.models import Space
 from wavelength.training import services
 
 pytestmark = pytest.mark.browser
@@ -23,13 +22,14 @@ def _answer(page, question: str, *answers: str) -> None:
         box.get_by_label(answer, exact=True).check()
 
 
-def test_a_support_agent_fails_retries_and_passes(page, sign_in, editor):
+def test_a_support_agent_fails_retries_and_passes(page, sign_in, admin, editor):
     support = TeamFactory(name="Support", slug="support")
     agent = UserFactory(email="noah@example.com", name="Noah Support", role=Role.VIEWER)
     Membership.objects.create(team=support, user=agent)
+    space = knowledge.space_create(actor=admin, name="Support procedures")
     policy = knowledge.page_create(
         actor=editor,
-        space=Space.objects.get(slug="procedures"),
+        space=space,
         title="Refund policy",
         body="Refunds within **30 days**.",
     )

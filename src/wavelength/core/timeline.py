@@ -60,6 +60,13 @@ KINDS = {
     "actionitem": pgettext_lazy("object kind in an activity sentence", "action item"),
     "objective": pgettext_lazy("object kind in an activity sentence", "objective"),
     "keyresult": pgettext_lazy("object kind in an activity sentence", "key result"),
+    "course": pgettext_lazy("object kind in an activity sentence", "course"),
+    "lesson": pgettext_lazy("object kind in an activity sentence", "lesson"),
+    "quiz": pgettext_lazy("object kind in an activity sentence", "quiz"),
+    "question": pgettext_lazy("object kind in an activity sentence", "question"),
+    "certification": pgettext_lazy("object kind in an activity sentence", "certification"),
+    "learningpath": pgettext_lazy("object kind in an activity sentence", "learning path"),
+    "enablementgate": pgettext_lazy("object kind in an activity sentence", "enablement criterion"),
 }
 
 VERBS = {
@@ -128,6 +135,15 @@ VERBS = {
     "decided": gettext_lazy("%(actor)s recorded the decision “%(detail)s” about %(object)s"),
     "agenda_built": gettext_lazy("%(actor)s built the agenda of %(object)s from live data"),
     "roadmap_moved": gettext_lazy("%(actor)s moved %(object)s on the roadmap"),
+    "versioned": gettext_lazy("%(actor)s made a new version of %(object)s"),
+    "restarted": gettext_lazy("%(actor)s moved the learners of %(object)s to its new version"),
+    "started": gettext_lazy("%(actor)s started %(object)s"),
+    "lesson_completed": gettext_lazy("%(actor)s completed a lesson of %(object)s"),
+    "quiz_submitted": gettext_lazy("%(actor)s took a quiz of %(object)s"),
+    "passed": gettext_lazy("%(actor)s passed %(object)s"),
+    "assigned": gettext_lazy("%(actor)s assigned %(object)s"),
+    "certified": gettext_lazy("%(actor)s was granted %(object)s"),
+    "renewal_assigned": gettext_lazy("%(actor)s was asked to renew %(object)s"),
 }
 
 _DETAIL_KEYS = ("feature_title", "name", "attachment", "decision", "shipped_in")

@@ -663,7 +663,7 @@ def _gate(product: str):
 @router.get(
     "/training/products/{product}/gate",
     response={200: EnablementGateOut, **ERRORS},
-    url_name="gate-detail",
+    url_name="enablement-gate-detail",
 )
 def gate_detail(request, product: str, response: HttpResponse):
     """The product's "enablement complete" criterion (unset: not part of its gate)."""
@@ -675,7 +675,7 @@ def gate_detail(request, product: str, response: HttpResponse):
 @router.put(
     "/training/products/{product}/gate",
     response={200: EnablementGateOut, **VERSIONED_ERRORS},
-    url_name="gate-set",
+    url_name="enablement-gate-set",
 )
 def gate_set(
     request,
