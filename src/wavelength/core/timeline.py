@@ -57,6 +57,7 @@ KINDS = {
     "agendaitem": pgettext_lazy("object kind in an activity sentence", "agenda item"),
     "decision": pgettext_lazy("object kind in an activity sentence", "decision"),
     "actionitem": pgettext_lazy("object kind in an activity sentence", "action item"),
+    "survey": pgettext_lazy("object kind in an activity sentence", "survey"),
 }
 
 VERBS = {
@@ -118,6 +119,13 @@ VERBS = {
     "thread_reopened": gettext_lazy("%(actor)s reopened a thread on %(object)s"),
     "decided": gettext_lazy("%(actor)s recorded the decision “%(detail)s” about %(object)s"),
     "agenda_built": gettext_lazy("%(actor)s built the agenda of %(object)s from live data"),
+    "question_added": gettext_lazy("%(actor)s added a question to %(object)s"),
+    "question_changed": gettext_lazy("%(actor)s changed a question of %(object)s"),
+    "question_removed": gettext_lazy("%(actor)s removed a question from %(object)s"),
+    "responded": gettext_lazy("Someone answered %(object)s"),
+    "sent": gettext_lazy("%(actor)s sent %(object)s by e-mail"),
+    "reminded": gettext_lazy("%(actor)s reminded those who did not answer %(object)s"),
+    "follow_up_opened": gettext_lazy("%(object)s opened, its feature shipped"),
 }
 
 _DETAIL_KEYS = ("feature_title", "name", "attachment", "decision")
