@@ -67,6 +67,7 @@ KINDS = {
     "certification": pgettext_lazy("object kind in an activity sentence", "certification"),
     "learningpath": pgettext_lazy("object kind in an activity sentence", "learning path"),
     "enablementgate": pgettext_lazy("object kind in an activity sentence", "enablement criterion"),
+    "survey": pgettext_lazy("object kind in an activity sentence", "survey"),
 }
 
 VERBS = {
@@ -144,6 +145,13 @@ VERBS = {
     "assigned": gettext_lazy("%(actor)s assigned %(object)s"),
     "certified": gettext_lazy("%(actor)s was granted %(object)s"),
     "renewal_assigned": gettext_lazy("%(actor)s was asked to renew %(object)s"),
+    "question_added": gettext_lazy("%(actor)s added a question to %(object)s"),
+    "question_changed": gettext_lazy("%(actor)s changed a question of %(object)s"),
+    "question_removed": gettext_lazy("%(actor)s removed a question from %(object)s"),
+    "responded": gettext_lazy("Someone answered %(object)s"),
+    "sent": gettext_lazy("%(actor)s sent %(object)s by e-mail"),
+    "reminded": gettext_lazy("%(actor)s reminded those who did not answer %(object)s"),
+    "follow_up_opened": gettext_lazy("%(object)s opened, its feature shipped"),
 }
 
 _DETAIL_KEYS = ("feature_title", "name", "attachment", "decision", "shipped_in")
