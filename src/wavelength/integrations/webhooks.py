@@ -370,5 +370,6 @@ def _send_all(ids: list[int]) -> None:
     try:
         for pk in ids:
             attempt(pk)
+        send_due(limit=50)  # without a beat process, retries due meanwhile go along
     finally:
         connection.close()
