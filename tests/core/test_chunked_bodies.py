@@ -6,6 +6,8 @@ import json
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from tests.integrations.conftest import eml
 from wavelength.accounts.services import token_create
@@ -40,7 +42,18 @@ def _call(path: str, body: bytes, **headers) -> tuple[str, bytes]:
     def start_response(status, response_headers):
         answer["status"] = status
 
-    content = b"".join(application(environ, start_response))
+    # As Django's test client does: the request must not close the test's transaction's
+    # connection (PostgreSQL runs each test inside one).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = application(environ, start_response)
+        content = b"".join(response)
+        if hasattr(response, "close"):  # a Django response; the 413 is a plain list
+            response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer["status"], content
 
 

@@ -48,7 +48,9 @@ def follow_ups_due() -> list[Survey]:
 @transaction.atomic
 def _send_one(survey: Survey, *, send: bool) -> int:
     survey = (
-        Survey.objects.select_for_update().select_related("feature", "created_by").get(pk=survey.pk)
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("feature", "created_by")
+        .get(pk=survey.pk)
     )
     if survey.follow_up_sent_at is not None:
         return 0
