@@ -188,7 +188,9 @@ def test_merge_refuses_itself_a_chain_and_viewers(editor, viewer, twins):
         services.company_merge_undo(actor=viewer, merge=merge)
 
 
-def test_company_page_offers_the_likely_duplicate_and_merges_it(editor_client, viewer_client, twins):
+def test_company_page_offers_the_likely_duplicate_and_merges_it(
+    editor_client, viewer_client, twins
+):
     globex, other = twins
     page = editor_client.get(globex.get_absolute_url())
     html = page.content.decode()
@@ -214,7 +216,10 @@ def test_merge_api_and_undo(editor, viewer, twins):
     globex, other = twins
     api = bearer_client(editor)
     url = f"/api/v1/companies/{globex.pk}/merge"
-    assert bearer_client(viewer).post(url, {"duplicate": other.pk}, "application/json").status_code == 403
+    assert (
+        bearer_client(viewer).post(url, {"duplicate": other.pk}, "application/json").status_code
+        == 403
+    )
     assert api.post(url, {"duplicate": 999999}, "application/json").status_code == 404
     assert api.post(url, {"duplicate": globex.pk}, "application/json").status_code == 422
     made = api.post(url, {"duplicate": other.pk}, "application/json")
