@@ -233,3 +233,15 @@ def test_merge_api_and_undo(editor, viewer, twins):
     undone = api.post(f"/api/v1/companies/merges/{body['id']}/undo")
     assert undone.status_code == 200 and undone.json()["undone_at"]
     assert api.post(f"/api/v1/companies/merges/{body['id']}/undo").status_code == 422
+
+
+def test_a_company_an_import_named_after_a_hyphenated_domain_is_a_likely_duplicate(editor):
+    studio = services.company_create(
+        actor=editor, name="Driftwood Studio", domains=["driftwood-studio.fr"]
+    )
+    other = services.company_create(
+        actor=editor, name="driftwood-studio.io", domains=["driftwood-studio.io"]
+    )
+    services.company_create(actor=editor, name="Driftwood Labs", domains=["driftwoodlabs.com"])
+    assert selectors.company_likely_duplicates(user=editor, company=studio) == [other]
+    assert selectors.company_likely_duplicates(user=editor, company=other) == [studio]

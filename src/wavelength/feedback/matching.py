@@ -44,8 +44,26 @@ def company_key(name: str) -> str:
 def domain_key(domain: str) -> str:
     """The key a domain's name gives: ``globex`` for ``mail.globex.co.uk``, ``acme-corp`` →
     ``acme`` (the same key as the name "Acme Corp")."""
+    return company_key(domain_label(domain).replace("-", " "))
+
+
+_DOMAIN_LIKE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+def identity_keys(name: str, domains) -> set[str]:
+    """Every key a company answers to: its name's, its domains', and the domain's key when
+    its name is a domain (a company an import named "globex.com"). Two companies sharing one
+    are likely the same customer."""
+    keys = {company_key(name), *(domain_key(d) for d in domains)}
+    if _DOMAIN_LIKE.match((name or "").strip().lower()):
+        keys.add(domain_key(name.strip().lower()))
+    return keys - {""}
+
+
+def domain_label(domain: str) -> str:
+    """The label of a domain that names the company: ``driftwood-studio`` for
+    ``www.driftwood-studio.co.uk``."""
     labels = [label for label in (domain or "").lower().strip(".").split(".") if label]
     if len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2:
-        labels = labels[:-1]  # a second-level suffix such as co.uk or com.au
-    base = labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
-    return company_key(base.replace("-", " "))
+        labels = labels[:-1]
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")

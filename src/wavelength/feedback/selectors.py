@@ -13,7 +13,7 @@ from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core import search
 
-from .matching import domain_key
+from .matching import domain_label, identity_keys
 from .models import (
     IMPORTANCE_RANK,
     Company,
@@ -84,18 +84,24 @@ def company_get(*, user, pk: int) -> Company:
 
 
 def company_likely_duplicates(*, user, company: Company, limit: int = 10) -> list[Company]:
-    """Other companies that look like the same customer: the same name once case, accents,
-    punctuation and legal form are left out, or a name that one's domain spells."""
+    """Other companies that look like the same customer: they answer to one of this one's
+    keys (see ``feedback.matching.identity_keys``) — the same name once case, accents,
+    punctuation and legal form are left out, a domain that spells the name, or a company an
+    import named after a domain."""
     require_member(user)
-    keys = {company.match_key, *(domain_key(d) for d in company.domains)} - {""}
-    spelled = Q()
-    if company.match_key:  # a company named after the domain this one's name spells
-        spelled = Q(domains__icontains=f'"{company.match_key}.')
-    qs = Company.objects.filter(Q(match_key__in=keys) | spelled, merged_into=None)
+    keys = identity_keys(company.name, company.domains)
+    labels = {domain_label(d) for d in company.domains} | {company.match_key}
+    near = Q(match_key__in=keys)
+    for key in keys:
+        if len(key) >= 4:
+            near |= Q(match_key__startswith=key)
+    for label in labels - {""}:
+        near |= Q(domains__icontains=f'"{label}.') | Q(domains__icontains=f'.{label}.')
+    candidates = Company.objects.filter(near, merged_into=None).exclude(pk=company.pk)
     found = [
         c
-        for c in qs.exclude(pk=company.pk).select_related("owner").order_by("-arr", "name")
-        if c.match_key in keys or company.match_key in {domain_key(d) for d in c.domains}
+        for c in candidates.select_related("owner").order_by("-arr", "name")[: limit * 5]
+        if identity_keys(c.name, c.domains) & keys
     ]
     return found[:limit]
 
