@@ -55,7 +55,7 @@ def meeting(world, editor, viewer, outsider, product):
 
 
 def _titles(items):
-    return [i.title for i in items]
+    return [i.display_title for i in items]
 
 
 def test_the_agenda_holds_each_part_since_the_previous_meeting(now, meeting, admin):
@@ -87,7 +87,7 @@ def test_a_release_item_carries_its_gate_verdict(now, meeting, admin):
     _previous, current = meeting
     services.agenda_generate(actor=admin, occurrence=current)
     item = current.items.get(kind="releases")
-    assert item.note.startswith(("Gate passes.", "Gate fails"))
+    assert item.display_note.startswith(("Gate passes.", "Gate fails"))
 
 
 def test_generating_twice_keeps_edits_and_adds_only_what_is_new(now, meeting, admin):

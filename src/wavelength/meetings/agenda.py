@@ -6,18 +6,18 @@ Each part costs a fixed number of queries and gives at most ``PER_PART`` items.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from wavelength.catalog import gates
 from wavelength.catalog import selectors as catalog_selectors
-from wavelength.catalog.models import Feature, Release, ReleaseStatus
+from wavelength.catalog.models import Feature, Release, ReleaseStatus, Stage
 from wavelength.core import clock
 from wavelength.feedback import selectors as feedback_selectors
+from wavelength.feedback.models import FeedbackLink
 from wavelength.knowledge import selectors as knowledge_selectors
 from wavelength.processes import selectors as processes_selectors
 from wavelength.quality import selectors as quality_selectors
@@ -28,14 +28,18 @@ PER_PART = 5
 # Without a previous occurrence, the agenda looks back this far.
 DEFAULT_LOOKBACK = dt.timedelta(days=14)
 RELEASE_HORIZON = dt.timedelta(days=14)
+# Asks for a feature that has shipped or been dropped are no longer a topic.
+ASKABLE_STAGES = (Stage.IDEA, Stage.DISCOVERY, Stage.PLANNED, Stage.IN_DEVELOPMENT, Stage.BETA)
 
 
 @dataclass(frozen=True)
 class ItemSpec:
+    """A generated item: its part, the row it came from, and what its sentence needs
+    (:mod:`.wording` makes the sentence in each reader's language)."""
+
     kind: str
     source_id: int | None
-    title: str
-    note: str = ""
+    params: dict = field(default_factory=dict)
     url: str = ""
 
 
@@ -80,12 +84,45 @@ def _feedback(*, user, occurrence, products, since) -> list[ItemSpec]:
         ItemSpec(
             kind=AgendaPart.FEEDBACK,
             source_id=f.pk,
-            title=_("Feedback from %(company)s: %(title)s")
-            % {"company": f.company.name, "title": f.display_title},
-            note=f.text[:500],
+            params={"company": f.company.name, "title": f.display_title, "text": f.text[:500]},
             url=f.get_absolute_url(),
         )
         for f in rows
+    ]
+
+
+def _asks(*, user, occurrence, products, since) -> list[ItemSpec]:
+    """The features of the products asked for most since the previous meeting (feedback
+    linked to them since), with their demand in all (feedback and counted votes)."""
+    recent = (
+        FeedbackLink.objects.filter(
+            created_at__gte=since,
+            feature__product_id__in=products,
+            feature__stage__in=ASKABLE_STAGES,
+        )
+        .order_by()
+        .values("feature_id")
+        .annotate(new=Count("feedback_id", distinct=True))
+        .order_by("-new", "feature_id")[:PER_PART]
+    )
+    new = {row["feature_id"]: row["new"] for row in recent}
+    if not new:
+        return []
+    demand = feedback_selectors.demand_for_features(user=user, feature_ids=list(new))
+    titles = dict(Feature.objects.filter(pk__in=new).values_list("pk", "title"))
+    return [
+        ItemSpec(
+            kind=AgendaPart.ASKS,
+            source_id=pk,
+            params={
+                "feature": titles[pk],
+                "new": count,
+                "total": demand[pk].voices,
+                "companies": demand[pk].unique_companies,
+            },
+            url=reverse("catalog:feature-detail", args=[pk]),
+        )
+        for pk, count in new.items()
     ]
 
 
@@ -107,19 +144,11 @@ def _stages(*, user, occurrence, products, since) -> list[ItemSpec]:
             ItemSpec(
                 kind=AgendaPart.STAGES,
                 source_id=row.target_id,
-                title=_("%(feature)s moved to %(stage)s") % {"feature": row.target_repr,
-                                                            "stage": _stage_label(new)},
-                note=_("From %(stage)s.") % {"stage": _stage_label(old)} if old else "",
+                params={"feature": row.target_repr, "old": old, "new": new},
                 url=reverse("catalog:feature-detail", args=[row.target_id]),
             )
-        )  # fmt: skip
+        )
     return out
-
-
-def _stage_label(value) -> str:
-    from wavelength.catalog.models import Stage
-
-    return str(dict(Stage.choices).get(value, value or "—"))
 
 
 def _releases(*, user, occurrence, products, since) -> list[ItemSpec]:
@@ -137,20 +166,14 @@ def _releases(*, user, occurrence, products, since) -> list[ItemSpec]:
     out = []
     for release in rows:
         verdicts = gates.evaluate(release)
-        failing = [str(v.criterion.label) for v in verdicts if not v.result.ok]
-        verdict = _("Gate passes.") if gates.passes(verdicts) else (
-            _("Gate fails: %(criteria)s.") % {"criteria": "; ".join(failing)}
-        )  # fmt: skip
-        out.append(
-            ItemSpec(
-                kind=AgendaPart.RELEASES,
-                source_id=release.pk,
-                title=_("%(release)s is due on %(date)s")
-                % {"release": release, "date": release.target_date.isoformat()},
-                note=verdict,
-                url=release.get_absolute_url(),
-            )
-        )
+        params = {
+            "release": str(release),
+            "date": release.target_date.isoformat(),
+            "passes": gates.passes(verdicts),
+            "failing": [v.criterion.key for v in verdicts if not v.result.ok],
+        }
+        out.append(ItemSpec(kind=AgendaPart.RELEASES, source_id=release.pk, params=params,
+                            url=release.get_absolute_url()))  # fmt: skip
     return out
 
 
@@ -169,9 +192,12 @@ def _steps(*, user, occurrence, products, since) -> list[ItemSpec]:
         ItemSpec(
             kind=AgendaPart.STEPS,
             source_id=step.pk,
-            title=_("Overdue: %(step)s (%(run)s)") % {"step": step.title, "run": step.run.title},
-            note=_("Due on %(date)s; %(who)s.")
-            % {"date": step.due_on.isoformat(), "who": step.assignee or step.assignee_team or "—"},
+            params={
+                "step": step.title,
+                "run": step.run.title,
+                "due_on": step.due_on.isoformat(),
+                "who": str(step.assignee or step.assignee_team or ""),
+            },
             url=step.run.get_absolute_url(),
         )
         for step in rows
@@ -187,8 +213,7 @@ def _defects(*, user, occurrence, products, since) -> list[ItemSpec]:
         ItemSpec(
             kind=AgendaPart.DEFECTS,
             source_id=d.pk,
-            title=_("Critical defect: %(defect)s") % {"defect": d.title},
-            note=str(d.get_status_display()),
+            params={"defect": d.title, "status": d.status},
             url=d.get_absolute_url(),
         )
         for d in rows
@@ -205,12 +230,20 @@ def _pages(*, user, occurrence, products, since) -> list[ItemSpec]:
         ItemSpec(
             kind=AgendaPart.PAGES,
             source_id=page.pk,
-            title=_("Stale page: %(page)s") % {"page": page.title},
-            note=" ".join(str(r) for r in page.stale_reasons if r),
+            params=_page_params(page),
             url=page.get_absolute_url(),
         )
         for page in rows
     ]
+
+
+def _page_params(page) -> dict:
+    overdue = page.review_due_on and page.review_due_on < clock.now().date()
+    return {
+        "page": page.title,
+        "review_due_on": page.review_due_on.isoformat() if overdue else None,
+        "reason": page.stale_reason if page.stale_since else "",
+    }
 
 
 def _actions(*, user, occurrence, products, since) -> list[ItemSpec]:
@@ -227,8 +260,11 @@ def _actions(*, user, occurrence, products, since) -> list[ItemSpec]:
         ItemSpec(
             kind=AgendaPart.ACTIONS,
             source_id=a.pk,
-            title=_("Carried over: %(action)s (%(owner)s)") % {"action": a.title, "owner": a.owner},
-            note=_("Due on %(date)s.") % {"date": a.due_on.isoformat()} if a.due_on else "",
+            params={
+                "action": a.title,
+                "owner": str(a.owner),
+                "due_on": a.due_on.isoformat() if a.due_on else None,
+            },
             url=a.get_absolute_url(),
         )
         for a in rows
@@ -237,6 +273,7 @@ def _actions(*, user, occurrence, products, since) -> list[ItemSpec]:
 
 PARTS = {
     AgendaPart.FEEDBACK: _feedback,
+    AgendaPart.ASKS: _asks,
     AgendaPart.STAGES: _stages,
     AgendaPart.RELEASES: _releases,
     AgendaPart.STEPS: _steps,

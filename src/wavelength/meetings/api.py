@@ -4,6 +4,8 @@ Every GET of an editable object answers its ETag; a PATCH or DELETE with a stale
 answers 412 and changes nothing. Permissions are the services' own.
 """
 
+from typing import Literal
+
 from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -27,6 +29,7 @@ from .schemas import (
     DecisionPatch,
     OccurrenceOut,
     OccurrencePatch,
+    SentOut,
     SeriesIn,
     SeriesOut,
     SeriesPatch,
@@ -131,6 +134,16 @@ def occurrence_update(
     return occurrence_detail(request, occurrence_id, response)
 
 
+@router.post("/meetings/occurrences/{occurrence_id}/close",
+             response={200: OccurrenceOut, **ERRORS}, url_name="occurrence-close")  # fmt: skip
+def occurrence_close(request, occurrence_id: int, response: HttpResponse):
+    """Close the meeting (only the series' owner changes it afterwards); the minutes, decisions
+    and action items are sent to the attendees and the series' followers."""
+    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    services.occurrence_close(actor=request.auth, occurrence=occurrence)
+    return occurrence_detail(request, occurrence_id, response)
+
+
 @router.post("/meetings/occurrences/{occurrence_id}/agenda",
              response={201: list[AgendaItemOut], **ERRORS}, url_name="agenda-generate")  # fmt: skip
 def agenda_generate(request, occurrence_id: int):
@@ -138,6 +151,18 @@ def agenda_generate(request, occurrence_id: int):
     occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
     services.agenda_generate(actor=request.auth, occurrence=occurrence)
     return Status(201, selectors.agenda_items(user=request.auth, occurrence=occurrence))
+
+
+SENDS = {"agenda": services.agenda_send, "minutes": services.minutes_send}
+
+
+@router.post("/meetings/occurrences/{occurrence_id}/{what}/send",
+             response={200: SentOut, **ERRORS}, url_name="occurrence-send")  # fmt: skip
+def occurrence_send(request, occurrence_id: int, what: Literal["agenda", "minutes"]):
+    """Send the agenda (or the minutes) to the attendees and the series' followers, each in
+    their language and as they may read it; answers how many people were told."""
+    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    return {"sent": SENDS[what](actor=request.auth, occurrence=occurrence)}
 
 
 @router.get("/meetings/occurrences/{occurrence_id}/items",
@@ -170,20 +195,16 @@ def item_update(
     if_match: IfMatch = None,
 ):  # fmt: skip
     item = selectors.agenda_item_get(user=request.auth, pk=item_id)
-    values = payload.dict(exclude_unset=True)
-    if values.get("title") is not None or "note" in values:
-        item = services.agenda_item_update(
-            actor=request.auth, item=item, title=values.get("title") or item.title,
-            note=values["note"] if values.get("note") is not None else item.note,
-            if_version=if_match,
-        )  # fmt: skip
+    values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    move = values.pop("move", None)
+    if values or not move:  # a bare If-Match is checked here too
+        values = {"title": item.display_title, "note": item.display_note, **values}
+        item = services.agenda_item_update(actor=request.auth, item=item, if_version=if_match,
+                                           **values)  # fmt: skip
         if_match = None  # checked once
-    if values.get("move"):
-        services.agenda_item_move(actor=request.auth, item=item, direction=values["move"],
+    if move:
+        services.agenda_item_move(actor=request.auth, item=item, direction=move,
                                   if_version=if_match)  # fmt: skip
-    elif if_match:
-        services.agenda_item_update(actor=request.auth, item=item, title=item.title,
-                                    note=item.note, if_version=if_match)  # fmt: skip
     return item_detail(request, item_id, response)
 
 
@@ -195,25 +216,25 @@ def item_delete(request, item_id: int, if_match: IfMatch = None):
     return Status(204, None)
 
 
-def _decision_data(values: dict, decision=None) -> services.DecisionData:
+def _decision_data(request, values: dict, decision=None) -> services.DecisionData:
+    """The decision as sent, over what it was (a PATCH changes only the fields it sends)."""
     refs = References()
     decided_by = refs.get(PEOPLE, values.get("decided_by"), field="decided_by")
     links = {
         "features": _many(refs, values, "features", Feature.objects.all()),
         "releases": _many(refs, values, "releases", Release.objects.all()),
-        "pages": _many(refs, values, "pages", Page.objects.all()),
+        # A page the caller may not read is as unknown as one that does not exist.
+        "pages": _many(refs, values, "pages", Page.objects.visible_to(request.auth)),
     }
     refs.check()
-    if decision is not None:
-        return services.DecisionData(
-            title=values.get("title") or decision.title,
-            rationale=values["rationale"] if values.get("rationale") is not None
-            else decision.rationale,
-            decided_by=decided_by if "decided_by" in values else decision.decided_by,
-            **links,
-        )  # fmt: skip
-    return services.DecisionData(title=values["title"], rationale=values.get("rationale", ""),
-                                 decided_by=decided_by, **links)  # fmt: skip
+    was = {} if decision is None else {
+        "title": decision.title, "rationale": decision.rationale,
+        "decided_by": decision.decided_by,
+    }  # fmt: skip
+    sent = {k: v for k, v in values.items() if k in ("title", "rationale") and v is not None}
+    if "decided_by" in values:
+        sent["decided_by"] = decided_by
+    return services.DecisionData(**{**was, **sent}, **links)
 
 
 @router.get("/meetings/occurrences/{occurrence_id}/decisions",
@@ -229,7 +250,7 @@ def decision_list(request, occurrence_id: int):
 def decision_create(request, occurrence_id: int, payload: DecisionIn):
     occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
     decision = services.decision_create(
-        actor=request.auth, occurrence=occurrence, data=_decision_data(payload.dict())
+        actor=request.auth, occurrence=occurrence, data=_decision_data(request, payload.dict())
     )
     return Status(201, selectors.decision_get(user=request.auth, pk=decision.pk))
 
@@ -252,7 +273,7 @@ def decision_update(
     if_match: IfMatch = None,
 ):  # fmt: skip
     decision = selectors.decision_get(user=request.auth, pk=decision_id)
-    data = _decision_data(payload.dict(exclude_unset=True), decision)
+    data = _decision_data(request, payload.dict(exclude_unset=True), decision)
     services.decision_update(actor=request.auth, decision=decision, data=data, if_version=if_match)
     return decision_detail(request, decision_id, response)
 
