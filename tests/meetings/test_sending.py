@@ -8,7 +8,6 @@ from django.core import mail
 
 from tests.api.utils import bearer_client, post, url
 from tests.factories import UserFactory
-from tests.meetings.test_agenda import meeting, world  # noqa: F401 (fixtures)
 from wavelength.conversations import services as conversations
 from wavelength.core import clock
 from wavelength.core.models import Notification

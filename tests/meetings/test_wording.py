@@ -7,7 +7,6 @@ from importlib import import_module
 from django.apps import apps
 from django.utils import translation
 
-from tests.meetings.test_agenda import meeting, world  # noqa: F401 (fixtures)
 from wavelength.core import activity, clock
 from wavelength.meetings import selectors, services
 from wavelength.meetings.models import AgendaItem, MeetingSeries
