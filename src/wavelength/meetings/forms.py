@@ -141,3 +141,12 @@ class ActionForm(VersionedForm):
     )
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("open", _("Open")), ("done", _("Done"))])  # fmt: skip
+
+    def __init__(self, *args, series=None, **kwargs):
+        """Features and releases of the series' products, when it names some."""
+        super().__init__(*args, **kwargs)
+        products = [p.pk for p in series.products.all()] if series is not None else []
+        if products:
+            for name in ("feature", "release"):
+                queryset = self.fields[name].queryset.filter(product_id__in=products)
+                self.fields[name].queryset = queryset

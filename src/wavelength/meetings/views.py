@@ -114,7 +114,7 @@ def _occurrence_context(request, occurrence, **forms):
         "decision_form": forms.get("decision_form")
         or DecisionForm(prefix="decision", user=user, series=occurrence.series),
         "action_form": forms.get("action_form")
-        or ActionForm(prefix="action", initial={"owner": user.pk}),
+        or ActionForm(prefix="action", initial={"owner": user.pk}, series=occurrence.series),
     }
 
 
@@ -189,7 +189,8 @@ def decision_edit(request, pk):
 @login_required
 @require_POST
 def action_add(request, pk):
-    form = ActionForm(request.POST, prefix="action")
+    series = selectors.occurrence_get(user=request.user, pk=pk).series
+    form = ActionForm(request.POST, prefix="action", series=series)
 
     def call(occurrence):
         values = {k: v for k, v in form.values().items() if k != "status"}
@@ -302,7 +303,8 @@ def action_edit(request, pk):
     initial = {"title": action.title, "owner": action.owner_id, "due_on": action.due_on,
                "feature": action.feature_id, "release": action.release_id,
                "status": action.status}  # fmt: skip
-    form = ActionForm(request.POST or None, initial=initial).versioned(action)
+    form = ActionForm(request.POST or None, initial=initial, series=action.occurrence.series)
+    form.versioned(action)
 
     def call():
         values = form.values()
