@@ -130,8 +130,8 @@ def test_pages_a_reader_cannot_see_stay_hidden_and_cannot_be_linked(
     assert refused.status_code == 422
     assert [d["field"] for d in refused.json()["detail"]] == ["pages"]
     assert not Decision.objects.exists()
-    decision = services.decision_create(actor=admin, occurrence=occurrence, data=services.DecisionData(
-        title="Raise prices", pages=[sales_page]))  # fmt: skip
+    data = services.DecisionData(title="Raise prices", pages=[sales_page])
+    decision = services.decision_create(actor=admin, occurrence=occurrence, data=data)
     assert bearer_client(outsider).get(url("decision-detail", decision.pk)).json()["pages"] == [
         sales_page.pk
     ]
