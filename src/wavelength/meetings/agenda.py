@@ -78,7 +78,12 @@ def _feedback(*, user, occurrence, products, since) -> list[ItemSpec]:
         )
         .filter(company__isnull=False, links__feature__product_id__in=products)
         .distinct()
-        .order_by("-company__arr", "-received_at", "-id")[:PER_PART]
+        .order_by("-company__arr", "-received_at", "-id")
+        # Only what the item says: no row of the inbox's prefetches is needed here.
+        .select_related(None)
+        .prefetch_related(None)
+        .select_related("company")
+        .only("pk", "title", "text", "company__name")[:PER_PART]
     )
     return [
         ItemSpec(
@@ -101,15 +106,15 @@ def _asks(*, user, occurrence, products, since) -> list[ItemSpec]:
             feature__stage__in=ASKABLE_STAGES,
         )
         .order_by()
-        .values("feature_id")
+        .values("feature_id", "feature__title")
         .annotate(new=Count("feedback_id", distinct=True))
         .order_by("-new", "feature_id")[:PER_PART]
     )
     new = {row["feature_id"]: row["new"] for row in recent}
     if not new:
         return []
+    titles = {row["feature_id"]: row["feature__title"] for row in recent}
     demand = feedback_selectors.demand_for_features(user=user, feature_ids=list(new))
-    titles = dict(Feature.objects.filter(pk__in=new).values_list("pk", "title"))
     return [
         ItemSpec(
             kind=AgendaPart.ASKS,
@@ -132,20 +137,21 @@ def _stages(*, user, occurrence, products, since) -> list[ItemSpec]:
     rows = (
         catalog_selectors.recent_changes(user=user, since=since)
         .filter(verb="stage_changed", scope__in=scopes, target_type=feature_type)
-        .order_by("-created_at", "-id")[: PER_PART * 3]
+        .order_by("-created_at", "-id")
+        .values_list("target_id", "target_repr", "payload")[: PER_PART * 3]
     )
     seen, out = set(), []
-    for row in rows:  # the latest move of each feature
-        if row.target_id in seen or len(out) >= PER_PART:
+    for target_id, name, payload in rows:  # the latest move of each feature
+        if target_id in seen or len(out) >= PER_PART:
             continue
-        seen.add(row.target_id)
-        old, new = row.changes.get("stage", [None, None])
+        seen.add(target_id)
+        old, new = (payload or {}).get("changes", {}).get("stage", [None, None])
         out.append(
             ItemSpec(
                 kind=AgendaPart.STAGES,
-                source_id=row.target_id,
-                params={"feature": row.target_repr, "old": old, "new": new},
-                url=reverse("catalog:feature-detail", args=[row.target_id]),
+                source_id=target_id,
+                params={"feature": name, "old": old, "new": new},
+                url=reverse("catalog:feature-detail", args=[target_id]),
             )
         )
     return out
@@ -187,36 +193,43 @@ def _steps(*, user, occurrence, products, since) -> list[ItemSpec]:
         run__target_type=feature_type,
         run__target_id__in=Feature.objects.filter(product_id__in=products).values("pk"),
     )
-    rows = processes_selectors.overdue_steps(user=user).filter(about)[:PER_PART]
+    rows = (
+        processes_selectors.overdue_steps(user=user)
+        .filter(about)
+        .values_list("pk", "title", "run_id", "run__title", "due_on", "assignee__name",
+                     "assignee__email", "assignee_team__name")[:PER_PART]
+    )  # fmt: skip
     return [
         ItemSpec(
             kind=AgendaPart.STEPS,
-            source_id=step.pk,
+            source_id=pk,
             params={
-                "step": step.title,
-                "run": step.run.title,
-                "due_on": step.due_on.isoformat(),
-                "who": str(step.assignee or step.assignee_team or ""),
-            },
-            url=step.run.get_absolute_url(),
+                "step": title,
+                "run": run,
+                "due_on": due_on.isoformat(),
+                "who": name or email or team or "",
+            },  # fmt: skip
+            url=reverse("processes:run-detail", args=[run_id]),
         )
-        for step in rows
+        for pk, title, run_id, run, due_on, name, email, team in rows
     ]
 
 
 def _defects(*, user, occurrence, products, since) -> list[ItemSpec]:
     filters = quality_selectors.DefectFilter(severity="critical", unresolved=True)
-    rows = quality_selectors.defect_list(user=user, filters=filters).filter(
-        product_id__in=products
-    )[:PER_PART]
+    rows = (
+        quality_selectors.defect_list(user=user, filters=filters)
+        .filter(product_id__in=products)
+        .values_list("pk", "title", "status")[:PER_PART]
+    )
     return [
         ItemSpec(
             kind=AgendaPart.DEFECTS,
-            source_id=d.pk,
-            params={"defect": d.title, "status": d.status},
-            url=d.get_absolute_url(),
+            source_id=pk,
+            params={"defect": title, "status": status},
+            url=reverse("quality:defect-detail", args=[pk]),
         )
-        for d in rows
+        for pk, title, status in rows
     ]
 
 
@@ -225,7 +238,14 @@ def _pages(*, user, occurrence, products, since) -> list[ItemSpec]:
         links__kind="feature",
         links__target_id__in=Feature.objects.filter(product_id__in=products).values("pk"),
     )
-    rows = knowledge_selectors.page_list(user=user).stale().filter(about).distinct()[:PER_PART]
+    rows = (
+        knowledge_selectors.page_list(user=user)
+        .stale()
+        .filter(about)
+        .distinct()
+        .select_related(None)
+        .only("pk", "title", "review_due_on", "stale_since", "stale_reason")[:PER_PART]
+    )
     return [
         ItemSpec(
             kind=AgendaPart.PAGES,
@@ -253,21 +273,21 @@ def _actions(*, user, occurrence, products, since) -> list[ItemSpec]:
             occurrence__series_id=occurrence.series_id,
             occurrence__starts_at__lt=occurrence.starts_at,
         )
-        .select_related("owner", "occurrence__series")
-        .order_by("due_on", "id")[: PER_PART * 4]
+        .order_by("due_on", "id")
+        .values_list("pk", "title", "owner__name", "owner__email", "due_on", "occurrence_id")
     )
     return [
         ItemSpec(
             kind=AgendaPart.ACTIONS,
-            source_id=a.pk,
+            source_id=pk,
             params={
-                "action": a.title,
-                "owner": str(a.owner),
-                "due_on": a.due_on.isoformat() if a.due_on else None,
+                "action": title,
+                "owner": name or email,
+                "due_on": due_on.isoformat() if due_on else None,
             },
-            url=a.get_absolute_url(),
+            url=reverse("meetings:occurrence-detail", args=[occurrence_id]) + f"#action-{pk}",
         )
-        for a in rows
+        for pk, title, name, email, due_on, occurrence_id in rows[: PER_PART * 4]
     ]
 
 
