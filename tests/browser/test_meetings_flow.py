@@ -5,6 +5,7 @@ item in its owner's "my work"; at phone width the agenda's buttons stay usable."
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.factories import FeatureFactory
@@ -61,7 +62,7 @@ def test_build_the_agenda_record_a_decision_and_find_it_on_the_feature(
 
     page.context.clear_cookies()  # the action item's owner signs in
     sign_in(viewer)
-    page.goto("/playbooks/my-steps/")
+    page.goto(reverse("processes:my-steps"))
     mine = page.locator("main")
     expect(mine).to_contain_text("My action items")
     expect(mine.get_by_role("link", name="Tell support about dark mode")).to_be_visible()
