@@ -39,6 +39,16 @@ router = Router(tags=["meetings"])
 PEOPLE = User.objects.filter(is_active=True)
 
 
+def _occurrence(request, occurrence_id: int):
+    return selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+
+
+def _tagged(response: HttpResponse, obj):
+    """An editable object as a GET answers it: with its version as the ETag."""
+    set_etag(response, obj)
+    return obj
+
+
 def _many(refs: References, values: dict, name: str, queryset):
     if values.get(name) is None:
         return None
@@ -79,9 +89,7 @@ def series_create(request, payload: SeriesIn, response: HttpResponse):
 @router.get("/meetings/series/{series_id}", response={200: SeriesOut, **ERRORS},
             url_name="series-detail")  # fmt: skip
 def series_detail(request, series_id: int, response: HttpResponse):
-    series = selectors.series_get(user=request.auth, pk=series_id)
-    set_etag(response, series)
-    return series
+    return _tagged(response, selectors.series_get(user=request.auth, pk=series_id))
 
 
 @router.patch("/meetings/series/{series_id}", response={200: SeriesOut, **VERSIONED_ERRORS},
@@ -107,9 +115,7 @@ def occurrence_list(request, series_id: int):
 @router.get("/meetings/occurrences/{occurrence_id}", response={200: OccurrenceOut, **ERRORS},
             url_name="occurrence-detail")  # fmt: skip
 def occurrence_detail(request, occurrence_id: int, response: HttpResponse):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
-    set_etag(response, occurrence)
-    return occurrence
+    return _tagged(response, _occurrence(request, occurrence_id))
 
 
 @router.patch("/meetings/occurrences/{occurrence_id}",
@@ -119,7 +125,7 @@ def occurrence_update(
     request, occurrence_id: int, payload: OccurrencePatch, response: HttpResponse,
     if_match: IfMatch = None,
 ):  # fmt: skip
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     refs = References()
     values = payload.dict(exclude_unset=True)
     attended = _many(refs, values, "attended", PEOPLE)
@@ -139,7 +145,7 @@ def occurrence_update(
 def occurrence_close(request, occurrence_id: int, response: HttpResponse):
     """Close the meeting (only the series' owner changes it afterwards); the minutes, decisions
     and action items are sent to the attendees and the series' followers."""
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     services.occurrence_close(actor=request.auth, occurrence=occurrence)
     return occurrence_detail(request, occurrence_id, response)
 
@@ -148,7 +154,7 @@ def occurrence_close(request, occurrence_id: int, response: HttpResponse):
              response={201: list[AgendaItemOut], **ERRORS}, url_name="agenda-generate")  # fmt: skip
 def agenda_generate(request, occurrence_id: int):
     """Add to the agenda what live data says since the previous occurrence."""
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     services.agenda_generate(actor=request.auth, occurrence=occurrence)
     return Status(201, selectors.agenda_items(user=request.auth, occurrence=occurrence))
 
@@ -161,21 +167,21 @@ SENDS = {"agenda": services.agenda_send, "minutes": services.minutes_send}
 def occurrence_send(request, occurrence_id: int, what: Literal["agenda", "minutes"]):
     """Send the agenda (or the minutes) to the attendees and the series' followers, each in
     their language and as they may read it; answers how many people were told."""
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     return {"sent": SENDS[what](actor=request.auth, occurrence=occurrence)}
 
 
 @router.get("/meetings/occurrences/{occurrence_id}/items",
             response={200: list[AgendaItemOut], **ERRORS}, url_name="item-list")  # fmt: skip
 def item_list(request, occurrence_id: int):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     return selectors.agenda_items(user=request.auth, occurrence=occurrence)
 
 
 @router.post("/meetings/occurrences/{occurrence_id}/items",
              response={201: AgendaItemOut, **ERRORS}, url_name="item-create")  # fmt: skip
 def item_create(request, occurrence_id: int, payload: AgendaItemIn):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     item = services.agenda_item_add(actor=request.auth, occurrence=occurrence, **payload.dict())
     return Status(201, item)
 
@@ -183,9 +189,7 @@ def item_create(request, occurrence_id: int, payload: AgendaItemIn):
 @router.get("/meetings/items/{item_id}", response={200: AgendaItemOut, **ERRORS},
             url_name="item-detail")  # fmt: skip
 def item_detail(request, item_id: int, response: HttpResponse):
-    item = selectors.agenda_item_get(user=request.auth, pk=item_id)
-    set_etag(response, item)
-    return item
+    return _tagged(response, selectors.agenda_item_get(user=request.auth, pk=item_id))
 
 
 @router.patch("/meetings/items/{item_id}", response={200: AgendaItemOut, **VERSIONED_ERRORS},
@@ -241,14 +245,14 @@ def _decision_data(request, values: dict, decision=None) -> services.DecisionDat
             response={200: list[DecisionOut], **ERRORS}, url_name="decision-list")  # fmt: skip
 @paginate(Pagination)
 def decision_list(request, occurrence_id: int):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     return selectors.decision_list(user=request.auth, occurrence=occurrence)
 
 
 @router.post("/meetings/occurrences/{occurrence_id}/decisions",
              response={201: DecisionOut, **ERRORS}, url_name="decision-create")  # fmt: skip
 def decision_create(request, occurrence_id: int, payload: DecisionIn):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     decision = services.decision_create(
         actor=request.auth, occurrence=occurrence, data=_decision_data(request, payload.dict())
     )
@@ -258,9 +262,7 @@ def decision_create(request, occurrence_id: int, payload: DecisionIn):
 @router.get("/meetings/decisions/{decision_id}", response={200: DecisionOut, **ERRORS},
             url_name="decision-detail")  # fmt: skip
 def decision_detail(request, decision_id: int, response: HttpResponse):
-    decision = selectors.decision_get(user=request.auth, pk=decision_id)
-    set_etag(response, decision)
-    return decision
+    return _tagged(response, selectors.decision_get(user=request.auth, pk=decision_id))
 
 
 @router.patch(
@@ -307,7 +309,7 @@ def action_list(request, occurrence: int | None = None, mine: bool = False,
 @router.post("/meetings/occurrences/{occurrence_id}/actions",
              response={201: ActionOut, **ERRORS}, url_name="action-create")  # fmt: skip
 def action_create(request, occurrence_id: int, payload: ActionIn):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     action = services.action_create(
         actor=request.auth, occurrence=occurrence, **_action_refs(payload.dict())
     )
@@ -317,9 +319,7 @@ def action_create(request, occurrence_id: int, payload: ActionIn):
 @router.get("/meetings/actions/{action_id}", response={200: ActionOut, **ERRORS},
             url_name="action-detail")  # fmt: skip
 def action_detail(request, action_id: int, response: HttpResponse):
-    action = selectors.action_get(user=request.auth, pk=action_id)
-    set_etag(response, action)
-    return action
+    return _tagged(response, selectors.action_get(user=request.auth, pk=action_id))
 
 
 @router.patch("/meetings/actions/{action_id}", response={200: ActionOut, **VERSIONED_ERRORS},

@@ -57,13 +57,14 @@ def _agenda_text(user, items) -> str:
     return "\n".join(lines) or _("The agenda is empty.")
 
 
-def _send_to_each(occurrence: Occurrence, *, verb: str, title, body, actor=None) -> int:
-    """One notification per person, so each body holds only what that person may read."""
+def _send(occurrence: Occurrence, *, actor, what: str, title, body) -> int:
+    """One notification per person (each body holds only what that person may read), then the
+    time it was sent and an activity (``agenda_sent`` / ``minutes_sent``)."""
     sent = 0
     for person in recipients(occurrence.series):
         rows = notifications.notify(
             recipients=[person],
-            verb=verb,
+            verb=f"meeting_{what}",
             title=title,
             body=lambda person=person: body(person),
             url=occurrence.get_absolute_url(),
@@ -71,6 +72,9 @@ def _send_to_each(occurrence: Occurrence, *, verb: str, title, body, actor=None)
             target=occurrence,
         )
         sent += len(rows)
+    setattr(occurrence, f"{what}_sent_at", clock.now())
+    occurrence.save(update_fields=[f"{what}_sent_at"])
+    activity.record(actor=actor, verb=f"{what}_sent", target=occurrence, count=sent)
     return sent
 
 
@@ -83,19 +87,15 @@ def agenda_send(*, actor, occurrence: Occurrence) -> int:
         require_run(actor, occurrence)
     items = list(occurrence.items.order_by("position", "id"))
     name = occurrence.series.name
-    sent = _send_to_each(
+    return _send(
         occurrence,
-        verb="meeting_agenda",
+        actor=actor,
+        what="agenda",
         title=lambda: (
             _("Agenda of %(series)s, %(when)s") % {"series": name, "when": _when(occurrence)}
         ),
         body=lambda person: _agenda_text(person, items),
-        actor=actor,
     )
-    occurrence.agenda_sent_at = clock.now()
-    occurrence.save(update_fields=["agenda_sent_at"])
-    activity.record(actor=actor, verb="agenda_sent", target=occurrence, count=sent)
-    return sent
 
 
 def _minutes_text(occurrence: Occurrence) -> str:
@@ -125,19 +125,15 @@ def deliver_minutes(*, actor, occurrence: Occurrence) -> int:
     """The minutes, decisions and action items to everyone who attends or follows the series,
     in the caller's transaction (closing a meeting sends them)."""
     name = occurrence.series.name
-    sent = _send_to_each(
+    return _send(
         occurrence,
-        verb="meeting_minutes",
+        actor=actor,
+        what="minutes",
         title=lambda: (
             _("Minutes of %(series)s, %(when)s") % {"series": name, "when": _when(occurrence)}
         ),
         body=lambda person: _minutes_text(occurrence),
-        actor=actor,
     )
-    occurrence.minutes_sent_at = clock.now()
-    occurrence.save(update_fields=["minutes_sent_at"])
-    activity.record(actor=actor, verb="minutes_sent", target=occurrence, count=sent)
-    return sent
 
 
 def agendas_send_due() -> int:
