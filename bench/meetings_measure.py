@@ -4,17 +4,27 @@ steps, critical defects, stale pages, carried-over action items) for a series co
 product, against the bare SQL of the same reads.
 
 The series, a previous meeting a week ago and its open action items are added the first time
-(through the services), so the data of the other apps is kept.
+(through the services), so the data of the other apps is kept. ``BENCH_MEETINGS=M`` (default:
+the bench's scale) tops the data set up, for the weeks an agenda reads, to the volume of scale
+M: 20,000 feedback items from customers linked to the products' features and 40,000 stage
+changes in the last two weeks (a year of M's 500,000 items and 1,000,000 activities, spread
+evenly), so the agenda's reads can be measured at M on a copy of the S data set when the full
+M data set is out of reach.
 """
 
 import datetime as dt
+import os
+import random
 
-from django.db import connection
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from wavelength.accounts.models import User
-from wavelength.catalog.models import Product
+from wavelength.catalog.models import Feature, Product
 from wavelength.core import clock
+from wavelength.core.models import Activity
+from wavelength.feedback.models import Company, Feedback, FeedbackLink
 from wavelength.meetings import agenda, recurrence, services
 from wavelength.meetings.models import MeetingSeries
 
@@ -24,6 +34,46 @@ from .measure import Bench, BenchError, Check, Result, speed_target
 TARGET_RATIO = 3
 NAME = "Bench product sync"
 ACTIONS = 30
+# Feedback items and stage changes of the last two weeks added on top of the data set.
+VOLUME = {"S": (0, 0), "M": (20_000, 40_000)}
+MARK = "Bench meeting feedback"
+BATCH = 5_000
+
+
+def top_up(size: str, *, seed: int = 15) -> tuple[int, int]:
+    """Bring the last two weeks to the volume of ``size`` (once); returns what was added."""
+    want_feedback, want_changes = VOLUME[size]
+    if not want_feedback or Feedback.objects.filter(title__startswith=MARK).exists():
+        return 0, 0
+    rng = random.Random(seed)
+    now = clock.now()
+    companies = list(Company.objects.values_list("pk", flat=True))
+    features = list(Feature.objects.values_list("pk", "product_id", "title", "stage"))
+
+    def when():
+        return now - dt.timedelta(days=rng.uniform(0, 14))
+
+    with transaction.atomic():
+        made = Feedback.objects.bulk_create(
+            (Feedback(title=f"{MARK} {i}", text="Export to the data warehouse, please.",
+                      company_id=rng.choice(companies), received_at=when())
+             for i in range(want_feedback)),
+            batch_size=BATCH,
+        )  # fmt: skip
+        FeedbackLink.objects.bulk_create(
+            (FeedbackLink(feedback_id=f.pk, feature_id=rng.choice(features)[0],
+                          created_at=f.received_at) for f in made),
+            batch_size=BATCH,
+        )  # fmt: skip
+        feature_type = ContentType.objects.get_for_model(Feature)
+        Activity.objects.bulk_create(
+            (Activity(verb="stage_changed", target_type=feature_type, target_id=pk,
+                      target_repr=title, scope=f"catalog.product:{product}", created_at=when(),
+                      payload={"changes": {"stage": ["idea", stage]}})
+             for pk, product, title, stage in rng.choices(features, k=want_changes)),
+            batch_size=BATCH,
+        )  # fmt: skip
+    return want_feedback, want_changes
 
 
 def _series(admin: User, name: str, products) -> MeetingSeries:
@@ -60,8 +110,11 @@ def _next(series: MeetingSeries):
 
 
 class MeetingsBench:
-    def __init__(self, bench: Bench):
+    def __init__(self, bench: Bench, scale_name: str):
         self.bench = bench
+        size = os.getenv("BENCH_MEETINGS", scale_name).strip().upper()
+        self.size = size if size in VOLUME else "S"
+        self.added = top_up(self.size)
         self.admin = User.objects.get(email=ADMIN_EMAIL)
         self.wide, self.narrow = ensure(self.admin)
         self.products = self.wide.products.count()
