@@ -109,3 +109,13 @@ def test_the_api_sends_the_agenda_and_the_minutes(built, editor, viewer):
     closed = post(api, url("occurrence-close", built.pk), {})
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert closed.json()["minutes_sent_at"] is not None
+
+
+def test_the_hourly_job_sends_the_agendas_due(now, meeting, settings):
+    from wavelength.meetings.tasks import send_agendas
+
+    assert settings.CELERY_BEAT_SCHEDULE["meeting-agendas"]["task"] == send_agendas.name
+    _previous, current = meeting
+    with clock.travel(current.starts_at - dt.timedelta(hours=2)):
+        assert send_agendas.apply().get() == 1
+    assert Notification.objects.filter(verb="meeting_agenda").count() == 3
