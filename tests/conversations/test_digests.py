@@ -230,3 +230,26 @@ def test_digest_schedule_refuses_bad_values_and_saves_nothing(viewer):
     assert set(exc.value.errors) == {"hour", "weekday", "time_zone"}
     assert not Preference.objects.filter(user=viewer).exists()
     assert not DigestSchedule.objects.filter(user=viewer).exists()
+
+
+def test_followers_hear_of_edits_shipping_and_gate_changes_each_by_its_channel(
+    run_commits, admin, editor, viewer, product, feature, release
+):
+    from wavelength.quality import services as quality
+
+    services.follow_create(actor=viewer, kind="feature", object_id=feature.pk)
+    services.follow_create(actor=viewer, kind="release", object_id=release.pk)
+    services.preferences_update(actor=viewer, channels={"edit": "off", "gate": "email"})
+    run_commits(lambda: catalog.feature_update(actor=editor, feature=feature, title="CSV export"))
+    assert not Notification.objects.filter(recipient=viewer, verb="edit").exists()
+    services.preferences_update(actor=viewer, channels={"edit": "in_app"})
+    run_commits(lambda: catalog.feature_update(actor=editor, feature=feature, title="CSV out"))
+    edit = Notification.objects.get(recipient=viewer, verb="edit")
+    assert edit.title == "Bob Editor edited “CSV out”"
+    run_commits(lambda: quality.gate_update(actor=admin, product=product, min_pass_rate=90))
+    gate = Notification.objects.get(recipient=viewer, verb="gate")
+    assert gate.title.startswith(f"The release gate of “{release}” changed")
+    assert gate.url == release.get_absolute_url()
+    assert [m.to for m in mail.outbox] == [[viewer.email]]  # the gate, by e-mail at once
+    run_commits(lambda: catalog.release_ship(actor=admin, release=release, override_reason="x"))
+    assert Notification.objects.filter(recipient=viewer, verb="shipped").count() == 1

@@ -15,13 +15,18 @@ Channel = Literal["in_app", "email", "off"]
 
 class CommentFilter(InputSchema):
     kind: str = Field(
-        description="What is commented on: feature, release, page, defect, test_run, playbook_run."
+        description=(
+            "What is commented on: feature, release, page, defect, test_run, playbook_run, "
+            "feedback, company."
+        )
     )
     object_id: Id = Field(description="The id of that object.")
 
 
 class CommentIn(InputSchema):
-    kind: str = Field(description="feature, release, page, defect, test_run or playbook_run.")
+    kind: str = Field(
+        description="feature, release, page, defect, test_run, playbook_run, feedback or company."
+    )
     object_id: Id
     body: str = Field(
         min_length=1,
