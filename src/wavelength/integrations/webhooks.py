@@ -45,6 +45,7 @@ EVENTS = {
     "feature.created": ("feature", "created", gettext_lazy("Feature created")),
     "feature.stage_changed": ("feature", "stage_changed", gettext_lazy("Feature changed stage")),
     "release.shipped": ("release", "released", gettext_lazy("Release shipped")),
+    "release.gate_changed": ("releasegate", "updated", gettext_lazy("Release gate changed")),
     "feedback.created": ("feedback", "created", gettext_lazy("Feedback received")),
     "page.published": ("page", "status_changed", gettext_lazy("Page published")),
     "run.completed": ("run", "completed", gettext_lazy("Playbook run completed")),
@@ -83,6 +84,27 @@ def _product_id(row: Activity) -> int | None:
     if row.scope.startswith("catalog.product:"):
         return int(row.scope.split(":")[1])
     return None
+
+
+# Whether any webhook is on: asked after every event's commit, so remembered -------------
+
+ACTIVE_FLAG_SECONDS = 5.0  # how stale another process's change may be seen here, at most
+_active: dict = {"value": None, "until": 0.0}
+
+
+def any_active() -> bool:
+    """Whether a webhook is on. Remembered by the process (one query per few seconds at most,
+    whatever the number of events); forgotten at once when this process changes a webhook."""
+    now = time.monotonic()
+    if _active["value"] is None or now >= _active["until"]:
+        value = Webhook.objects.filter(active=True).exists()
+        _active.update(value=value, until=now + ACTIVE_FLAG_SECONDS)
+    return _active["value"]
+
+
+def forget_active() -> None:
+    """A webhook was added, changed, turned off or deleted: ask again next time."""
+    _active.update(value=None, until=0.0)
 
 
 # Registering ------------------------------------------------------------------------------
@@ -327,6 +349,7 @@ def _note_failure(hook: Webhook, now) -> None:
     if hook.active and now - hook.failing_since >= DISABLE_AFTER:
         reason = _("Turned off after failing for a day.")
         Webhook.objects.filter(pk=hook.pk).update(active=False, disabled_reason=reason)
+        forget_active()
         notifications.notify(
             recipients=User.objects.filter(role=Role.ADMIN, is_active=True),
             verb="webhook_disabled",
