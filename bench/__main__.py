@@ -78,6 +78,7 @@ def main() -> int:
         "training": lambda: _training(bench, scale.name),
         "research": lambda: _research(bench),
         "planning": lambda: _planning(bench),
+        "conversations": lambda: _conversations(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -265,6 +266,25 @@ def _planning(bench) -> bool:
         print(f"{api.line()}  target ratio <= 3: {pb.verdict(api)}", flush=True)
     except measure.BenchError as exc:
         print(f"FAILED planning: {exc}", flush=True)
+        return True
+    return not check.ok
+
+
+def _conversations(bench) -> bool:
+    """A comment's fan-out to 10 and 1,000 followers, and webhook deliveries per second;
+    returns True when one failed."""
+    from . import measure
+    from .conversations_measure import ConversationsBench
+
+    try:
+        cb = ConversationsBench(bench)
+        lines, check = cb.fan_out()
+        for line in lines:
+            print(line, flush=True)
+        print(check.line(), flush=True)
+        print(cb.webhook_throughput(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED conversations: {exc}", flush=True)
         return True
     return not check.ok
 

@@ -10,7 +10,7 @@ from wavelength.core.schemas import Id, InputSchema, absolute_url
 from . import mentions
 from .services import MAX_BODY
 
-Channel = Literal["in_app", "email", "off"]
+Channel = Literal["in_app", "email", "daily", "weekly", "off"]
 
 
 class CommentFilter(InputSchema):
@@ -117,16 +117,36 @@ class FollowOut(Schema):
     followers: int
 
 
+class DigestIn(InputSchema):
+    hour: int | None = Field(None, description="The hour digests are sent, 0 to 23.")
+    weekday: int | None = Field(None, description="The weekly digest's day, 0 (Monday) to 6.")
+    time_zone: str | None = Field(None, description="A time zone name, such as Europe/Paris.")
+
+
+class DigestOut(Schema):
+    hour: int
+    weekday: int
+    time_zone: str
+
+
 class PreferencesIn(InputSchema):
     mention: Channel | None = None
     comment: Channel | None = None
-    change: Channel | None = None
+    change: Channel | None = Field(None, description="Stage changes.")
+    shipped: Channel | None = None
+    gate: Channel | None = Field(None, description="Release gate changes.")
+    edit: Channel | None = None
+    digest: DigestIn | None = None
 
 
 class PreferencesOut(Schema):
     mention: Channel
     comment: Channel
     change: Channel
+    shipped: Channel
+    gate: Channel
+    edit: Channel
+    digest: DigestOut
 
 
 class MentionOut(Schema):
