@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.db.models import Q
 
 from wavelength.accounts.models import Role, User
 from wavelength.core import clock
@@ -48,11 +49,14 @@ def build_webhooks_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
 
 def _recent_events(now: dt.datetime) -> list[Activity]:
     """The latest activity rows that are events the demo webhook asked for, oldest first."""
-    wanted = {verb for name in EVENTS for _t, verb, _l in [webhooks.EVENTS[name]]} | {"replied"}
+    wanted = Q(verb="replied")
+    for name in EVENTS:
+        target, verb, _label = webhooks.EVENTS[name]
+        wanted |= Q(verb=verb, target_type__model=target) if target else Q(verb=verb)
     rows = (
-        Activity.objects.filter(verb__in=wanted, created_at__lte=now)
+        Activity.objects.filter(wanted, created_at__lte=now)
         .select_related("actor", "target_type")
-        .order_by("-created_at", "-id")[:200]
+        .order_by("-created_at", "-id")[:100]
     )
     picked = [r for r in rows if webhooks.event_of(r) in EVENTS][:DELIVERIES]
     return list(reversed(picked))
