@@ -77,7 +77,7 @@ def is_due(schedule: DigestSchedule, frequency: str, now: dt.datetime) -> bool:
 class DigestGroup:
     """What happened to one object, oldest first."""
 
-    label: str
+    label: object  # the kind's name, translated when the digest is written
     name: str
     link: str
     entries: list = field(default_factory=list)
@@ -139,7 +139,7 @@ def _group(user, entry: DigestEntry) -> DigestGroup | None:
     if obj is None or not kind.can_see(user, obj):
         return None
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
-    return DigestGroup(label=str(kind.label), name=str(obj), link=_absolute(url))
+    return DigestGroup(label=kind.label, name=str(obj), link=_absolute(url))
 
 
 def _absolute(path: str) -> str:
