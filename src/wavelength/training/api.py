@@ -33,6 +33,9 @@ from .schemas import (
     CoursePatch,
     EnablementGateIn,
     EnablementGateOut,
+    EnablementIn,
+    EnablementOut,
+    EnablementPatch,
     EnrollmentOut,
     GrantOut,
     LessonIn,
@@ -687,12 +690,14 @@ def gate_set(
     gate = _gate(product)
     refs = References()
     teams = refs.get_many(Team.objects.all(), payload.teams, field="teams")
+    owner = refs.get(PEOPLE, payload.owner, field="owner") if payload.owner else None
     refs.check()
     services.enablement_gate_set(
         actor=request.auth,
         product=gate.product,
         min_percent=payload.min_percent,
         teams=teams,
+        owner=owner,
         if_version=if_match,
     )
     return gate_detail(request, product, response)
@@ -708,3 +713,73 @@ def path_assign(request, path_id: int, payload: AssignIn):
         actor=request.auth, path=path, due_on=payload.due_on, **_assign_refs(payload)
     )
     return Status(201, {"assignments": count})
+
+
+# Release enablement -----------------------------------------------------------------------
+
+
+@router.post(
+    "/training/enablements",
+    response={201: EnablementOut, **ERRORS},
+    url_name="enablement-draft",
+)
+def enablement_draft(request, payload: EnablementIn, response: HttpResponse):
+    """Draft the enablement course of a release or a feature (editors): lessons from its
+    description, pages, changelog, quotes and waiting customers, and a short quiz."""
+    refs = References()
+    release = (
+        refs.get(Release.objects.all(), payload.release, field="release")
+        if payload.release
+        else None
+    )
+    feature = (
+        refs.get(Feature.objects.all(), payload.feature, field="feature")
+        if payload.feature
+        else None
+    )
+    refs.check()
+    enablement = services.enablement_draft(actor=request.auth, release=release, feature=feature)
+    set_etag(response, enablement)
+    return Status(201, enablement)
+
+
+@router.get(
+    "/training/enablements/{enablement_id}",
+    response={200: EnablementOut, **ERRORS},
+    url_name="enablement-detail",
+)
+def enablement_detail(request, enablement_id: int, response: HttpResponse):
+    enablement = selectors.enablement_get(user=request.auth, pk=enablement_id)
+    set_etag(response, enablement)
+    return enablement
+
+
+@router.patch(
+    "/training/enablements/{enablement_id}",
+    response={200: EnablementOut, **VERSIONED_ERRORS},
+    url_name="enablement-update",
+)
+def enablement_update(
+    request,
+    enablement_id: int,
+    payload: EnablementPatch,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+):
+    """The teams publishing the course assigns it to, and the due date (its owner)."""
+    enablement = selectors.enablement_get(user=request.auth, pk=enablement_id)
+    refs = References()
+    teams = (
+        refs.get_many(Team.objects.all(), payload.teams, field="teams")
+        if payload.teams is not None
+        else list(enablement.teams.all())
+    )
+    refs.check()
+    services.enablement_update(
+        actor=request.auth,
+        enablement=enablement,
+        teams=teams,
+        due_on=payload.due_on or enablement.due_on,
+        if_version=if_match,
+    )
+    return enablement_detail(request, enablement_id, response)

@@ -170,3 +170,17 @@ class EnablementGateForm(VersionedForm):
     teams = forms.ModelMultipleChoiceField(
         label=_("Teams that must be ready"), required=False, queryset=Team.objects.all()
     )
+    owner = forms.ModelChoiceField(
+        label=_("Enablement owner"),
+        required=False,
+        queryset=_people(),
+        help_text=_(
+            "Drafts an enablement course for them when a feature reaches beta or general "
+            "availability, or a release is in progress."
+        ),
+    )
+
+
+class EnablementForm(VersionedForm):
+    teams = forms.ModelMultipleChoiceField(label=_("Teams to enable"), queryset=Team.objects.all())
+    due_on = forms.DateField(label=_("Due date"), widget=_date())

@@ -429,9 +429,19 @@ class EnablementGate(models.Model):
     )
     min_percent = models.PositiveSmallIntegerField(_("people ready (%)"), null=True, blank=True)
     teams = models.ManyToManyField("accounts.Team", blank=True, related_name="+")
+    # Who edits and publishes the enablement courses drafted for the product's releases and
+    # features; without one, nothing is drafted on its own.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enablement owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(default=clock.now)
 
-    VERSION_FIELDS = ["min_percent", "teams"]
+    VERSION_FIELDS = ["min_percent", "teams", "owner"]
     TRACKED = VERSION_FIELDS
 
     class Meta:
@@ -439,3 +449,52 @@ class EnablementGate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} enablement"
+
+
+class Enablement(models.Model):
+    """A course drafted to enable sales, support and success on a release or a feature: the
+    teams publishing it assigns it to, and by when (before the release's target date)."""
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="enablement")
+    release = models.ForeignKey(
+        "catalog.Release",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="enablements",
+    )
+    feature = models.ForeignKey(
+        "catalog.Feature",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="enablements",
+    )
+    teams = models.ManyToManyField("accounts.Team", verbose_name=_("teams"), blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+
+    VERSION_FIELDS = ["teams", "due_on"]
+    TRACKED = VERSION_FIELDS
+
+    class Meta:
+        verbose_name = _("enablement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release"],
+                condition=models.Q(release__isnull=False),
+                name="enablement_one_per_release",
+            ),
+            models.UniqueConstraint(
+                fields=["feature"],
+                condition=models.Q(feature__isnull=False),
+                name="enablement_one_per_feature",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.release or self.feature)
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:enablement-edit", args=[self.pk])

@@ -20,6 +20,7 @@ from .models import (
     Attempt,
     Certification,
     Course,
+    Enablement,
     Enrollment,
     Grant,
     LearningPath,
@@ -386,3 +387,45 @@ def path_progress(*, user, path: LearningPath) -> list[PathStepView]:
         )
         before_passed = before_passed and passed
     return out
+
+
+# Release enablement -------------------------------------------------------------------------
+
+
+def enablement_get(*, user, pk: int) -> Enablement:
+    require_member(user)
+    enablement = get_object_or_404(
+        Enablement.objects.select_related("course__owner", "release", "feature"), pk=pk
+    )
+    if not can_read(user, enablement.course):
+        raise Http404
+    return enablement
+
+
+def enablement_of(course: Course) -> Enablement | None:
+    return (
+        Enablement.objects.filter(course=course)
+        .select_related("release", "feature")
+        .prefetch_related("teams")
+        .first()
+    )
+
+
+def release_enablement(*, user, release) -> list[dict]:
+    """The release page's Enablement section: its enablement courses (drafted for it, or
+    published and linked to it) with who passed, in three queries."""
+    from .readiness import completion_by_team
+
+    courses = list(
+        readable_courses(user)
+        .filter(Q(releases=release) | Q(enablement__release=release))
+        .select_related("owner", "enablement")
+        .distinct()
+        .order_by("title")[:20]
+    )
+    by_course = completion_by_team(courses)
+    items = [{"course": c, "teams": by_course.get(c.pk, [])} for c in courses]
+    drafted = any(getattr(c, "enablement", None) for c in courses)
+    if user.can_edit and not drafted and not Enablement.objects.filter(release=release).exists():
+        items.append({"course": None, "draft": {"release": release.pk}})
+    return items

@@ -35,4 +35,6 @@ urlpatterns = [
     path("training/paths/<int:pk>/", views.path_detail, name="path-detail"),
     path("training/paths/<int:pk>/edit/", views.path_edit, name="path-edit"),
     path("training/products/<slug:slug>/gate/", views.gate_edit, name="gate-edit"),
+    path("training/enablements/", views.enablement_draft, name="enablement-draft"),
+    path("training/enablements/<int:pk>/edit/", views.enablement_edit, name="enablement-edit"),
 ]

@@ -23,6 +23,7 @@ from .forms import (
     AssignForm,
     CertificationForm,
     CourseForm,
+    EnablementForm,
     EnablementGateForm,
     LessonForm,
     PathForm,
@@ -119,6 +120,7 @@ def _course_context(request, course: Course, **forms) -> dict:
         "lessons": selectors.lessons_of(user=user, course=course),
         "course_quiz": selectors.course_quiz(course),
         "certification": selectors.certification_get(user=user, course=course),
+        "enablement": selectors.enablement_of(course),
         "assign_form": forms.get("assign_form") or AssignForm(prefix="assign"),
         "lesson_form": forms.get("lesson_form") or LessonForm(prefix="lesson", user=user),
     }
@@ -620,6 +622,7 @@ def gate_edit(request, slug):
     initial = {
         "min_percent": gate.min_percent,
         "teams": [t.pk for t in gate.teams.all()] if gate.pk else [],
+        "owner": gate.owner_id,
     }
     form = EnablementGateForm(request.POST or None, initial=initial).versioned(gate)
     saved = submit(
@@ -629,6 +632,7 @@ def gate_edit(request, slug):
             product=product,
             min_percent=form.cleaned_data["min_percent"],
             teams=list(form.cleaned_data["teams"]),
+            owner=form.cleaned_data["owner"],
             if_version=form.seen_version(),
         ),
     )
@@ -637,3 +641,59 @@ def gate_edit(request, slug):
         return redirect(product)
     context = {"form": form, "product": product}
     return render(request, "training/gate_form.html", context, status=form_status(form))
+
+
+# Release enablement ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def enablement_draft(request):
+    """Draft the enablement course of a release or a feature (``release`` or ``feature`` in the
+    form), then open it."""
+    from wavelength.catalog.models import Feature, Release
+
+    release = feature = None
+    if request.POST.get("release", "").isdigit():
+        release = get_object_or_404(
+            Release.objects.select_related("product"), pk=request.POST["release"]
+        )
+    elif request.POST.get("feature", "").isdigit():
+        feature = get_object_or_404(
+            Feature.objects.select_related("product"), pk=request.POST["feature"]
+        )
+    else:
+        raise Http404
+    try:
+        enablement = services.enablement_draft(actor=request.user, release=release, feature=feature)
+    except DomainError as exc:
+        _refused(request, exc)
+        return redirect(release or feature)
+    messages.success(request, _("Enablement course drafted: review it, then publish it."))
+    return redirect(enablement.course)
+
+
+@login_required
+@GET_POST
+def enablement_edit(request, pk):
+    """The teams publishing the enablement course assigns it to, and by when."""
+    enablement = selectors.enablement_get(user=request.user, pk=pk)
+    if not can_manage(request.user, enablement.course):
+        raise PermissionDenied(_("Only the owner of this course can change it."))
+    initial = {"teams": [t.pk for t in enablement.teams.all()], "due_on": enablement.due_on}
+    form = EnablementForm(request.POST or None, initial=initial).versioned(enablement)
+    saved = submit(
+        form,
+        lambda: services.enablement_update(
+            actor=request.user,
+            enablement=enablement,
+            teams=list(form.cleaned_data["teams"]),
+            due_on=form.cleaned_data["due_on"],
+            if_version=form.seen_version(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Enablement saved."))
+        return redirect(enablement.course)
+    context = {"form": form, "enablement": enablement, "course": enablement.course}
+    return render(request, "training/enablement_form.html", context, status=form_status(form))

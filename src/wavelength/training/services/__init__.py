@@ -18,6 +18,12 @@ from .courses import (  # noqa: F401
     quiz_create,
     quiz_update,
 )
+from .enablement import (  # noqa: F401
+    enablement_draft,
+    enablement_draft_for,
+    enablement_from_activity,
+    enablement_update,
+)
 from .learning import (  # noqa: F401
     assignment_create,
     attempt_start,

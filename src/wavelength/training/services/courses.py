@@ -199,7 +199,10 @@ def _record_update(actor, obj, before: dict, course: Course | None = None) -> di
 
 @transaction.atomic
 def course_publish(*, actor, course: Course) -> Course:
-    """Publish the course (a draft or archived one): its content becomes a new version."""
+    """Publish the course (a draft or archived one): its content becomes a new version. An
+    enablement course is then assigned to its teams (all or nothing)."""
+    from .enablement import enablement_assign
+
     course = _lock(course)
     require_manage(actor, course)
     if course.status == CourseStatus.PUBLISHED:
@@ -215,6 +218,7 @@ def course_publish(*, actor, course: Course) -> Course:
         scope="training",
         changes={"status": [old, course.status]},
     )
+    enablement_assign(actor=actor, course=course)
     return course
 
 
