@@ -47,6 +47,7 @@ from .schemas import (
     QuestionIn,
     QuestionOut,
     QuestionPatch,
+    QuestionStatsOut,
     QuizIn,
     QuizOut,
     QuizPatch,
@@ -783,3 +784,15 @@ def enablement_update(
         if_version=if_match,
     )
     return enablement_detail(request, enablement_id, response)
+
+
+@router.get(
+    "/training/courses/{course_id}/statistics",
+    response={200: list[QuestionStatsOut], **ERRORS},
+    url_name="question-statistics",
+)
+def question_statistics(request, course_id: int):
+    """Each quiz question over the submitted attempts: how many answered, the share right and
+    the wrong answers chosen most, the most missed first (the course's owner, administrators)."""
+    course = selectors.course_get(user=request.auth, pk=course_id)
+    return selectors.question_statistics(user=request.auth, course=course)

@@ -344,3 +344,18 @@ class EnablementOut(Schema):
     @staticmethod
     def resolve_teams(obj) -> list[int]:
         return [t.pk for t in obj.teams.all()]
+
+
+class WrongAnswerOut(Schema):
+    text: str
+    count: int
+
+
+class QuestionStatsOut(Schema):
+    question: int = Field(alias="question_id")
+    text: str
+    quiz: str
+    answered: int
+    right: int
+    percent_right: int | None
+    wrong_answers: list[WrongAnswerOut]

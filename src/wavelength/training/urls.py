@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("training/courses/<int:pk>/learn/<int:key>/", views.learn, name="learn"),
     path("training/courses/<int:pk>/quiz/", views.course_quiz, name="course-quiz"),
+    path("training/courses/<int:pk>/statistics/", views.statistics, name="statistics"),
     path(
         "training/courses/<int:pk>/quiz/<int:quiz_key>/attempts/",
         views.attempt_start,

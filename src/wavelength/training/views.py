@@ -467,6 +467,7 @@ def report(request):
     page.object_list = selectors.scores_visible(user=user, rows=page.object_list)
     context = {
         "report": selectors.completion_report(user=user, course=course),
+        "months": selectors.completions_by_month(user=user, course=course, team=team),
         "page": page,
         "course": course,
         "team": team,
@@ -501,6 +502,16 @@ def _report_csv(user, rows) -> HttpResponse:
                 ]
             )
     return response
+
+
+@login_required
+def statistics(request, pk):
+    """Each quiz question of the course: the share of right answers and the wrong answers
+    chosen most, the questions most people miss first (the course's owner)."""
+    course = selectors.course_get(user=request.user, pk=pk)
+    stats = selectors.question_statistics(user=request.user, course=course)
+    context = {"course": course, "stats": stats, "chart": selectors.statistics_chart(stats)}
+    return render(request, "training/statistics.html", context)
 
 
 @login_required
