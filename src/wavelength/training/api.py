@@ -9,7 +9,8 @@ and changes nothing. Permissions are the services' own.
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from wavelength.accounts.models import Team, User
@@ -796,3 +797,32 @@ def question_statistics(request, course_id: int):
     the wrong answers chosen most, the most missed first (the course's owner, administrators)."""
     course = selectors.course_get(user=request.auth, pk=course_id)
     return selectors.question_statistics(user=request.auth, course=course)
+
+
+# Courses as files -------------------------------------------------------------------------
+
+
+@router.post(
+    "/training/course-imports", response={201: CourseOut, **ERRORS}, url_name="course-import"
+)
+def course_import(request, archive: File[UploadedFile]):
+    """A draft course from a zip of Markdown files with front matter (as the export gives
+    it); all or nothing, a mistake named with its file and line."""
+    from wavelength.knowledge.views_io import read_zip
+
+    try:
+        files = read_zip(archive)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="archive") from None
+    course = services.course_import(actor=request.auth, files=files)
+    return Status(201, selectors.course_get(user=request.auth, pk=course.pk))
+
+
+@router.get("/training/courses/{course_id}/export", url_name="course-export")
+def course_export(request, course_id: int):
+    """The course as a zip of Markdown files, quizzes and answers included (its owner)."""
+    course = selectors.course_get(user=request.auth, pk=course_id)
+    files = services.course_export(actor=request.auth, course=course)
+    response = HttpResponse(services.as_zip(course, files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.zip"'
+    return response

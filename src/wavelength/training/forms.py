@@ -184,3 +184,13 @@ class EnablementGateForm(VersionedForm):
 class EnablementForm(VersionedForm):
     teams = forms.ModelMultipleChoiceField(label=_("Teams to enable"), queryset=Team.objects.all())
     due_on = forms.DateField(label=_("Due date"), widget=_date())
+
+
+class ImportForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Zip of Markdown files"),
+        help_text=_(
+            "course.md, then a file a lesson (01-title.md), its quiz (01-title.quiz.md) and "
+            "the final quiz (quiz.md), as a course's download gives them."
+        ),
+    )

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wavelength.accounts.models import Team
+from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.views.base import GET_POST, paginate
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
+from wavelength.knowledge.views_io import read_zip
 
 from . import selectors, services
 from .access import can_manage, readable_courses
@@ -25,6 +27,7 @@ from .forms import (
     CourseForm,
     EnablementForm,
     EnablementGateForm,
+    ImportForm,
     LessonForm,
     PathForm,
     QuestionForm,
@@ -708,3 +711,41 @@ def enablement_edit(request, pk):
         return redirect(enablement.course)
     context = {"form": form, "enablement": enablement, "course": enablement.course}
     return render(request, "training/enablement_form.html", context, status=form_status(form))
+
+
+# Courses as files -----------------------------------------------------------------------------
+
+
+@login_required
+def course_export(request, pk):
+    """The course as a zip of Markdown files, quizzes included (its owner)."""
+    course = selectors.course_get(user=request.user, pk=pk)
+    files = services.course_export(actor=request.user, course=course)
+    response = HttpResponse(services.as_zip(course, files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.zip"'
+    return response
+
+
+@login_required
+@GET_POST
+def course_import(request):
+    """A draft course from a zip of Markdown files; all or nothing."""
+    require_editor(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    course = submit(
+        form,
+        lambda: services.course_import(
+            actor=request.user, files=_archive_files(form.cleaned_data["archive"])
+        ),
+    )
+    if course:
+        messages.success(request, _("Course imported as a draft: review it, then publish it."))
+        return redirect(course)
+    return render(request, "training/import.html", {"form": form}, status=form_status(form))
+
+
+def _archive_files(upload) -> dict[str, str]:
+    try:
+        return read_zip(upload)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="archive") from None

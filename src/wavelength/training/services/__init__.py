@@ -24,6 +24,7 @@ from .enablement import (  # noqa: F401
     enablement_from_activity,
     enablement_update,
 )
+from .files import as_zip, course_export, course_import  # noqa: F401
 from .learning import (  # noqa: F401
     assignment_create,
     attempt_start,
