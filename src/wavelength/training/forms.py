@@ -194,3 +194,7 @@ class ImportForm(forms.Form):
             "the final quiz (quiz.md), as a course's download gives them."
         ),
     )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Image or file"))

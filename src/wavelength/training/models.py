@@ -498,3 +498,35 @@ class Enablement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("training:enablement-edit", args=[self.pk])
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"training/{instance.course_id}/{filename}"
+
+
+class CourseAttachment(models.Model):
+    """An image or file the course's lessons show or link, kept in the data directory and
+    served by a view that checks the reader may see the course."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:attachment", args=[self.pk, self.name])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -22,6 +22,7 @@ from .models import (
     Attempt,
     Certification,
     Course,
+    CourseAttachment,
     CourseVersion,
     Enablement,
     Enrollment,
@@ -549,3 +550,18 @@ def statistics_chart(stats: list[QuestionStats]) -> dict:
         "labels": [s.text[:60] for s in stats],
         "values": [s.percent_right for s in stats],
     }
+
+
+# Images and files of the lessons ----------------------------------------------------------
+
+
+def attachment_get(*, user, pk: int) -> CourseAttachment:
+    """A lesson's file: for whoever may see its course."""
+    attachment = get_object_or_404(CourseAttachment.objects.select_related("course"), pk=pk)
+    if not can_read(user, attachment.course):
+        raise Http404
+    return attachment
+
+
+def attachments_of(course: Course) -> list[CourseAttachment]:
+    return list(course.attachments.order_by("name", "id")[:200])

@@ -17,12 +17,14 @@ from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.views.base import GET_POST, paginate
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
+from wavelength.knowledge.views import file_response, markdown_for
 from wavelength.knowledge.views_io import read_zip
 
 from . import selectors, services
 from .access import can_manage, readable_courses
 from .forms import (
     AssignForm,
+    AttachmentForm,
     CertificationForm,
     CourseForm,
     EnablementForm,
@@ -124,6 +126,8 @@ def _course_context(request, course: Course, **forms) -> dict:
         "course_quiz": selectors.course_quiz(course),
         "certification": selectors.certification_get(user=user, course=course),
         "enablement": selectors.enablement_of(course),
+        "attachments": selectors.attachments_of(course) if manage else [],
+        "attachment_form": AttachmentForm(),
         "assign_form": forms.get("assign_form") or AssignForm(prefix="assign"),
         "lesson_form": forms.get("lesson_form") or LessonForm(prefix="lesson", user=user),
     }
@@ -749,3 +753,51 @@ def _archive_files(upload) -> dict[str, str]:
         return read_zip(upload)
     except DomainError as exc:
         raise DomainError(exc.message, field="archive") from None
+
+
+# Images and files of the lessons --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    course = selectors.course_get(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(course.get_absolute_url() + "#files")
+    try:
+        attachment = services.attachment_add(
+            actor=request.user, course=course, upload=form.cleaned_data["file"]
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+        return redirect(course.get_absolute_url() + "#files")
+    messages.success(
+        request,
+        _("Attached “%(name)s”. Show it in a lesson with %(markdown)s")
+        % {"name": attachment.name, "markdown": markdown_for(attachment)},
+    )
+    return redirect(course.get_absolute_url() + "#files")
+
+
+@login_required
+def attachment_download(request, pk, name):
+    """The file, only for someone who may see its course (the data directory is never
+    public)."""
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    if attachment.name != name:
+        raise Http404
+    return file_response(attachment)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    try:
+        services.attachment_delete(actor=request.user, attachment=attachment)
+        messages.success(request, _("File removed."))
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect(attachment.course.get_absolute_url() + "#files")

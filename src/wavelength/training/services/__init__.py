@@ -4,6 +4,8 @@ from .courses import (  # noqa: F401
     CourseData,
     LessonData,
     QuestionData,
+    attachment_add,
+    attachment_delete,
     content_of,
     course_archive,
     course_create,
