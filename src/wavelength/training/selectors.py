@@ -4,8 +4,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -302,32 +301,46 @@ def completion_report(*, user, course: Course | None = None) -> dict:
 
 def completions_by_month(*, user, course: Course | None = None, team=None, months: int = 12):
     """The report's chart: courses passed each month over the last ``months`` months, among
-    the assignments ``user`` may see (one query)."""
+    the assignments ``user`` may see. One query of range counts, read from the
+    ``completed_at`` index."""
     require_member(user)
     now = clock.now()
     first = now.year * 12 + now.month - 1 - (months - 1)  # months since year 0
-    labels = [f"{(first + i) // 12:04d}-{(first + i) % 12 + 1:02d}" for i in range(months)]
-    since = now.replace(
-        year=first // 12, month=first % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
-    )
-    qs = Assignment.objects.filter(progress_scope(user), completed_at__gte=since)
+    starts = [
+        now.replace(
+            year=(first + i) // 12,
+            month=(first + i) % 12 + 1,
+            day=1,
+            hour=0,
+            minute=0,
+            second=0,
+            microsecond=0,
+        )
+        for i in range(months + 1)
+    ]
+    qs = Assignment.objects.filter(progress_scope(user))
     if course is not None:
         qs = qs.filter(course=course)
     if team is not None:
         qs = qs.filter(user__memberships__team=team)
-    rows = (
-        qs.annotate(month=TruncMonth("completed_at"))
-        .values("month")
+    # A count per month, each read from the completed_at index: SQLite has no month
+    # function of its own, and one FILTER per month would test every row twelve times.
+    parts = [
+        qs.filter(completed_at__gte=starts[i], completed_at__lt=starts[i + 1])
+        .order_by()
+        .annotate(k=Value(i))
+        .values("k")
         .annotate(n=Count("id"))
-        .order_by("month")
-    )
-    found = {r["month"].strftime("%Y-%m"): r["n"] for r in rows if r["month"]}
+        .values_list("k", "n")
+        for i in range(months)
+    ]
+    counts = dict(parts[0].union(*parts[1:], all=True))
     return {
         "type": "bar",
         "axis": "x",
         "label": _("Courses passed"),
-        "labels": labels,
-        "values": [found.get(m, 0) for m in labels],
+        "labels": [m.strftime("%Y-%m") for m in starts[:-1]],
+        "values": [counts.get(i, 0) for i in range(months)],
     }
 
 

@@ -40,6 +40,8 @@ from .forms import (
 from .models import Course, CourseStatus, EnablementGate, LearningPath
 
 PER_PAGE = 50
+# The training home's course cards: "my learning" comes first, the catalogue pages after it.
+COURSES_PER_PAGE = 20
 
 
 def _refused(request, exc: DomainError) -> None:
@@ -57,7 +59,7 @@ def home(request):
     courses = selectors.course_list(user=request.user, status=status or None)
     context = {
         "learning": selectors.my_learning(user=request.user),
-        "page": paginate(request, courses, PER_PAGE),
+        "page": paginate(request, courses, COURSES_PER_PAGE),
         "status": status,
         "statuses": CourseStatus.choices,
     }
@@ -472,8 +474,10 @@ def report(request):
         return _report_csv(user, rows)
     page = paginate(request, rows, PER_PAGE)
     page.object_list = selectors.scores_visible(user=user, rows=page.object_list)
+    report = selectors.completion_report(user=user, course=course)
     context = {
-        "report": selectors.completion_report(user=user, course=course),
+        "report": report,
+        "by_course": paginate(request, report["by_course"], COURSES_PER_PAGE, "cp"),
         "months": selectors.completions_by_month(user=user, course=course, team=team),
         "page": page,
         "course": course,
