@@ -190,7 +190,7 @@ class ImportForm(forms.Form):
     archive = forms.FileField(
         label=_("Zip of Markdown files"),
         help_text=_(
-            "course.md, then a file a lesson (01-title.md), its quiz (01-title.quiz.md) and "
+            "course.md, then a file per lesson (01-title.md), its quiz (01-title.quiz.md) and "
             "the final quiz (quiz.md), as a course's download gives them."
         ),
     )
