@@ -573,10 +573,33 @@ def path_list(request):
 
 
 @login_required
+@GET_POST
 def path_detail(request, pk):
+    """The path's courses for the reader (passed, open or waiting); editors assign it."""
     path = selectors.path_get(user=request.user, pk=pk)
-    context = {"path": path, "steps": selectors.path_progress(user=request.user, path=path)}
-    return render(request, "training/path_detail.html", context)
+    form = AssignForm(request.POST or None, prefix="assign")
+
+    def call():
+        d = form.cleaned_data
+        return services.path_assign(
+            actor=request.user,
+            path=path,
+            due_on=d["due_on"],
+            users=list(d["users"]),
+            teams=list(d["teams"]),
+            roles=list(d["roles"]),
+        )
+
+    count = submit(form, call)
+    if count is not None:
+        messages.success(request, _("%(n)d courses assigned.") % {"n": count})
+        return redirect(path)
+    context = {
+        "path": path,
+        "steps": selectors.path_progress(user=request.user, path=path),
+        "assign_form": form,
+    }
+    return render(request, "training/path_detail.html", context, status=form_status(form))
 
 
 def _path_courses(request, form: PathForm) -> list[Course]:
