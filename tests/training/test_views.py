@@ -122,3 +122,9 @@ def test_a_path_is_assigned_from_its_page(now, course, editor, viewer, page):
         "Opens once the courses before it are passed"
         in client_for(viewer).get(url).content.decode()
     )
+
+
+def test_report_filter_keeps_the_chosen_course(course, editor):
+    url = reverse("training:report") + f"?course={course.pk}"
+    html = client_for(editor).get(url).content.decode()
+    assert f'<option value="{course.pk}" selected>Refunds 101</option>' in html

@@ -483,7 +483,7 @@ def report(request):
         "course": course,
         "team": team,
         "overdue": overdue,
-        "courses": readable_courses(user).only("id", "title").order_by("title"),
+        "courses": readable_courses(user).order_by("title").values_list("id", "title"),
         "teams": Team.objects.all(),
     }
     return render(request, "training/report.html", context)

@@ -2,7 +2,7 @@
 "my learning" show one per row, where an included template costs a millisecond each."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from wavelength.core import formats
@@ -37,3 +37,14 @@ def due(row) -> str:
             '<span class="badge badge-danger">{} · {}</span>', _("Overdue"), formats.day(row.due_on)
         )
     return format_html('<span class="badge">{} {}</span>', _("Due"), formats.day(row.due_on))
+
+
+@register.simple_tag
+def options(choices, selected=None) -> str:
+    """``{% options courses course.pk %}``: ``<option>`` elements of ``(id, label)`` pairs (the
+    report's course filter lists every course)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == selected else "", label) for pk, label in choices),
+    )
