@@ -51,12 +51,25 @@ def test_draft_publish_pass_and_the_gate_turns_green(page, sign_in, admin, edito
     expect(page.locator(".messages")).to_contain_text("Course published.")
     expect(page.locator("#learners")).to_contain_text("Noah Support")
 
+    # The owner's pages fit a phone.
+    course = Course.objects.get()
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (
+        course.get_absolute_url(),
+        f"/training/courses/{course.pk}/statistics/",
+        f"/training/enablements/{course.enablement.pk}/edit/",
+        "/training/courses/import/",
+        "/training/report/",
+    ):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     page.goto(release.get_absolute_url())
     criterion = page.locator('[data-criterion="training.enablement"]')
     expect(criterion).to_have_class("release-gate-item is-missing")
     expect(criterion).to_contain_text("Noah Support")
 
-    course = Course.objects.get()
     page.context.clear_cookies()
     sign_in(agent)
     page.goto("/training/")
