@@ -17,6 +17,7 @@ from django.urls import reverse
 from wavelength.accounts.models import User
 from wavelength.training import selectors
 from wavelength.training.models import Assignment, Course, CourseVersion, Enrollment
+from wavelength.training.views import COURSES_PER_PAGE
 
 from .data import ADMIN_EMAIL
 from .measure import Bench, BenchError, Check, Result
@@ -151,6 +152,7 @@ class TrainingBench:
 
         def reads():
             selectors.completion_report(user=self.admin)
+            selectors.completions_by_month(user=self.admin)
             rows = selectors.assignment_list(user=self.admin)
             rows.count()
             selectors.scores_visible(user=self.admin, rows=rows[:50])
@@ -183,7 +185,7 @@ class TrainingBench:
             selectors.my_learning(user=self.admin)
             courses = selectors.course_list(user=self.admin)
             courses.count()
-            list(courses[:50])
+            list(courses[:COURSES_PER_PAGE])
 
         bare = _bare(_captured(reads))
 

@@ -38,7 +38,15 @@ from wavelength.quality.models import (
 )
 from wavelength.research.models import Question as SurveyQuestion
 from wavelength.research.models import Survey
-from wavelength.training.models import Certification, Course, LearningPath, Lesson, Question, Quiz
+from wavelength.training.models import (
+    Certification,
+    Course,
+    Enablement,
+    LearningPath,
+    Lesson,
+    Question,
+    Quiz,
+)
 
 STALE = "0" * 16
 REFUSED = ("Someone else saved this", "Someone saved this page")
@@ -81,6 +89,7 @@ EDIT_PAGES = {
     "training:certification-edit": lambda: [Certification.objects.order_by("pk")[0].course_id],
     "training:path-edit": lambda: [LearningPath.objects.order_by("pk")[0].pk],
     "training:gate-edit": lambda: [Product.objects.order_by("pk")[0].slug],
+    "training:enablement-edit": lambda: [Enablement.objects.order_by("pk")[0].pk],
     "research:survey-edit": lambda: [Survey.objects.order_by("pk")[0].pk],
     "research:survey-question-edit": lambda: [SurveyQuestion.objects.order_by("pk")[0].pk],
     "planning:objective-edit": lambda: [Objective.objects.order_by("pk")[0].pk],
@@ -170,6 +179,10 @@ WRITES = {
         {"name": "x"},
     ),
     ("patch", "/api/v1/training/paths/{path_id}"): lambda: ([LearningPath.objects.first().pk], {}),
+    ("patch", "/api/v1/training/enablements/{enablement_id}"): lambda: (
+        [Enablement.objects.order_by("pk")[0].pk],
+        {},
+    ),
     ("put", "/api/v1/training/products/{product}/gate"): lambda: (
         [Product.objects.first().slug],
         {},

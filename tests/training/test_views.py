@@ -99,3 +99,32 @@ def test_my_work_lists_the_courses_to_take(course, editor, viewer):
     )
     page = client_for(viewer).get(reverse("processes:my-steps")).content.decode()
     assert "My courses to take" in page and "Refunds 101" in page
+
+
+def test_a_path_is_assigned_from_its_page(now, course, editor, viewer, page):
+    from tests.training.conftest import make_course
+
+    second = make_course(editor, page=page, title="Refunds 201")
+    path = services.path_create(actor=editor, name="Support, first month", courses=[course, second])
+    url = path.get_absolute_url()
+    form = {"assign-due_on": "2026-06-01", "assign-users": [viewer.pk]}
+    assert client_for(viewer).post(url, form).status_code == 403
+    past = client_for(editor).post(url, {**form, "assign-due_on": "2026-01-01"})
+    assert past.status_code == 422 and "The due date has passed" in past.content.decode()
+    assert not Assignment.objects.exists()
+    done = client_for(editor).post(url, form)
+    assert done.status_code == 302
+    assert sorted(a.course.title for a in Assignment.objects.filter(user=viewer)) == [
+        "Refunds 101",
+        "Refunds 201",
+    ]
+    assert (
+        "Opens once the courses before it are passed"
+        in client_for(viewer).get(url).content.decode()
+    )
+
+
+def test_report_filter_keeps_the_chosen_course(course, editor):
+    url = reverse("training:report") + f"?course={course.pk}"
+    html = client_for(editor).get(url).content.decode()
+    assert f'<option value="{course.pk}" selected>Refunds 101</option>' in html

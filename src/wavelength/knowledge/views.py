@@ -428,12 +428,13 @@ def attachment_upload(request, pk):
     messages.success(
         request,
         _("Attached “%(name)s”. Link it with %(markdown)s")
-        % {"name": attachment.name, "markdown": _markdown_for(attachment)},
+        % {"name": attachment.name, "markdown": markdown_for(attachment)},
     )
     return redirect(attachments_url)
 
 
-def _markdown_for(attachment: Attachment) -> str:
+def markdown_for(attachment) -> str:
+    """The Markdown that shows an image or links a file (the lessons' files use it too)."""
     bang = "!" if attachment.is_image else ""
     return f"{bang}[{attachment.name}]({attachment.get_absolute_url()})"
 
@@ -444,11 +445,17 @@ def attachment_download(request, pk, name):
     attachment = get_object_or_404(Attachment.objects.select_related("page__space"), pk=pk)
     if attachment.name != name or not can_read_space(request.user, attachment.page.space):
         raise Http404
+    return file_response(attachment)
+
+
+def file_response(attachment) -> FileResponse:
+    """An uploaded file (``file``, ``name``, ``content_type``): images other than SVG shown
+    inline, anything else downloaded, never sniffed (the lessons' files use it too)."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    content_type = attachment.content_type or mimetypes.guess_type(name)[0] or ""
+    content_type = attachment.content_type or mimetypes.guess_type(attachment.name)[0] or ""
     inline = content_type.startswith("image/") and content_type != "image/svg+xml"
     response = FileResponse(
         handle,

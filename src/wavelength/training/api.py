@@ -9,7 +9,8 @@ and changes nothing. Permissions are the services' own.
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from wavelength.accounts.models import Team, User
@@ -33,6 +34,9 @@ from .schemas import (
     CoursePatch,
     EnablementGateIn,
     EnablementGateOut,
+    EnablementIn,
+    EnablementOut,
+    EnablementPatch,
     EnrollmentOut,
     GrantOut,
     LessonIn,
@@ -44,6 +48,7 @@ from .schemas import (
     QuestionIn,
     QuestionOut,
     QuestionPatch,
+    QuestionStatsOut,
     QuizIn,
     QuizOut,
     QuizPatch,
@@ -687,12 +692,14 @@ def gate_set(
     gate = _gate(product)
     refs = References()
     teams = refs.get_many(Team.objects.all(), payload.teams, field="teams")
+    owner = refs.get(PEOPLE, payload.owner, field="owner") if payload.owner else None
     refs.check()
     services.enablement_gate_set(
         actor=request.auth,
         product=gate.product,
         min_percent=payload.min_percent,
         teams=teams,
+        owner=owner,
         if_version=if_match,
     )
     return gate_detail(request, product, response)
@@ -708,3 +715,114 @@ def path_assign(request, path_id: int, payload: AssignIn):
         actor=request.auth, path=path, due_on=payload.due_on, **_assign_refs(payload)
     )
     return Status(201, {"assignments": count})
+
+
+# Release enablement -----------------------------------------------------------------------
+
+
+@router.post(
+    "/training/enablements",
+    response={201: EnablementOut, **ERRORS},
+    url_name="enablement-draft",
+)
+def enablement_draft(request, payload: EnablementIn, response: HttpResponse):
+    """Draft the enablement course of a release or a feature (editors): lessons from its
+    description, pages, changelog, quotes and waiting customers, and a short quiz."""
+    refs = References()
+    release = (
+        refs.get(Release.objects.all(), payload.release, field="release")
+        if payload.release
+        else None
+    )
+    feature = (
+        refs.get(Feature.objects.all(), payload.feature, field="feature")
+        if payload.feature
+        else None
+    )
+    refs.check()
+    enablement = services.enablement_draft(actor=request.auth, release=release, feature=feature)
+    set_etag(response, enablement)
+    return Status(201, enablement)
+
+
+@router.get(
+    "/training/enablements/{enablement_id}",
+    response={200: EnablementOut, **ERRORS},
+    url_name="enablement-detail",
+)
+def enablement_detail(request, enablement_id: int, response: HttpResponse):
+    enablement = selectors.enablement_get(user=request.auth, pk=enablement_id)
+    set_etag(response, enablement)
+    return enablement
+
+
+@router.patch(
+    "/training/enablements/{enablement_id}",
+    response={200: EnablementOut, **VERSIONED_ERRORS},
+    url_name="enablement-update",
+)
+def enablement_update(
+    request,
+    enablement_id: int,
+    payload: EnablementPatch,
+    response: HttpResponse,
+    if_match: IfMatch = None,
+):
+    """The teams publishing the course assigns it to, and the due date (its owner)."""
+    enablement = selectors.enablement_get(user=request.auth, pk=enablement_id)
+    refs = References()
+    teams = (
+        refs.get_many(Team.objects.all(), payload.teams, field="teams")
+        if payload.teams is not None
+        else list(enablement.teams.all())
+    )
+    refs.check()
+    services.enablement_update(
+        actor=request.auth,
+        enablement=enablement,
+        teams=teams,
+        due_on=payload.due_on or enablement.due_on,
+        if_version=if_match,
+    )
+    return enablement_detail(request, enablement_id, response)
+
+
+@router.get(
+    "/training/courses/{course_id}/statistics",
+    response={200: list[QuestionStatsOut], **ERRORS},
+    url_name="question-statistics",
+)
+def question_statistics(request, course_id: int):
+    """Each quiz question over the submitted attempts: how many answered, the share right and
+    the wrong answers chosen most, the most missed first (the course's owner, administrators)."""
+    course = selectors.course_get(user=request.auth, pk=course_id)
+    return selectors.question_statistics(user=request.auth, course=course)
+
+
+# Courses as files -------------------------------------------------------------------------
+
+
+@router.post(
+    "/training/course-imports", response={201: CourseOut, **ERRORS}, url_name="course-import"
+)
+def course_import(request, archive: File[UploadedFile]):
+    """A draft course from a zip of Markdown files with front matter (as the export gives
+    it); all or nothing, a mistake named with its file and line."""
+    from wavelength.knowledge.views_io import read_zip
+
+    try:
+        files = read_zip(archive)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="archive") from None
+    course = services.course_import(actor=request.auth, files=files)
+    return Status(201, selectors.course_get(user=request.auth, pk=course.pk))
+
+
+@router.get("/training/courses/{course_id}/export", url_name="course-export")
+def course_export(request, course_id: int):
+    """The course as a zip of Markdown files, quizzes and answers included (its owner)."""
+    course = selectors.course_get(user=request.auth, pk=course_id)
+    files = services.course_export(actor=request.auth, course=course)
+    response = HttpResponse(services.as_zip(course, files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.zip"'
+    return response

@@ -8,9 +8,10 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from wavelength.catalog.demo import register_demo
 
-        from . import registrations, tasks  # noqa: F401  (tasks: register the job names)
+        from . import registrations, signals, tasks  # noqa: F401  (tasks: register the job names)
 
         registrations.register()
+        signals.connect()
         register_demo(80, _build_demo)
 
 

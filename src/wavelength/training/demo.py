@@ -1,8 +1,10 @@
 """The demo's training: "Product basics" (a knowledge page, a lesson with its quiz and a final
 quiz) assigned to support and sales, some of them overdue; a security policy course with a
-yearly certification, one holder about to be asked to renew; attempts that fail and pass; and
-the learning path "Support agent, first month". Dates count back from the story's end, and
-every step goes through the services at its own time (clock.travel)."""
+yearly certification, one holder about to be asked to renew; attempts that fail and pass; the
+learning path "Support agent, first month"; and the enablement course of the release in
+progress, drafted from what the product knows and passed by some of support and sales. Dates
+count back from the story's end, and every step goes through the services at its own time
+(clock.travel)."""
 
 import datetime as dt
 import random
@@ -217,34 +219,39 @@ def build_training_demo(*, now: dt.datetime | None = None) -> dict:
             if name in people:
                 with clock.travel(day(ago)):
                     _take(people[name], security, fail_first=False, passes=True, rng=rng)
-        _enablement(maya, basics, teams)
+        _enablement(maya, teams, now, rng)
         with clock.travel(day(1)):
             services.reminders_send()
             services.certifications_renew()
     return {"created": True, "courses": Course.objects.count()}
 
 
-def _enablement(admin, course: Course, teams: dict) -> None:
-    """The release in progress needs 80 % of support ready: "Product basics" is its
-    enablement course, so its gate shows who has not passed it yet."""
+def _enablement(admin, teams: dict, now: dt.datetime, rng) -> None:
+    """The release in progress needs 80 % of support and sales ready. Its enablement course
+    is drafted from what the product knows, published (which assigns it to both teams, due
+    before the target date) and passed by some, so its gate lists who is not ready yet."""
     release = (
         Release.objects.filter(status=ReleaseStatus.IN_PROGRESS)
         .order_by("target_date", "pk")
         .first()
     )
-    if release is None or "support" not in teams:
+    ready = [teams[s] for s in ("support", "sales") if s in teams]
+    if release is None or not ready or not release.features.exists():
         return
-    services.enablement_gate_set(
-        actor=admin, product=release.product, min_percent=80, teams=[teams["support"]]
+    with clock.travel(now - dt.timedelta(days=6)):
+        services.enablement_gate_set(
+            actor=admin, product=release.product, min_percent=80, teams=ready, owner=admin
+        )
+        enablement = services.enablement_draft(actor=admin, release=release)
+        course = services.course_publish(actor=admin, course=enablement.course)
+    learners = list(
+        User.objects.filter(training_assignments__course=course)
+        .exclude(pk=admin.pk)
+        .order_by("name", "pk")[:3]
     )
-    data = services.CourseData(
-        title=course.title,
-        summary=course.summary,
-        owner=course.owner,
-        duration_minutes=course.duration_minutes,
-        releases=[release],
-    )
-    services.course_update(actor=course.owner, course=course, data=data)
+    for ago, person in zip((4, 3, 2), learners, strict=False):
+        with clock.travel(now - dt.timedelta(days=ago)):
+            _take(person, course, fail_first=ago == 3, passes=True, rng=rng)
 
 
 def services_published(page: Page) -> bool:

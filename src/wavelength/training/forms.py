@@ -170,3 +170,31 @@ class EnablementGateForm(VersionedForm):
     teams = forms.ModelMultipleChoiceField(
         label=_("Teams that must be ready"), required=False, queryset=Team.objects.all()
     )
+    owner = forms.ModelChoiceField(
+        label=_("Enablement owner"),
+        required=False,
+        queryset=_people(),
+        help_text=_(
+            "Drafts an enablement course for them when a feature reaches beta or general "
+            "availability, or a release is in progress."
+        ),
+    )
+
+
+class EnablementForm(VersionedForm):
+    teams = forms.ModelMultipleChoiceField(label=_("Teams to enable"), queryset=Team.objects.all())
+    due_on = forms.DateField(label=_("Due date"), widget=_date())
+
+
+class ImportForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Zip of Markdown files"),
+        help_text=_(
+            "course.md, then a file per lesson (01-title.md), its quiz (01-title.quiz.md) and "
+            "the final quiz (quiz.md), as a course's download gives them."
+        ),
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Image or file"))

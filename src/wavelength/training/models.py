@@ -429,9 +429,19 @@ class EnablementGate(models.Model):
     )
     min_percent = models.PositiveSmallIntegerField(_("people ready (%)"), null=True, blank=True)
     teams = models.ManyToManyField("accounts.Team", blank=True, related_name="+")
+    # Who edits and publishes the enablement courses drafted for the product's releases and
+    # features; without one, nothing is drafted on its own.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enablement owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(default=clock.now)
 
-    VERSION_FIELDS = ["min_percent", "teams"]
+    VERSION_FIELDS = ["min_percent", "teams", "owner"]
     TRACKED = VERSION_FIELDS
 
     class Meta:
@@ -439,3 +449,84 @@ class EnablementGate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} enablement"
+
+
+class Enablement(models.Model):
+    """A course drafted to enable sales, support and success on a release or a feature: the
+    teams publishing it assigns it to, and by when (before the release's target date)."""
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="enablement")
+    release = models.ForeignKey(
+        "catalog.Release",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="enablements",
+    )
+    feature = models.ForeignKey(
+        "catalog.Feature",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="enablements",
+    )
+    teams = models.ManyToManyField("accounts.Team", verbose_name=_("teams"), blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+
+    VERSION_FIELDS = ["teams", "due_on"]
+    TRACKED = VERSION_FIELDS
+
+    class Meta:
+        verbose_name = _("enablement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release"],
+                condition=models.Q(release__isnull=False),
+                name="enablement_one_per_release",
+            ),
+            models.UniqueConstraint(
+                fields=["feature"],
+                condition=models.Q(feature__isnull=False),
+                name="enablement_one_per_feature",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.release or self.feature)
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:enablement-edit", args=[self.pk])
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"training/{instance.course_id}/{filename}"
+
+
+class CourseAttachment(models.Model):
+    """An image or file the course's lessons show or link, kept in the data directory and
+    served by a view that checks the reader may see the course."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:attachment", args=[self.pk, self.name])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

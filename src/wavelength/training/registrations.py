@@ -13,6 +13,17 @@ def _feature_training(*, user, feature):
     return feature_training(user=user, feature=feature)
 
 
+def _release_enablement(*, user, release):
+    from .selectors import release_enablement
+
+    return release_enablement(user=user, release=release)
+
+
+def _courses_counted(items) -> int:
+    """The courses listed, not the button drafting one."""
+    return sum(1 for item in items if item["course"] is not None)
+
+
 def _course_passed(*, target, subject=None, params=None) -> ConditionResult:
     """The person a run is for (or the target, when it is a person) passed the course."""
     from .models import Course, Enrollment
@@ -59,6 +70,17 @@ def register() -> None:
         loader=_feature_training,
         empty_text=_("No course is about this feature yet."),
         order=75,
+        count=_courses_counted,
+    )
+    register_section(
+        "release",
+        "enablement",
+        title=_("Enablement"),
+        template="training/_release_section.html",
+        loader=_release_enablement,
+        empty_text=_("No enablement course for this release yet."),
+        order=75,
+        count=_courses_counted,
     )
     register_condition(
         "training.course_passed",

@@ -305,13 +305,57 @@ class PathOut(Schema):
 class EnablementGateIn(InputSchema):
     min_percent: int | None = Field(None, ge=0, le=100, description="None: not in the gate.")
     teams: list[Id] = []
+    owner: Id | None = Field(
+        None,
+        description="The enablement owner: enablement courses are drafted for them on their own.",
+    )
 
 
 class EnablementGateOut(Schema):
     product: int = Field(alias="product_id")
     min_percent: int | None
     teams: list[int]
+    owner: int | None = Field(alias="owner_id")
 
     @staticmethod
     def resolve_teams(obj) -> list[int]:
         return [t.pk for t in obj.teams.all()] if obj.pk else []
+
+
+class EnablementIn(InputSchema):
+    release: Id | None = Field(None, description="The release to enable on (or a feature).")
+    feature: Id | None = Field(None, description="The feature to enable on (or a release).")
+
+
+class EnablementPatch(InputSchema):
+    teams: list[Id] | None = None
+    due_on: dt.date | None = None
+
+
+class EnablementOut(Schema):
+    id: int
+    course: int = Field(alias="course_id")
+    release: int | None = Field(alias="release_id")
+    feature: int | None = Field(alias="feature_id")
+    teams: list[int]
+    due_on: dt.date | None
+    assigned_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_teams(obj) -> list[int]:
+        return [t.pk for t in obj.teams.all()]
+
+
+class WrongAnswerOut(Schema):
+    text: str
+    count: int
+
+
+class QuestionStatsOut(Schema):
+    question: int = Field(alias="question_id")
+    text: str
+    quiz: str
+    answered: int
+    right: int
+    percent_right: int | None
+    wrong_answers: list[WrongAnswerOut]

@@ -1,9 +1,10 @@
 """Reads of the training app, permission-checked, in a fixed number of queries."""
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -20,6 +21,9 @@ from .models import (
     Attempt,
     Certification,
     Course,
+    CourseAttachment,
+    CourseVersion,
+    Enablement,
     Enrollment,
     Grant,
     LearningPath,
@@ -295,6 +299,51 @@ def completion_report(*, user, course: Course | None = None) -> dict:
     }
 
 
+def completions_by_month(*, user, course: Course | None = None, team=None, months: int = 12):
+    """The report's chart: courses passed each month over the last ``months`` months, among
+    the assignments ``user`` may see. One query of range counts, read from the
+    ``completed_at`` index."""
+    require_member(user)
+    now = clock.now()
+    first = now.year * 12 + now.month - 1 - (months - 1)  # months since year 0
+    starts = [
+        now.replace(
+            year=(first + i) // 12,
+            month=(first + i) % 12 + 1,
+            day=1,
+            hour=0,
+            minute=0,
+            second=0,
+            microsecond=0,
+        )
+        for i in range(months + 1)
+    ]
+    qs = Assignment.objects.filter(progress_scope(user))
+    if course is not None:
+        qs = qs.filter(course=course)
+    if team is not None:
+        qs = qs.filter(user__memberships__team=team)
+    # A count per month, each read from the completed_at index: SQLite has no month
+    # function of its own, and one FILTER per month would test every row twelve times.
+    parts = [
+        qs.filter(completed_at__gte=starts[i], completed_at__lt=starts[i + 1])
+        .order_by()
+        .annotate(k=Value(i))
+        .values("k")
+        .annotate(n=Count("id"))
+        .values_list("k", "n")
+        for i in range(months)
+    ]
+    counts = dict(parts[0].union(*parts[1:], all=True))
+    return {
+        "type": "bar",
+        "axis": "x",
+        "label": _("Courses passed"),
+        "labels": [m.strftime("%Y-%m") for m in starts[:-1]],
+        "values": [counts.get(i, 0) for i in range(months)],
+    }
+
+
 def scores_visible(*, user, rows) -> list:
     """Each row's progress, with the scores ``user`` may not see blanked (another person's,
     unless their manager)."""
@@ -386,3 +435,146 @@ def path_progress(*, user, path: LearningPath) -> list[PathStepView]:
         )
         before_passed = before_passed and passed
     return out
+
+
+# Release enablement -------------------------------------------------------------------------
+
+
+def enablement_get(*, user, pk: int) -> Enablement:
+    require_member(user)
+    enablement = get_object_or_404(
+        Enablement.objects.select_related("course__owner", "release", "feature"), pk=pk
+    )
+    if not can_read(user, enablement.course):
+        raise Http404
+    return enablement
+
+
+def enablement_of(course: Course) -> Enablement | None:
+    return (
+        Enablement.objects.filter(course=course)
+        .select_related("release", "feature")
+        .prefetch_related("teams")
+        .first()
+    )
+
+
+def release_enablement(*, user, release) -> list[dict]:
+    """The release page's Enablement section: its enablement courses (drafted for it, or
+    published and linked to it) with who passed, in three queries."""
+    from .readiness import completion_by_team
+
+    courses = list(
+        readable_courses(user)
+        .filter(Q(releases=release) | Q(enablement__release=release))
+        .select_related("owner", "enablement")
+        .distinct()
+        .order_by("title")[:20]
+    )
+    by_course = completion_by_team(courses)
+    items = [{"course": c, "teams": by_course.get(c.pk, [])} for c in courses]
+    drafted = any(getattr(c, "enablement", None) for c in courses)
+    if user.can_edit and not drafted and not Enablement.objects.filter(release=release).exists():
+        items.append({"course": None, "draft": {"release": release.pk}})
+    return items
+
+
+# Quiz question statistics -----------------------------------------------------------------
+
+
+@dataclass
+class WrongAnswer:
+    text: str
+    count: int
+
+
+@dataclass
+class QuestionStats:
+    question_id: int
+    text: str
+    quiz: str
+    answered: int = 0
+    right: int = 0
+    wrong_answers: list[WrongAnswer] = field(default_factory=list)
+
+    @property
+    def percent_right(self) -> int | None:
+        return round(100 * self.right / self.answered) if self.answered else None
+
+
+def _quiz_labels(version: CourseVersion) -> dict[int, str]:
+    labels = {x["quiz"]["id"]: x["title"] for x in version.lessons() if x.get("quiz")}
+    if version.content.get("quiz"):
+        labels[version.content["quiz"]["id"]] = _("Final quiz")
+    return labels
+
+
+def question_statistics(*, user, course: Course, wrong_shown: int = 3) -> list[QuestionStats]:
+    """Each quiz question of the course over its submitted attempts (every version): how many
+    answered it, the share right and the wrong answers chosen most; the questions most people
+    miss first. The course's owner and the administrators read it; two queries."""
+    if not can_manage(user, course):
+        raise Http404
+    versions = {v.pk: v for v in course.versions.all()}
+    labels = {pk: _quiz_labels(v) for pk, v in versions.items()}
+    stats: dict[int, QuestionStats] = {}
+    wrong: dict[int, Counter] = {}
+    attempts = Attempt.objects.filter(
+        enrollment__course=course, submitted_at__isnull=False
+    ).values_list("enrollment__version_id", "quiz_key", "answers")
+    for version_id, quiz_key, answers in attempts.iterator(chunk_size=2000):
+        version = versions.get(version_id)
+        quiz = version.quiz(quiz_key) if version else None
+        if quiz is None:
+            continue
+        label = labels[version_id].get(quiz_key, "")
+        for question in quiz["questions"]:
+            chosen = set((answers or {}).get(str(question["id"]), []))
+            row = stats.setdefault(
+                question["id"],
+                QuestionStats(question_id=question["id"], text=question["text"], quiz=label),
+            )
+            correct = {c["id"] for c in question["choices"] if c["correct"]}
+            row.answered += 1
+            if chosen == correct:
+                row.right += 1
+                continue
+            texts = {c["id"]: c["text"] for c in question["choices"]}
+            for choice in chosen - correct:
+                wrong.setdefault(question["id"], Counter())[texts.get(choice, "?")] += 1
+    for qid, counter in wrong.items():
+        stats[qid].wrong_answers = [
+            WrongAnswer(text=_choice_text(t), count=n) for t, n in counter.most_common(wrong_shown)
+        ]
+    return sorted(stats.values(), key=lambda s: (s.percent_right, s.question_id))
+
+
+def _choice_text(text: str) -> str:
+    """True/false answers are stored as "true" and "false"."""
+    return {"true": _("True"), "false": _("False")}.get(text, text)
+
+
+def statistics_chart(stats: list[QuestionStats]) -> dict:
+    """The JSON app.js charts: the share of right answers, question by question."""
+    return {
+        "type": "bar",
+        "axis": "y",
+        "label": _("Right (%)"),
+        "labels": [s.text[:60] for s in stats],
+        "values": [s.percent_right for s in stats],
+    }
+
+
+# Images and files of the lessons ----------------------------------------------------------
+
+
+def attachment_get(*, user, pk: int) -> CourseAttachment:
+    """A lesson's file: for whoever may see its course."""
+    attachment = get_object_or_404(CourseAttachment.objects.select_related("course"), pk=pk)
+    if not can_read(user, attachment.course):
+        raise Http404
+    return attachment
+
+
+def attachments_of(course: Course) -> list[CourseAttachment]:
+    return list(course.attachments.order_by("name", "id")[:200])

@@ -13,17 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wavelength.accounts.models import Team
+from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.views.base import GET_POST, paginate
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
+from wavelength.knowledge.views import file_response, markdown_for
+from wavelength.knowledge.views_io import read_zip
 
 from . import selectors, services
 from .access import can_manage, readable_courses
 from .forms import (
     AssignForm,
+    AttachmentForm,
     CertificationForm,
     CourseForm,
+    EnablementForm,
     EnablementGateForm,
+    ImportForm,
     LessonForm,
     PathForm,
     QuestionForm,
@@ -34,6 +40,8 @@ from .forms import (
 from .models import Course, CourseStatus, EnablementGate, LearningPath
 
 PER_PAGE = 50
+# The training home's course cards: "my learning" comes first, the catalogue pages after it.
+COURSES_PER_PAGE = 20
 
 
 def _refused(request, exc: DomainError) -> None:
@@ -51,7 +59,7 @@ def home(request):
     courses = selectors.course_list(user=request.user, status=status or None)
     context = {
         "learning": selectors.my_learning(user=request.user),
-        "page": paginate(request, courses, PER_PAGE),
+        "page": paginate(request, courses, COURSES_PER_PAGE),
         "status": status,
         "statuses": CourseStatus.choices,
     }
@@ -119,6 +127,9 @@ def _course_context(request, course: Course, **forms) -> dict:
         "lessons": selectors.lessons_of(user=user, course=course),
         "course_quiz": selectors.course_quiz(course),
         "certification": selectors.certification_get(user=user, course=course),
+        "enablement": selectors.enablement_of(course),
+        "attachments": selectors.attachments_of(course) if manage else [],
+        "attachment_form": AttachmentForm(),
         "assign_form": forms.get("assign_form") or AssignForm(prefix="assign"),
         "lesson_form": forms.get("lesson_form") or LessonForm(prefix="lesson", user=user),
     }
@@ -463,13 +474,16 @@ def report(request):
         return _report_csv(user, rows)
     page = paginate(request, rows, PER_PAGE)
     page.object_list = selectors.scores_visible(user=user, rows=page.object_list)
+    report = selectors.completion_report(user=user, course=course)
     context = {
-        "report": selectors.completion_report(user=user, course=course),
+        "report": report,
+        "by_course": paginate(request, report["by_course"], COURSES_PER_PAGE, "cp"),
+        "months": selectors.completions_by_month(user=user, course=course, team=team),
         "page": page,
         "course": course,
         "team": team,
         "overdue": overdue,
-        "courses": readable_courses(user).only("id", "title").order_by("title"),
+        "courses": readable_courses(user).order_by("title").values_list("id", "title"),
         "teams": Team.objects.all(),
     }
     return render(request, "training/report.html", context)
@@ -499,6 +513,16 @@ def _report_csv(user, rows) -> HttpResponse:
                 ]
             )
     return response
+
+
+@login_required
+def statistics(request, pk):
+    """Each quiz question of the course: the share of right answers and the wrong answers
+    chosen most, the questions most people miss first (the course's owner)."""
+    course = selectors.course_get(user=request.user, pk=pk)
+    stats = selectors.question_statistics(user=request.user, course=course)
+    context = {"course": course, "stats": stats, "chart": selectors.statistics_chart(stats)}
+    return render(request, "training/statistics.html", context)
 
 
 @login_required
@@ -549,10 +573,33 @@ def path_list(request):
 
 
 @login_required
+@GET_POST
 def path_detail(request, pk):
+    """The path's courses for the reader (passed, open or waiting); editors assign it."""
     path = selectors.path_get(user=request.user, pk=pk)
-    context = {"path": path, "steps": selectors.path_progress(user=request.user, path=path)}
-    return render(request, "training/path_detail.html", context)
+    form = AssignForm(request.POST or None, prefix="assign")
+
+    def call():
+        d = form.cleaned_data
+        return services.path_assign(
+            actor=request.user,
+            path=path,
+            due_on=d["due_on"],
+            users=list(d["users"]),
+            teams=list(d["teams"]),
+            roles=list(d["roles"]),
+        )
+
+    count = submit(form, call)
+    if count is not None:
+        messages.success(request, _("%(n)d courses assigned.") % {"n": count})
+        return redirect(path)
+    context = {
+        "path": path,
+        "steps": selectors.path_progress(user=request.user, path=path),
+        "assign_form": form,
+    }
+    return render(request, "training/path_detail.html", context, status=form_status(form))
 
 
 def _path_courses(request, form: PathForm) -> list[Course]:
@@ -620,6 +667,7 @@ def gate_edit(request, slug):
     initial = {
         "min_percent": gate.min_percent,
         "teams": [t.pk for t in gate.teams.all()] if gate.pk else [],
+        "owner": gate.owner_id,
     }
     form = EnablementGateForm(request.POST or None, initial=initial).versioned(gate)
     saved = submit(
@@ -629,6 +677,7 @@ def gate_edit(request, slug):
             product=product,
             min_percent=form.cleaned_data["min_percent"],
             teams=list(form.cleaned_data["teams"]),
+            owner=form.cleaned_data["owner"],
             if_version=form.seen_version(),
         ),
     )
@@ -637,3 +686,145 @@ def gate_edit(request, slug):
         return redirect(product)
     context = {"form": form, "product": product}
     return render(request, "training/gate_form.html", context, status=form_status(form))
+
+
+# Release enablement ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def enablement_draft(request):
+    """Draft the enablement course of a release or a feature (``release`` or ``feature`` in the
+    form), then open it."""
+    from wavelength.catalog.models import Feature, Release
+
+    release = feature = None
+    if request.POST.get("release", "").isdigit():
+        release = get_object_or_404(
+            Release.objects.select_related("product"), pk=request.POST["release"]
+        )
+    elif request.POST.get("feature", "").isdigit():
+        feature = get_object_or_404(
+            Feature.objects.select_related("product"), pk=request.POST["feature"]
+        )
+    else:
+        raise Http404
+    try:
+        enablement = services.enablement_draft(actor=request.user, release=release, feature=feature)
+    except DomainError as exc:
+        _refused(request, exc)
+        return redirect(release or feature)
+    messages.success(request, _("Enablement course drafted: review it, then publish it."))
+    return redirect(enablement.course)
+
+
+@login_required
+@GET_POST
+def enablement_edit(request, pk):
+    """The teams publishing the enablement course assigns it to, and by when."""
+    enablement = selectors.enablement_get(user=request.user, pk=pk)
+    if not can_manage(request.user, enablement.course):
+        raise PermissionDenied(_("Only the owner of this course can change it."))
+    initial = {"teams": [t.pk for t in enablement.teams.all()], "due_on": enablement.due_on}
+    form = EnablementForm(request.POST or None, initial=initial).versioned(enablement)
+    saved = submit(
+        form,
+        lambda: services.enablement_update(
+            actor=request.user,
+            enablement=enablement,
+            teams=list(form.cleaned_data["teams"]),
+            due_on=form.cleaned_data["due_on"],
+            if_version=form.seen_version(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Enablement saved."))
+        return redirect(enablement.course)
+    context = {"form": form, "enablement": enablement, "course": enablement.course}
+    return render(request, "training/enablement_form.html", context, status=form_status(form))
+
+
+# Courses as files -----------------------------------------------------------------------------
+
+
+@login_required
+def course_export(request, pk):
+    """The course as a zip of Markdown files, quizzes included (its owner)."""
+    course = selectors.course_get(user=request.user, pk=pk)
+    files = services.course_export(actor=request.user, course=course)
+    response = HttpResponse(services.as_zip(course, files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.zip"'
+    return response
+
+
+@login_required
+@GET_POST
+def course_import(request):
+    """A draft course from a zip of Markdown files; all or nothing."""
+    require_editor(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    course = submit(
+        form,
+        lambda: services.course_import(
+            actor=request.user, files=_archive_files(form.cleaned_data["archive"])
+        ),
+    )
+    if course:
+        messages.success(request, _("Course imported as a draft: review it, then publish it."))
+        return redirect(course)
+    return render(request, "training/import.html", {"form": form}, status=form_status(form))
+
+
+def _archive_files(upload) -> dict[str, str]:
+    try:
+        return read_zip(upload)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="archive") from None
+
+
+# Images and files of the lessons --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    course = selectors.course_get(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(course.get_absolute_url() + "#files")
+    try:
+        attachment = services.attachment_add(
+            actor=request.user, course=course, upload=form.cleaned_data["file"]
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+        return redirect(course.get_absolute_url() + "#files")
+    messages.success(
+        request,
+        _("Attached “%(name)s”. Show it in a lesson with %(markdown)s")
+        % {"name": attachment.name, "markdown": markdown_for(attachment)},
+    )
+    return redirect(course.get_absolute_url() + "#files")
+
+
+@login_required
+def attachment_download(request, pk, name):
+    """The file, only for someone who may see its course (the data directory is never
+    public)."""
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    if attachment.name != name:
+        raise Http404
+    return file_response(attachment)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    try:
+        services.attachment_delete(actor=request.user, attachment=attachment)
+        messages.success(request, _("File removed."))
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect(attachment.course.get_absolute_url() + "#files")

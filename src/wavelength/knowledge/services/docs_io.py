@@ -67,8 +67,9 @@ def _value(raw: str) -> str:
     return raw
 
 
-def parse(path: str, text: str) -> Doc:
-    """One file's front matter and text; a :class:`DomainError` names the bad line."""
+def parse(path: str, text: str, *, keys=KEYS, required=REQUIRED) -> Doc:
+    """One file's front matter and text; a :class:`DomainError` names the bad line. Other
+    folders of Markdown files (training's courses) read their own ``keys``."""
     text = text.replace("\r\n", "\n")
     if not text.startswith("---\n"):
         raise _fail(path, 1, _("a page file starts with a “---” line, then its front matter."))
@@ -87,12 +88,12 @@ def parse(path: str, text: str) -> Doc:
                 path, number, _("expected “key: value”, found “%(line)s”.") % {"line": line[:80]}
             )
         key = match.group(1).lower()
-        if key not in KEYS:
+        if key not in keys:
             raise _fail(
                 path,
                 number,
                 _("“%(key)s” is not a known key (%(keys)s).")
-                % {"key": key, "keys": ", ".join(KEYS)},
+                % {"key": key, "keys": ", ".join(keys)},
             )
         if key in meta:
             raise _fail(path, number, _("“%(key)s” is given twice.") % {"key": key})
@@ -103,7 +104,7 @@ def parse(path: str, text: str) -> Doc:
         lines[key] = number
     else:
         raise _fail(path, None, _("the front matter has no closing “---” line."))
-    for key in REQUIRED:
+    for key in required:
         if not meta.get(key):
             raise _fail(path, lines.get(key), _("“%(key)s” is required.") % {"key": key})
     return Doc(path=path, meta=meta, lines=lines, body=body)

@@ -443,16 +443,7 @@ def _max_upload() -> int:
 def attachment_add(*, actor, page: Page, upload) -> Attachment:
     """Keep an uploaded file with the page (in the data directory, never public)."""
     require_write(actor, page.space)
-    if upload is None:
-        raise DomainError(_("Choose a file to upload."), field="file")
-    limit = _max_upload()
-    if upload.size > limit:
-        raise DomainError(
-            _("This file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            field="file",
-        )
-    name = slugify_filename(upload.name)
+    name = check_upload(upload)
     attachment = Attachment(
         page=page,
         name=name,
@@ -470,6 +461,21 @@ def attachment_add(*, actor, page: Page, upload) -> Attachment:
         attachment=name,
     )
     return attachment
+
+
+def check_upload(upload) -> str:
+    """The safe file name of an upload within the size limit (also used for the lessons'
+    files); a :class:`DomainError` otherwise."""
+    if upload is None:
+        raise DomainError(_("Choose a file to upload."), field="file")
+    limit = _max_upload()
+    if upload.size > limit:
+        raise DomainError(
+            _("This file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
+            field="file",
+        )
+    return slugify_filename(upload.name)
 
 
 def slugify_filename(name: str) -> str:

@@ -4,6 +4,8 @@ from .courses import (  # noqa: F401
     CourseData,
     LessonData,
     QuestionData,
+    attachment_add,
+    attachment_delete,
     content_of,
     course_archive,
     course_create,
@@ -18,6 +20,13 @@ from .courses import (  # noqa: F401
     quiz_create,
     quiz_update,
 )
+from .enablement import (  # noqa: F401
+    enablement_draft,
+    enablement_draft_for,
+    enablement_from_activity,
+    enablement_update,
+)
+from .files import as_zip, course_export, course_import  # noqa: F401
 from .learning import (  # noqa: F401
     assignment_create,
     attempt_start,

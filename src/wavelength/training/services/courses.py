@@ -18,6 +18,7 @@ from wavelength.core.exceptions import Conflict, DomainError
 from ..access import hidden_pages, require_manage
 from ..models import (
     Course,
+    CourseAttachment,
     CourseStatus,
     CourseVersion,
     Enrollment,
@@ -199,7 +200,10 @@ def _record_update(actor, obj, before: dict, course: Course | None = None) -> di
 
 @transaction.atomic
 def course_publish(*, actor, course: Course) -> Course:
-    """Publish the course (a draft or archived one): its content becomes a new version."""
+    """Publish the course (a draft or archived one): its content becomes a new version. An
+    enablement course is then assigned to its teams (all or nothing)."""
+    from .enablement import enablement_assign
+
     course = _lock(course)
     require_manage(actor, course)
     if course.status == CourseStatus.PUBLISHED:
@@ -215,6 +219,7 @@ def course_publish(*, actor, course: Course) -> Course:
         scope="training",
         changes={"status": [old, course.status]},
     )
+    enablement_assign(actor=actor, course=course)
     return course
 
 
@@ -511,3 +516,39 @@ def question_update(
     question.save()
     _record_update(actor, question, before, question.quiz.course)
     return question
+
+
+# Files the lessons show or link ---------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, actor, course: Course, upload) -> CourseAttachment:
+    """Keep an image or file for the course's lessons (in the data directory, never public;
+    the same limits as the knowledge pages' files)."""
+    from wavelength.knowledge.services.pages import check_upload
+
+    course = _lock(course)
+    require_manage(actor, course)
+    name = check_upload(upload)
+    attachment = CourseAttachment(
+        course=course,
+        name=name,
+        size=upload.size,
+        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        uploaded_by=actor,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    activity.record(actor=actor, verb="attached", target=course, scope="training", name=name)
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor, attachment: CourseAttachment) -> None:
+    course = _lock(attachment.course)
+    require_manage(actor, course)
+    activity.record(
+        actor=actor, verb="detached", target=course, scope="training", name=attachment.name
+    )
+    attachment.file.delete(save=False)
+    attachment.delete()

@@ -131,10 +131,18 @@ def path_assign(*, actor, path: LearningPath, due_on, users=(), teams=(), roles=
 
 @transaction.atomic
 def enablement_gate_set(
-    *, actor, product, min_percent: int | None, teams: list, if_version: str | None = None
+    *,
+    actor,
+    product,
+    min_percent: int | None,
+    teams: list,
+    owner=None,
+    if_version: str | None = None,
 ) -> EnablementGate:
     """Set the criterion "enablement complete" of ``product``'s releases (administrators, as
-    for the other gate criteria); no percentage leaves it out of the gate."""
+    for the other gate criteria); no percentage leaves it out of the gate. ``owner`` (the
+    enablement owner) is given the enablement courses drafted for the product's releases and
+    features; the teams are those they are assigned to."""
     require_admin(actor)
     gate, _created = EnablementGate.objects.select_for_update().get_or_create(product=product)
     versioning.check(gate, if_version)
@@ -142,7 +150,10 @@ def enablement_gate_set(
         raise DomainError(_("A percentage, from 0 to 100."), field="min_percent")
     if min_percent is not None and not teams:
         raise DomainError(_("Choose the teams that must be ready."), field="teams")
+    if owner is not None and not owner.is_active:
+        raise DomainError(_("Choose an active owner."), field="owner")
     before = activity.snapshot(gate, EnablementGate.TRACKED)
+    gate.owner = owner
     gate.min_percent = None if min_percent is None else int(min_percent)
     gate.updated_at = clock.now()
     gate.save()
