@@ -26,7 +26,14 @@ from wavelength.accounts.permissions import require_member
 from wavelength.catalog.models import Feature, Release, Stage, Tag
 from wavelength.core import clock
 
-from .models import STAGE_COLUMN, Column, KeyResult, Objective, objective_progress
+from .models import (
+    STAGE_COLUMN,
+    Column,
+    KeyResult,
+    Objective,
+    StageRequirement,
+    objective_progress,
+)
 from .services import OPEN
 
 RELEASES_PER_PAGE = 10
@@ -374,6 +381,7 @@ class FeaturePlanning:
     late_ids: set[int]
     targets: list[Release]
     objective_choices: list[Objective]
+    readiness: list = field(default_factory=list)
 
     @property
     def column_label(self) -> str:
@@ -423,5 +431,96 @@ def feature_planning(*, user, feature: Feature) -> list[FeaturePlanning]:
             late_ids={r.pk for r in releases if is_late(r, today)},
             targets=targets,
             objective_choices=choices,
+            readiness=feature_readiness(user=user, feature=feature),
         )
     ]
+
+
+# Stage standards --------------------------------------------------------------------------
+
+
+@dataclass
+class StageStandard:
+    stage: str
+    label: str
+    requirements: list  # (value, label)
+
+
+def stage_standards(*, user, product) -> list[StageStandard]:
+    """Each stage a standard can be set for, with what ``product``'s features need before
+    entering it (one query)."""
+    from . import standards
+
+    require_member(user)
+    labels = dict(standards.options())
+    rows = StageRequirement.objects.filter(product=product).order_by("stage", "position", "pk")
+    by_stage: dict[str, list] = {}
+    for row in rows:
+        value = standards.option_value(row.condition, row.param)
+        label = standards.requirement_label(row.condition, row.param, labels)
+        by_stage.setdefault(row.stage, []).append((value, label))
+    return [
+        StageStandard(stage, str(Stage(stage).label), by_stage.get(stage, []))
+        for stage in standards.STAGES
+    ]
+
+
+@dataclass
+class Check:
+    label: str
+    ok: bool
+    detail: str
+    missing: list
+
+
+@dataclass
+class Readiness:
+    """Whether a feature meets its product's standard for a stage it may enter."""
+
+    stage: str
+    label: str
+    checks: list[Check]
+
+    @property
+    def ready(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def met(self) -> int:
+        return sum(1 for c in self.checks if c.ok)
+
+
+def feature_readiness(*, user, feature: Feature, stages=None) -> list[Readiness]:
+    """For each stage ``feature`` may move to (or ``stages``), each requirement of its
+    product's standard with its result and links to what is missing."""
+    from . import standards
+
+    require_member(user)
+    stages = [s for s in (stages or feature.allowed_stages) if s in Stage.values]
+    rows = StageRequirement.objects.filter(product_id=feature.product_id, stage__in=stages)
+    by_stage: dict[str, list] = {}
+    for row in rows.order_by("position", "pk"):
+        by_stage.setdefault(row.stage, []).append(row)
+    labels = dict(standards.options()) if by_stage else {}
+    out = []
+    for stage in stages:
+        checks = []
+        for row in by_stage.get(stage, []):
+            label, result = standards.evaluate(row, feature, labels)
+            checks.append(Check(label, result.ok, str(result.detail), list(result.missing)))
+        out.append(Readiness(stage, str(Stage(stage).label), checks))
+    return out
+
+
+def standard_overrides(*, user, product=None):
+    """Stage moves made without meeting the standard, newest first (who, when, why, what)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wavelength.core.models import Activity
+
+    require_member(user)
+    ct = ContentType.objects.get_for_model(Feature)
+    qs = Activity.objects.filter(target_type=ct, verb="stage_changed", payload__has_key="unmet")
+    if product is not None:
+        qs = qs.filter(scope=product.scope)
+    return qs.select_related("actor").order_by("-created_at", "-pk")

@@ -16,6 +16,8 @@ urlpatterns = [
         name="objective-feature-link",
     ),  # fmt: skip
     path("roadmap/shared/<str:token>/", views.shared_roadmap, name="shared-roadmap"),
+    path("roadmap/features/<int:pk>/stage/", views.feature_stage, name="feature-stage"),
+    path("products/<slug:slug>/standards/", views.standards_edit, name="standards-edit"),
     path("objectives/", views.objective_list, name="objective-list"),
     path("objectives/new/", views.objective_create, name="objective-create"),
     path("objectives/<int:pk>/", views.objective_detail, name="objective-detail"),
