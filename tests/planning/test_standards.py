@@ -203,8 +203,8 @@ def test_the_standards_page_for_admins_and_readers(standard, admin_client, viewe
     assert viewer_client.post(page, {"beta": ["feature.owner"]}).status_code == 403
     form = admin_client.get(page).content.decode()
     assert 'name="edit_version"' in form and 'value="feature.owner"' in form
-    saved = admin_client.post(page, {"planned": ["feature.owner"],
-                                     "edit_version": services.standard_version(standard)})  # fmt: skip
+    version = services.standard_version(standard)
+    saved = admin_client.post(page, {"planned": ["feature.owner"], "edit_version": version})
     assert saved.status_code == 302
     rows = StageRequirement.objects.filter(product=standard).values_list("stage", "condition")
     assert list(rows) == [("planned", "feature.owner")]
