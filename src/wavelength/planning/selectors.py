@@ -139,12 +139,11 @@ def timeline_releases(*, user, filters: RoadmapFilter) -> QuerySet[Release]:
     return qs.order_by(Coalesce("target_date", Value(dt.date.max)), "product__name", "pk")
 
 
-def timeline(*, user, filters: RoadmapFilter, page=1):
+def timeline(*, user, filters: RoadmapFilter, page=1, per_page: int = RELEASES_PER_PAGE):
     """One page of the timeline: its releases (each with its matching features, the first
     ``FEATURES_PER_RELEASE`` by title loaded and shown) in lanes of the chosen grouping."""
-    page = Paginator(timeline_releases(user=user, filters=filters), RELEASES_PER_PAGE).get_page(
-        page
-    )
+    releases = timeline_releases(user=user, filters=filters)
+    page = Paginator(releases, per_page).get_page(page)
     releases = list(page)
     shown, totals = _features_of(releases, filters)
     today = clock.now().date()

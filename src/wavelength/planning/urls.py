@@ -7,6 +7,7 @@ urlpatterns = [
     path("roadmap/", views.roadmap, name="roadmap"),
     path("roadmap/now-next-later/", views.roadmap_board, name="roadmap-board"),
     path("roadmap/export.csv", views.roadmap_export, name="roadmap-export"),
+    path("roadmap/export.svg", views.roadmap_image, name="roadmap-image"),
     path("roadmap/share/", views.roadmap_share, name="roadmap-share"),
     path("roadmap/plan/", views.roadmap_plan, name="roadmap-plan"),
     path("roadmap/features/<int:pk>/move/", views.roadmap_move, name="roadmap-move"),

@@ -509,3 +509,29 @@ def feature_stage(request, pk):
         readiness.sort(key=lambda r: r.stage != wanted)
     context = {"feature": feature, "form": form, "readiness": readiness, "wanted": wanted}
     return render(request, "planning/feature_stage.html", context, status=form_status(form))
+
+
+IMAGE_RELEASES = 60
+
+
+@login_required
+@require_GET
+def roadmap_image(request):
+    """The timeline with the page's filters and grouping as an SVG image (its first
+    ``IMAGE_RELEASES`` releases by target date)."""
+    from .image import roadmap_svg
+
+    filters = filters_from(request.GET)
+    page, lanes = selectors.timeline(user=request.user, filters=filters,
+                                     per_page=IMAGE_RELEASES)  # fmt: skip
+    today = date_format(clock.now().date(), "DATE_FORMAT")
+    subtitle = ngettext(
+        "%(n)d planned or in-progress release · %(day)s",
+        "%(n)d planned or in-progress releases · %(day)s", page.paginator.count,
+    ) % {"n": page.paginator.count, "day": today}  # fmt: skip
+    if page.paginator.count > IMAGE_RELEASES:
+        subtitle += " · " + _("the first %(n)d shown") % {"n": IMAGE_RELEASES}
+    svg = roadmap_svg(lanes, title=_("Roadmap"), subtitle=subtitle)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="roadmap.svg"'
+    return response
