@@ -299,3 +299,12 @@ def test_readiness_moves_and_overrides_in_the_api(standard, editor, idea):
     listed = api.get(url("standard-overrides", product=standard.slug)).json()
     assert listed["items"][0]["feature"] == idea.pk
     assert listed["items"][0]["reason"] == "Agreed" and listed["items"][0]["stage"] == "planned"
+
+
+def test_the_write_the_page_link_starts_it_from_the_template_about_the_feature(
+    standard, editor_client, idea
+):
+    unmet = standards.unmet(feature=idea, stage=Stage.PLANNED)
+    link = unmet[0].missing[0][1]
+    html = editor_client.get(link + "&space=procedures").content.decode()
+    assert f"[[feature:{idea.pk}]]" in html and "## Requirements" in html

@@ -47,11 +47,24 @@ class CardOut(Schema):
 
     @staticmethod
     def resolve_tags(obj) -> list[str]:
-        return [t.name for t in obj.tags.all()]
+        return [t.name for t in obj.card_tags]
 
     @staticmethod
     def resolve_objectives(obj) -> list[int]:
-        return [o.pk for o in obj.objectives.all()]
+        return [o.pk for o in obj.card_objectives]
+
+
+class CardValuesOut(Schema):
+    """A card given as plain values (the timeline builds them; see ``api._card``)."""
+
+    id: int
+    title: str
+    product: str
+    stage: str
+    column: str | None = Field(None, description="now, next, later, or null: off the board.")
+    owner_team: str | None
+    tags: list[str]
+    objectives: list[int]
 
 
 class TimelineReleaseOut(Schema):
@@ -62,7 +75,7 @@ class TimelineReleaseOut(Schema):
     status: str
     target_date: dt.date | None
     late: bool = Field(description="Planned or in progress, and past its target date.")
-    features: list[CardOut]
+    features: list[CardValuesOut]
     hidden: int = Field(description="Matching features not listed (see the CSV export).")
 
 

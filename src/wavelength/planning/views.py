@@ -246,8 +246,8 @@ def roadmap_export(request):
             ", ".join(r.target_date.isoformat() for r, _late in releases if r.target_date),
             _("yes") if any(late for _r, late in releases) else "",
             feature.owner_team.name if feature.owner_team else "",
-            " ".join(t.name for t in feature.tags.all()),
-            "; ".join(_safe(o.title) for o in feature.objectives.all()),
+            " ".join(t.name for t in feature.card_tags),
+            "; ".join(_safe(o.title) for o in feature.card_objectives),
             request.build_absolute_uri(feature.get_absolute_url()),
         ])  # fmt: skip
     return response
