@@ -308,3 +308,22 @@ def test_the_write_the_page_link_starts_it_from_the_template_about_the_feature(
     link = unmet[0].missing[0][1]
     html = editor_client.get(link + "&space=procedures").content.decode()
     assert f"[[feature:{idea.pk}]]" in html and "## Requirements" in html
+
+
+def test_shipping_moves_features_short_of_the_standard_and_says_so(now, admin, editor, product):
+    from tests.factories import ReleaseFactory
+
+    requirements = {Stage.GENERALLY_AVAILABLE: ["feature.owner"]}
+    services.stage_standard_set(actor=admin, product=product, requirements=requirements)
+    ready = FeatureFactory(product=product, title="Owned", stage=Stage.IN_DEVELOPMENT,
+                           owner=editor)  # fmt: skip
+    short = FeatureFactory(product=product, title="Unowned", stage=Stage.IN_DEVELOPMENT)
+    release = ReleaseFactory(product=product, version="4.0")
+    release.features.set([ready, short])
+    catalog.release_ship(actor=editor, release=release, features_to=Stage.GENERALLY_AVAILABLE)
+    short.refresh_from_db()
+    assert short.stage == Stage.GENERALLY_AVAILABLE  # shipping is the decision
+    overrides = list(selectors.standard_overrides(user=editor, product=product))
+    assert [o.target_id for o in overrides] == [short.pk]
+    assert overrides[0].payload["reason"] == "Shipped in Orbit 4.0"
+    assert [u["label"] for u in overrides[0].payload["unmet"]] == ["An owner"]

@@ -457,7 +457,8 @@ def release_ship(
 
 def _ship_features(*, actor, release: Release, stage: str) -> list[Feature]:
     """Move the release's features that are not yet at ``stage`` on to it. Shipping is what
-    makes a feature available, so the move skips the lifecycle's step-by-step rule; features
+    makes a feature available, so the move skips the lifecycle's step-by-step rule and is not
+    refused by the stage's standard (what a feature missed is kept with its move); features
     already there or further on (deprecated, retired) stay."""
     if not stage:
         return []
@@ -468,6 +469,9 @@ def _ship_features(*, actor, release: Release, stage: str) -> list[Feature]:
     )
     now = clock.now()
     for feature in features:
+        # Shipping is the decision: a feature short of the stage's standard still moves, and
+        # its history (and the standard's list of moves without it) says what was missing.
+        missing = standards.unmet(feature, stage)
         activity.record(
             actor=actor,
             verb="stage_changed",
@@ -476,6 +480,8 @@ def _ship_features(*, actor, release: Release, stage: str) -> list[Feature]:
             changes={"stage": [feature.stage, stage]},
             release=release.pk,
             shipped_in=str(release),
+            unmet=[item.as_payload() for item in missing] or None,
+            reason=(_("Shipped in %(release)s") % {"release": release}) if missing else None,
         )
         feature.stage, feature.stage_entered_at, feature.updated_at = stage, now, now
     Feature.objects.bulk_update(features, ["stage", "stage_entered_at", "updated_at"])
