@@ -13,7 +13,16 @@ from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core import search
 
-from .models import IMPORTANCE_RANK, Company, Contact, Feedback, FeedbackLink, Theme
+from .matching import domain_key
+from .models import (
+    IMPORTANCE_RANK,
+    Company,
+    CompanyMerge,
+    Contact,
+    Feedback,
+    FeedbackLink,
+    Theme,
+)
 from .votes import votes as registered_votes
 
 # Full-text search reads this many best matches before the other filters apply.
@@ -49,9 +58,13 @@ def company_list(*, user, filters: CompanyFilter | None = None) -> QuerySet[Comp
     """Companies, highest revenue first, with how much feedback each gave."""
     require_member(user)
     f = filters or CompanyFilter()
-    qs = Company.objects.select_related("owner").annotate(
-        feedback_count=Count("feedback", distinct=True),
-        contact_count=Count("contacts", distinct=True),
+    qs = (
+        Company.objects.filter(merged_into=None)
+        .select_related("owner")
+        .annotate(
+            feedback_count=Count("feedback", distinct=True),
+            contact_count=Count("contacts", distinct=True),
+        )
     )
     if f.segment:
         qs = qs.filter(segment=f.segment)
@@ -65,8 +78,39 @@ def company_list(*, user, filters: CompanyFilter | None = None) -> QuerySet[Comp
 
 
 def company_get(*, user, pk: int) -> Company:
+    """One company, merged away or not (its page then says into which)."""
     require_member(user)
-    return get_object_or_404(Company.objects.select_related("owner"), pk=pk)
+    return get_object_or_404(Company.objects.select_related("owner", "merged_into"), pk=pk)
+
+
+def company_likely_duplicates(*, user, company: Company, limit: int = 10) -> list[Company]:
+    """Other companies that look like the same customer: the same name once case, accents,
+    punctuation and legal form are left out, or a name that one's domain spells."""
+    require_member(user)
+    keys = {company.match_key, *(domain_key(d) for d in company.domains)} - {""}
+    spelled = Q()
+    if company.match_key:  # a company named after the domain this one's name spells
+        spelled = Q(domains__icontains=f'"{company.match_key}.')
+    qs = Company.objects.filter(Q(match_key__in=keys) | spelled, merged_into=None)
+    found = [
+        c
+        for c in qs.exclude(pk=company.pk).select_related("owner").order_by("-arr", "name")
+        if c.match_key in keys or company.match_key in {domain_key(d) for d in c.domains}
+    ]
+    return found[:limit]
+
+
+def company_merges(*, user, company: Company) -> QuerySet[CompanyMerge]:
+    """The merges into this company that are not undone, newest first."""
+    require_member(user)
+    return CompanyMerge.objects.filter(target=company, undone_at=None).select_related(
+        "source", "created_by"
+    )
+
+
+def company_merge_get(*, user, pk: int) -> CompanyMerge:
+    require_member(user)
+    return get_object_or_404(CompanyMerge.objects.select_related("source", "target"), pk=pk)
 
 
 def contact_list(*, user, company: Company | None = None, q: str | None = None):
