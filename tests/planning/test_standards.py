@@ -327,3 +327,21 @@ def test_shipping_moves_features_short_of_the_standard_and_says_so(now, admin, e
     assert [o.target_id for o in overrides] == [short.pk]
     assert overrides[0].payload["reason"] == "Shipped in Orbit 4.0"
     assert [u["label"] for u in overrides[0].payload["unmet"]] == ["An owner"]
+
+
+def test_the_ship_confirmation_lists_features_short_of_the_standard(
+    now, admin, editor_client, product
+):
+    from tests.factories import ReleaseFactory
+
+    requirements = {Stage.GENERALLY_AVAILABLE: ["feature.owner"]}
+    release = ReleaseFactory(product=product, version="4.0")
+    short = FeatureFactory(product=product, title="Unowned", stage=Stage.IN_DEVELOPMENT)
+    release.features.set([short])
+    page = reverse("catalog:release-ship", args=[release.pk])
+    assert "short of the stage" not in editor_client.get(page).content.decode()  # no standard
+    services.stage_standard_set(actor=admin, product=product, requirements=requirements)
+    html = editor_client.get(page).content.decode()
+    assert "Features short of the stage&#x27;s standard" in html
+    assert "Unowned: An owner" in html
+    assert reverse("planning:feature-stage", args=[short.pk]) in html

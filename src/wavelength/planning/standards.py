@@ -262,6 +262,37 @@ def review_url(feature: Feature, stage: str) -> str:
     return reverse("planning:feature-stage", args=[feature.pk]) + f"?stage={stage}"
 
 
+def short_of_standard(*, release):
+    """The ship confirmation's part: the release's features that would move to the stage it
+    ships them at by default without meeting its product's standard for it (``None`` when the
+    product sets no standard for that stage)."""
+    from wavelength.catalog import shipping
+    from wavelength.catalog.shipping import SummaryPart
+
+    from .models import StageRequirement
+
+    stage = shipping.default_features_to(release)
+    if not StageRequirement.objects.filter(product_id=release.product_id, stage=stage).exists():
+        return None
+    moving = release.features.filter(stage__in=shipping.stages_before(stage)).order_by("title")
+    items = []
+    for feature in moving.select_related("product")[:50]:
+        missing = unmet(feature=feature, stage=stage)
+        if missing:
+            labels = ", ".join(str(m.label) for m in missing)
+            items.append((f"{feature.title}: {labels}", review_url(feature, stage)))
+    detail = _("Shipping still moves them; their history keeps what they missed.")
+    return SummaryPart(count=len(items), detail=detail if items else "", items=items)
+
+
 def register() -> None:
+    from wavelength.catalog.shipping import register_ship_summary
+
     register_conditions()
     register_stage_check(unmet, review_url=review_url)
+    register_ship_summary(
+        "planning.standards",
+        title=gettext_lazy("Features short of the stage's standard"),
+        summarise=short_of_standard,
+        order=40,
+    )
