@@ -94,6 +94,7 @@ EDIT_PAGES = {
     "research:survey-question-edit": lambda: [SurveyQuestion.objects.order_by("pk")[0].pk],
     "planning:objective-edit": lambda: [Objective.objects.order_by("pk")[0].pk],
     "planning:objective-key-result-edit": lambda: [KeyResult.objects.order_by("pk")[0].pk],
+    "planning:standards-edit": lambda: [Product.objects.order_by("pk")[0].slug],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -210,6 +211,10 @@ WRITES = {
     ),
     ("patch", "/api/v1/webhooks/{webhook_id}"): lambda: ([Webhook.objects.first().pk], {}),
     ("delete", "/api/v1/webhooks/{webhook_id}"): lambda: ([Webhook.objects.first().pk], {}),
+    ("put", "/api/v1/planning/products/{product}/standards"): lambda: (
+        [Product.objects.first().slug],
+        {"stages": {"beta": ["feature.owner"]}},
+    ),
     ("patch", "/api/v1/features/{feature_id}/roadmap"): lambda: (
         [Feature.objects.first().pk],
         {"column": "later"},

@@ -142,3 +142,26 @@ def test_the_prioritisation_table_plans_ticked_features(editor_client, editor, f
 def test_a_viewer_gets_no_plan_form_on_the_prioritisation_table(viewer_client, feature):
     html = viewer_client.get(reverse("prioritisation:prioritisation")).content.decode()
     assert "plan-form" not in html
+
+
+def test_the_timeline_exports_as_an_svg_image(viewer, editor, feature, releases):
+    from xml.etree import ElementTree
+
+    services.roadmap_move(actor=editor, feature=feature, release=releases["late"])
+    response = client_for(viewer).get(reverse("planning:roadmap-image"), {"group": "team"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    root = ElementTree.fromstring(svg)  # well-formed
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Orbit 2.0" in texts and "• Offline mode" in texts
+    assert any("Late" in t for t in texts) and "Product" in texts  # the team's lane
+    assert "Orbit 1.9" not in texts  # shipped releases are not on the roadmap
+
+
+def test_the_svg_escapes_titles(viewer, editor, feature, releases):
+    feature.title = '<script>alert("x")</script> & co'
+    feature.save()
+    services.roadmap_move(actor=editor, feature=feature, release=releases["next"])
+    svg = client_for(viewer).get(reverse("planning:roadmap-image")).content.decode()
+    assert "<script>" not in svg and "&lt;script&gt;" in svg

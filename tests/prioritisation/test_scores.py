@@ -173,7 +173,7 @@ def test_a_change_is_recorded_under_the_product(editor, asked):
     assert entry.actor == editor and entry.verb == "updated"
     assert entry.scope == f"catalog.product:{asked.product_id}"
     assert entry.changes == {"effort": [None, "2.00"], "impact": ["1", "3"]}
-    assert entry.payload["formulas"] == ["RICE v1", "Value/Effort v1"]
+    assert entry.payload["formulas"] == ["RICE v1", "Value/Effort v1", "Load v1"]
 
 
 # The table: sorting and filters -------------------------------------------------------------
@@ -331,7 +331,7 @@ def test_api_lists_formulas(viewer):
 
     assert response.status_code == 200
     names = {(f["name"], f["version"], f["active"]) for f in response.json()}
-    assert names == {("rice", 1, True), ("value_effort", 1, True)}
+    assert names == {("rice", 1, True), ("value_effort", 1, True), ("load", 1, True)}
 
 
 def test_api_query_count_does_not_grow_with_page_size(editor, product, acme):

@@ -167,6 +167,11 @@ class FeaturePatch(InputSchema):
     title: str = None
     description: str = None
     stage: Stage = Field(None, description="Moves the feature if the lifecycle allows it.")
+    stage_override_reason: str = Field(
+        None,
+        max_length=500,
+        description="Why the feature moves to ``stage`` without meeting the stage's standard.",
+    )
     owner_team: Key | None = Field(None, description="Team id or slug; null clears.")
     owner: Key | None = Field(None, description="Person id or e-mail; null clears.")
     tags: list[str] = Field(None, description="Replaces the tags.")

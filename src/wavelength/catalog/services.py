@@ -13,7 +13,7 @@ from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock, search, versioning
 from wavelength.core.exceptions import DomainError
 
-from . import gates, shipping
+from . import gates, shipping, standards
 from .models import (
     TRANSITIONS,
     Area,
@@ -211,9 +211,11 @@ def feature_update(
     owner=_MISSING,
     tags=_MISSING,
     stage=_MISSING,
+    stage_override_reason: str = "",
     if_version: str | None = None,
 ) -> Feature:
-    """Change any of the given fields; a new stage goes through :func:`feature_move_stage`.
+    """Change any of the given fields; a new stage goes through :func:`feature_move_stage`
+    (``stage_override_reason``: why it moves without meeting the stage's standard).
     ``if_version`` (the version the edit started from) refuses a stale edit."""
     require_editor(actor)
     feature = Feature.objects.select_for_update().get(pk=feature.pk)
@@ -234,14 +236,20 @@ def feature_update(
         feature.tags.set(_tags(tags))
     _save_tracked(feature, actor=actor, before=before, scope=feature.product.scope)
     if stage is not _MISSING and stage != feature.stage:
-        feature = feature_move_stage(actor=actor, feature=feature, stage=stage)
+        feature = feature_move_stage(
+            actor=actor, feature=feature, stage=stage, override_reason=stage_override_reason
+        )
     _index_feature(feature)
     return feature
 
 
 @transaction.atomic
-def feature_move_stage(*, actor, feature: Feature, stage: str) -> Feature:
-    """Move a feature to the next lifecycle stage, if the lifecycle allows that move."""
+def feature_move_stage(
+    *, actor, feature: Feature, stage: str, override_reason: str = ""
+) -> Feature:
+    """Move a feature to the next lifecycle stage, if the lifecycle allows that move and the
+    feature meets its product's standard for that stage (:mod:`.standards`); an editor may move
+    it anyway with ``override_reason``, kept in its history with what was unmet."""
     require_editor(actor)
     feature = Feature.objects.select_for_update().select_related("product").get(pk=feature.pk)
     if stage not in Stage.values:
@@ -254,6 +262,7 @@ def feature_move_stage(*, actor, feature: Feature, stage: str) -> Feature:
             % {"old": Stage(feature.stage).label, "new": Stage(stage).label},
             field="stage",
         )
+    missing, reason = standards.check(feature, stage, override_reason=override_reason)
     now = clock.now()
     old = feature.stage
     feature.stage, feature.stage_entered_at, feature.updated_at = stage, now, now
@@ -265,6 +274,8 @@ def feature_move_stage(*, actor, feature: Feature, stage: str) -> Feature:
         target=feature,
         scope=feature.product.scope,
         changes={"stage": [old, stage]},
+        reason=reason or None,
+        unmet=[item.as_payload() for item in missing] or None,
     )
     return feature
 
@@ -446,7 +457,8 @@ def release_ship(
 
 def _ship_features(*, actor, release: Release, stage: str) -> list[Feature]:
     """Move the release's features that are not yet at ``stage`` on to it. Shipping is what
-    makes a feature available, so the move skips the lifecycle's step-by-step rule; features
+    makes a feature available, so the move skips the lifecycle's step-by-step rule and is not
+    refused by the stage's standard (what a feature missed is kept with its move); features
     already there or further on (deprecated, retired) stay."""
     if not stage:
         return []
@@ -457,6 +469,9 @@ def _ship_features(*, actor, release: Release, stage: str) -> list[Feature]:
     )
     now = clock.now()
     for feature in features:
+        # Shipping is the decision: a feature short of the stage's standard still moves, and
+        # its history (and the standard's list of moves without it) says what was missing.
+        missing = standards.unmet(feature, stage)
         activity.record(
             actor=actor,
             verb="stage_changed",
@@ -465,6 +480,8 @@ def _ship_features(*, actor, release: Release, stage: str) -> list[Feature]:
             changes={"stage": [feature.stage, stage]},
             release=release.pk,
             shipped_in=str(release),
+            unmet=[item.as_payload() for item in missing] or None,
+            reason=(_("Shipped in %(release)s") % {"release": release}) if missing else None,
         )
         feature.stage, feature.stage_entered_at, feature.updated_at = stage, now, now
     Feature.objects.bulk_update(features, ["stage", "stage_entered_at", "updated_at"])

@@ -77,6 +77,10 @@ VERBS = {
     "released": gettext_lazy("%(actor)s shipped %(object)s"),
     # A feature moved on because the release it was in shipped (payload ``shipped_in``).
     "stage_changed:shipped": gettext_lazy("%(actor)s moved %(object)s on when %(detail)s shipped"),
+    # Moved without meeting its product's standard for the stage (payload ``unmet``, ``reason``).
+    "stage_changed:overridden": gettext_lazy(
+        "%(actor)s moved %(object)s without meeting the stage's standard"
+    ),
     "deleted": gettext_lazy("%(actor)s deleted %(object)s"),
     "member_added": gettext_lazy("%(actor)s added %(member)s to %(object)s"),
     "member_removed": gettext_lazy("%(actor)s removed %(member)s from %(object)s"),
@@ -342,6 +346,8 @@ def _sentence(activity: Activity, url: str | None) -> SafeString:
     template = VERBS.get(activity.verb)
     if activity.verb == "stage_changed" and activity.payload.get("shipped_in"):
         template = VERBS["stage_changed:shipped"]
+    elif activity.verb == "stage_changed" and activity.payload.get("unmet"):
+        template = VERBS["stage_changed:overridden"]
     if template is None:
         return format_html("{} · {} {}", actor_html, activity.verb, values["object"])
     # The translated template is escaped first; only the escaped pieces above are inserted.

@@ -8,6 +8,7 @@ match here before ``/feedback/{feedback_id}`` does.
 import json
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -28,6 +29,7 @@ from .importers import TooLarge
 from .importers.mail import MAX_MESSAGE_BYTES
 from .importers.presets import get_preset
 from .schemas import (
+    BacklogImportOut,
     DeliveryOut,
     EmailOut,
     ImportJobOut,
@@ -282,3 +284,50 @@ def webhook_redeliver(request, webhook_id: Id, delivery_id: Id):
         raise NotFound(_("No delivery of this webhook has this id."))
     webhooks.redeliver(actor=request.auth, delivery=delivery)
     return selectors.webhook_deliveries(webhook=hook).get(pk=delivery_id)
+
+
+@router.post("/backlog/imports", response={200: BacklogImportOut, 201: BacklogImportOut,
+             **UPLOAD_ERRORS}, url_name="backlog-import")  # fmt: skip
+def backlog_import(
+    request,
+    file: File[UploadedFile],
+    product: Form[str],
+    source: Form[str] = "csv",
+    mapping: Form[str] = "",
+    preview: Form[bool] = False,
+):
+    """Import features, releases and their links from a Jira, Productboard or Aha! export
+    (``source``: jira, productboard, aha or csv) into ``product`` (slug or id): all rows or
+    none (422 naming each bad cell as ``rows.<row>.<column>``), rows whose key was imported
+    before skipped. ``mapping`` is JSON ``{"column": "field"}``; without it the source's
+    preset maps the columns. ``preview=true`` writes nothing and answers the first rows."""
+    from wavelength.catalog.selectors import product_get
+
+    from . import backlog
+    from .importers import backlog as backlog_importer
+
+    services.check_size(file.size)
+    target = product_get(user=request.auth, key=product)
+    columns_map = _mapping(mapping)
+    with transaction.atomic():
+        job = backlog.job_create(actor=request.auth, product=target, data=file.read(),
+                                 file_name=file.name or "backlog.csv", source=source)  # fmt: skip
+        columns = backlog_importer.unique_columns(backlog.job_table(job))
+        columns_map = columns_map or backlog_importer.preset_mapping(source, columns)
+        body = {"product": target.slug, "source": source, "mapping": columns_map}
+        if preview:
+            rows = backlog.preview(actor=request.auth, job=job, mapping=columns_map)
+            job.file.delete(save=False)
+            job.delete()
+            body["preview"] = [_backlog_row(r) for r in rows]
+            return Status(200, body)
+        done = backlog.job_run(actor=request.auth, job=job, mapping=columns_map)
+    body.update(created=done.created, skipped=done.skipped, releases=done.releases)
+    return Status(201, body)
+
+
+def _backlog_row(row) -> dict:
+    item = row.item
+    return {"row": row.row, "key": item.get("key"), "title": item.get("title"),
+            "stage": item.get("stage") or None, "release": item.get("release") or None,
+            "exists": row.exists, "errors": row.errors}  # fmt: skip

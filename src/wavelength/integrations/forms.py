@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wavelength.feedback.models import Source
 
+from .importers.backlog import FIELDS as BACKLOG_FIELDS
+from .importers.backlog import PRESETS as BACKLOG_PRESETS
 from .importers.csvfile import FIELDS
 from .importers.presets import PRESETS
 
@@ -129,3 +131,62 @@ class WebhookForm(forms.Form):
         self.fields["format"].choices = WebhookFormat.choices
         self.fields["events"].choices = [(name, label) for name, (_t, _v, label) in EVENTS.items()]
         self.fields["products"].queryset = Product.objects.order_by("name")
+
+
+class BacklogUploadForm(forms.Form):
+    """A backlog export and the product its features go into."""
+
+    file = forms.FileField(
+        label=_("Export file (CSV)"),
+        help_text=_(
+            "Jira: Filters → Export → CSV. Productboard: Features → Export to CSV. "
+            "Aha!: a features list → Export → CSV."
+        ),  # fmt: skip
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv"}),
+    )
+    product = forms.ModelChoiceField(label=_("Into the product"), queryset=None,
+                                     to_field_name="slug")  # fmt: skip
+    source = forms.ChoiceField(
+        label=_("From"),
+        choices=[*((k, p.label) for k, p in BACKLOG_PRESETS.items()), ("csv", _("Another CSV"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from wavelength.catalog.models import Product
+
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.order_by("name")
+
+
+class BacklogMappingForm(forms.Form):
+    """One choice per column (``col_<n>``) among the backlog's fields, and an optional name
+    to save the mapping under."""
+
+    save_as = forms.CharField(
+        label=_("Save this mapping as"), required=False, max_length=100,
+        help_text=_("Optional: pick it again for the next file of this kind."),
+    )  # fmt: skip
+
+    def __init__(self, *args, columns: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [("", _("— ignore —")), *BACKLOG_FIELDS.items()]
+        for n, column in enumerate(columns):
+            self.fields[f"col_{n}"] = forms.ChoiceField(label=column, choices=choices,
+                                                        required=False)  # fmt: skip
+
+    @classmethod
+    def initial_for(cls, columns: list[str], mapping: dict[str, str]) -> dict:
+        return {f"col_{n}": mapping.get(c, "") for n, c in enumerate(columns)}
+
+    def column_fields(self):
+        return [self[f"col_{n}"] for n in range(len(self.columns))]
+
+    def mapping(self) -> dict[str, str]:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        out = {}
+        for n, column in enumerate(self.columns):
+            value = data.get(f"col_{n}", self.data.get(f"col_{n}", ""))
+            if value in BACKLOG_FIELDS:
+                out[column] = value
+        return out

@@ -44,6 +44,11 @@ class ImportJob(models.Model):
 
     file = models.FileField(upload_to="imports/", max_length=300)
     file_name = models.CharField(_("file name"), max_length=255)
+    # "feedback" (the feedback CSV) or "backlog" (features and releases into ``product``).
+    kind = models.CharField(max_length=10, default="feedback", db_index=True)
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     mapping = models.JSONField(_("mapping"), default=dict)
     source = models.CharField(_("source"), max_length=16, default="csv")
     status = models.CharField(
@@ -80,6 +85,24 @@ class ImportJob(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return int(100 * self.processed / self.total) if self.total else 0
+
+
+class BacklogKey(models.Model):
+    """A feature imported from a backlog tool, by that tool's key (``PROJ-12``): importing the
+    same export again finds it instead of creating it twice."""
+
+    source = models.CharField(max_length=20)  # jira, productboard, aha or csv
+    key = models.CharField(max_length=100)
+    feature = models.ForeignKey(
+        "catalog.Feature", on_delete=models.CASCADE, related_name="backlog_keys"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="backlogkey_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.key}"
 
 
 class WebhookFormat(models.TextChoices):

@@ -111,3 +111,23 @@ class DeliveryOut(Schema):
     @staticmethod
     def resolve_tries(obj) -> list:
         return list(obj.tries.all())
+
+
+class BacklogRowOut(Schema):
+    row: int = Field(description="Row number (the header is row 1).")
+    key: str | None = None
+    title: str | None = None
+    stage: str | None = None
+    release: str | None = None
+    exists: bool = Field(description="Its key was imported before: it will be skipped.")
+    errors: dict[str, str] = Field(description="{column: what is wrong}.")
+
+
+class BacklogImportOut(Schema):
+    product: str
+    source: str
+    mapping: dict[str, str]
+    created: int = Field(0, description="Features created (0 for a preview).")
+    skipped: int = Field(0, description="Rows whose key was imported before.")
+    releases: int = Field(0, description="Releases that received features.")
+    preview: list[BacklogRowOut] = Field(default_factory=list)

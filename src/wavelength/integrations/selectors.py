@@ -32,12 +32,13 @@ def import_job_get(*, user, pk: int) -> ImportJob:
 
 def import_job_list(*, user, limit: int = 10):
     require_editor(user)
-    return ImportJob.objects.select_related("created_by").exclude(status=JobStatus.DRAFT)[:limit]
+    jobs = ImportJob.objects.filter(kind="feedback").select_related("created_by")
+    return jobs.exclude(status=JobStatus.DRAFT)[:limit]
 
 
 def mapping_list(*, user):
     require_editor(user)
-    return ImportMapping.objects.order_by("name")
+    return ImportMapping.objects.exclude(source="backlog").order_by("name")
 
 
 def mapping_get(*, user, name: str) -> ImportMapping:

@@ -4,9 +4,10 @@ e-mail; download the feedback as CSV. Every page is for editors (viewers get a 4
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wavelength.accounts.permissions import require_editor
@@ -17,9 +18,18 @@ from wavelength.core.forms import submit
 from wavelength.feedback import selectors as feedback_selectors
 from wavelength.feedback.forms import FeedbackFilterForm
 
-from . import selectors, services, webhooks
+from . import backlog, selectors, services, webhooks
 from .exporters import feedback_csv
-from .forms import CsvUploadForm, EmailUploadForm, MappingForm, PresetForm, WebhookForm
+from .forms import (
+    BacklogMappingForm,
+    BacklogUploadForm,
+    CsvUploadForm,
+    EmailUploadForm,
+    MappingForm,
+    PresetForm,
+    WebhookForm,
+)
+from .importers import backlog as backlog_importer
 from .importers.presets import PRESETS
 from .models import JobStatus
 
@@ -261,3 +271,94 @@ def webhook_redeliver(request, pk: int, delivery: int):
     else:
         messages.error(request, _("The endpoint refused it again; see the attempt below."))
     return redirect(hook.get_absolute_url())
+
+
+# Backlog import ---------------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def backlog_import(request):
+    """Step 1 of a backlog import: the export file, the tool it comes from, the product."""
+    require_editor(request.user)
+    form = BacklogUploadForm(request.POST or None, request.FILES or None,
+                             initial={"product": request.GET.get("product")})  # fmt: skip
+    status = 200
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if _too_large(form, "file", upload.size):
+            status = 413
+        else:
+            try:
+                job = backlog.job_create(
+                    actor=request.user, product=form.cleaned_data["product"],
+                    file_name=upload.name, data=upload.read(), source=form.cleaned_data["source"],
+                )  # fmt: skip
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                return redirect("integrations:backlog-map", pk=job.pk)
+    status = status if status != 200 else form_status(form)
+    return render(request, "integrations/backlog_import.html", {"form": form}, status=status)
+
+
+def _backlog_mapping(request, job, columns: list[str], saved: list) -> dict[str, str]:
+    choice = request.GET.get("mapping", "")
+    chosen = next((m for m in saved if f"saved:{m.pk}" == choice), None)
+    if chosen is not None:
+        return {c: f for c, f in chosen.mapping.items() if c in columns}
+    return backlog_importer.preset_mapping(choice or job.source, columns)
+
+
+@login_required
+@GET_POST
+def backlog_map(request, pk):
+    """Step 2: map the columns, see the first rows as they would be imported (with what is
+    wrong in each), then import every row or none."""
+    job = selectors.import_job_get(user=request.user, pk=pk)
+    if job.kind != "backlog":
+        raise Http404
+    if job.status != JobStatus.DRAFT:
+        return redirect(job.product.get_absolute_url() if job.product else "planning:roadmap")
+    columns = backlog_importer.unique_columns(backlog.job_table(job))
+    saved = list(backlog.mapping_list(user=request.user))
+    mapping = _backlog_mapping(request, job, columns, saved)
+    form = BacklogMappingForm(request.POST or None, columns=columns,
+                              initial=BacklogMappingForm.initial_for(columns, mapping))  # fmt: skip
+    if request.method == "POST" and "preview" not in request.GET and form.is_valid():
+        done = _backlog_run(request, form, job)
+        if done is not None:
+            counts = {"n": done.created, "product": done.product.name, "skipped": done.skipped}
+            text = ngettext(
+                "%(n)d feature imported into %(product)s (%(skipped)d already there).",
+                "%(n)d features imported into %(product)s (%(skipped)d already there).",
+                done.created,
+            )
+            messages.success(request, text % counts)
+            return redirect(done.product)
+    rows = backlog.preview(actor=request.user, job=job,
+                           mapping=form.mapping() if form.is_bound else mapping)  # fmt: skip
+    context = {"job": job, "form": form, "rows": rows, "saved": saved,
+               "refused": getattr(form, "refused", []),
+               "presets": backlog_importer.PRESETS}  # fmt: skip
+    fragments = {"import-preview": "integrations/_backlog_preview.html"}
+    status = 422 if form.is_bound and form.errors else 200
+    return render_page(request, "integrations/backlog_map.html", context, fragments=fragments,
+                       status=status)  # fmt: skip
+
+
+def _backlog_run(request, form: BacklogMappingForm, job):
+    from wavelength.integrations.importers import ImportRefused
+
+    mapping = form.mapping()
+    try:
+        if form.cleaned_data["save_as"]:
+            backlog.mapping_save(actor=request.user, name=form.cleaned_data["save_as"],
+                                 mapping=mapping)  # fmt: skip
+        return backlog.job_run(actor=request.user, job=job, mapping=mapping)
+    except ImportRefused as exc:
+        form.add_error(None, exc.message)
+        form.refused = exc.rows
+    except DomainError as exc:
+        add_domain_error(form, exc)
+    return None

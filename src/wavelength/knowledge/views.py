@@ -1,6 +1,7 @@
 """The knowledge pages: spaces, pages and their history, review, search and attachments."""
 
 import mimetypes
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -119,10 +120,19 @@ def space_edit(request, slug):
     return render(request, "knowledge/space_form.html", context, status=form_status(form))
 
 
+ABOUT = re.compile(r"^(feature|release|product):\d{1,12}$")
+
+
 def _template_text(request) -> str:
+    """The template's text, and a link to what the page is about (``?about=feature:12``, as a
+    stage standard's "write the page" link sends) so the page counts as about it."""
     key = request.GET.get("template", "")
     template = PageTemplate.objects.filter(key=key).first() if key else None
-    return template.body if template else ""
+    body = template.body if template else ""
+    about = request.GET.get("about", "")
+    if ABOUT.match(about):
+        body = f"[[{about}]]\n\n{body}" if body else f"[[{about}]]\n"
+    return body
 
 
 @login_required

@@ -14,11 +14,12 @@ from ninja.pagination import paginate
 
 from wavelength.accounts.models import User
 from wavelength.catalog.models import Feature, Product, Release
+from wavelength.catalog.selectors import feature_get, product_get
 from wavelength.core import clock
 from wavelength.core.api import Pagination, References
 from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, IfMatch, set_etag
 
-from . import figures, selectors, services, share
+from . import figures, selectors, services, share, standards
 from .models import Placement
 from .schemas import (
     BoardColumnOut,
@@ -30,13 +31,21 @@ from .schemas import (
     ObjectiveIn,
     ObjectiveOut,
     ObjectivePatch,
+    OverrideFilter,
+    OverrideOut,
     PlacementOut,
     PlacementPatch,
     PlanIn,
     PlannedOut,
+    ReadinessOut,
+    RequirementOut,
     RoadmapFilterIn,
     ShareIn,
     ShareOut,
+    StageMovedOut,
+    StageMoveIn,
+    StandardsIn,
+    StandardsOut,
     TimelineOut,
 )
 
@@ -63,7 +72,8 @@ def roadmap_timeline(request, filters: Query[RoadmapFilterIn], page: int = 1):
                 {"id": row.release.pk, "product": row.release.product.slug,
                  "version": row.release.version, "name": row.release.name,
                  "status": row.release.status, "target_date": row.release.target_date,
-                 "late": row.late, "features": row.features, "hidden": row.hidden}
+                 "late": row.late, "features": [_card(f) for f in row.features],
+                 "hidden": row.hidden}
                 for row in lane.releases
             ]}
             for lane in lanes
@@ -71,6 +81,19 @@ def roadmap_timeline(request, filters: Query[RoadmapFilterIn], page: int = 1):
         "count": page_obj.paginator.count,
         "page": page_obj.number,
         "pages": page_obj.paginator.num_pages,
+    }  # fmt: skip
+
+
+def _card(feature) -> dict:
+    """A card as plain values: validating a dict costs less than reading the row's
+    relations through the schema's resolvers."""
+    team = feature.owner_team
+    return {
+        "id": feature.pk, "title": feature.title, "product": feature.product.slug,
+        "stage": feature.stage, "column": getattr(feature, "column", None),
+        "owner_team": team.slug if team is not None else None,
+        "tags": [t.name for t in feature.card_tags],
+        "objectives": [o.pk for o in feature.card_objectives],
     }  # fmt: skip
 
 
@@ -288,3 +311,76 @@ def figure_list(request):
 
     require_member(request.auth)
     return [{"key": f.key, "label": str(f.label), "unit": f.unit} for f in figures.figures()]
+
+
+# Stage standards --------------------------------------------------------------------------
+
+
+def _standards(request, product: Product, response: HttpResponse) -> dict:
+    response["ETag"] = f'"{services.standard_version(product)}"'
+    return {
+        "product": product.slug,
+        "stages": selectors.stage_standards(user=request.auth, product=product),
+    }
+
+
+@router.get("/planning/requirements", response={200: list[RequirementOut], **ERRORS},
+            url_name="requirement-list")  # fmt: skip
+def requirement_list(request):
+    """What a stage standard can require: each condition, with each of its parameters."""
+    from wavelength.accounts.permissions import require_member
+
+    require_member(request.auth)
+    return [{"value": v, "label": label} for v, label in standards.options()]
+
+
+@router.get("/planning/products/{product}/standards", response={200: StandardsOut, **ERRORS},
+            url_name="standards")  # fmt: skip
+def standards_detail(request, product: str, response: HttpResponse):
+    """What the product's features need before each stage; the ETag is what a change sends."""
+    row = product_get(user=request.auth, key=product)
+    return _standards(request, row, response)
+
+
+@router.put("/planning/products/{product}/standards",
+            response={200: StandardsOut, **VERSIONED_ERRORS}, url_name="standards-set")  # fmt: skip
+def standards_set(
+    request, product: str, payload: StandardsIn, response: HttpResponse,
+    if_match: IfMatch = None,
+):  # fmt: skip
+    """Set the requirements of the stages sent (administrators)."""
+    row = product_get(user=request.auth, key=product)
+    services.stage_standard_set(actor=request.auth, product=row, requirements=payload.stages,
+                                if_version=if_match)  # fmt: skip
+    return _standards(request, row, response)
+
+
+@router.get("/planning/standards/overrides", response={200: list[OverrideOut], **ERRORS},
+            url_name="standard-overrides")  # fmt: skip
+@paginate(Pagination)
+def standard_overrides(request, filters: Query[OverrideFilter]):
+    """Stage moves made without meeting the standard: who, when, why and what was missing."""
+    product = product_get(user=request.auth, key=filters.product) if filters.product else None
+    return selectors.standard_overrides(user=request.auth, product=product)
+
+
+@router.get("/features/{feature_id}/readiness", response={200: list[ReadinessOut], **ERRORS},
+            url_name="feature-readiness")  # fmt: skip
+def feature_readiness(request, feature_id: int):
+    """For each stage the feature may enter, its product's requirements and their results."""
+    feature = feature_get(user=request.auth, pk=feature_id)
+    return [
+        {"stage": r.stage, "label": r.label, "ready": r.ready, "checks": r.checks}
+        for r in selectors.feature_readiness(user=request.auth, feature=feature)
+    ]
+
+
+@router.post("/features/{feature_id}/stage", response={200: StageMovedOut, **ERRORS},
+             url_name="feature-stage-move")  # fmt: skip
+def feature_stage_move(request, feature_id: int, payload: StageMoveIn):
+    """Move a feature to a stage; refused (422) with what is missing unless
+    ``override_reason`` says why it moves anyway."""
+    feature = feature_get(user=request.auth, pk=feature_id)
+    moved = services.feature_move_stage(actor=request.auth, feature=feature, stage=payload.stage,
+                                        override_reason=payload.override_reason)  # fmt: skip
+    return {"id": moved.pk, "stage": moved.stage}

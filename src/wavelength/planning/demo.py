@@ -1,6 +1,7 @@
 """The demo's planning: an objective per product for this quarter (with key results, some read
 from Wavelength figures), the features that serve them, a few features placed on the Now /
-Next / Later board with a reason, and one moved into the next release. Dates count back from
+Next / Later board with a reason, one moved into the next release, and the first product's
+stage standards with one feature moved past them for a stated reason. Dates count back from
 the story's end, so the story is the same on any date; every write goes through the services
 at its own time (clock.travel)."""
 
@@ -12,7 +13,7 @@ from wavelength.accounts.models import User
 from wavelength.catalog.models import Feature, Product, Release, Stage
 from wavelength.core import clock
 
-from . import services
+from . import services, standards
 from .models import Column, Objective
 
 OBJECTIVES = [
@@ -42,6 +43,8 @@ def build_planning_demo(*, now: dt.datetime | None = None) -> dict:
             _objective(actor, product, OBJECTIVES[index % len(OBJECTIVES)], start)
     with transaction.atomic():
         _roadmap(actor, products, now)
+    with transaction.atomic(), clock.travel(now - dt.timedelta(days=1)):
+        _standards(actor, products[0])
     return {"created": True, "objectives": Objective.objects.count()}
 
 
@@ -104,3 +107,23 @@ def _roadmap(actor, products, now) -> None:
                     actor=actor, feature=planned, release=release,
                     reason="Agreed in the weekly product sync: it fits this release.",
                 )  # fmt: skip
+
+
+STANDARDS = {
+    Stage.PLANNED: ["feature.page_from_template:product-requirements", "feature.estimate"],
+    Stage.IN_DEVELOPMENT: ["feature.owner"],
+    Stage.GENERALLY_AVAILABLE: ["feature.page_from_template:release-notes", "feature.test_case"],
+}
+
+
+def _standards(actor, product) -> None:
+    """The first product's standards, and a feature in discovery moved to planned without its
+    requirements page, for a reason (the history and the standards page show it)."""
+    services.stage_standard_set(actor=actor, product=product, requirements=STANDARDS)
+    feature = Feature.objects.filter(product=product, stage=Stage.DISCOVERY).order_by("pk").first()
+    if feature is not None and standards.unmet(feature=feature, stage=Stage.PLANNED):
+        services.feature_move_stage(
+            actor=actor, feature=feature, stage=Stage.PLANNED,
+            override_reason="Committed to a customer for this quarter; the requirements page "
+            "follows this week.",
+        )  # fmt: skip

@@ -97,3 +97,34 @@ class PlanForm(forms.Form):
 
 
 COLUMN_CHOICES = Column.choices
+
+
+class StandardForm(VersionedForm):
+    """A product's stage standards: for each stage, the requirements a feature must meet."""
+
+    def __init__(self, *args, options=(), stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for stage, label in stages:
+            self.fields[stage] = forms.MultipleChoiceField(
+                label=label,
+                choices=list(options),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def requirements(self) -> dict:
+        return {k: v for k, v in self.values().items()}
+
+
+class StageMoveForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=())
+    override_reason = forms.CharField(
+        label=_("Why move it without meeting the standard"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = list(stages)

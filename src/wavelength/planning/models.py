@@ -146,3 +146,29 @@ def objective_progress(key_results) -> int:
     if not key_results:
         return 0
     return round(sum(kr.progress for kr in key_results) / len(key_results))
+
+
+class StageRequirement(models.Model):
+    """One thing a product's features must have before they enter ``stage``: a condition of
+    ``core.conditions`` evaluated on the feature, with its parameter (see :mod:`.standards`)."""
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="stage_requirements"
+    )
+    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
+    condition = models.CharField(_("requirement"), max_length=80)
+    param = models.CharField(max_length=120, blank=True, default="")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product", "stage", "position", "id"]
+        verbose_name = _("stage requirement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "stage", "condition", "param"], name="stagerequirement_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["product", "stage"], name="stagerequirement_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.stage}: {self.condition} {self.param}".strip()

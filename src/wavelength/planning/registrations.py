@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wavelength.catalog.sections import register_section
 from wavelength.core import timeline
 
+from . import standards
 from .figures import register_figure
 from .models import Column
 
@@ -15,6 +16,13 @@ def _feature_planning(*, user, feature):
     from .selectors import feature_planning
 
     return feature_planning(user=user, feature=feature)
+
+
+def _product_standards(*, user, product):
+    from .selectors import stage_standards
+
+    # One item, so the section and its link show even while no stage asks anything.
+    return [[row for row in stage_standards(user=user, product=product) if row.requirements]]
 
 
 def demand(*, user, objective):
@@ -61,9 +69,29 @@ def register() -> None:
         order=15,
         count=lambda items: len(items[0].objectives),
     )
+    register_section(
+        "product",
+        "stage_standards",
+        title=_("Stage standards"),
+        template="planning/_product_standards.html",
+        loader=_product_standards,
+        order=35,
+        count=lambda items: sum(len(row.requirements) for row in items[0]),
+    )
     register_figure("demand", label=_("Demand: feedback items and votes"), compute=demand)
     register_figure(
         "shipped", label=_("Features generally available (%)"), compute=shipped_share, unit="%"
     )
     register_figure("pass_rate", label=_("Test pass rate (%)"), compute=pass_rate, unit="%")
     timeline.register_values("roadmap_column", label=_("Roadmap column"), choices=Column.choices)
+    for stage in standards.STAGES:
+        timeline.register_values(f"standard_{stage}", label=_standard_label(stage), choices=[])
+    standards.register()
+
+
+def _standard_label(stage: str):
+    from django.utils.functional import lazy
+
+    from wavelength.catalog.models import Stage
+
+    return lazy(lambda: _("Standard for “%(stage)s”") % {"stage": Stage(stage).label}, str)()

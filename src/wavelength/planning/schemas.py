@@ -47,11 +47,24 @@ class CardOut(Schema):
 
     @staticmethod
     def resolve_tags(obj) -> list[str]:
-        return [t.name for t in obj.tags.all()]
+        return [t.name for t in obj.card_tags]
 
     @staticmethod
     def resolve_objectives(obj) -> list[int]:
-        return [o.pk for o in obj.objectives.all()]
+        return [o.pk for o in obj.card_objectives]
+
+
+class CardValuesOut(Schema):
+    """A card given as plain values (the timeline builds them; see ``api._card``)."""
+
+    id: int
+    title: str
+    product: str
+    stage: str
+    column: str | None = Field(None, description="now, next, later, or null: off the board.")
+    owner_team: str | None
+    tags: list[str]
+    objectives: list[int]
 
 
 class TimelineReleaseOut(Schema):
@@ -62,7 +75,7 @@ class TimelineReleaseOut(Schema):
     status: str
     target_date: dt.date | None
     late: bool = Field(description="Planned or in progress, and past its target date.")
-    features: list[CardOut]
+    features: list[CardValuesOut]
     hidden: int = Field(description="Matching features not listed (see the CSV export).")
 
 
@@ -208,3 +221,103 @@ class FigureOut(Schema):
     key: str
     label: str
     unit: str
+
+
+# Stage standards --------------------------------------------------------------------------
+
+
+class RequirementOut(Schema):
+    value: str = Field(description='"condition" or "condition:parameter".')
+    label: str
+
+
+class StageStandardOut(Schema):
+    stage: str
+    label: str
+    requirements: list[RequirementOut]
+
+    @staticmethod
+    def resolve_requirements(obj) -> list[dict]:
+        return [{"value": value, "label": label} for value, label in obj.requirements]
+
+
+class StandardsOut(Schema):
+    product: str
+    stages: list[StageStandardOut]
+
+
+class StandardsIn(InputSchema):
+    stages: dict[StageName, list[str]] = Field(
+        description='{stage: ["condition" or "condition:parameter", ...]}; stages left out keep '
+        "their requirements, an empty list clears them. See GET /planning/requirements."
+    )
+
+
+class CheckOut(Schema):
+    label: str
+    ok: bool
+    detail: str
+    missing: list[list[str]] = Field(description="[label, url] pairs leading to what is missing.")
+
+    @staticmethod
+    def resolve_missing(obj) -> list[list[str]]:
+        return [[str(label), url] for label, url in obj.missing]
+
+
+class ReadinessOut(Schema):
+    stage: str
+    label: str
+    ready: bool
+    checks: list[CheckOut]
+
+
+class StageMoveIn(InputSchema):
+    stage: StageName
+    override_reason: str = Field(
+        "", max_length=500, description="Why it moves without meeting the stage's standard."
+    )
+
+
+class OverrideOut(Schema):
+    id: int
+    feature: int
+    feature_title: str
+    actor: str | None
+    stage: str | None
+    reason: str
+    unmet: list[str]
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_feature(obj) -> int:
+        return obj.target_id
+
+    @staticmethod
+    def resolve_feature_title(obj) -> str:
+        return obj.target_repr
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.email if obj.actor_id else None
+
+    @staticmethod
+    def resolve_stage(obj) -> str | None:
+        pair = obj.payload.get("changes", {}).get("stage") or [None, None]
+        return pair[1]
+
+    @staticmethod
+    def resolve_reason(obj) -> str:
+        return obj.payload.get("reason") or ""
+
+    @staticmethod
+    def resolve_unmet(obj) -> list[str]:
+        return [item.get("label", "") for item in obj.payload.get("unmet", [])]
+
+
+class OverrideFilter(InputSchema):
+    product: str | None = Field(None, max_length=120, description="A product's slug.")
+
+
+class StageMovedOut(Schema):
+    id: int
+    stage: str

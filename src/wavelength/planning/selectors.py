@@ -26,7 +26,14 @@ from wavelength.accounts.permissions import require_member
 from wavelength.catalog.models import Feature, Release, Stage, Tag
 from wavelength.core import clock
 
-from .models import STAGE_COLUMN, Column, KeyResult, Objective, objective_progress
+from .models import (
+    STAGE_COLUMN,
+    Column,
+    KeyResult,
+    Objective,
+    StageRequirement,
+    objective_progress,
+)
 from .services import OPEN
 
 RELEASES_PER_PAGE = 10
@@ -85,9 +92,14 @@ def features_matching(filters: RoadmapFilter) -> QuerySet[Feature]:
 
 
 def _card_relations(qs: QuerySet[Feature]) -> QuerySet[Feature]:
-    return qs.select_related("product", "owner_team", "roadmap_placement").prefetch_related(
-        "tags", Prefetch("objectives", queryset=Objective.objects.only("pk", "title"))
-    )
+    """What a card shows, its tags and objectives as plain lists (``card_tags``,
+    ``card_objectives``): a related manager per card cost more than the rest of the card."""
+    qs = qs.select_related("product", "owner_team", "roadmap_placement")
+    return qs.defer("description", "product__description").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="card_tags"),
+        Prefetch("objectives", queryset=Objective.objects.only("pk", "title"),
+                 to_attr="card_objectives"),
+    )  # fmt: skip
 
 
 # Timeline ---------------------------------------------------------------------------------
@@ -132,12 +144,11 @@ def timeline_releases(*, user, filters: RoadmapFilter) -> QuerySet[Release]:
     return qs.order_by(Coalesce("target_date", Value(dt.date.max)), "product__name", "pk")
 
 
-def timeline(*, user, filters: RoadmapFilter, page=1):
+def timeline(*, user, filters: RoadmapFilter, page=1, per_page: int = RELEASES_PER_PAGE):
     """One page of the timeline: its releases (each with its matching features, the first
     ``FEATURES_PER_RELEASE`` by title loaded and shown) in lanes of the chosen grouping."""
-    page = Paginator(timeline_releases(user=user, filters=filters), RELEASES_PER_PAGE).get_page(
-        page
-    )
+    releases = timeline_releases(user=user, filters=filters)
+    page = Paginator(releases, per_page).get_page(page)
     releases = list(page)
     shown, totals = _features_of(releases, filters)
     today = clock.now().date()
@@ -203,7 +214,7 @@ def _keys(feature: Feature, group: str) -> list[tuple[str, str]]:
     if group == "team":
         team = feature.owner_team
         return [(team.slug, team.name)] if team else [("", _("No team"))]
-    objectives = list(feature.objectives.all())
+    objectives = feature.card_objectives
     return [(str(o.pk), o.title) for o in objectives] or [("", _("No objective"))]
 
 
@@ -374,6 +385,7 @@ class FeaturePlanning:
     late_ids: set[int]
     targets: list[Release]
     objective_choices: list[Objective]
+    readiness: list = field(default_factory=list)
 
     @property
     def column_label(self) -> str:
@@ -423,5 +435,96 @@ def feature_planning(*, user, feature: Feature) -> list[FeaturePlanning]:
             late_ids={r.pk for r in releases if is_late(r, today)},
             targets=targets,
             objective_choices=choices,
+            readiness=feature_readiness(user=user, feature=feature),
         )
     ]
+
+
+# Stage standards --------------------------------------------------------------------------
+
+
+@dataclass
+class StageStandard:
+    stage: str
+    label: str
+    requirements: list  # (value, label)
+
+
+def stage_standards(*, user, product) -> list[StageStandard]:
+    """Each stage a standard can be set for, with what ``product``'s features need before
+    entering it (one query)."""
+    from . import standards
+
+    require_member(user)
+    labels = dict(standards.options())
+    rows = StageRequirement.objects.filter(product=product).order_by("stage", "position", "pk")
+    by_stage: dict[str, list] = {}
+    for row in rows:
+        value = standards.option_value(row.condition, row.param)
+        label = standards.requirement_label(row.condition, row.param, labels)
+        by_stage.setdefault(row.stage, []).append((value, label))
+    return [
+        StageStandard(stage, str(Stage(stage).label), by_stage.get(stage, []))
+        for stage in standards.STAGES
+    ]
+
+
+@dataclass
+class Check:
+    label: str
+    ok: bool
+    detail: str
+    missing: list
+
+
+@dataclass
+class Readiness:
+    """Whether a feature meets its product's standard for a stage it may enter."""
+
+    stage: str
+    label: str
+    checks: list[Check]
+
+    @property
+    def ready(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def met(self) -> int:
+        return sum(1 for c in self.checks if c.ok)
+
+
+def feature_readiness(*, user, feature: Feature, stages=None) -> list[Readiness]:
+    """For each stage ``feature`` may move to (or ``stages``), each requirement of its
+    product's standard with its result and links to what is missing."""
+    from . import standards
+
+    require_member(user)
+    stages = [s for s in (stages or feature.allowed_stages) if s in Stage.values]
+    rows = StageRequirement.objects.filter(product_id=feature.product_id, stage__in=stages)
+    by_stage: dict[str, list] = {}
+    for row in rows.order_by("position", "pk"):
+        by_stage.setdefault(row.stage, []).append(row)
+    labels = dict(standards.options()) if by_stage else {}
+    out = []
+    for stage in stages:
+        checks = []
+        for row in by_stage.get(stage, []):
+            label, result = standards.evaluate(row, feature, labels)
+            checks.append(Check(label, result.ok, str(result.detail), list(result.missing)))
+        out.append(Readiness(stage, str(Stage(stage).label), checks))
+    return out
+
+
+def standard_overrides(*, user, product=None):
+    """Stage moves made without meeting the standard, newest first (who, when, why, what)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wavelength.core.models import Activity
+
+    require_member(user)
+    ct = ContentType.objects.get_for_model(Feature)
+    qs = Activity.objects.filter(target_type=ct, verb="stage_changed", payload__has_key="unmet")
+    if product is not None:
+        qs = qs.filter(scope=product.scope)
+    return qs.select_related("actor").order_by("-created_at", "-pk")

@@ -13,14 +13,14 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wavelength.accounts.permissions import require_editor
+from wavelength.accounts.permissions import require_admin, require_editor
 from wavelength.catalog import services as catalog_services
-from wavelength.catalog.models import Feature, Release, ReleaseStatus
+from wavelength.catalog.models import Feature, Product, Release, ReleaseStatus
 from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 
-from . import figures
-from .models import Column, KeyResult, Objective, Placement
+from . import figures, standards
+from .models import Column, KeyResult, Objective, Placement, StageRequirement
 
 OPEN = (ReleaseStatus.PLANNED, ReleaseStatus.IN_PROGRESS)
 _MISSING = object()
@@ -370,3 +370,79 @@ def objective_refresh(*, actor, objective: Objective) -> int:
     for key_result in following:
         key_result_refresh(actor=actor, key_result=key_result)
     return len(following)
+
+
+# Stage standards --------------------------------------------------------------------------
+
+
+def standard_version(product: Product) -> str:
+    """What an edit of ``product``'s stage standards starts from: every stage's requirements."""
+    rows = StageRequirement.objects.filter(product=product).order_by("stage", "position", "pk")
+    return versioning.fingerprint([[r.stage, r.condition, r.param] for r in rows])
+
+
+def _clean_requirements(requirements: dict) -> dict[str, list[tuple[str, str]]]:
+    from wavelength.core import conditions
+
+    out = {}
+    for stage, values in requirements.items():
+        if stage not in standards.STAGES:
+            raise DomainError(_("Unknown stage “%(stage)s”.") % {"stage": stage}, field="stage")
+        cleaned = []
+        for value in values or []:
+            condition_key, param = standards.parse_option(str(value))
+            condition = conditions.get_condition(condition_key)
+            if condition is None or len(param) > 120:
+                raise DomainError(
+                    _("Unknown requirement “%(value)s”.") % {"value": value}, field=stage
+                )
+            if param and not condition.params:
+                raise DomainError(
+                    _("“%(value)s” takes no parameter.") % {"value": value}, field=stage
+                )
+            if (condition_key, param) not in cleaned:
+                cleaned.append((condition_key, param))
+        out[stage] = cleaned
+    return out
+
+
+@transaction.atomic
+def stage_standard_set(
+    *, actor, product: Product, requirements: dict, if_version: str | None = None
+) -> Product:
+    """Set what ``product``'s features need before entering each stage named in
+    ``requirements`` (``{stage: ["condition" or "condition:param", ...]}``); stages left out
+    keep theirs. Administrators only, as for the release gate."""
+    require_admin(actor)
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    versioning.check_version(standard_version(product), if_version)
+    cleaned = _clean_requirements(requirements)
+    labels = dict(standards.options())
+    changes = {}
+    for stage, wanted in cleaned.items():
+        rows = StageRequirement.objects.filter(product=product, stage=stage)
+        before = [(r.condition, r.param) for r in rows.order_by("position", "pk")]
+        if before == wanted:
+            continue
+        rows.delete()
+        StageRequirement.objects.bulk_create(
+            StageRequirement(product=product, stage=stage, condition=c, param=p, position=i)
+            for i, (c, p) in enumerate(wanted)
+        )
+        changes[f"standard_{stage}"] = [
+            [standards.requirement_label(c, p, labels) for c, p in before],
+            [standards.requirement_label(c, p, labels) for c, p in wanted],
+        ]
+    if changes:
+        activity.record(actor=actor, verb="updated", target=product,
+                        scope=product.scope, changes=changes)  # fmt: skip
+    return product
+
+
+def feature_move_stage(*, actor, feature: Feature, stage: str, override_reason: str = ""):
+    """Move ``feature`` to ``stage`` through the catalog, which checks the stage's standard;
+    ``override_reason`` moves it anyway (editors), kept with what was unmet."""
+    reason = _text(override_reason, "override_reason", 500, required=False)
+    return catalog_services.feature_move_stage(
+        actor=actor, feature=feature, stage=stage, override_reason=reason
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("roadmap/", views.roadmap, name="roadmap"),
     path("roadmap/now-next-later/", views.roadmap_board, name="roadmap-board"),
     path("roadmap/export.csv", views.roadmap_export, name="roadmap-export"),
+    path("roadmap/export.svg", views.roadmap_image, name="roadmap-image"),
     path("roadmap/share/", views.roadmap_share, name="roadmap-share"),
     path("roadmap/plan/", views.roadmap_plan, name="roadmap-plan"),
     path("roadmap/features/<int:pk>/move/", views.roadmap_move, name="roadmap-move"),
@@ -16,6 +17,8 @@ urlpatterns = [
         name="objective-feature-link",
     ),  # fmt: skip
     path("roadmap/shared/<str:token>/", views.shared_roadmap, name="shared-roadmap"),
+    path("roadmap/features/<int:pk>/stage/", views.feature_stage, name="feature-stage"),
+    path("products/<slug:slug>/standards/", views.standards_edit, name="standards-edit"),
     path("objectives/", views.objective_list, name="objective-list"),
     path("objectives/new/", views.objective_create, name="objective-create"),
     path("objectives/<int:pk>/", views.objective_detail, name="objective-detail"),

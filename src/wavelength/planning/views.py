@@ -28,6 +28,8 @@ from .forms import (
     MoveForm,
     ObjectiveForm,
     PlanForm,
+    StageMoveForm,
+    StandardForm,
     key_result_initial,
     objective_initial,
 )
@@ -244,8 +246,8 @@ def roadmap_export(request):
             ", ".join(r.target_date.isoformat() for r, _late in releases if r.target_date),
             _("yes") if any(late for _r, late in releases) else "",
             feature.owner_team.name if feature.owner_team else "",
-            " ".join(t.name for t in feature.tags.all()),
-            "; ".join(_safe(o.title) for o in feature.objectives.all()),
+            " ".join(t.name for t in feature.card_tags),
+            "; ".join(_safe(o.title) for o in feature.card_objectives),
             request.build_absolute_uri(feature.get_absolute_url()),
         ])  # fmt: skip
     return response
@@ -431,3 +433,105 @@ def objective_feature_link(request, pk):
     else:
         messages.success(request, _("Objectives saved."))
     return redirect(safe_next(request, feature.get_absolute_url() + "#section-planning"))
+
+
+# Stage standards --------------------------------------------------------------------------
+
+
+def _standard_form(request, product):
+    from . import standards
+
+    stages = [(s, Stage(s).label) for s in standards.STAGES]
+    current = selectors.stage_standards(user=request.user, product=product)
+    initial = {row.stage: [value for value, _label in row.requirements] for row in current}
+    form = StandardForm(request.POST or None, initial=initial, options=standards.options(),
+                        stages=stages)  # fmt: skip
+    form.fields["edit_version"].initial = services.standard_version(product)
+    return form, current
+
+
+@login_required
+@GET_POST
+def standards_edit(request, slug):
+    """What a product's features need before each stage: everyone reads, administrators
+    change it; below, the moves made without meeting it."""
+    from wavelength.catalog.selectors import product_get
+
+    product = product_get(user=request.user, key=slug)
+    form, current = _standard_form(request, product)
+    if request.method == "POST":
+        if not request.user.is_admin:
+            raise PermissionDenied(_("Only an administrator can change the stage standards."))
+        saved = submit(form, lambda: services.stage_standard_set(
+            actor=request.user, product=product, requirements=form.requirements(),
+            if_version=form.seen_version()))  # fmt: skip
+        if saved:
+            messages.success(request, _("The stage standards of %(product)s are saved.")
+                             % {"product": product.name})  # fmt: skip
+            return redirect("planning:standards-edit", slug=product.slug)
+    from django.core.paginator import Paginator
+
+    overrides = Paginator(selectors.standard_overrides(user=request.user, product=product), 20)
+    context = {"product": product, "form": form, "current": current,
+               "overrides": overrides.get_page(request.GET.get("page"))}  # fmt: skip
+    return render(request, "planning/standards.html", context, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def feature_stage(request, pk):
+    """Whether a feature meets its product's standard for each stage it may enter, with links
+    to what is missing; editors move it here, with a reason when something is missing."""
+    from wavelength.catalog.selectors import feature_get
+
+    feature = feature_get(user=request.user, pk=pk)
+    stages = [(s, Stage(s).label) for s in feature.allowed_stages]
+    wanted = request.POST.get("stage") or request.GET.get("stage")
+    form = StageMoveForm(request.POST or None, stages=stages,
+                         initial={"stage": wanted})  # fmt: skip
+    if request.method == "POST":
+        if not request.user.can_edit:
+            raise PermissionDenied(_("Your role does not allow changes here."))
+
+        def move():
+            d = form.cleaned_data
+            return services.feature_move_stage(actor=request.user, feature=feature,
+                                               stage=d["stage"],
+                                               override_reason=d["override_reason"])  # fmt: skip
+
+        moved = submit(form, move)
+        if moved:
+            values = {"title": moved.title, "stage": Stage(moved.stage).label}
+            messages.success(request, _("“%(title)s” moved to %(stage)s.") % values)
+            return redirect(moved)
+    readiness = selectors.feature_readiness(user=request.user, feature=feature)
+    if wanted in dict(stages):
+        readiness.sort(key=lambda r: r.stage != wanted)
+    context = {"feature": feature, "form": form, "readiness": readiness, "wanted": wanted}
+    return render(request, "planning/feature_stage.html", context, status=form_status(form))
+
+
+IMAGE_RELEASES = 60
+
+
+@login_required
+@require_GET
+def roadmap_image(request):
+    """The timeline with the page's filters and grouping as an SVG image (its first
+    ``IMAGE_RELEASES`` releases by target date)."""
+    from .image import roadmap_svg
+
+    filters = filters_from(request.GET)
+    page, lanes = selectors.timeline(user=request.user, filters=filters,
+                                     per_page=IMAGE_RELEASES)  # fmt: skip
+    today = date_format(clock.now().date(), "DATE_FORMAT")
+    subtitle = ngettext(
+        "%(n)d planned or in-progress release · %(day)s",
+        "%(n)d planned or in-progress releases · %(day)s", page.paginator.count,
+    ) % {"n": page.paginator.count, "day": today}  # fmt: skip
+    if page.paginator.count > IMAGE_RELEASES:
+        subtitle += " · " + _("the first %(n)d shown") % {"n": IMAGE_RELEASES}
+    svg = roadmap_svg(lanes, title=_("Roadmap"), subtitle=subtitle)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="roadmap.svg"'
+    return response

@@ -45,8 +45,10 @@ class _Rows:
 )
 @paginate(Pagination)
 def prioritisation_list(request, filters: Query[PrioritisationFilter]):
-    """Every feature with its demand and its RICE and value/effort scores, each explained;
-    sorted by ``sort`` (default: highest RICE first, features without one last)."""
+    """Every feature with its demand, its support and defect load, and its RICE, value/effort
+    and load scores, each explained; filtered by ``objective`` and grouped by objective on
+    ``group=objective``; sorted by ``sort`` (default: highest RICE first, features without
+    one last)."""
     return _Rows(
         selectors.prioritisation_list(
             user=request.auth, filters=selectors.PrioritisationFilter(**filters.dict())

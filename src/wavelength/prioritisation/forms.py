@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.catalog.forms import FeatureFilterForm
+from wavelength.catalog.models import Feature
 from wavelength.core.forms import VersionedForm
 
 from .formulas import plain_number
@@ -18,6 +19,9 @@ SORT_LABELS = {
     "companies": _("Companies"),
     "revenue": _("Revenue"),
     "effort": _("Effort"),
+    "support": _("Support"),
+    "defects": _("Defects"),
+    "load": _("Load"),
     "title": _("Title"),
 }
 SORT_CHOICES = [
@@ -30,17 +34,38 @@ SORT_CHOICES = [
 ]
 
 
+def _objectives():
+    """The objectives features serve (the planning app's), read through the catalog's
+    relation so this app does not import the planning app."""
+    model = Feature._meta.get_field("objectives").related_model
+    return model.objects.order_by("-period_end", "title", "pk")
+
+
 class PrioritisationFilterForm(FeatureFilterForm):
     tag = None
+    objective = forms.ModelChoiceField(
+        label=_("Objective"), queryset=None, required=False, empty_label=_("All objectives")
+    )
+    group = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=[("", _("No grouping")), ("objective", _("Group by objective"))],
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
-    field_order = ["q", "product", "stage", "team", "sort"]
+    field_order = ["q", "product", "stage", "team", "objective", "group", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = _objectives()
 
     def to_filter(self) -> PrioritisationFilter:
         f = super().to_filter()
+        objective = self.value("objective")
         return PrioritisationFilter(
-            product=f.product, stage=f.stage, team=f.team, q=f.q, sort=self.sort_key
-        )
+            product=f.product, stage=f.stage, team=f.team, q=f.q, sort=self.sort_key,
+            objective=objective.pk if objective else None, group=self.value("group"),
+        )  # fmt: skip
 
     @property
     def sort_key(self) -> str:
@@ -48,7 +73,7 @@ class PrioritisationFilterForm(FeatureFilterForm):
 
     @property
     def active(self) -> bool:
-        return any(self.value(name) for name in self.fields if name != "sort")
+        return any(self.value(name) for name in self.fields if name not in ("sort", "group"))
 
 
 class ScoreForm(VersionedForm):

@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-RICE, VALUE_EFFORT = "rice", "value_effort"
+RICE, VALUE_EFFORT, LOAD = "rice", "value_effort", "load"
 TWO_PLACES = Decimal("0.01")
 
 # The shipped formulas' texts (stored in the database by feedback's migration 0005), marked
@@ -31,7 +31,16 @@ SHIPPED_TEXTS = (
     gettext_noop(
         "Value: the annual revenue of the companies asking (or an estimate). Effort: person-months."
     ),
+    gettext_noop("(support + defects) × confidence ÷ effort"),
+    gettext_noop(
+        "Support: feedback items from support tickets linked to the feature. Defects: its open "
+        "defects weighted by severity (critical 8, major 4, minor 2, trivial 1). Confidence and "
+        "effort as for RICE."
+    ),
 )
+
+# What an open defect weighs in the load, by severity (the "defects" input).
+SEVERITY_WEIGHT = {"critical": 8, "major": 4, "minor": 2, "trivial": 1}
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,8 @@ class Inputs:
     confidence: int  # percent
     effort: Decimal | None
     value: Decimal
+    support: int = 0  # feedback items from support tickets linked to the feature
+    defects: int = 0  # its open defects, weighted by severity (SEVERITY_WEIGHT)
 
 
 @dataclass(frozen=True)
@@ -105,9 +116,38 @@ def _value_effort_v1_explain(i: Inputs, score: Decimal) -> str:
     }
 
 
+def _load_v1(i: Inputs) -> Decimal | None:
+    if not i.effort:
+        return None
+    score = Decimal(i.support + i.defects) * Decimal(i.confidence) / 100 / i.effort
+    return score.quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def _load_v1_sql():
+    load = (F("support_count") + F("defect_weight")) * F("score__confidence")
+    return ExpressionWrapper(
+        Cast(load, FloatField()) / 100.0 / Cast("score__effort", FloatField()),
+        output_field=FloatField(),
+    )
+
+
+def _load_v1_explain(i: Inputs, score: Decimal) -> str:
+    return _(
+        "%(score)s = (support %(support)s + defects %(defects)s) × confidence %(confidence)s "
+        "÷ effort %(effort)s"
+    ) % {
+        "score": plain_number(score),
+        "support": i.support,
+        "defects": i.defects,
+        "confidence": plain_number(Decimal(i.confidence) / 100),
+        "effort": plain_number(i.effort),
+    }
+
+
 FORMULAS: dict[tuple[str, int], FormulaCode] = {
     (RICE, 1): FormulaCode(_rice_v1, _rice_v1_sql, _rice_v1_explain),
     (VALUE_EFFORT, 1): FormulaCode(
         _value_effort_v1, _value_effort_v1_sql, _value_effort_v1_explain
     ),
+    (LOAD, 1): FormulaCode(_load_v1, _load_v1_sql, _load_v1_explain),
 }

@@ -73,6 +73,9 @@ class FeatureScore(models.Model):
     value_formula = models.ForeignKey(
         ScoringFormula, on_delete=models.PROTECT, related_name="+", null=True
     )
+    load_formula = models.ForeignKey(
+        ScoringFormula, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from wavelength.catalog.models import Stage
 from wavelength.catalog.schemas import FeatureRef, Key, ProductRef
-from wavelength.core.schemas import InputSchema
+from wavelength.core.schemas import Id, InputSchema
 
 from . import selectors
 
@@ -57,6 +57,26 @@ class PrioritisationOut(Schema):
     value_is_default: bool = Field(description="True when value follows the revenue asking.")
     rice: ScoreOut
     value_effort: ScoreOut
+    support: int = Field(description="Feedback items from support tickets linked to it.")
+    defects: int = Field(
+        description="Open defects weighted by severity: critical 8, major 4, minor 2, trivial 1."
+    )
+    load: ScoreOut = Field(description="The quality and support load formula's score.")
+    objective: int | None = Field(
+        None, description="With group=objective: the objective this row is grouped under."
+    )
+
+    @staticmethod
+    def resolve_objective(obj) -> int | None:
+        return getattr(obj.feature, "objective_id", None)
+
+    @staticmethod
+    def resolve_support(obj) -> int:
+        return obj.inputs.support
+
+    @staticmethod
+    def resolve_defects(obj) -> int:
+        return obj.inputs.defects
 
     @staticmethod
     def resolve_product(obj) -> dict:
@@ -88,6 +108,10 @@ class PrioritisationFilter(InputSchema):
     stage: Stage | None = None
     team: Key | None = Field(None, description="Owning team id or slug.")
     q: str | None = Field(None, description="Words in the title or description.")
+    objective: Id | None = Field(None, description="Features serving this objective.")
+    group: Literal["objective"] | None = Field(
+        None, description="objective: ordered by the objectives they serve, a row for each."
+    )
     sort: Sort = Field(
         selectors.DEFAULT_SORT, description="A column; a leading - sorts descending."
     )

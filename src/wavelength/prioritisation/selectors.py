@@ -21,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -33,7 +34,7 @@ from wavelength.accounts.permissions import require_member
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core import clock
-from wavelength.feedback.models import Feedback, FeedbackLink
+from wavelength.feedback.models import Feedback, FeedbackLink, Source
 from wavelength.feedback.selectors import (
     asking_companies,
     feature_votes,
@@ -42,7 +43,7 @@ from wavelength.feedback.selectors import (
     vote_months,
 )
 
-from .formulas import FORMULAS, RICE, TWO_PLACES, VALUE_EFFORT, Inputs
+from .formulas import FORMULAS, LOAD, RICE, SEVERITY_WEIGHT, TWO_PLACES, VALUE_EFFORT, Inputs
 from .models import FeatureScore, ScoringFormula
 
 
@@ -66,6 +67,39 @@ def _feedback_count():
         .values("feature")
         .annotate(n=Count("feedback", distinct=True))
         .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _support_count():
+    """Feedback items from support tickets linked to each feature (its support load)."""
+    rows = (
+        FeedbackLink.objects.filter(feature=OuterRef("pk"), feedback__source=Source.SUPPORT)
+        .order_by()
+        .values("feature")
+        .annotate(n=Count("feedback", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _defect_weight():
+    """Each feature's open defects weighted by severity (its quality load)."""
+    from wavelength.quality.models import OPEN_DEFECT_STATUSES, Defect
+
+    weight = Case(
+        *[When(defect__severity=s, then=Value(w)) for s, w in SEVERITY_WEIGHT.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Defect.features.through.objects.filter(
+            feature_id=OuterRef("pk"), defect__status__in=OPEN_DEFECT_STATUSES
+        )
+        .order_by()
+        .values("feature_id")
+        .annotate(w=Sum(weight))
+        .values("w")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
@@ -118,6 +152,9 @@ SORTS = {
     "companies": "unique_companies",
     "revenue": "revenue",
     "effort": "score__effort",
+    "support": "support_count",
+    "defects": "defect_weight",
+    "load": "load",
     "title": "title",
 }
 DEFAULT_SORT = "-rice"
@@ -130,12 +167,17 @@ class PrioritisationFilter:
     team: int | str | None = None
     q: str | None = None
     sort: str | None = None
+    objective: int | None = None  # features serving this objective (planning's)
+    group: str | None = None  # "objective": rows grouped by the objectives they serve
 
 
-def _order(sort: str | None) -> list:
+def _order(sort: str | None, group: str | None = None) -> list:
     sort = sort if sort and sort.lstrip("-") in SORTS else DEFAULT_SORT
     column = F(SORTS[sort.lstrip("-")])
     first = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_last=True)
+    if group == "objective":
+        by_objective = [F("objective_title").asc(nulls_last=True), F("objective_id").asc()]
+        return [*by_objective, first, "title", "pk"]
     return [first, "title", "pk"]
 
 
@@ -150,7 +192,9 @@ def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) ->
         ),
     )
     qs = (
-        features.select_related("score__rice_formula", "score__value_formula")
+        features.select_related(
+            "score__rice_formula", "score__value_formula", "score__load_formula"
+        )
         .prefetch_related(None)
         .annotate(
             feedback_count=_feedback_count(),
@@ -167,11 +211,18 @@ def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) ->
             ),
         )
     )
+    qs = qs.annotate(support_count=_support_count(), defect_weight=_defect_weight())
     qs = qs.annotate(
         rice=_by_formula(RICE, "score__rice_formula"),
         value_effort=_by_formula(VALUE_EFFORT, "score__value_formula"),
+        load=_by_formula(LOAD, "score__load_formula"),
     )
-    return qs.order_by(*_order(f.sort))
+    if f.objective:  # the objectives are the planning app's: read through the relation
+        qs = qs.filter(objectives__pk=f.objective)
+    if f.group == "objective":
+        # A feature serving two objectives is a row in each group.
+        qs = qs.annotate(objective_id=F("objectives__pk"), objective_title=F("objectives__title"))
+    return qs.order_by(*_order(f.sort, f.group))
 
 
 # One feature's scores, explained ----------------------------------------------------------
@@ -196,6 +247,7 @@ class FeatureScores:
     value_is_default: bool
     rice: Score
     value_effort: Score
+    load: Score
     feedback_count: int
     votes: int
     unique_companies: int
@@ -225,9 +277,12 @@ def scores_for(feature: Feature, active: dict[str, ScoringFormula] | None = None
         confidence=estimate.confidence if estimate else 80,
         effort=estimate.effort if estimate else None,
         value=estimate.value if estimate and estimate.value is not None else revenue,
+        support=getattr(feature, "support_count", 0) or 0,
+        defects=getattr(feature, "defect_weight", 0) or 0,
     )
     rice_formula = (estimate.rice_formula if estimate else None) or active.get(RICE)
     value_formula = (estimate.value_formula if estimate else None) or active.get(VALUE_EFFORT)
+    load_formula = (estimate.load_formula if estimate else None) or active.get(LOAD)
     return FeatureScores(
         feature=feature,
         inputs=inputs,
@@ -235,6 +290,7 @@ def scores_for(feature: Feature, active: dict[str, ScoringFormula] | None = None
         value_is_default=not estimate or estimate.value is None,
         rice=_score(RICE, rice_formula, inputs),
         value_effort=_score(VALUE_EFFORT, value_formula, inputs),
+        load=_score(LOAD, load_formula, inputs),
         feedback_count=feature.feedback_count,
         votes=feature.vote_count,
         unique_companies=feature.unique_companies,

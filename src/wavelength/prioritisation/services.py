@@ -10,7 +10,7 @@ from wavelength.catalog.models import Feature
 from wavelength.core import activity, clock, versioning
 from wavelength.core.exceptions import DomainError
 
-from .formulas import RICE, VALUE_EFFORT
+from .formulas import LOAD, RICE, VALUE_EFFORT
 from .models import CONFIDENCE_CHOICES, IMPACT_CHOICES, FeatureScore
 from .selectors import active_formulas
 
@@ -152,6 +152,7 @@ def feature_score_update(
     for name, new in clean.items():
         setattr(score, name, new)
     score.rice_formula, score.value_formula = rice, value_effort
+    score.load_formula = formulas.get(LOAD)
     score.updated_by, score.updated_at = actor, clock.now()
     score.save()
     if changes:
@@ -161,6 +162,6 @@ def feature_score_update(
             target=feature,
             scope=f"catalog.product:{feature.product_id}",
             changes=changes,
-            formulas=[str(f) for f in (rice, value_effort) if f],
+            formulas=[str(f) for f in (rice, value_effort, score.load_formula) if f],
         )
     return score

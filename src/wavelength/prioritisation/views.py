@@ -36,6 +36,9 @@ SORTABLE = [
     ("effort", gettext_lazy("Effort")),
     ("rice", gettext_lazy("RICE")),
     ("value_effort", gettext_lazy("Value/effort")),
+    ("support", gettext_lazy("Support")),
+    ("defects", gettext_lazy("Defects")),
+    ("load", gettext_lazy("Load")),
 ]
 
 
@@ -66,6 +69,7 @@ def prioritisation(request):
         "filter_form": form,
         "page": page,
         "rows": [selectors.scores_for(f, active) for f in page.object_list],
+        "grouped": form.value("group") == "objective",
         "columns": _columns(form.sort_key),
         "sort": form.sort_key,
         "formulas": [f for f in active.values()],

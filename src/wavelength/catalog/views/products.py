@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from .. import selectors, services
 from ..forms import AreaForm, BoardFilterForm, MoveForm, ProductForm
 from ..models import Stage
 from ..sections import render_sections
+from ..standards import StandardRefused
 from .base import (
     GET_POST,
     form_status,
@@ -187,6 +189,10 @@ def feature_move(request, pk):
             feature = services.feature_move_stage(
                 actor=request.user, feature=feature, stage=form.cleaned_data["stage"]
             )
+        except StandardRefused as exc:
+            # What is missing, with a link to the page listing it (and the override).
+            link = _("See what is missing") if exc.url else ""
+            error = format_html('{} <a href="{}">{}</a>', exc.message, exc.url, link)
         except DomainError as exc:
             error = exc.message
     if error is None and not request.htmx:

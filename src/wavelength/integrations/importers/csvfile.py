@@ -120,6 +120,8 @@ class Table:
     delimiter: str
     encoding: str
     text: str = field(repr=False)
+    # A column name may repeat (Jira writes one "Labels" column per label): cells joined.
+    repeats: bool = False
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(row number, {column: cell})`` for each non-blank record after the header."""
@@ -137,7 +139,10 @@ class Table:
                 continue
             if sum(len(c) for c in cells) > MAX_ROW_BYTES:
                 raise _too_long(row)
-            yield row, dict(zip(self.columns, cells, strict=False))
+            if self.repeats:
+                yield row, _joined(self.columns, cells)
+            else:
+                yield row, dict(zip(self.columns, cells, strict=False))
 
     def preview(self, limit: int = PREVIEW_ROWS) -> list[tuple[int, dict[str, str]]]:
         out = []
@@ -146,6 +151,17 @@ class Table:
             if len(out) >= limit:
                 break
         return out
+
+
+def _joined(columns: list[str], cells: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, cell in zip(columns, cells, strict=False):
+        cell = cell.strip()
+        if name in out and cell:
+            out[name] = f"{out[name]}, {cell}" if out[name] else cell
+        elif name not in out:
+            out[name] = cell
+    return out
 
 
 def _at_row(row: int, message: str) -> ImportRefused:
@@ -165,8 +181,9 @@ def _row_error(row: int, exc: csv.Error) -> ImportRefused:
     return _at_row(row, message)
 
 
-def parse(data: bytes) -> Table:
-    """Decode ``data``, find its delimiter and read its header (nothing else yet)."""
+def parse(data: bytes, *, repeats: bool = False) -> Table:
+    """Decode ``data``, find its delimiter and read its header (nothing else yet); with
+    ``repeats`` a column name may appear more than once."""
     text, encoding = decode(data)
     if not text.strip():
         raise refuse(_("The file is empty."))
@@ -183,13 +200,15 @@ def parse(data: bytes) -> Table:
         raise refuse(_("Row 1 must name the columns."))
     seen: dict[str, int] = {}
     for n, name in enumerate(columns, start=1):
-        if name and name in seen:
+        if name and name in seen and not repeats:
             raise refuse(
                 _("Column “%(name)s” appears twice (columns %(a)d and %(b)d).")
                 % {"name": name, "a": seen[name], "b": n}
             )
         seen[name] = n
-    return Table(columns=columns, delimiter=delimiter, encoding=encoding, text=text)
+    return Table(
+        columns=columns, delimiter=delimiter, encoding=encoding, text=text, repeats=repeats
+    )
 
 
 # Mappings ---------------------------------------------------------------------------------
