@@ -192,7 +192,7 @@ class TriageEngine:
                 return probabilities[:, i] if i is not None else np.zeros(len(texts))
 
             scores = column("positive") - column("negative")
-            labels = [model.labels[i] for i in probabilities.argmax(axis=1)]
+            labels = [str(model.labels[i]) for i in probabilities.argmax(axis=1)]
             raw = probabilities.max(axis=1)
         else:
             labels, scores = zip(*map(lexicon_sentiment, texts), strict=True)
@@ -298,7 +298,7 @@ def fingerprint(text: str) -> int:
 
 def _best(model: TextClassifier, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     probabilities = model.probabilities(texts)
-    return [model.labels[i] for i in probabilities.argmax(axis=1)], probabilities.max(axis=1)
+    return [str(model.labels[i]) for i in probabilities.argmax(axis=1)], probabilities.max(axis=1)
 
 
 def _lexicon_confidence(score: float) -> float:
