@@ -18,15 +18,15 @@ from wavelength.core import clock, jobs
 from wavelength.intelligence import (
     DuplicateIndex,
     Example,
-    Explanation,
     FeatureDoc,
     FeatureSuggester,
     IncompatibleEngineError,
+    Reason,
     TriageEngine,
     TriageResult,
 )
 
-from .models import Feedback, FeedbackLink, TriageModel
+from .models import Feedback, FeedbackLink, FeedbackType, TriageModel
 
 LINKED_TEXTS_PER_FEATURE = 20
 DUPLICATE_WINDOW = 5_000  # the most recent items a new one is compared with
@@ -71,12 +71,25 @@ def predict(texts: list[str]) -> list[TriageResult]:
     return engine().triage_many(texts)
 
 
-def explain(item: Feedback) -> Explanation | None:
+@dataclass(frozen=True)
+class Why:
+    """Why the engine in use gives an item its labels, with the labels' display names."""
+
+    type: Reason
+    sentiment: Reason
+
+    @property
+    def type_display(self) -> str:
+        return FeedbackType(self.type.label).label
+
+
+def explain(item: Feedback) -> Why | None:
     """Why the engine in use gives ``item`` its suggested labels (None once a person set the
     type: then the reason is that person)."""
     if item.type_confidence is None or not item.text:
         return None
-    return engine().explain(item.text)
+    explanation = engine().explain(item.text)
+    return Why(explanation.type, explanation.sentiment)
 
 
 def fill_predictions(items: list[dict]) -> None:

@@ -18,6 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from .lexicons import NEGATORS, STOPWORDS
 from .rules import cue_vector
 from .text import fold
 
@@ -108,28 +109,59 @@ class TextClassifier:
         return self.predict_many([text])[0]
 
     def telling_words(self, text: str, label: str, n: int = 3) -> list[str]:
-        """The words of ``text`` that pushed most towards ``label`` (the model's reasons)."""
+        """The words of ``text`` without which ``label`` loses most probability (the model's
+        reasons, found by leaving each word out in turn; stopwords are not reasons)."""
         if self.pipeline is None or label not in self.labels:
             return []
-        words = self.pipeline.named_steps["features"].transformer_list[0][1]
-        model = self.pipeline.named_steps["model"]
-        row = words.transform([text])
-        coef = model.coef_
-        if coef.shape[0] == 1:  # two labels: one row, positive for the second
-            weights = coef[0] if self.labels.index(label) == 1 else -coef[0]
-        else:
-            weights = coef[self.labels.index(label)]
-        weights = weights[: row.shape[1]]
-        present = row.indices
-        pushes = sorted(
-            ((weights[i] * row[0, i], i) for i in present if weights[i] > 0), reverse=True
-        )
-        names = words.get_feature_names_out()
-        chosen: list[str] = []
-        for _, i in pushes:
-            term = names[i]
-            if not any(term in other or other in term for other in chosen):
-                chosen.append(term)
-            if len(chosen) == n:
-                break
-        return chosen
+        words = text.split()[:MAX_EXPLAINED_WORDS]
+        candidates = [
+            i for i, w in enumerate(words) if fold(_bare(w)) and fold(_bare(w)) not in _STOPWORDS
+        ]
+        if not candidates:
+            return []
+        variants = [" ".join(words[:i] + words[i + 1 :]) for i in candidates]
+        column = self.labels.index(label)
+        probabilities = self.probabilities([" ".join(words), *variants])[:, column]
+        drops = probabilities[0] - probabilities[1:]
+        ranked = sorted(zip(-drops, candidates, strict=True))
+        found = [_bare(words[i]) for drop, i in ranked if -drop > 0.01]
+        return list(dict.fromkeys(found))[:n]
+
+
+MAX_EXPLAINED_WORDS = 60
+# Filler words are never shown as reasons; question words and negations can be.
+_STOPWORDS = (
+    (STOPWORDS["en"] | STOPWORDS["fr"])
+    - NEGATORS
+    - frozenset(
+        [
+            "how",
+            "what",
+            "where",
+            "when",
+            "why",
+            "which",
+            "who",
+            "can",
+            "could",
+            "should",
+            "would",
+            "does",
+            "do",
+            "is",
+            "are",
+            "comment",
+            "pourquoi",
+            "quand",
+            "quoi",
+            "qui",
+            "peut",
+            "pouvez",
+        ]
+    )
+)
+
+
+def _bare(word: str) -> str:
+    """A word without the punctuation around it."""
+    return word.strip(".,;:!?…\"'«»()[]“”‘’-")

@@ -33,7 +33,6 @@ from .rules import (
     lexicon_sentiment,
     rule_type,
     rule_type_cues,
-    sentiment_label,
     sentiment_words,
 )
 from .seed import seed_rows
@@ -46,6 +45,7 @@ MIN_HELD_OUT = 20  # decisions the engine in use never saw, needed to score it
 FOLDS = 4
 MAX_SCORED = 800  # cross-validation scores at most this many decisions (a fixed sample)
 MIN_CALIBRATION = 30
+MAX_CONFIDENCE = 0.97  # a few hundred held-out predictions cannot vouch for more
 SEED = 0
 TASKS = ("type", "sentiment")
 RULES, MODEL = "rules", "model"
@@ -108,7 +108,8 @@ class Calibration:
 
     def __call__(self, raw: np.ndarray) -> np.ndarray:
         raw = np.asarray(raw, dtype=float)
-        return raw if self.x is None else np.interp(raw, self.x, self.y)
+        sure = raw if self.x is None else np.interp(raw, self.x, self.y)
+        return np.minimum(sure, MAX_CONFIDENCE)
 
 
 @dataclass
@@ -166,8 +167,15 @@ class TriageEngine:
             language, language_confidence = detect_language(text)
             results.append(
                 TriageResult(
-                    language, kind, confidence, mood, score, language_confidence,
-                    self.choices["type"].source, self.choices["sentiment"].source, sure,
+                    language,
+                    kind,
+                    confidence,
+                    mood,
+                    score,
+                    language_confidence,
+                    self.choices["type"].source,
+                    self.choices["sentiment"].source,
+                    sure,
                 )  # fmt: skip
             )
         return results
