@@ -33,6 +33,15 @@ SENTIMENT_FLOORS = {
     "positive": (0.8, 0.7),
 }
 
+# After retraining on the demo's decisions: the demo's customers write differently from the
+# golden set's, so the model that learnt from them may lose a little on the golden set.
+DEMO_TYPE_FLOORS = {**TYPE_FLOORS, "improvement": (0.75, 0.5), "complaint": (0.75, 0.6)}
+DEMO_SENTIMENT_FLOORS = {
+    "negative": (0.75, 0.75),
+    "neutral": (0.75, 0.8),
+    "positive": (0.8, 0.65),
+}
+
 
 @cache
 def golden() -> tuple[dict, ...]:
@@ -70,14 +79,22 @@ def calibration_error(confidences, correct, bins: int = 10) -> float:
     return float(sum(gaps) / len(correct))
 
 
-def check_engine(engine) -> None:
-    """Assert the golden floors and the calibration of ``engine``."""
+def check_floors(engine, type_floors=TYPE_FLOORS, sentiment_floors=SENTIMENT_FLOORS):
+    """Assert the golden floors of ``engine``; return its results."""
     rows = golden()
     results = engine.triage_many([row["text"] for row in rows])
     types = [row["type"] for row in rows]
     moods = [row["sentiment"] for row in rows]
-    assert below_floors(types, [r.type for r in results], TYPE_FLOORS) == {}
-    assert below_floors(moods, [r.sentiment for r in results], SENTIMENT_FLOORS) == {}
+    assert below_floors(types, [r.type for r in results], type_floors) == {}
+    assert below_floors(moods, [r.sentiment for r in results], sentiment_floors) == {}
+    return results
+
+
+def check_engine(engine) -> None:
+    """Assert the golden floors and the calibration of ``engine``."""
+    results = check_floors(engine)
+    types = [row["type"] for row in golden()]
+    moods = [row["sentiment"] for row in golden()]
     right = [r.type == t for r, t in zip(results, types)]
     assert calibration_error([r.type_confidence for r in results], right) < 0.1
     right = [r.sentiment == m for r, m in zip(results, moods)]
