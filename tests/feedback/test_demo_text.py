@@ -13,7 +13,8 @@ from tests.intelligence.golden.scoring import (
 )
 from wavelength.catalog.demo.content import FEATURES
 from wavelength.feedback.demo_text import OPENERS, write_feedback
-from wavelength.intelligence import Example, TriageEngine
+from wavelength.intelligence import DefaultEngine, Example, TriageEngine, discover_themes
+from wavelength.intelligence.text import tokens
 
 
 def demo_items(n=1500, seed=7):
@@ -99,3 +100,25 @@ def test_retraining_on_the_demo_does_not_make_everything_a_request(retrained):
         "The settings page could be clearer",
     ]
     assert len({r.type for r in retrained.triage_many(texts)}) >= 5
+
+
+def test_themes_found_in_the_demo_are_named_as_a_person_would():
+    # Discovery as the inbox runs it (the engine chooses how many) on 900 demo messages: the
+    # largest themes each gather one feature's messages and carry that feature's words.
+    rng = random.Random(7)
+    items = []
+    for _ in range(900):
+        feature = rng.choice(FEATURES)
+        items.append((feature.title, write_feedback(
+            rng, title=feature.title, area=feature.area, french=rng.random() < 0.3
+        )))  # fmt: skip
+    themes = discover_themes([w.text for _, w in items], engine=DefaultEngine())
+    assert 8 <= len(themes.names) < 300
+    named = 0
+    largest = sorted(range(len(themes.names)), key=lambda t: -themes.sizes[t])[:10]
+    for theme in largest:
+        titles = Counter(t for (t, _), a in zip(items, themes.assignments) if a == theme)
+        title, count = titles.most_common(1)[0]
+        words = {w for w in tokens(title) if len(w) > 3}
+        named += count >= themes.sizes[theme] / 2 and bool(words & set(tokens(themes.names[theme])))
+    assert named >= 7

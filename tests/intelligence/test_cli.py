@@ -53,7 +53,7 @@ def test_eval_themes_ends_with_nmi_and_ari(tmp_path, capsys):
     assert main([*args, "--limit", "16"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("rows=16 labels=2 themes=2")
-    assert lines[-1] == "NMI=1.0000 ARI=1.0000"
+    assert lines[-1] == "themes=2 NMI=1.0000 ARI=1.0000"
 
 
 def test_eval_duplicates_ends_with_top1_and_top10(tmp_path, capsys):

@@ -1,8 +1,9 @@
 """Customers and feedback for the demo company: about 200 companies, their contacts and
 1,500 feedback items in English and French from every channel (written by ``demo_text``:
-varied wording about the features' topics), triaged and linked to the demo features. Everything goes through the services; the catalog demo runs
-:func:`build_feedback_demo` once, after it built the catalog (registered from
-``FeedbackConfig.ready()``), and the apps built on feedback add their steps to it.
+varied wording about the features' topics), triaged and linked to the demo features.
+Everything goes through the services; the catalog demo runs :func:`build_feedback_demo` once,
+after it built the catalog (registered from ``FeedbackConfig.ready()``), and the apps built on
+feedback add their steps to it.
 """
 
 import datetime as dt

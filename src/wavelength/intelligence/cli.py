@@ -60,7 +60,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     themes = commands.add_parser("eval-themes", help="theme discovery against labels, NMI/ARI")
     _dataset_options(themes)
-    themes.add_argument("--k", type=int, help="number of themes (default: distinct labels)")
+    themes.add_argument(
+        "--k", type=_k_value,
+        help="number of themes, or 'auto' to let the engine choose as the inbox does "
+        "(default: the number of distinct labels)",
+    )  # fmt: skip
     themes.add_argument("--limit", type=int, help="evaluate on a seeded sample of N rows")
     _engine_option(themes)
     themes.set_defaults(run=eval_themes)
@@ -185,6 +189,17 @@ def eval_triage(args) -> int:
 
 # eval-themes ------------------------------------------------------------------------------
 
+AUTO = "auto"
+
+
+def _k_value(value: str) -> int | str:
+    if value.strip().lower() == AUTO:
+        return AUTO
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', not {value!r}") from None
+
 
 def eval_themes(args) -> int:
     texts, labels = _labelled(args)
@@ -193,15 +208,16 @@ def eval_themes(args) -> int:
     if args.limit and args.limit < len(texts):
         chosen = np.sort(np.random.default_rng(SEED).choice(len(texts), args.limit, replace=False))
         texts, labels = [texts[i] for i in chosen], [labels[i] for i in chosen]
-    k = args.k or len(set(labels))
-    if not 2 <= k <= len(texts):
+    k = len(set(labels)) if args.k is None else args.k
+    if k != AUTO and not 2 <= k <= len(texts):
         raise UsageError(f"--k must be between 2 and the number of rows ({len(texts)})")
     engine = _engine(args)
     started = time.perf_counter()
-    themes = discover_themes(texts, k, engine=engine)
+    themes = discover_themes(texts, None if k == AUTO else k, engine=engine)
     elapsed = time.perf_counter() - started
     print(
-        f"rows={len(texts)} labels={len(set(labels))} themes={k} in {elapsed:.1f}s "
+        f"rows={len(texts)} labels={len(set(labels))} themes={len(themes.names)}"
+        f"{' (chosen by the engine)' if k == AUTO else ''} in {elapsed:.1f}s "
         f"({elapsed / len(texts) * 1000:.2f} ms per text); engine={engine.name}"
     )
     for theme in np.argsort(themes.sizes, kind="stable")[::-1][:10]:
@@ -211,7 +227,7 @@ def eval_themes(args) -> int:
         print(f"  {themes.names[theme]}  ({themes.sizes[theme]} texts; most: {top_label} {n})")
     nmi = normalized_mutual_info_score(labels, themes.assignments)
     ari = adjusted_rand_score(labels, themes.assignments)
-    print(f"NMI={nmi:.4f} ARI={ari:.4f}")
+    print(f"themes={len(themes.names)} NMI={nmi:.4f} ARI={ari:.4f}")
     return 0
 
 
