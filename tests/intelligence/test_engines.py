@@ -248,7 +248,7 @@ def test_eval_commands_name_the_engine_they_measured(tmp_path, capsys):
     assert main([*argv, "--engine", "default"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].endswith("engine=default") and "ms per text" in lines[0]
-    assert lines[-1] == "NMI=1.0000 ARI=1.0000"
+    assert lines[-1] == "themes=2 NMI=1.0000 ARI=1.0000"
 
 
 def test_a_stored_triage_model_loads_whichever_text_engine_is_in_use(embeddings):

@@ -23,6 +23,7 @@ from .rules import cue_vector
 from .text import fold
 
 SEED = 0
+CHARS = True  # character n-grams: typos, inflections, French elisions
 CUE_WEIGHT = 0.5  # scale of the cue columns against the unit-length TF-IDF rows
 
 
@@ -59,9 +60,13 @@ class TextClassifier:
     columns by cross-validation on the project's own training items (``data/``).
     """
 
-    def __init__(self, *, C: float = 3.0, cues: bool = True) -> None:
+    def __init__(
+        self, *, C: float = 3.0, cues: bool = True, words_only: bool = False, chars: bool = CHARS
+    ) -> None:
         self.C = C
         self.cues = cues
+        self.words_only = words_only  # plain word TF-IDF: the reference to beat
+        self.chars = chars
         self.pipeline: Pipeline | None = None
 
     @property
@@ -79,6 +84,8 @@ class TextClassifier:
         if len(Counter(labels)) < 2:
             raise ValueError("training needs at least two distinct labels")
         features = text_features()
+        if self.words_only or not getattr(self, "chars", True):
+            features.transformer_list = features.transformer_list[:1]
         if self.cues:
             features.transformer_list.append(("cues", CueFeatures()))
         self.pipeline = Pipeline(
@@ -92,10 +99,27 @@ class TextClassifier:
         return self
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text, one column per label in ``labels`` order."""
+        """One row per text, one column per label in ``labels`` order.
+
+        The same numbers as ``pipeline.predict_proba``, computed directly: for one item the
+        pipeline's checks and dispatch cost more than the arithmetic (triage on arrival).
+        """
         if self.pipeline is None:
             raise RuntimeError("the classifier is not trained")
-        return self.pipeline.predict_proba(list(texts))
+        texts = list(texts)
+        union = self.pipeline.named_steps["features"]
+        parts = [
+            transformer.transform(texts) * (union.transformer_weights or {}).get(name, 1)
+            for name, transformer in union.transformer_list
+        ]
+        model = self.pipeline.named_steps["model"]
+        scores = sparse.hstack(parts, format="csr") @ model.coef_.T + model.intercept_
+        if scores.shape[1] == 1:  # two labels: the logistic of the one score
+            positive = 1 / (1 + np.exp(-scores[:, 0]))
+            return np.column_stack([1 - positive, positive])
+        scores = scores - scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def predict_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         probabilities = self.probabilities(texts)

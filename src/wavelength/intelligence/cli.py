@@ -21,7 +21,10 @@ from sklearn.model_selection import train_test_split
 
 from .classifier import TextClassifier
 from .duplicates import FUZZY_WEIGHT, DuplicateIndex
+from .engine import TriageEngine
 from .engines import CHOICES, ENV, select, text_engine
+from .rules import TYPES
+from .seed import seed_rows
 from .themes import discover_themes
 
 SEED = 42
@@ -56,6 +59,21 @@ def _build_parser() -> argparse.ArgumentParser:
 
     triage = commands.add_parser("eval-triage", help="type classification, macro-F1")
     _dataset_options(triage)
+    triage.add_argument(
+        "--engine", choices=TRIAGE_ENGINES, default="wavelength",
+        help="wavelength: the triage engine's model (word and character TF-IDF, the rules' "
+        "cues); plain: word TF-IDF and logistic regression, the reference (default wavelength)",
+    )  # fmt: skip
+    triage.add_argument(
+        "--train", choices=("split", "own"), default="split",
+        help="split: learn from the dataset's training 80%%; own: learn nothing from the "
+        "dataset, only from Wavelength's own items (needs --map) (default split)",
+    )  # fmt: skip
+    triage.add_argument(
+        "--map", dest="label_map",
+        help="with --train own: Wavelength type=dataset label pairs, comma-separated, e.g. "
+        "'bug=problem discovery,question=information seeking,...'",
+    )  # fmt: skip
     triage.set_defaults(run=eval_triage)
 
     themes = commands.add_parser("eval-themes", help="theme discovery against labels, NMI/ARI")
@@ -150,6 +168,7 @@ def _labelled(args) -> tuple[list[str], list[str]]:
 
 def eval_triage(args) -> int:
     texts, labels = _labelled(args)
+    label_map = _label_map(args, set(labels))
     counts = Counter(labels)
     rare = [label for label, n in counts.items() if n < 5]
     if len(counts) < 2 or rare:
@@ -161,16 +180,22 @@ def eval_triage(args) -> int:
         texts, labels, test_size=TEST_SHARE, stratify=labels, random_state=SEED
     )
     started = time.perf_counter()
-    model = TextClassifier().fit(train_x, train_y)
+    predict = _triage_model(args.engine, label_map, train_x, train_y)
     trained = time.perf_counter() - started
-    predicted = [label for label, _ in model.predict_many(test_x)]
+    predicted = predict(test_x)
     classes = sorted(counts)
     precision, recall, f1, support = precision_recall_fscore_support(
         test_y, predicted, labels=classes, zero_division=0
     )
     leaked = len(set(test_x) & set(train_x))
-    print(f"rows={len(texts)} train={len(train_x)} test={len(test_x)} seed={SEED}")
-    print(f"trained in {trained:.1f}s; test texts also in training: {leaked}")
+    print(
+        f"rows={len(texts)} train={len(train_x)} test={len(test_x)} seed={SEED} "
+        f"engine={args.engine} train={args.train}"
+    )
+    if label_map:
+        print(f"trained in {trained:.1f}s on Wavelength's own items only, types mapped")
+    else:
+        print(f"trained in {trained:.1f}s; test texts also in training: {leaked}")
     width = max(len(c) for c in classes + ["weighted avg"])
     print(f"{'class':<{width}}  precision  recall  f1     support")
     for row in zip(classes, precision, recall, f1, support, strict=True):
@@ -185,6 +210,49 @@ def eval_triage(args) -> int:
     print(f"accuracy={accuracy:.4f}")
     print(f"macro-F1={float(np.mean(f1)):.4f}")
     return 0
+
+
+TRIAGE_ENGINES = ("wavelength", "plain")
+
+
+def _label_map(args, labels: set[str]) -> dict[str, str] | None:
+    """``--map`` as {Wavelength type: dataset label}, checked against both vocabularies."""
+    if args.train == "split":
+        if args.label_map:
+            raise UsageError("--map only applies with --train own")
+        return None
+    if not args.label_map:
+        raise UsageError("--train own needs --map: which dataset label each type stands for")
+    pairs = [part.split("=", 1) for part in args.label_map.split(",") if part.strip()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise UsageError("--map takes type=label pairs separated by commas")
+    mapping = {kind.strip(): label.strip() for kind, label in pairs}
+    unknown = sorted(set(mapping) - set(TYPES))
+    if unknown:
+        raise UsageError(f"--map: not a Wavelength type: {', '.join(unknown)}")
+    missing = sorted(set(TYPES) - set(mapping))
+    if missing:
+        raise UsageError(f"--map: say which label stands for {', '.join(missing)}")
+    foreign = sorted(set(mapping.values()) - labels)
+    if foreign:
+        raise UsageError(f"--map: no such label in the dataset: {', '.join(foreign)}")
+    return mapping
+
+
+def _triage_model(engine: str, label_map, train_x, train_y):
+    """A function from texts to predicted dataset labels."""
+    if label_map is None:
+        model = TextClassifier(cues=engine == "wavelength", words_only=engine == "plain")
+        model.fit(train_x, train_y)
+        return lambda texts: [label for label, _ in model.predict_many(texts)]
+    if engine == "wavelength":
+        shipped = TriageEngine.shipped()
+        return lambda texts: [label_map[r.type] for r in shipped.triage_many(texts)]
+    own = seed_rows()
+    model = TextClassifier(cues=False, words_only=True).fit(
+        [text for text, _, _ in own], [kind for _, kind, _ in own]
+    )
+    return lambda texts: [label_map[label] for label, _ in model.predict_many(texts)]
 
 
 # eval-themes ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Both work on accent-folded text with English and French cues, so neither needs t
 language first.
 """
 
+import functools
 import math
 import re
 
@@ -55,10 +56,12 @@ def sentiment_words(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def cue_vector(text: str) -> list[float]:
+@functools.lru_cache(maxsize=4096)
+def cue_vector(text: str) -> tuple[float, ...]:
     """What the rules see in ``text``, as numbers a model can weigh: each type's cue weight,
     the lexicon's positive and negative evidence after negation, its score, a negation, a
-    closing question mark and exclamation marks."""
+    closing question mark and exclamation marks. Remembered for the last few thousand texts:
+    the type and the sentiment models both ask, one after the other."""
     scores = rule_type_scores(text)
     positive = negative = 0.0
     negated_until, negations = -1, 0
@@ -70,7 +73,7 @@ def cue_vector(text: str) -> list[float]:
         positive, negative = positive + max(value, 0.0), negative + max(-value, 0.0)
     _, score = lexicon_sentiment(text)
     stripped = text.strip()
-    return [
+    return (
         *(min(scores[label], 6.0) / 3 for label in TYPES),
         min(positive, 4.0) / 2,
         min(negative, 4.0) / 2,
@@ -78,7 +81,7 @@ def cue_vector(text: str) -> list[float]:
         min(negations, 2) / 2,
         float(stripped.endswith("?")),
         min(stripped.count("!"), 3) / 3,
-    ]
+    )
 
 
 def rule_type(text: str) -> tuple[str, float]:
