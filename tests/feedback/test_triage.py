@@ -169,3 +169,9 @@ def test_stored_engine_of_another_version_falls_back_to_rules(editor):
     TriageModel.objects.create(data=b"not an engine", examples=0)
     item = services.feedback_create(actor=editor, text="Please add a dark mode")
     assert item.type and Feedback.objects.count() == 1
+
+
+def test_the_reason_reads_in_french(editor_client, editor):
+    item = services.feedback_create(actor=editor, text="L'application plante à chaque export.")
+    html = editor_client.get(item.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "suggéré par le modèle de tri" in html and "Mots révélateurs\u00a0:" in html
