@@ -113,6 +113,39 @@ def test_item_page_shows_suggestions_and_confidence(editor_client, editor, featu
     assert "Likely duplicates" in html
 
 
+def test_item_page_says_why_a_label_was_chosen(editor_client, editor):
+    item = services.feedback_create(
+        actor=editor, text="The app crashes on every export. Unacceptable."
+    )
+    confidence = round(item.type_confidence * 100)
+    html = editor_client.get(item.get_absolute_url()).content.decode()
+    kind = item.get_type_display()
+    assert f"Type “{kind}” suggested by the triage model ({confidence}% sure)" in html
+    assert "learnt from Wavelength’s own examples" in html
+    assert "Sentiment “Negative” from the triage model" in html
+    assert "Telling words:" in html and "<q>crashes</q>" in html
+
+
+def test_item_page_names_the_rules_when_they_decided(editor_client, editor, monkeypatch):
+    monkeypatch.setattr(triage.TriageEngine, "shipped", classmethod(lambda cls: cls()))
+    item = services.feedback_create(actor=editor, text="The app crashes on every export.")
+    html = editor_client.get(item.get_absolute_url()).content.decode()
+    assert "“Bug” suggested by the built-in rules" in html and "<q>crashes</q>" in html
+    assert "from the built-in word list" in html
+
+
+def test_a_decided_type_needs_no_reason(editor_client, editor):
+    item = services.feedback_create(actor=editor, text="It crashes", type="bug")
+    html = editor_client.get(item.get_absolute_url()).content.decode()
+    assert "Telling words" not in html and "suggested by" not in html
+
+
+def test_viewer_sees_why_too(viewer_client, editor):
+    item = services.feedback_create(actor=editor, text="Love the new dark mode!")
+    html = viewer_client.get(item.get_absolute_url()).content.decode()
+    assert "“Praise” suggested by the triage model" in html
+
+
 def test_viewer_sees_suggestions_without_link_buttons(viewer_client, editor, feature):
     item = services.feedback_create(actor=editor, text="Export to CSV please")
     html = viewer_client.get(item.get_absolute_url()).content.decode()
@@ -136,3 +169,9 @@ def test_stored_engine_of_another_version_falls_back_to_rules(editor):
     TriageModel.objects.create(data=b"not an engine", examples=0)
     item = services.feedback_create(actor=editor, text="Please add a dark mode")
     assert item.type and Feedback.objects.count() == 1
+
+
+def test_the_reason_reads_in_french(editor_client, editor):
+    item = services.feedback_create(actor=editor, text="L'application plante à chaque export.")
+    html = editor_client.get(item.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "suggéré par le modèle de tri" in html and "Mots révélateurs\u00a0:" in html

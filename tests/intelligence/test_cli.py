@@ -53,7 +53,7 @@ def test_eval_themes_ends_with_nmi_and_ari(tmp_path, capsys):
     assert main([*args, "--limit", "16"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("rows=16 labels=2 themes=2")
-    assert lines[-1] == "NMI=1.0000 ARI=1.0000"
+    assert lines[-1] == "themes=2 NMI=1.0000 ARI=1.0000"
 
 
 def test_eval_duplicates_ends_with_top1_and_top10(tmp_path, capsys):
@@ -135,3 +135,59 @@ def test_intelligence_imports_no_django():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_eval_themes_auto_lets_the_engine_choose(tmp_path, capsys):
+    rows = [(text, "export") for text in EXPORTS] + [(text, "billing") for text in BILLING]
+    dataset = write_csv(tmp_path / "themes.csv", ["body", "kind"], rows)
+    args = ["eval-themes", "--dataset", dataset, "--text-col", "body", "--label-col", "kind"]
+    assert main([*args, "--k", "auto"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "(chosen by the engine)" in lines[0]
+    assert lines[-1].startswith("themes=") and "NMI=" in lines[-1]
+
+
+def test_eval_themes_refuses_a_k_that_is_not_a_number(tmp_path, capsys):
+    dataset = write_csv(tmp_path / "themes.csv", ["body", "kind"], [("a b", "x")] * 4)
+    args = ["eval-themes", "--dataset", dataset, "--text-col", "body", "--label-col", "kind"]
+    assert main([*args, "--k", "many"]) == 2
+    assert "expected a number or 'auto'" in capsys.readouterr().err
+
+
+def test_eval_triage_on_own_items_only_maps_the_types(tmp_path, capsys):
+    rows = [("The app crashes on start", "problem")] * 6 + [("Please add dark mode", "idea")] * 6
+    dataset = write_csv(tmp_path / "reviews.csv", ["body", "kind"], rows)
+    args = ["eval-triage", "--dataset", dataset, "--text-col", "body", "--label-col", "kind"]
+    mapping = "bug=problem,complaint=problem,feature_request=idea,improvement=idea,"
+    mapping += "question=idea,praise=idea"
+    assert main([*args, "--train", "own", "--map", mapping]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "engine=wavelength train=own" in lines[0]
+    assert lines[-1] == "macro-F1=1.0000"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--train", "own"], "needs --map"),
+        (["--map", "bug=problem"], "only applies with --train own"),
+        (["--train", "own", "--map", "bug=problem"], "say which label stands for"),
+        (
+            [
+                "--train",
+                "own",
+                "--map",
+                "bug=nothing,complaint=problem,feature_request=idea,"
+                "improvement=idea,question=idea,praise=idea",
+            ],
+            "no such label",
+        ),
+        (["--train", "own", "--map", "insect=problem"], "not a Wavelength type"),
+    ],
+)
+def test_eval_triage_refuses_a_bad_map(tmp_path, capsys, extra, message):
+    rows = [("The app crashes on start", "problem")] * 6 + [("Please add dark mode", "idea")] * 6
+    dataset = write_csv(tmp_path / "reviews.csv", ["body", "kind"], rows)
+    args = ["eval-triage", "--dataset", dataset, "--text-col", "body", "--label-col", "kind"]
+    assert main([*args, *extra]) == 2
+    assert message in capsys.readouterr().err

@@ -1,6 +1,7 @@
 import itertools
 import pickle
 
+import numpy as np
 import pytest
 
 from wavelength.intelligence import (
@@ -109,3 +110,11 @@ def test_classifier_needs_two_labels():
 
 def test_empty_batch_gives_no_results():
     assert TriageEngine().fit(examples(OBJECTS[:6])).triage_many([]) == []
+
+
+@pytest.mark.parametrize("labels", [("bug", "feature_request"), tuple(PHRASES)])
+def test_direct_probabilities_match_the_pipeline(labels):
+    items = [e for e in examples(OBJECTS) if e.type in labels]
+    model = TextClassifier().fit([e.text for e in items], [e.type for e in items])
+    texts = ["budget totals are off by one cent", "kudos team", "où est la doc ?", ""]
+    assert np.allclose(model.probabilities(texts), model.pipeline.predict_proba(texts))

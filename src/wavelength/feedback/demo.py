@@ -1,8 +1,9 @@
 """Customers and feedback for the demo company: about 200 companies, their contacts and
-1,500 feedback items in English and French from every channel, triaged and linked to the
-demo features. Everything goes through the services; the catalog demo runs
-:func:`build_feedback_demo` once, after it built the catalog (registered from
-``FeedbackConfig.ready()``), and the apps built on feedback add their steps to it.
+1,500 feedback items in English and French from every channel (written by ``demo_text``:
+varied wording about the features' topics), triaged and linked to the demo features.
+Everything goes through the services; the catalog demo runs :func:`build_feedback_demo` once,
+after it built the catalog (registered from ``FeedbackConfig.ready()``), and the apps built on
+feedback add their steps to it.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from wavelength.catalog.models import Feature
 from wavelength.core import clock
 
 from . import services, triage
+from .demo_text import write_feedback
 from .models import Company, Feedback, Segment, Source, Status
 
 COMPANIES = 200
@@ -145,55 +147,6 @@ THEMES = [
     "Notifications",
 ]
 
-# (type, sentiment, English template, French template); {f} is a feature's title.
-TEMPLATES = [
-    (
-        "feature_request",
-        "neutral",
-        "Hi team. We would really like {f}. Our managers ask for it every week.",
-        "Bonjour. Nous aimerions vraiment avoir « {f} ». "
-        "Nos responsables le demandent chaque semaine.",
-    ),
-    (
-        "feature_request",
-        "negative",
-        "Without {f} we keep doing this by hand. It is slowing the whole team down.",
-        "Sans « {f} », nous faisons tout à la main. Cela ralentit toute l'équipe.",
-    ),
-    (
-        "improvement",
-        "neutral",
-        "{f} is close to what we need. Could it also work for our regional teams?",
-        "« {f} » est presque ce qu'il nous faut. "
-        "Est-ce que cela pourrait marcher pour nos équipes régionales ?",
-    ),
-    (
-        "bug",
-        "negative",
-        "Something is broken around {f}. It failed twice this morning and we lost our changes.",
-        "Quelque chose ne marche pas avec « {f} ». "
-        "Deux échecs ce matin et nous avons perdu nos modifications.",
-    ),
-    (
-        "question",
-        "neutral",
-        "Quick question: is {f} on the roadmap? A prospect asked during the demo.",
-        "Petite question : « {f} » est-il prévu ? Un prospect l'a demandé pendant la démo.",
-    ),
-    (
-        "praise",
-        "positive",
-        "We love the direction of {f}. The beta already saves us hours every week.",
-        "Nous adorons « {f} ». La bêta nous fait déjà gagner des heures chaque semaine.",
-    ),
-    (
-        "complaint",
-        "negative",
-        "Honestly disappointed. We were promised {f} last quarter and it is still missing.",
-        "Franchement déçus. On nous avait promis « {f} » le trimestre dernier "
-        "et ce n'est toujours pas là.",
-    ),
-]
 _CHANNEL_WEIGHTS = [
     (Source.SUPPORT, 30),
     (Source.EMAIL, 15),
@@ -230,9 +183,9 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
     rng = random.Random(seed)
     now = now or clock.now()
     actor = User.objects.filter(role="admin", is_active=True).order_by("pk").first()
-    features = list(Feature.objects.select_related("product").order_by("pk"))
+    features = list(Feature.objects.select_related("product", "area").order_by("pk"))
     with clock.travel(now), transaction.atomic():
-        themes = [services.theme_create(actor=actor, name=name) for name in THEMES]
+        themes = {name: services.theme_create(actor=actor, name=name) for name in THEMES}
         companies = _companies(rng, actor)
         contacts = _contacts(rng, actor, companies)
         items = _feedback(rng, actor, contacts, features, themes, now)
@@ -297,8 +250,11 @@ def _feedback(rng, actor, contacts, features, themes, now) -> list[Feedback]:
     for _n in range(ITEMS):
         email, _company = rng.choices(contacts, weights=contact_weights)[0]
         feature = rng.choices(features, weights=feature_weights)[0]
-        kind, sentiment, english, french = rng.choice(TEMPLATES)
         french_text = rng.random() < 0.3
+        written = write_feedback(
+            rng, title=feature.title, area=feature.area.name if feature.area else "",
+            french=french_text,
+        )  # fmt: skip
         source = rng.choices(sources, weights=weights)[0]
         external = ""
         if source in _EXTERNAL:
@@ -307,14 +263,15 @@ def _feedback(rng, actor, contacts, features, themes, now) -> list[Feedback]:
         items.append(
             {
                 "title": feature.title if rng.random() < 0.5 else "",
-                "text": (french if french_text else english).format(f=feature.title.lower()),
+                "text": written.text,
                 "source": source,
                 "contact_email": email,
                 "received_at": now - dt.timedelta(days=rng.uniform(0, 365) ** 1.1 / 1.8),
                 "language": "fr" if french_text else "en",
-                "type": kind if rng.random() < 0.8 else "",
-                "sentiment": sentiment if rng.random() < 0.8 else "",
-                "theme": rng.choice(themes).pk if rng.random() < 0.6 else None,
+                "type": written.type if rng.random() < 0.8 else "",
+                "sentiment": written.sentiment if rng.random() < 0.8 else "",
+                # People file an item under the theme it is about, when they file it at all.
+                "theme": themes[written.topic].pk if rng.random() < 0.6 else None,
                 "tags": rng.sample(["enterprise", "renewal", "churn-risk", "mobile", "api"], 1)
                 if rng.random() < 0.3
                 else [],

@@ -1,6 +1,5 @@
 """Theme discovery for the inbox: propose themes for the feedback nobody has themed yet."""
 
-import math
 from dataclasses import dataclass
 
 from wavelength.accounts.permissions import require_member
@@ -10,7 +9,6 @@ from .models import Feedback, Status
 
 WINDOW = 2_000  # the most recent unthemed items looked at
 MIN_SIZE = 3  # smaller groups are noise, not a theme
-MAX_THEMES = 12
 
 
 @dataclass(frozen=True)
@@ -36,8 +34,8 @@ def theme_proposals(*, user, window: int = WINDOW) -> list[Proposal]:
     )
     if len(rows) < 2 * MIN_SIZE:
         return []
-    k = max(2, min(MAX_THEMES, round(math.sqrt(len(rows) / 4))))
-    themes = discover_themes([text for _, text in rows], k)
+    # The engine finds the number of themes itself, exactly as ``eval-themes --k auto``.
+    themes = discover_themes([text for _, text in rows])
     groups: dict[int, list[tuple[int, str]]] = {}
     for (pk, text), theme in zip(rows, themes.assignments, strict=True):
         groups.setdefault(theme, []).append((pk, text))

@@ -21,11 +21,12 @@ from wavelength.intelligence import (
     FeatureDoc,
     FeatureSuggester,
     IncompatibleEngineError,
+    Reason,
     TriageEngine,
     TriageResult,
 )
 
-from .models import Feedback, FeedbackLink, TriageModel
+from .models import Feedback, FeedbackLink, FeedbackType, TriageModel
 
 LINKED_TEXTS_PER_FEATURE = 20
 DUPLICATE_WINDOW = 5_000  # the most recent items a new one is compared with
@@ -58,15 +59,37 @@ def engine() -> TriageEngine:
 
 def _load(pk) -> TriageEngine:
     if pk is None:
-        return TriageEngine()
+        return TriageEngine.shipped()
     try:
         return TriageEngine.loads(bytes(TriageModel.objects.get(pk=pk).data))
     except IncompatibleEngineError:
-        return TriageEngine()  # written by another version: rules until the next retraining
+        # Written by another version: the shipped engine until the next retraining.
+        return TriageEngine.shipped()
 
 
 def predict(texts: list[str]) -> list[TriageResult]:
     return engine().triage_many(texts)
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why the engine in use gives an item its labels, with the labels' display names."""
+
+    type: Reason
+    sentiment: Reason
+
+    @property
+    def type_display(self) -> str:
+        return FeedbackType(self.type.label).label
+
+
+def explain(item: Feedback) -> Why | None:
+    """Why the engine in use gives ``item`` its suggested labels (None once a person set the
+    type: then the reason is that person)."""
+    if item.type_confidence is None or not item.text:
+        return None
+    explanation = engine().explain(item.text)
+    return Why(explanation.type, explanation.sentiment)
 
 
 def fill_predictions(items: list[dict]) -> None:
@@ -80,13 +103,15 @@ def fill_predictions(items: list[dict]) -> None:
 
 
 def retrain() -> TriageModel:
-    """Learn from every type and sentiment a person set, and make it the engine in use."""
+    """Learn from every type and sentiment a person set and make the result the engine in use;
+    per label, the new model only replaces the rules or the model in use when it scores better
+    on the decisions neither learnt from (``TriageEngine.fit``)."""
     rows = Feedback.objects.filter(type_confidence__isnull=True).exclude(type="")
     examples = [
         Example(text, type or None, sentiment or None)
         for text, type, sentiment in rows.values_list("text", "type", "sentiment").iterator()
     ]
-    trained = TriageEngine().fit(examples)
+    trained = TriageEngine().fit(examples, current=engine())
     return TriageModel.objects.create(
         data=trained.dumps(), examples=len(examples), trained=trained.trained
     )

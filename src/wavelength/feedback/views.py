@@ -303,6 +303,7 @@ def feedback_create(request):
 def _item_context(request, item, triage_form=None, link_form=None) -> dict:
     return {
         "item": item,
+        "why": triage.explain(item),
         "suggested": triage.suggested_features(item),
         "duplicates": [d for d in triage.likely_duplicates(item) if not d.feedback.merged_into_id],
         "merges": item.merges_received.filter(undone_at=None).select_related(

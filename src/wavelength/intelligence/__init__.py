@@ -11,7 +11,9 @@ from .duplicates import DuplicateIndex, Match
 from .engine import (
     ENGINE_VERSION,
     Example,
+    Explanation,
     IncompatibleEngineError,
+    Reason,
     TriageEngine,
     TriageResult,
 )
@@ -24,6 +26,7 @@ from .engines import (
 )
 from .language import detect_language
 from .rules import SENTIMENTS, TYPES, lexicon_sentiment, rule_type
+from .seed import seed_rows
 from .suggestions import FeatureDoc, FeatureSuggester, Suggestion, suggest_features
 from .themes import Themes, discover_themes
 
@@ -35,6 +38,8 @@ __all__ = [
     "TYPES",
     "DuplicateIndex",
     "Example",
+    "Explanation",
+    "Reason",
     "FeatureDoc",
     "FeatureSuggester",
     "IncompatibleEngineError",
@@ -48,6 +53,7 @@ __all__ = [
     "discover_themes",
     "lexicon_sentiment",
     "rule_type",
+    "seed_rows",
     "select",
     "set_text_engine",
     "suggest_features",

@@ -21,7 +21,10 @@ from sklearn.model_selection import train_test_split
 
 from .classifier import TextClassifier
 from .duplicates import FUZZY_WEIGHT, DuplicateIndex
+from .engine import TriageEngine
 from .engines import CHOICES, ENV, select, text_engine
+from .rules import TYPES
+from .seed import seed_rows
 from .themes import discover_themes
 
 SEED = 42
@@ -56,11 +59,30 @@ def _build_parser() -> argparse.ArgumentParser:
 
     triage = commands.add_parser("eval-triage", help="type classification, macro-F1")
     _dataset_options(triage)
+    triage.add_argument(
+        "--engine", choices=TRIAGE_ENGINES, default="wavelength",
+        help="wavelength: the triage engine's model (word and character TF-IDF, the rules' "
+        "cues); plain: word TF-IDF and logistic regression, the reference (default wavelength)",
+    )  # fmt: skip
+    triage.add_argument(
+        "--train", choices=("split", "own"), default="split",
+        help="split: learn from the dataset's training 80%%; own: learn nothing from the "
+        "dataset, only from Wavelength's own items (needs --map) (default split)",
+    )  # fmt: skip
+    triage.add_argument(
+        "--map", dest="label_map",
+        help="with --train own: Wavelength type=dataset label pairs, comma-separated, e.g. "
+        "'bug=problem discovery,question=information seeking,...'",
+    )  # fmt: skip
     triage.set_defaults(run=eval_triage)
 
     themes = commands.add_parser("eval-themes", help="theme discovery against labels, NMI/ARI")
     _dataset_options(themes)
-    themes.add_argument("--k", type=int, help="number of themes (default: distinct labels)")
+    themes.add_argument(
+        "--k", type=_k_value,
+        help="number of themes, or 'auto' to let the engine choose as the inbox does "
+        "(default: the number of distinct labels)",
+    )  # fmt: skip
     themes.add_argument("--limit", type=int, help="evaluate on a seeded sample of N rows")
     _engine_option(themes)
     themes.set_defaults(run=eval_themes)
@@ -146,6 +168,7 @@ def _labelled(args) -> tuple[list[str], list[str]]:
 
 def eval_triage(args) -> int:
     texts, labels = _labelled(args)
+    label_map = _label_map(args, set(labels))
     counts = Counter(labels)
     rare = [label for label, n in counts.items() if n < 5]
     if len(counts) < 2 or rare:
@@ -157,16 +180,22 @@ def eval_triage(args) -> int:
         texts, labels, test_size=TEST_SHARE, stratify=labels, random_state=SEED
     )
     started = time.perf_counter()
-    model = TextClassifier().fit(train_x, train_y)
+    predict = _triage_model(args.engine, label_map, train_x, train_y)
     trained = time.perf_counter() - started
-    predicted = [label for label, _ in model.predict_many(test_x)]
+    predicted = predict(test_x)
     classes = sorted(counts)
     precision, recall, f1, support = precision_recall_fscore_support(
         test_y, predicted, labels=classes, zero_division=0
     )
     leaked = len(set(test_x) & set(train_x))
-    print(f"rows={len(texts)} train={len(train_x)} test={len(test_x)} seed={SEED}")
-    print(f"trained in {trained:.1f}s; test texts also in training: {leaked}")
+    print(
+        f"rows={len(texts)} train={len(train_x)} test={len(test_x)} seed={SEED} "
+        f"engine={args.engine} train={args.train}"
+    )
+    if label_map:
+        print(f"trained in {trained:.1f}s on Wavelength's own items only, types mapped")
+    else:
+        print(f"trained in {trained:.1f}s; test texts also in training: {leaked}")
     width = max(len(c) for c in classes + ["weighted avg"])
     print(f"{'class':<{width}}  precision  recall  f1     support")
     for row in zip(classes, precision, recall, f1, support, strict=True):
@@ -183,7 +212,61 @@ def eval_triage(args) -> int:
     return 0
 
 
+TRIAGE_ENGINES = ("wavelength", "plain")
+
+
+def _label_map(args, labels: set[str]) -> dict[str, str] | None:
+    """``--map`` as {Wavelength type: dataset label}, checked against both vocabularies."""
+    if args.train == "split":
+        if args.label_map:
+            raise UsageError("--map only applies with --train own")
+        return None
+    if not args.label_map:
+        raise UsageError("--train own needs --map: which dataset label each type stands for")
+    pairs = [part.split("=", 1) for part in args.label_map.split(",") if part.strip()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise UsageError("--map takes type=label pairs separated by commas")
+    mapping = {kind.strip(): label.strip() for kind, label in pairs}
+    unknown = sorted(set(mapping) - set(TYPES))
+    if unknown:
+        raise UsageError(f"--map: not a Wavelength type: {', '.join(unknown)}")
+    missing = sorted(set(TYPES) - set(mapping))
+    if missing:
+        raise UsageError(f"--map: say which label stands for {', '.join(missing)}")
+    foreign = sorted(set(mapping.values()) - labels)
+    if foreign:
+        raise UsageError(f"--map: no such label in the dataset: {', '.join(foreign)}")
+    return mapping
+
+
+def _triage_model(engine: str, label_map, train_x, train_y):
+    """A function from texts to predicted dataset labels."""
+    if label_map is None:
+        model = TextClassifier(cues=engine == "wavelength", words_only=engine == "plain")
+        model.fit(train_x, train_y)
+        return lambda texts: [label for label, _ in model.predict_many(texts)]
+    if engine == "wavelength":
+        shipped = TriageEngine.shipped()
+        return lambda texts: [label_map[r.type] for r in shipped.triage_many(texts)]
+    own = seed_rows()
+    model = TextClassifier(cues=False, words_only=True).fit(
+        [text for text, _, _ in own], [kind for _, kind, _ in own]
+    )
+    return lambda texts: [label_map[label] for label, _ in model.predict_many(texts)]
+
+
 # eval-themes ------------------------------------------------------------------------------
+
+AUTO = "auto"
+
+
+def _k_value(value: str) -> int | str:
+    if value.strip().lower() == AUTO:
+        return AUTO
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', not {value!r}") from None
 
 
 def eval_themes(args) -> int:
@@ -193,15 +276,16 @@ def eval_themes(args) -> int:
     if args.limit and args.limit < len(texts):
         chosen = np.sort(np.random.default_rng(SEED).choice(len(texts), args.limit, replace=False))
         texts, labels = [texts[i] for i in chosen], [labels[i] for i in chosen]
-    k = args.k or len(set(labels))
-    if not 2 <= k <= len(texts):
+    k = len(set(labels)) if args.k is None else args.k
+    if k != AUTO and not 2 <= k <= len(texts):
         raise UsageError(f"--k must be between 2 and the number of rows ({len(texts)})")
     engine = _engine(args)
     started = time.perf_counter()
-    themes = discover_themes(texts, k, engine=engine)
+    themes = discover_themes(texts, None if k == AUTO else k, engine=engine)
     elapsed = time.perf_counter() - started
     print(
-        f"rows={len(texts)} labels={len(set(labels))} themes={k} in {elapsed:.1f}s "
+        f"rows={len(texts)} labels={len(set(labels))} themes={len(themes.names)}"
+        f"{' (chosen by the engine)' if k == AUTO else ''} in {elapsed:.1f}s "
         f"({elapsed / len(texts) * 1000:.2f} ms per text); engine={engine.name}"
     )
     for theme in np.argsort(themes.sizes, kind="stable")[::-1][:10]:
@@ -211,7 +295,7 @@ def eval_themes(args) -> int:
         print(f"  {themes.names[theme]}  ({themes.sizes[theme]} texts; most: {top_label} {n})")
     nmi = normalized_mutual_info_score(labels, themes.assignments)
     ari = adjusted_rand_score(labels, themes.assignments)
-    print(f"NMI={nmi:.4f} ARI={ari:.4f}")
+    print(f"themes={len(themes.names)} NMI={nmi:.4f} ARI={ari:.4f}")
     return 0
 
 

@@ -35,6 +35,16 @@ STOPWORDS = {
     ),
 }
 
+# Words of greeting, politeness and chat that say nothing about a theme (theme names only).
+THEME_FILLER = _words(
+    "hi hello hey dear thanks thank please pls thx cheers regards best team guys morning "
+    "would could can like want wants wanted ask asked asking every also get got one really just "
+    "still yet already since well much many lot lots thing things way use using used make "
+    "let something everything anything someone "
+    "bonjour salut merci svp stp cordialement bonne journee equipe avons chose choses deux "
+    "encore toujours deja vraiment aussi beaucoup faut veux voudrais"
+)
+
 # Frequent words of short feedback that are not stopwords ("Great app", "Merci beaucoup").
 LANGUAGE_HINTS = {
     "en": _words("please thanks thank great love awesome nice works doesn crash update login"),

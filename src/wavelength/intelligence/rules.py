@@ -4,6 +4,7 @@ Both work on accent-folded text with English and French cues, so neither needs t
 language first.
 """
 
+import functools
 import math
 import re
 
@@ -29,6 +30,58 @@ def rule_type_scores(text: str) -> dict[str, float]:
         label: sum(weight for pattern, weight in patterns if pattern.search(folded))
         for label, patterns in _COMPILED.items()
     }
+
+
+def rule_type_cues(text: str, label: str) -> list[str]:
+    """The words of ``text`` that matched ``label``'s cue patterns, strongest first."""
+    folded = fold(text).strip()
+    found: list[str] = []
+    for pattern, _weight in sorted(_COMPILED.get(label, []), key=lambda p: -p[1]):
+        for match in pattern.finditer(folded):
+            cue = match.group(0).strip()
+            if cue and cue not in found:
+                found.append(cue)
+    return found
+
+
+def sentiment_words(text: str) -> list[str]:
+    """The lexicon's words found in ``text``, negated ones shown with their negator."""
+    found, negated_until, negator = [], -1, ""
+    for i, word in enumerate(tokens(text)):
+        if word in NEGATORS:
+            negated_until, negator = i + _NEGATION_WINDOW, word
+            continue
+        if word in SENTIMENT_WORDS:
+            found.append(f"{negator} … {word}" if i <= negated_until else word)
+    return list(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=4096)
+def cue_vector(text: str) -> tuple[float, ...]:
+    """What the rules see in ``text``, as numbers a model can weigh: each type's cue weight,
+    the lexicon's positive and negative evidence after negation, its score, a negation, a
+    closing question mark and exclamation marks. Remembered for the last few thousand texts:
+    the type and the sentiment models both ask, one after the other."""
+    scores = rule_type_scores(text)
+    positive = negative = 0.0
+    negated_until, negations = -1, 0
+    for i, word in enumerate(tokens(text)):
+        if word in NEGATORS:
+            negated_until, negations = i + _NEGATION_WINDOW, negations + 1
+            continue
+        value = SENTIMENT_WORDS.get(word, 0.0) * (-1.0 if i <= negated_until else 1.0)
+        positive, negative = positive + max(value, 0.0), negative + max(-value, 0.0)
+    _, score = lexicon_sentiment(text)
+    stripped = text.strip()
+    return (
+        *(min(scores[label], 6.0) / 3 for label in TYPES),
+        min(positive, 4.0) / 2,
+        min(negative, 4.0) / 2,
+        score,
+        min(negations, 2) / 2,
+        float(stripped.endswith("?")),
+        min(stripped.count("!"), 3) / 3,
+    )
 
 
 def rule_type(text: str) -> tuple[str, float]:
