@@ -42,6 +42,10 @@ SEARCH_KINDS = {
     "page": (gettext_lazy("Pages"), gettext_lazy("Page")),
     "test_case": (gettext_lazy("Test cases"), gettext_lazy("Test case")),
     "defect": (gettext_lazy("Defects"), gettext_lazy("Defect")),
+    "study": (gettext_lazy("Studies"), gettext_lazy("Study")),
+    "research_note": (gettext_lazy("Research notes"), gettext_lazy("Research note")),
+    "persona": (gettext_lazy("Personas"), gettext_lazy("Persona")),
+    "competitor": (gettext_lazy("Competitors"), gettext_lazy("Competitor")),
 }
 
 
