@@ -19,34 +19,6 @@ from wavelength.feedback.selectors import feature_demand
 from wavelength.research import selectors, services
 from wavelength.research.models import Highlight, Note, Study, Survey
 
-BODY = """## Session with Ann
-
-Ann exports **every Monday** to build the board deck.
-She said: the export takes ten minutes and often fails on large accounts.
-They compared us with Acme Analytics last year."""
-
-
-@pytest.fixture
-def study(now, editor, customers, product):
-    return services.study_create(
-        actor=editor, title="Why exports fail", goal="Learn how **teams** export.",
-        method="interview", status="running", product=product,
-        starts_on=dt.date(2026, 3, 1), participants=[customers["ann"]],
-    )  # fmt: skip
-
-
-@pytest.fixture
-def note(study, editor, customers):
-    return services.note_create(
-        actor=editor, study=study, title="Ann, Bigco", body=BODY,
-        participant=customers["ann"], taken_on=dt.date(2026, 3, 10),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def feature(product):
-    return FeatureFactory(product=product, title="Faster exports", stage="planned")
-
 
 def test_study_is_created_with_its_owner_participants_history_and_search_entry(study, editor):
     assert study.owner == editor
