@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wavelength.catalog.models import Feature, Product
 from wavelength.core.forms import VersionedForm
+from wavelength.feedback.forms import FeatureChoiceField
 from wavelength.feedback.models import Segment
 from wavelength.portal.guard import SpamGuardForm
 
@@ -266,7 +267,7 @@ class HighlightForm(forms.Form):
         help_text=_("Select a passage of the note above, or paste it."),
     )  # fmt: skip
     tags = forms.CharField(label=_("Tags, separated by commas"), max_length=500, required=False)
-    feature = forms.ModelChoiceField(
+    feature = FeatureChoiceField(
         label=_("Link it to the feature"), required=False,
         queryset=Feature.objects.select_related("product").order_by("product__name", "title"),
     )  # fmt: skip
@@ -281,7 +282,7 @@ class HighlightForm(forms.Form):
 
 
 class HighlightLinkForm(forms.Form):
-    feature = forms.ModelChoiceField(
+    feature = FeatureChoiceField(
         label=_("Feature"),
         queryset=Feature.objects.select_related("product").order_by("product__name", "title"),
     )
