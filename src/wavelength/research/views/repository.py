@@ -1,6 +1,6 @@
-"""Pages of the research repository: studies with their notes, highlights linked to features,
-personas and competitors with their mentions in feedback; and the release page's form that
-schedules the follow-up surveys of its features. Every write goes through the services."""
+"""Pages of the research repository: studies with their notes and highlights linked to
+features; and the release page's form that schedules the follow-up surveys of its features.
+Every write goes through the services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,30 +16,20 @@ from wavelength.catalog.views.base import GET_POST, timeline_page
 from wavelength.core import clock
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
-from wavelength.feedback.models import Segment
 
 from .. import selectors, services
 from ..forms import (
-    CompetitorForm,
     HighlightForm,
     HighlightLinkForm,
     NoteForm,
-    PersonaForm,
     ReleaseFollowUpForm,
     StudyForm,
-    competitor_initial,
     note_initial,
-    persona_initial,
     study_initial,
 )
 from ..models import StudyMethod, StudyStatus
 
 __all__ = [
-    "competitor_create",
-    "competitor_delete",
-    "competitor_detail",
-    "competitor_edit",
-    "competitor_list",
     "highlight_add",
     "highlight_delete",
     "highlight_link",
@@ -49,11 +39,6 @@ __all__ = [
     "note_delete",
     "note_detail",
     "note_edit",
-    "persona_create",
-    "persona_delete",
-    "persona_detail",
-    "persona_edit",
-    "persona_list",
     "release_follow_ups",
     "study_create",
     "study_delete",
@@ -65,7 +50,7 @@ __all__ = [
 PER_PAGE = 25
 
 
-def _page(request, rows):
+def page_of(request, rows):
     return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
@@ -80,7 +65,7 @@ def _refused(request, exc: DomainError) -> None:
 def study_list(request):
     status, method = request.GET.get("status", ""), request.GET.get("method", "")
     studies = selectors.study_list(user=request.user, status=status, method=method)
-    context = {"page": _page(request, studies), "status": status, "method": method,
+    context = {"page": page_of(request, studies), "status": status, "method": method,
                "statuses": StudyStatus.choices, "methods": StudyMethod.choices}  # fmt: skip
     return render(request, "research/study_list.html", context)
 
@@ -133,7 +118,7 @@ def study_detail(request, pk):
     study = selectors.study_get(user=request.user, pk=pk)
     context = {
         "study": study,
-        "notes": _page(request, selectors.notes_of(study)),
+        "notes": page_of(request, selectors.notes_of(study)),
         "highlights": selectors.highlight_list(user=request.user, study=study.pk)[:10],
         **timeline_page(request, history_for(user=request.user, obj=study)),
     }
@@ -211,7 +196,8 @@ def _note_context(request, note, **forms):
         "study": note.study,
         "highlights": selectors.highlights_of(note),
         "highlight_form": forms.get("highlight_form") or HighlightForm(),
-        "link_form": HighlightLinkForm(),
+        # The features once for every highlight's link form, not a query per highlight.
+        "feature_choices": list(HighlightLinkForm().fields["feature"].choices)[1:],
         **timeline_page(request, history_for(user=request.user, obj=note)),
     }
 
@@ -306,136 +292,8 @@ def highlight_list(request):
     study = int(study) if study.isdigit() and len(study) < 12 else None
     rows = selectors.highlight_list(user=request.user, tag=tag, feature=feature, study=study)
     chosen = Feature.objects.filter(pk=feature).first() if feature else None
-    context = {"page": _page(request, rows), "tag": tag, "feature": chosen}
+    context = {"page": page_of(request, rows), "tag": tag, "feature": chosen}
     return render(request, "research/highlight_list.html", context)
-
-
-# Personas ---------------------------------------------------------------------------------
-
-
-def _persona_values(form) -> dict:
-    values = form.values()
-    values["companies"] = services.companies_named(values["companies"])
-    return values
-
-
-@login_required
-def persona_list(request):
-    rows = selectors.persona_list(user=request.user)
-    return render(request, "research/persona_list.html", {"page": _page(request, rows)})
-
-
-@login_required
-@GET_POST
-def persona_create(request):
-    require_editor(request.user)
-    form = PersonaForm(request.POST or None)
-    persona = submit(
-        form, lambda: services.persona_create(actor=request.user, **_persona_values(form))
-    )
-    if persona:
-        messages.success(request, _("Persona created."))
-        return redirect(persona)
-    return render(request, "research/persona_form.html", {"form": form}, status=form_status(form))
-
-
-@login_required
-@GET_POST
-def persona_edit(request, pk):
-    persona = selectors.persona_get(user=request.user, pk=pk)
-    require_editor(request.user)
-    form = PersonaForm(request.POST or None, initial=persona_initial(persona)).versioned(persona)
-    saved = submit(
-        form,
-        lambda: services.persona_update(actor=request.user, persona=persona,
-                                        if_version=form.seen_version(),
-                                        **_persona_values(form)),
-    )  # fmt: skip
-    if saved:
-        messages.success(request, _("Persona saved."))
-        return redirect(saved)
-    context = {"form": form, "persona": persona}
-    return render(request, "research/persona_form.html", context, status=form_status(form))
-
-
-@login_required
-def persona_detail(request, pk):
-    persona = selectors.persona_get(user=request.user, pk=pk)
-    context = {"persona": persona, "segment_choices": Segment.choices,
-               **timeline_page(request, history_for(user=request.user, obj=persona))}  # fmt: skip
-    return render(request, "research/persona_detail.html", context)
-
-
-@login_required
-@require_POST
-def persona_delete(request, pk):
-    persona = selectors.persona_get(user=request.user, pk=pk)
-    services.persona_delete(actor=request.user, persona=persona)
-    messages.success(request, _("Persona deleted."))
-    return redirect("research:persona-list")
-
-
-# Competitors ------------------------------------------------------------------------------
-
-
-@login_required
-def competitor_list(request):
-    rows = selectors.competitor_list(user=request.user)
-    return render(request, "research/competitor_list.html", {"page": _page(request, rows)})
-
-
-@login_required
-@GET_POST
-def competitor_create(request):
-    require_editor(request.user)
-    form = CompetitorForm(request.POST or None)
-    competitor = submit(
-        form, lambda: services.competitor_create(actor=request.user, **form.values())
-    )
-    if competitor:
-        messages.success(request, _("Competitor added."))
-        return redirect(competitor)
-    context = {"form": form}
-    return render(request, "research/competitor_form.html", context, status=form_status(form))
-
-
-@login_required
-@GET_POST
-def competitor_edit(request, pk):
-    competitor = selectors.competitor_get(user=request.user, pk=pk)
-    require_editor(request.user)
-    initial = competitor_initial(competitor)
-    form = CompetitorForm(request.POST or None, initial=initial).versioned(competitor)
-    saved = submit(
-        form,
-        lambda: services.competitor_update(actor=request.user, competitor=competitor,
-                                           if_version=form.seen_version(), **form.values()),
-    )  # fmt: skip
-    if saved:
-        messages.success(request, _("Competitor saved."))
-        return redirect(saved)
-    context = {"form": form, "competitor": competitor}
-    return render(request, "research/competitor_form.html", context, status=form_status(form))
-
-
-@login_required
-def competitor_detail(request, pk):
-    competitor = selectors.competitor_get(user=request.user, pk=pk)
-    context = {
-        "competitor": competitor,
-        "mentions": selectors.competitor_mentions(user=request.user, competitor=competitor),
-        **timeline_page(request, history_for(user=request.user, obj=competitor)),
-    }
-    return render(request, "research/competitor_detail.html", context)
-
-
-@login_required
-@require_POST
-def competitor_delete(request, pk):
-    competitor = selectors.competitor_get(user=request.user, pk=pk)
-    services.competitor_delete(actor=request.user, competitor=competitor)
-    messages.success(request, _("Competitor deleted."))
-    return redirect("research:competitor-list")
 
 
 # A release's follow-ups -------------------------------------------------------------------
