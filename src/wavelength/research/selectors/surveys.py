@@ -43,7 +43,8 @@ def survey_list(*, user, status: str = "") -> QuerySet[Survey]:
 
 def survey_get(*, user, pk: int) -> Survey:
     require_member(user)
-    return get_object_or_404(Survey.objects.select_related("product", "feature"), pk=pk)
+    related = Survey.objects.select_related("product", "feature", "release__product")
+    return get_object_or_404(related, pk=pk)
 
 
 def questions_of(survey: Survey) -> list[Question]:
