@@ -28,7 +28,7 @@ def test_pages_answer_for_members(note, editor, viewer, customers):
         response = client.get(page)
         assert response.status_code == 200, page
     company = client.get(pages[-1]).content.decode()
-    assert "Ops lead" in company
+    assert "Ops lead" in company and "Why exports fail" in company  # persona, study
     listed = client.get(pages[0]).content.decode()
     assert "Why exports fail" in listed and "New study" not in listed  # viewers read only
 

@@ -1,7 +1,7 @@
 """What the research app adds to other pages: a feature's measured outcome (the surveys about
 it and their score, beside the demand that justified it) and its research evidence (the
 highlights linked to it); a release's follow-up surveys, with the form that schedules them;
-the personas a customer company stands for."""
+the studies a customer's people took part in and the personas the company stands for."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,12 @@ def _release_follow_ups(*, user, release):
     from .selectors import release_follow_ups
 
     return release_follow_ups(user=user, release=release)
+
+
+def _company_studies(*, user, company):
+    from .selectors import company_studies
+
+    return company_studies(user=user, company=company)
 
 
 def _company_personas(*, user, company):
@@ -59,6 +65,15 @@ def register() -> None:
         loader=_release_follow_ups,
         count=lambda items: len(items[0]["surveys"]),
         order=60,
+    )
+    register_section(
+        "company",
+        "studies",
+        title=_("Research studies"),
+        template="research/_company_studies.html",
+        loader=_company_studies,
+        empty_text=_("Nobody of this customer has taken part in a study yet."),
+        order=59,
     )
     register_section(
         "company",

@@ -18,6 +18,7 @@ __all__ = [
     "competitor_list",
     "competitor_mentions",
     "company_personas",
+    "company_studies",
     "feature_research",
     "highlight_get",
     "highlight_list",
@@ -120,6 +121,13 @@ def _companies():
     from wavelength.feedback.models import Company
 
     return Company.objects.order_by("-arr", "name")
+
+
+def company_studies(*, user, company) -> list[Study]:
+    """The studies some of the company's people took part in (the company page's section)."""
+    require_member(user)
+    qs = Study.objects.filter(participants__company=company).select_related("owner")
+    return list(qs.distinct().order_by("-updated_at", "-id")[:20])
 
 
 def company_personas(*, user, company) -> list[Persona]:

@@ -277,7 +277,8 @@ def feature_outcome(*, user, feature) -> list[dict]:
     surveys = list(
         Survey.objects.filter(feature=feature)
         .filter(~Q(status=SurveyStatus.DRAFT) | Q(follow_up_days__isnull=False))
-        .select_related("release").prefetch_related("questions").order_by("-created_at")[:5]
+        .select_related("release__product").prefetch_related("questions")
+        .order_by("-created_at")[:5]
     )  # fmt: skip
     if not surveys:
         return []
