@@ -314,3 +314,41 @@ def test_feature_outcome_sets_the_result_beside_the_demand(now, editor, customer
     assert row["n"] == 2 and row["average"] == 3 and row["from_askers"] == 1
     assert row["asked_by"] == 1 and row["asked_revenue"] == Decimal("200000.00")
     assert row["shipped_on"] == now.date()
+
+
+def test_outcome_compares_the_askers_nps_before_and_after_shipping(editor, customers, product):
+    from wavelength.research.services import response_submit
+
+    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    ann, ben = customers["ann"], customers["ben"]
+    with clock.travel(start):
+        feature = FeatureFactory(product=product, title="Faster exports", stage="beta")
+        item = Feedback.objects.create(text="Exports!", contact=ann, company=ann.company)
+        FeedbackLink.objects.create(feedback=item, feature=feature)
+        quarterly = services.survey_create(actor=editor, title="Quarterly NPS")
+        nps = services.question_add(actor=editor, survey=quarterly, kind="nps", text="Rec?")
+        services.survey_update(actor=editor, survey=quarterly, status="open")
+        about = services.survey_create(actor=editor, title="Exports CSAT", feature=feature)
+        services.question_add(actor=editor, survey=about, kind="csat", text="Happy?")
+        services.survey_update(actor=editor, survey=about, status="open")
+
+    def answer(contact, score, day):
+        invitation = quarterly.invitations.create(contact=contact)
+        with clock.travel(start + dt.timedelta(days=day)):
+            response_submit(survey=quarterly, invitation=invitation,
+                            answers={nps.pk: {"value": score}})  # fmt: skip
+
+    # Before: Bigco answers 3 and 8 (one detractor of two: NPS −50); Smallco did not ask.
+    answer(ann, 3, 1)
+    answer(ann, 8, 2)
+    answer(ben, 0, 2)
+    with clock.travel(start + dt.timedelta(days=10)):
+        catalog.feature_move_stage(actor=editor, feature=feature, stage="generally_available")
+    # After: 10, 9 and 7 (two promoters of three: NPS 66.7).
+    for day, score in ((11, 10), (12, 9), (13, 7)):
+        answer(ann, score, day)
+    with clock.travel(start + dt.timedelta(days=20)):
+        [row] = selectors.feature_outcome(user=editor, feature=feature)
+    change = row["nps_change"]
+    assert (change["before"].n, change["before"].score) == (2, -50)
+    assert change["after"].n == 3 and round(change["after"].score, 1) == 66.7

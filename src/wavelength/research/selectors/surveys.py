@@ -283,9 +283,11 @@ def feature_outcome(*, user, feature) -> list[dict]:
     if not surveys:
         return []
     demand = demand_for_features(user=user, feature_ids=[feature.pk])[feature.pk]
-    context = {"asked_by": demand.unique_companies, "asked_revenue": demand.revenue,
-               "shipped_on": _shipped_on(feature)}  # fmt: skip
+    shipped_on = _shipped_on(feature)
     askers = asking_companies(feature).values("pk")
+    context = {"asked_by": demand.unique_companies, "asked_revenue": demand.revenue,
+               "shipped_on": shipped_on,
+               "nps_change": _nps_before_after(feature, askers, shipped_on)}  # fmt: skip
     out = []
     for survey in surveys:
         headline = _headline(sorted(survey.questions.all(), key=lambda q: q.position))
@@ -298,6 +300,33 @@ def feature_outcome(*, user, feature) -> list[dict]:
                     "from_askers": row["from_askers"], **context,
                     **_summary(row, headline.kind)})  # fmt: skip
     return out
+
+
+def _nps_before_after(feature, askers, shipped_on: dt.date | None) -> dict | None:
+    """The NPS the companies that asked gave in the NPS surveys (those whose headline is an NPS
+    question, not about this feature) before the feature became generally available and after:
+    did shipping it move them? One aggregate query; None until it shipped."""
+    if shipped_on is None:
+        return None
+    nps_surveys = (
+        Survey.objects.filter(questions__kind=QuestionKind.NPS)
+        .exclude(questions__kind__in=[QuestionKind.CSAT, QuestionKind.CES])
+        .exclude(feature=feature).values("pk")
+    )  # fmt: skip
+    shipped = Q(submitted_at__date__gte=shipped_on)
+    row = Response.objects.filter(
+        survey__in=nps_surveys, company__in=askers, score__isnull=False
+    ).aggregate(
+        n_before=Count("id", filter=~shipped),
+        promoters_before=Count("id", filter=~shipped & Q(score__gte=9)),
+        detractors_before=Count("id", filter=~shipped & Q(score__lte=6)),
+        n_after=Count("id", filter=shipped),
+        promoters_after=Count("id", filter=shipped & Q(score__gte=9)),
+        detractors_after=Count("id", filter=shipped & Q(score__lte=6)),
+    )
+    before = Nps(row["n_before"], row["promoters_before"], row["detractors_before"])
+    after = Nps(row["n_after"], row["promoters_after"], row["detractors_after"])
+    return {"before": before, "after": after} if before.n and after.n else None
 
 
 def _shipped_on(feature) -> dt.date | None:
