@@ -101,7 +101,28 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "wavelength.accounts.sso.SignInBackend",  # does nothing until OIDC_ISSUER is set
 ]
+
+# Single sign-on with OpenID Connect (docs/security.md): the provider's issuer URL, this
+# workspace's client id and secret; the endpoints come from the provider's discovery document.
+OIDC_ISSUER = os.getenv("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.getenv("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = os.getenv("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_RP_SIGN_ALGO = os.getenv("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.getenv("OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_VERIFY_SSL = envbool("OIDC_VERIFY_SSL", "true")
+OIDC_TIMEOUT = 10
+OIDC_GROUPS_CLAIM = os.getenv("OIDC_GROUPS_CLAIM", "groups")
+# "provider-group=role, …" (admin, editor, viewer) and "provider-group=team-slug, …".
+OIDC_ROLE_GROUPS = os.getenv("OIDC_ROLE_GROUPS", "")
+OIDC_TEAM_GROUPS = os.getenv("OIDC_TEAM_GROUPS", "")
+OIDC_DEFAULT_ROLE = os.getenv("OIDC_DEFAULT_ROLE", "viewer")
+OIDC_CREATE_USERS = envbool("OIDC_CREATE_USERS", "true")
+OIDC_AUTHENTICATE_CLASS = "wavelength.accounts.sso.SignInStart"
+OIDC_CALLBACK_CLASS = "wavelength.accounts.sso.SignInCallback"
 AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", 5)
 SIGNIN_ADDRESS_FAILURE_LIMIT = envint("SIGNIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_HANDLER = "wavelength.accounts.signin.SignInHandler"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("wavelength.accounts.urls")),
+    path("accounts/sso/", include("mozilla_django_oidc.urls")),  # single sign-on (OIDC)
     path("", include("wavelength.portal.urls")),  # /portal/… and its staff pages
     path("", include("wavelength.catalog.urls")),
     path("", include("wavelength.integrations.urls")),  # before feedback/<pk>/

@@ -115,6 +115,8 @@ ENDPOINTS = [
     ("post", "/api/v1/companies"),
     ("get", "/api/v1/companies/{company_id}"),
     ("patch", "/api/v1/companies/{company_id}"),
+    ("post", "/api/v1/companies/{company_id}/merge"),
+    ("post", "/api/v1/companies/merges/{merge_id}/undo"),
     ("get", "/api/v1/contacts"),
     ("post", "/api/v1/contacts"),
     ("get", "/api/v1/contacts/{contact_id}"),

@@ -11,6 +11,15 @@ def test_diff_lists_only_changed_fields():
     assert activity.diff({"a": 1, "b": 2}, {"a": 1, "b": 3}) == {"b": [2, 3]}
 
 
+def test_snapshots_keep_lists_of_records_and_sort_lists_of_values():
+    # A quiz question's choices are records: their order is part of the value (this used to
+    # fail comparing dicts).
+    choices = [{"text": "b", "correct": False}, {"text": "a", "correct": True}]
+    assert activity._plain(choices) == choices
+    assert activity._plain(["support", "product", 3, 1]) == [1, 3, "product", "support"]
+    assert activity._plain({"b", "a"}) == ["a", "b"]
+
+
 def test_markdown_renders_tables_and_escapes_html():
     html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script> **bold**")
     assert "<table>" in html and "<strong>bold</strong>" in html

@@ -71,3 +71,10 @@ def test_backlinks_and_read_through_the_api(editor, viewer, space, page):
     assert [p["title"] for p in api.get(url("page-backlinks", page.pk)).json()] == ["Index"]
     assert post(api, url("page-read", page.pk)).status_code == 200
     assert page.reads.filter(user=viewer, version=1).exists()
+
+
+def test_a_page_without_a_space_is_a_422_naming_it(editor, viewer, space):
+    for user in (editor, viewer):
+        response = post(bearer_client(user), url("page-create"), {"space": "", "title": ""})
+        assert response.status_code == 422, response.content
+        assert response.json()["detail"][0]["field"] == "space"

@@ -193,6 +193,70 @@ def membership_remove(*, actor, team: Team, user: User) -> None:
         audit.record(AuditKind.TEAM_CHANGED, actor=actor, target=team.name, removed=user.email)
 
 
+# Single sign-on ---------------------------------------------------------------------------
+
+ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+
+
+def sso_mapping(text: str) -> dict[str, str]:
+    """``"group=value, group2=value2"`` (a setting) as ``{group: value}``."""
+    pairs = (item.split("=", 1) for item in (text or "").split(",") if "=" in item)
+    return {group.strip(): value.strip() for group, value in pairs if group.strip()}
+
+
+@transaction.atomic
+def sso_sign_in(*, user: User | None, email: str, name: str, groups: set[str]) -> User:
+    """The person the identity provider signed in, created when new, with the role its groups
+    give (``OIDC_ROLE_GROUPS``; none of them: ``OIDC_DEFAULT_ROLE``) and, for every team
+    ``OIDC_TEAM_GROUPS`` names, a membership exactly when the person is in its group. Teams
+    the setting does not name are left alone; every change is recorded, with the provider as
+    the actor (``via="sso"``)."""
+    from django.conf import settings
+
+    roles = sso_mapping(settings.OIDC_ROLE_GROUPS)
+    granted = [roles[g] for g in groups if roles.get(g) in Role.values]
+    role = max(granted, key=ROLE_RANK.get) if granted else settings.OIDC_DEFAULT_ROLE
+    if user is None:
+        user = user_create(actor=None, email=email, password=None, name=name, role=role)
+    else:
+        if name and not user.name:
+            user.name = name
+            user.save(update_fields=["name"])
+        others = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+        keeps_an_admin = role == Role.ADMIN or user.role != Role.ADMIN or others.exists()
+        # Without a role mapping, roles are set in Wavelength; with one, the provider rules.
+        if roles and user.role != role and keeps_an_admin:
+            activity.record(
+                actor=None, verb="updated", target=user,
+                changes={"role": [user.role, role]}, via="sso",
+            )  # fmt: skip
+            audit.record(
+                AuditKind.ROLE_CHANGED, email=user.email, target=user.email,
+                role=[user.role, role], via="sso",
+            )  # fmt: skip
+            user.role = role
+            user.save(update_fields=["role"])
+    teams = sso_mapping(settings.OIDC_TEAM_GROUPS)
+    wanted = {slug for group, slug in teams.items() if group in groups}
+    for team in Team.objects.filter(slug__in=set(teams.values())):
+        member = Membership.objects.filter(team=team, user=user)
+        if team.slug in wanted and not member.exists():
+            Membership.objects.create(team=team, user=user)
+            activity.record(actor=None, verb="member_added", target=team, member=user.email)
+            audit.record(
+                AuditKind.TEAM_CHANGED, email=user.email, target=team.name,
+                added=user.email, via="sso",
+            )  # fmt: skip
+        elif team.slug not in wanted and member.exists():
+            member.delete()
+            activity.record(actor=None, verb="member_removed", target=team, member=user.email)
+            audit.record(
+                AuditKind.TEAM_CHANGED, email=user.email, target=team.name,
+                removed=user.email, via="sso",
+            )  # fmt: skip
+    return user
+
+
 @transaction.atomic
 def token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns it and the secret, which is never stored."""

@@ -138,6 +138,8 @@ class TwoFactorMiddleware:
     def _blocked(self, request) -> bool:
         """Required and not done. Read from the database at most every few minutes per
         session, so pages do not pay for the check."""
+        if request.session.get("signed_in_with_sso"):
+            return False  # the identity provider asked for its own second factor
         checked = request.session.get(POLICY_CHECKED_KEY, 0)
         if time.time() - checked < POLICY_CHECK_SECONDS:
             return False

@@ -23,7 +23,7 @@ from wavelength.core.csvexport import csv_response
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
-from . import selectors, services, signin
+from . import selectors, services, signin, sso
 from .forms import (
     AuditFilterForm,
     EmailAuthenticationForm,
@@ -49,6 +49,12 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_name"] = settings.OIDC_PROVIDER_NAME if sso.enabled() else ""
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
 
     def form_valid(self, form):
         user = form.get_user()

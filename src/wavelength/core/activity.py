@@ -23,8 +23,14 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, list | tuple | set):
+    if isinstance(value, set):
         return sorted(_plain(v) for v in value)
+    if isinstance(value, list | tuple):
+        items = [_plain(v) for v in value]
+        # Lists of ids or names compare as sets; lists of records keep their order.
+        if all(isinstance(v, str | int | float) for v in items):
+            return sorted(items, key=lambda v: (isinstance(v, str), v))
+        return items
     return value
 
 

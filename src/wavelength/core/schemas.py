@@ -87,9 +87,11 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,  # the body is not valid JSON
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    413: ErrorOut,  # the body is over the size limit
     422: ErrorOut,
 }
 

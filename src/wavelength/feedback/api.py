@@ -23,6 +23,8 @@ from .schemas import (
     BulkUpdateIn,
     CompanyFilter,
     CompanyIn,
+    CompanyMergeIn,
+    CompanyMergeOut,
     CompanyOut,
     CompanyPatch,
     ContactFilter,
@@ -117,6 +119,33 @@ def company_update(
     company = selectors.company_get(user=request.auth, pk=company_id)
     set_etag(response, company)
     return company
+
+
+@router.post(
+    "/companies/{company_id}/merge",
+    response={201: CompanyMergeOut, **ERRORS},
+    url_name="company-merge",
+    tags=["customers"],
+)
+def company_merge(request, company_id: Id, payload: CompanyMergeIn):
+    """Merge a duplicate company into this one: its contacts, feedback, votes, messages,
+    follow-ups and domains move here. Undo with the merge's id."""
+    target = selectors.company_get(user=request.auth, pk=company_id)
+    source = selectors.company_get(user=request.auth, pk=payload.duplicate)
+    merge = services.company_merge(actor=request.auth, target=target, source=source)
+    return Status(201, merge)
+
+
+@router.post(
+    "/companies/merges/{merge_id}/undo",
+    response={200: CompanyMergeOut, **ERRORS},
+    url_name="company-merge-undo",
+    tags=["customers"],
+)
+def company_merge_undo(request, merge_id: Id):
+    """Put back exactly what the merge moved."""
+    merge = selectors.company_merge_get(user=request.auth, pk=merge_id)
+    return services.company_merge_undo(actor=request.auth, merge=merge)
 
 
 # Contacts ---------------------------------------------------------------------------------

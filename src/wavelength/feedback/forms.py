@@ -207,7 +207,7 @@ class FeedbackForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.WEB)
     company = forms.ModelChoiceField(
         label=_("Company"),
-        queryset=Company.objects.order_by("name"),
+        queryset=Company.objects.filter(merged_into=None).order_by("name"),
         required=False,
         empty_label=_("— none, or from the contact's e-mail —"),
     )
@@ -358,3 +358,23 @@ class BulkForm(forms.Form):
 
 class ThemeForm(forms.Form):
     name = forms.CharField(label=_("New theme"), max_length=100)
+
+
+class CompanyMergeForm(forms.Form):
+    """Pick the duplicate company to fold into the one whose page this is."""
+
+    source = forms.ModelChoiceField(
+        label=_("Duplicate company"),
+        queryset=Company.objects.none(),
+        empty_label=_("— choose the company to merge into this one —"),
+        help_text=_(
+            "Its contacts, feedback, votes, messages and follow-ups move here, with its "
+            "domains; it can be undone."
+        ),
+    )
+
+    def __init__(self, *args, company: Company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            Company.objects.filter(merged_into=None).exclude(pk=company.pk).order_by("name")
+        )

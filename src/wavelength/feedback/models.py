@@ -40,6 +40,13 @@ class Company(models.Model):
     health = models.CharField(
         _("health"), max_length=10, choices=Health.choices, default=Health.GOOD
     )
+    # The name without case, accents, punctuation or legal form (see feedback.matching): two
+    # companies with one key are one customer.
+    match_key = models.CharField(max_length=200, blank=True, db_index=True)
+    # Set when this company was merged into another (see feedback.services.merge).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_companies"
+    )
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
 
@@ -267,6 +274,39 @@ class TriageModel(models.Model):
 
     def __str__(self) -> str:
         return f"triage model of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"
+
+
+class CompanyMerge(models.Model):
+    """``source`` was merged into ``target``: which rows of every table moved, and the domains
+    the target gained, so that undoing puts each back where it was."""
+
+    source = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="merges_made")
+    target = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="merges_received")
+    # ``{"app_label.model.field": [ids]}``: the rows that pointed at the source and now point at
+    # the target; rows the target already had an equivalent of stay with the source.
+    moved = models.JSONField(default=dict, blank=True)
+    moved_domains = models.JSONField(default=list, blank=True)
+    # ``{field: value before}`` for the target's empty details the source's filled in.
+    filled = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("company merge")
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"
+
+    @property
+    def moved_count(self) -> int:
+        return sum(len(ids) for ids in self.moved.values())
 
 
 class FeedbackMerge(models.Model):

@@ -28,6 +28,9 @@ class CompanyOut(Schema):
     arr: Decimal
     owner: UserRef | None
     health: Health
+    merged_into: CompanyRef | None = Field(
+        None, description="The company this one was merged into, if it was."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     url: str
@@ -35,6 +38,24 @@ class CompanyOut(Schema):
     @staticmethod
     def resolve_url(obj, context) -> str:
         return absolute_url(context, obj.get_absolute_url())
+
+
+class CompanyMergeIn(InputSchema):
+    duplicate: Id = Field(description="The company to merge into this one.")
+
+
+class CompanyMergeOut(Schema):
+    id: int
+    target: CompanyRef
+    source: CompanyRef
+    moved: dict[str, int] = Field(description="How many rows of each kind moved.")
+    moved_domains: list[str]
+    created_at: dt.datetime
+    undone_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_moved(obj) -> dict[str, int]:
+        return {key: len(ids) for key, ids in obj.moved.items()}
 
 
 class CompanyFilter(InputSchema):

@@ -13,7 +13,16 @@ from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core import search
 
-from .models import IMPORTANCE_RANK, Company, Contact, Feedback, FeedbackLink, Theme
+from .matching import domain_label, identity_keys
+from .models import (
+    IMPORTANCE_RANK,
+    Company,
+    CompanyMerge,
+    Contact,
+    Feedback,
+    FeedbackLink,
+    Theme,
+)
 from .votes import votes as registered_votes
 
 # Full-text search reads this many best matches before the other filters apply.
@@ -49,9 +58,13 @@ def company_list(*, user, filters: CompanyFilter | None = None) -> QuerySet[Comp
     """Companies, highest revenue first, with how much feedback each gave."""
     require_member(user)
     f = filters or CompanyFilter()
-    qs = Company.objects.select_related("owner").annotate(
-        feedback_count=Count("feedback", distinct=True),
-        contact_count=Count("contacts", distinct=True),
+    qs = (
+        Company.objects.filter(merged_into=None)
+        .select_related("owner")
+        .annotate(
+            feedback_count=Count("feedback", distinct=True),
+            contact_count=Count("contacts", distinct=True),
+        )
     )
     if f.segment:
         qs = qs.filter(segment=f.segment)
@@ -65,8 +78,45 @@ def company_list(*, user, filters: CompanyFilter | None = None) -> QuerySet[Comp
 
 
 def company_get(*, user, pk: int) -> Company:
+    """One company, merged away or not (its page then says into which)."""
     require_member(user)
-    return get_object_or_404(Company.objects.select_related("owner"), pk=pk)
+    return get_object_or_404(Company.objects.select_related("owner", "merged_into"), pk=pk)
+
+
+def company_likely_duplicates(*, user, company: Company, limit: int = 10) -> list[Company]:
+    """Other companies that look like the same customer: they answer to one of this one's
+    keys (see ``feedback.matching.identity_keys``) — the same name once case, accents,
+    punctuation and legal form are left out, a domain that spells the name, or a company an
+    import named after a domain."""
+    require_member(user)
+    keys = identity_keys(company.name, company.domains)
+    labels = {domain_label(d) for d in company.domains} | {company.match_key}
+    near = Q(match_key__in=keys)
+    for key in keys:
+        if len(key) >= 4:
+            near |= Q(match_key__startswith=key)
+    for label in labels - {""}:
+        near |= Q(domains__icontains=f'"{label}.') | Q(domains__icontains=f'.{label}.')
+    candidates = Company.objects.filter(near, merged_into=None).exclude(pk=company.pk)
+    found = [
+        c
+        for c in candidates.select_related("owner").order_by("-arr", "name")[: limit * 5]
+        if identity_keys(c.name, c.domains) & keys
+    ]
+    return found[:limit]
+
+
+def company_merges(*, user, company: Company) -> QuerySet[CompanyMerge]:
+    """The merges into this company that are not undone, newest first."""
+    require_member(user)
+    return CompanyMerge.objects.filter(target=company, undone_at=None).select_related(
+        "source", "created_by"
+    )
+
+
+def company_merge_get(*, user, pk: int) -> CompanyMerge:
+    require_member(user)
+    return get_object_or_404(CompanyMerge.objects.select_related("source", "target"), pk=pk)
 
 
 def contact_list(*, user, company: Company | None = None, q: str | None = None):

@@ -26,6 +26,7 @@ from .forms import (
     BulkForm,
     CompanyFilterForm,
     CompanyForm,
+    CompanyMergeForm,
     ContactForm,
     FeedbackFilterForm,
     FeedbackForm,
@@ -116,8 +117,17 @@ def company_detail(request, pk):
             messages.success(request, _("Contact %(email)s added.") % {"email": contact.email})
             return redirect(company)
     feedback = selectors.company_feedback(user=request.user, company=company)
+    likely = []
+    if company.merged_into_id is None:
+        likely = selectors.company_likely_duplicates(user=request.user, company=company)
     context = {
         "company": company,
+        "likely_duplicates": likely,
+        "merges": selectors.company_merges(user=request.user, company=company),
+        "merged_by": company.merges_made.filter(undone_at=None).first()
+        if company.merged_into_id
+        else None,
+        "merge_form": CompanyMergeForm(company=company),
         "contacts": selectors.contact_list(user=request.user, company=company),
         "features": selectors.company_features(user=request.user, company=company),
         "page": _page(request, feedback, 20),
@@ -127,6 +137,45 @@ def company_detail(request, pk):
     return render(
         request, "feedback/company_detail.html", context, status=form_status(contact_form)
     )
+
+
+@login_required
+@require_POST
+def company_merge(request, pk):
+    """Fold the company posted as ``source`` into this one."""
+    require_editor(request.user)
+    company = selectors.company_get(user=request.user, pk=pk)
+    form = CompanyMergeForm(request.POST, company=company)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("source", [])))
+        return redirect(company)
+    source = form.cleaned_data["source"]
+    try:
+        services.company_merge(actor=request.user, target=company, source=source)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("“%(name)s” was merged into this company.") % {"name": source.name}
+        )
+    return redirect(company)
+
+
+@login_required
+@require_POST
+def company_merge_undo(request, pk):
+    require_editor(request.user)
+    merge = selectors.company_merge_get(user=request.user, pk=pk)
+    try:
+        services.company_merge_undo(actor=request.user, merge=merge)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The merge was undone: “%(name)s” is its own company again.")
+            % {"name": merge.source.name},
+        )  # fmt: skip
+    return redirect(merge.target)
 
 
 # Inbox ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock
 from wavelength.core.exceptions import DomainError
 from wavelength.feedback import services as feedback_services
-from wavelength.feedback.models import Company, Feedback, Source
+from wavelength.feedback.models import Feedback, Source
 
 from .importers import ImportRefused, TooLarge, csvfile, mail
 from .models import ImportJob, ImportMapping, JobStatus
@@ -254,19 +254,19 @@ def _as_row_errors(exc: DomainError, rows: list[int], mapping) -> ImportRefused:
 
 
 def _attach_companies(actor, items: list[dict]) -> None:
-    """Company names become rows: the existing company of that name, else a new one."""
-    names = {i["company"] for i in items if isinstance(i.get("company"), str)}
-    if not names:
-        return
-    known = {c.name.lower(): c for c in Company.objects.filter(name__in=names)}
-    for name in sorted(names):
-        if name.lower() not in known:
-            known[name.lower()] = Company.objects.filter(name__iexact=name).first() or (
-                feedback_services.company_create(actor=actor, name=name)
-            )
+    """Company names become rows: the company the name or its contacts' domains already
+    match (see ``company_resolve``), else a new one listing those domains."""
+    emails: dict[str, list[str]] = {}
     for item in items:
         if isinstance(item.get("company"), str):
-            item["company"] = known[item["company"].lower()]
+            emails.setdefault(item["company"], []).append(item.get("contact_email") or "")
+    companies = {
+        name: feedback_services.company_resolve(actor=actor, name=name, emails=found)
+        for name, found in sorted(emails.items())
+    }
+    for item in items:
+        if isinstance(item.get("company"), str):
+            item["company"] = companies[item["company"]]
 
 
 def _fail(job: ImportJob, exc: Exception) -> None:

@@ -5,11 +5,13 @@ is 409 and nothing changes. Pages in a space the caller cannot see answer 404.
 """
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from wavelength.accounts.models import User
 from wavelength.core.api import Pagination, References
+from wavelength.core.exceptions import DomainError
 from wavelength.core.schemas import (
     ERRORS,
     MAX_ID,
@@ -113,6 +115,8 @@ def page_list(request, filters: Query[PageFilter]):
 @router.post("/pages", response={201: PageDetailOut, **ERRORS}, url_name="page-create")
 def page_create(request, payload: PageIn):
     space = _space(request.auth, payload.space)
+    if space is None:
+        raise DomainError(_("This field is required."), field="space")
     parent = None
     if payload.parent:
         refs = References()

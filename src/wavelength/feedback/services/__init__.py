@@ -16,6 +16,8 @@ from .customers import (
     _index_company,
     company_create,
     company_for_domain,
+    company_for_key,
+    company_resolve,
     company_update,
     contact_create,
     contact_for,
@@ -32,7 +34,12 @@ from .items import (
     feedback_update,
 )
 from .links import feedback_link, feedback_unlink
-from .merge import feedback_merge, feedback_merge_undo  # noqa: F401 - duplicates
+from .merge import (  # noqa: F401 - duplicates
+    company_merge,
+    company_merge_undo,
+    feedback_merge,
+    feedback_merge_undo,
+)
 from .themes import theme_adopt  # noqa: F401 - adopting a discovered theme
 
 __all__ = [
@@ -43,6 +50,8 @@ __all__ = [
     "SCOPE",
     "company_create",
     "company_for_domain",
+    "company_for_key",
+    "company_resolve",
     "company_update",
     "contact_create",
     "contact_for",

@@ -5,12 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock, search, versioning
 from wavelength.core.exceptions import DomainError
 
+from ..matching import company_key, domain_key
 from ..models import (
     Company,
     Contact,
@@ -46,11 +48,19 @@ def _company_fields(data: dict, company: Company | None = None) -> dict:
     out: dict[str, Any] = {}
     if "name" in data:
         out["name"] = _text(data["name"], "name", 200, required=True)
-        clash = Company.objects.filter(name__iexact=out["name"])
+        out["match_key"] = company_key(out["name"])
+        clash = Company.objects.filter(
+            Q(name__iexact=out["name"]) | Q(match_key=out["match_key"], merged_into=None)
+        )
         if company is not None:
             clash = clash.exclude(pk=company.pk)
-        if clash.exists():
-            raise DomainError(_("A company with this name already exists."), field="name")
+        other = clash.first()
+        if other is not None:
+            raise DomainError(
+                _("“%(name)s” is already a customer: %(other)s.")
+                % {"name": out["name"], "other": other.name},
+                field="name",
+            )
     if "domains" in data:
         out["domains"] = _domains(data["domains"] or [])
         for domain in out["domains"]:
@@ -137,26 +147,92 @@ def company_for_domain(domain: str) -> Company | None:
     """The company that lists ``domain`` among its domains, if any."""
     domain = domain.lower()
     # The JSON text holds each domain in quotes; the Python check rules out partial matches.
-    for company in Company.objects.filter(domains__icontains=f'"{domain}"'):
+    companies = Company.objects.filter(domains__icontains=f'"{domain}"', merged_into=None)
+    for company in companies:
         if domain in company.domains:
             return company
     return None
 
 
+def company_for_key(key: str) -> Company | None:
+    """The one company (not merged away) whose name has this key, if exactly one has."""
+    if not key:
+        return None
+    found = list(Company.objects.filter(match_key=key, merged_into=None)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _company_domains(emails) -> list[str]:
+    """The company domains of some e-mail addresses (free mail left out), in order."""
+    seen: dict[str, None] = {}
+    for email in emails:
+        domain = (email or "").rsplit("@", 1)[-1].strip().lower()
+        if domain and domain not in FREE_MAIL and _DOMAIN.match(domain):
+            seen.setdefault(domain)
+    return list(seen)
+
+
+def _add_domains(*, actor, company: Company, domains: list[str], via: str = "") -> None:
+    """Give ``company`` the domains no company lists yet (its contacts' addresses showed
+    them), recorded in its history."""
+    fresh = [d for d in domains if d not in company.domains and company_for_domain(d) is None]
+    if not fresh:
+        return
+    before = list(company.domains)
+    company.domains = sorted({*company.domains, *fresh})
+    company.updated_at = clock.now()
+    company.save(update_fields=["domains", "updated_at"])
+    extra = {"via": via} if via else {}
+    activity.record(
+        actor=actor, verb="updated", target=company, scope=SCOPE,
+        changes={"domains": [before, company.domains]}, **extra,
+    )  # fmt: skip
+    _index_company(company)
+
+
+@transaction.atomic
+def company_resolve(*, actor, name: str, emails=()) -> Company:
+    """The company a name and its contacts' addresses mean, created only when no existing
+    company matches: a domain of the addresses that a company lists (when that company has
+    the same key as the name, or the domain gives the name's key), else the company with the
+    name's key, else a new company. The company found or made lists the addresses' domains
+    that nobody else lists, so the next contact from them joins it too."""
+    require_editor(actor)
+    name = _text(name, "company", 200, required=True)
+    key = company_key(name)
+    domains = _company_domains(emails)
+    for domain in domains:
+        owner = company_for_domain(domain)
+        if owner is not None and key in (owner.match_key, domain_key(domain)):
+            return owner
+    company = Company.objects.filter(name__iexact=name).first() or company_for_key(key)
+    if company is not None:
+        company = company.merged_into or company
+        _add_domains(actor=actor, company=company, domains=domains)
+        return company
+    free = [d for d in domains if company_for_domain(d) is None]
+    return company_create(actor=actor, name=name, domains=free)
+
+
 def _company_name_from(domain: str) -> str:
     base = domain.split(".")[-2] if domain.count(".") >= 1 else domain
     name = base.replace("-", " ").title() or domain
-    if Company.objects.filter(name__iexact=name).exists():
-        name = domain
-    return name
+    taken = Q(name__iexact=name) | Q(match_key=company_key(name), merged_into=None)
+    return domain if Company.objects.filter(taken).exists() else name
 
 
 def _company_from_email(*, actor, email: str) -> Company | None:
+    """The company of an address's domain: the one listing it, else the one whose name has
+    the domain's key (which then lists the domain), else a new one named after it."""
     domain = email.rsplit("@", 1)[1]
-    if domain in FREE_MAIL:
+    if domain in FREE_MAIL or not _DOMAIN.match(domain):
         return None
     company = company_for_domain(domain)
-    if company is None and _DOMAIN.match(domain):
+    if company is None:
+        company = company_for_key(domain_key(domain))
+        if company is not None:
+            _add_domains(actor=actor, company=company, domains=[domain])
+    if company is None:
         company = company_create(actor=actor, name=_company_name_from(domain), domains=[domain])
     return company
 

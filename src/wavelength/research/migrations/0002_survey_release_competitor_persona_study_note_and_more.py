@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
-        ('feedback', '0013_alter_feedback_source'),
+        ('feedback', '0014_alter_feedback_source'),
         ('research', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

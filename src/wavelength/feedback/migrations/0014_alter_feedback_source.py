@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0012_move_portal_and_outreach'),
+        ('feedback', '0013_company_match_and_merge'),
     ]
 
     operations = [
