@@ -78,6 +78,7 @@ def main() -> int:
         "training": lambda: _training(bench, scale.name),
         "research": lambda: _research(bench),
         "planning": lambda: _planning(bench),
+        "meetings": lambda: _meetings(bench, scale.name),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -265,6 +266,26 @@ def _planning(bench) -> bool:
         print(f"{api.line()}  target ratio <= 3: {pb.verdict(api)}", flush=True)
     except measure.BenchError as exc:
         print(f"FAILED planning: {exc}", flush=True)
+        return True
+    return not check.ok
+
+
+def _meetings(bench, scale_name: str) -> bool:
+    """Generating a meeting's agenda from live data; returns True when it failed."""
+    from . import measure
+    from .meetings_measure import MeetingsBench
+
+    try:
+        mb = MeetingsBench(bench, scale_name)
+        feedback, changes = mb.added
+        if feedback:
+            print(f"Meetings ({mb.size}): added {feedback:,} feedback items and {changes:,} "
+                  "stage changes in the last two weeks", flush=True)  # fmt: skip
+        result, check = mb.generate()
+        print(f"{result.line()}  target ratio <= 3: {mb.verdict(result)}", flush=True)
+        print(check.line(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED meetings: {exc}", flush=True)
         return True
     return not check.ok
 

@@ -72,6 +72,7 @@ EDIT_PAGES = {
     "meetings:occurrence-edit": lambda: [Occurrence.objects.order_by("pk")[0].pk],
     "meetings:item-edit": lambda: [AgendaItem.objects.order_by("pk")[0].pk],
     "meetings:action-edit": lambda: [ActionItem.objects.order_by("pk")[0].pk],
+    "meetings:decision-edit": lambda: [Decision.objects.order_by("pk")[0].pk],
     "training:course-edit": lambda: [Course.objects.order_by("pk")[0].pk],
     "training:lesson-edit": lambda: [Lesson.objects.order_by("pk")[0].pk],
     "training:quiz-edit": lambda: [Quiz.objects.order_by("pk")[0].pk],

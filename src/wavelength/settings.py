@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wavelength.processes.check_conditions",
         "schedule": 10 * 60,
     },
+    "meeting-agendas": {
+        "task": "wavelength.meetings.send_agendas",
+        "schedule": 60 * 60,
+    },
 }
 
 # Without a broker, webhook deliveries are sent from a background thread of the web process.

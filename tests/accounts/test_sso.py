@@ -152,3 +152,20 @@ def test_administrators_signed_in_by_the_provider_are_not_asked_for_a_second_cod
     client = Client()
     sign_in(client, provider)
     assert client.get("/features/").status_code == 200
+
+
+def test_passwords_still_sign_in_when_the_provider_cannot_be_reached(settings, editor, client):
+    from tests.conftest import PASSWORD
+
+    settings.OIDC_ISSUER = "http://127.0.0.1:9/unreachable"
+    settings.OIDC_RP_CLIENT_ID = "wavelength"
+    cache.clear()
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "Sign in with" in page
+    signed = client.post(
+        reverse("accounts:login"), {"username": editor.email, "password": PASSWORD}
+    )
+    assert signed.status_code == 302 and client.get("/features/").status_code == 200
+    # The single sign-on door itself says it cannot sign in, without an error page.
+    refused = Client().get(reverse("oidc_authentication_init"))
+    assert refused.status_code == 302 and refused["Location"].endswith("?sso=failed")

@@ -22,7 +22,7 @@ def test_create_a_series_and_list_its_occurrences(now, editor, product):
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["owner"] == editor.pk and body["products"] == [product.pk]
-    assert "FREQ=WEEKLY" in body["rrule"] and len(body["agenda_parts"]) == 7
+    assert "FREQ=WEEKLY" in body["rrule"] and len(body["agenda_parts"]) == 8
     with clock.travel(now):
         rows = api.get(url("occurrence-list", body["id"])).json()["items"]
     assert rows[0]["starts_at"].startswith("2026-03-23T09:00:00")

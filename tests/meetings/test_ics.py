@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.test import Client
 from django.urls import reverse
@@ -61,3 +62,14 @@ def test_the_calendar_page_creates_and_revokes_an_address(now, viewer_client, vi
     viewer_client.post(reverse("meetings:calendar"), {"revoke": token.pk})
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_the_feed_keeps_ten_oclock_in_paris_across_the_spring_change(now, viewer, series):
+    """NOW is the week before Paris moves to summer time (29 March): the feed's UTC times
+    move by an hour so that every meeting stays at 10:00 in Paris."""
+    _token, secret = services.calendar_token_create(actor=viewer)
+    cal = Calendar.from_ical(_feed(reverse("meetings:calendar-feed", args=[secret])).content)
+    paris = ZoneInfo("Europe/Paris")
+    starts = sorted(e.decoded("dtstart") for e in cal.walk("VEVENT"))
+    assert [s.hour for s in starts] == [9, 8, 8, 8]  # UTC: winter, then summer
+    assert {s.astimezone(paris).hour for s in starts} == {10}

@@ -12,6 +12,7 @@ import logging
 
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.shortcuts import redirect
@@ -80,13 +81,15 @@ class SignInBackend(OIDCAuthenticationBackend):
     get_settings = staticmethod(get_settings)
 
     def __init__(self, *args, **kwargs):
-        if enabled():
-            super().__init__(*args, **kwargs)
+        # Django makes every backend for every sign-in, passwords included: the provider's
+        # settings are only read (and its discovery document fetched) for its own callback.
+        self.UserModel = get_user_model()
 
     def authenticate(self, request, **kwargs):
         if not enabled() or "nonce" not in kwargs:
             return None
         try:
+            super().__init__()
             return super().authenticate(request, **kwargs)
         except (requests.RequestException, SuspiciousOperation, ImproperlyConfigured) as exc:
             log.warning("Single sign-on refused: %s", exc)

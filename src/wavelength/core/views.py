@@ -42,6 +42,7 @@ SEARCH_KINDS = {
     "page": (gettext_lazy("Pages"), gettext_lazy("Page")),
     "test_case": (gettext_lazy("Test cases"), gettext_lazy("Test case")),
     "defect": (gettext_lazy("Defects"), gettext_lazy("Defect")),
+    "decision": (gettext_lazy("Decisions"), gettext_lazy("Decision")),
     "study": (gettext_lazy("Studies"), gettext_lazy("Study")),
     "research_note": (gettext_lazy("Research notes"), gettext_lazy("Research note")),
     "persona": (gettext_lazy("Personas"), gettext_lazy("Persona")),

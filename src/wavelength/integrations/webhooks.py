@@ -51,6 +51,7 @@ EVENTS = {
     "defect.opened": ("defect", "created", gettext_lazy("Defect opened")),
     "comment.created": ("", "commented", gettext_lazy("Comment posted")),
     "action_item.created": ("actionitem", "created", gettext_lazy("Action item created")),
+    "decision.recorded": ("decision", "created", gettext_lazy("Decision recorded")),
 }
 
 

@@ -6,18 +6,18 @@ Each part costs a fixed number of queries and gives at most ``PER_PART`` items.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from wavelength.catalog import gates
 from wavelength.catalog import selectors as catalog_selectors
-from wavelength.catalog.models import Feature, Release, ReleaseStatus
+from wavelength.catalog.models import Feature, Release, ReleaseStatus, Stage
 from wavelength.core import clock
 from wavelength.feedback import selectors as feedback_selectors
+from wavelength.feedback.models import FeedbackLink
 from wavelength.knowledge import selectors as knowledge_selectors
 from wavelength.processes import selectors as processes_selectors
 from wavelength.quality import selectors as quality_selectors
@@ -28,14 +28,18 @@ PER_PART = 5
 # Without a previous occurrence, the agenda looks back this far.
 DEFAULT_LOOKBACK = dt.timedelta(days=14)
 RELEASE_HORIZON = dt.timedelta(days=14)
+# Asks for a feature that has shipped or been dropped are no longer a topic.
+ASKABLE_STAGES = (Stage.IDEA, Stage.DISCOVERY, Stage.PLANNED, Stage.IN_DEVELOPMENT, Stage.BETA)
 
 
 @dataclass(frozen=True)
 class ItemSpec:
+    """A generated item: its part, the row it came from, and what its sentence needs
+    (:mod:`.wording` makes the sentence in each reader's language)."""
+
     kind: str
     source_id: int | None
-    title: str
-    note: str = ""
+    params: dict = field(default_factory=dict)
     url: str = ""
 
 
@@ -74,18 +78,56 @@ def _feedback(*, user, occurrence, products, since) -> list[ItemSpec]:
         )
         .filter(company__isnull=False, links__feature__product_id__in=products)
         .distinct()
-        .order_by("-company__arr", "-received_at", "-id")[:PER_PART]
+        .order_by("-company__arr", "-received_at", "-id")
+        # Only what the item says: no row of the inbox's prefetches is needed here.
+        .select_related(None)
+        .prefetch_related(None)
+        .select_related("company")
+        .only("pk", "title", "text", "company__name")[:PER_PART]
     )
     return [
         ItemSpec(
             kind=AgendaPart.FEEDBACK,
             source_id=f.pk,
-            title=_("Feedback from %(company)s: %(title)s")
-            % {"company": f.company.name, "title": f.display_title},
-            note=f.text[:500],
+            params={"company": f.company.name, "title": f.display_title, "text": f.text[:500]},
             url=f.get_absolute_url(),
         )
         for f in rows
+    ]
+
+
+def _asks(*, user, occurrence, products, since) -> list[ItemSpec]:
+    """The features of the products asked for most since the previous meeting (feedback
+    linked to them since), with their demand in all (feedback and counted votes)."""
+    recent = (
+        FeedbackLink.objects.filter(
+            created_at__gte=since,
+            feature__product_id__in=products,
+            feature__stage__in=ASKABLE_STAGES,
+        )
+        .order_by()
+        .values("feature_id", "feature__title")
+        .annotate(new=Count("feedback_id", distinct=True))
+        .order_by("-new", "feature_id")[:PER_PART]
+    )
+    new = {row["feature_id"]: row["new"] for row in recent}
+    if not new:
+        return []
+    titles = {row["feature_id"]: row["feature__title"] for row in recent}
+    demand = feedback_selectors.demand_for_features(user=user, feature_ids=list(new))
+    return [
+        ItemSpec(
+            kind=AgendaPart.ASKS,
+            source_id=pk,
+            params={
+                "feature": titles[pk],
+                "new": count,
+                "total": demand[pk].voices,
+                "companies": demand[pk].unique_companies,
+            },
+            url=reverse("catalog:feature-detail", args=[pk]),
+        )
+        for pk, count in new.items()
     ]
 
 
@@ -95,31 +137,24 @@ def _stages(*, user, occurrence, products, since) -> list[ItemSpec]:
     rows = (
         catalog_selectors.recent_changes(user=user, since=since)
         .filter(verb="stage_changed", scope__in=scopes, target_type=feature_type)
-        .order_by("-created_at", "-id")[: PER_PART * 3]
+        .order_by("-created_at", "-id")
+        .values_list("target_id", "target_repr", "payload")[: PER_PART * 3]
     )
     seen, out = set(), []
-    for row in rows:  # the latest move of each feature
-        if row.target_id in seen or len(out) >= PER_PART:
+    for target_id, name, payload in rows:  # the latest move of each feature
+        if target_id in seen or len(out) >= PER_PART:
             continue
-        seen.add(row.target_id)
-        old, new = row.changes.get("stage", [None, None])
+        seen.add(target_id)
+        old, new = (payload or {}).get("changes", {}).get("stage", [None, None])
         out.append(
             ItemSpec(
                 kind=AgendaPart.STAGES,
-                source_id=row.target_id,
-                title=_("%(feature)s moved to %(stage)s") % {"feature": row.target_repr,
-                                                            "stage": _stage_label(new)},
-                note=_("From %(stage)s.") % {"stage": _stage_label(old)} if old else "",
-                url=reverse("catalog:feature-detail", args=[row.target_id]),
+                source_id=target_id,
+                params={"feature": name, "old": old, "new": new},
+                url=reverse("catalog:feature-detail", args=[target_id]),
             )
-        )  # fmt: skip
+        )
     return out
-
-
-def _stage_label(value) -> str:
-    from wavelength.catalog.models import Stage
-
-    return str(dict(Stage.choices).get(value, value or "—"))
 
 
 def _releases(*, user, occurrence, products, since) -> list[ItemSpec]:
@@ -137,20 +172,14 @@ def _releases(*, user, occurrence, products, since) -> list[ItemSpec]:
     out = []
     for release in rows:
         verdicts = gates.evaluate(release)
-        failing = [str(v.criterion.label) for v in verdicts if not v.result.ok]
-        verdict = _("Gate passes.") if gates.passes(verdicts) else (
-            _("Gate fails: %(criteria)s.") % {"criteria": "; ".join(failing)}
-        )  # fmt: skip
-        out.append(
-            ItemSpec(
-                kind=AgendaPart.RELEASES,
-                source_id=release.pk,
-                title=_("%(release)s is due on %(date)s")
-                % {"release": release, "date": release.target_date.isoformat()},
-                note=verdict,
-                url=release.get_absolute_url(),
-            )
-        )
+        params = {
+            "release": str(release),
+            "date": release.target_date.isoformat(),
+            "passes": gates.passes(verdicts),
+            "failing": [v.criterion.key for v in verdicts if not v.result.ok],
+        }
+        out.append(ItemSpec(kind=AgendaPart.RELEASES, source_id=release.pk, params=params,
+                            url=release.get_absolute_url()))  # fmt: skip
     return out
 
 
@@ -164,34 +193,43 @@ def _steps(*, user, occurrence, products, since) -> list[ItemSpec]:
         run__target_type=feature_type,
         run__target_id__in=Feature.objects.filter(product_id__in=products).values("pk"),
     )
-    rows = processes_selectors.overdue_steps(user=user).filter(about)[:PER_PART]
+    rows = (
+        processes_selectors.overdue_steps(user=user)
+        .filter(about)
+        .values_list("pk", "title", "run_id", "run__title", "due_on", "assignee__name",
+                     "assignee__email", "assignee_team__name")[:PER_PART]
+    )  # fmt: skip
     return [
         ItemSpec(
             kind=AgendaPart.STEPS,
-            source_id=step.pk,
-            title=_("Overdue: %(step)s (%(run)s)") % {"step": step.title, "run": step.run.title},
-            note=_("Due on %(date)s; %(who)s.")
-            % {"date": step.due_on.isoformat(), "who": step.assignee or step.assignee_team or "—"},
-            url=step.run.get_absolute_url(),
+            source_id=pk,
+            params={
+                "step": title,
+                "run": run,
+                "due_on": due_on.isoformat(),
+                "who": name or email or team or "",
+            },  # fmt: skip
+            url=reverse("processes:run-detail", args=[run_id]),
         )
-        for step in rows
+        for pk, title, run_id, run, due_on, name, email, team in rows
     ]
 
 
 def _defects(*, user, occurrence, products, since) -> list[ItemSpec]:
     filters = quality_selectors.DefectFilter(severity="critical", unresolved=True)
-    rows = quality_selectors.defect_list(user=user, filters=filters).filter(
-        product_id__in=products
-    )[:PER_PART]
+    rows = (
+        quality_selectors.defect_list(user=user, filters=filters)
+        .filter(product_id__in=products)
+        .values_list("pk", "title", "status")[:PER_PART]
+    )
     return [
         ItemSpec(
             kind=AgendaPart.DEFECTS,
-            source_id=d.pk,
-            title=_("Critical defect: %(defect)s") % {"defect": d.title},
-            note=str(d.get_status_display()),
-            url=d.get_absolute_url(),
+            source_id=pk,
+            params={"defect": title, "status": status},
+            url=reverse("quality:defect-detail", args=[pk]),
         )
-        for d in rows
+        for pk, title, status in rows
     ]
 
 
@@ -200,17 +238,32 @@ def _pages(*, user, occurrence, products, since) -> list[ItemSpec]:
         links__kind="feature",
         links__target_id__in=Feature.objects.filter(product_id__in=products).values("pk"),
     )
-    rows = knowledge_selectors.page_list(user=user).stale().filter(about).distinct()[:PER_PART]
+    rows = (
+        knowledge_selectors.page_list(user=user)
+        .stale()
+        .filter(about)
+        .distinct()
+        .select_related(None)
+        .only("pk", "title", "review_due_on", "stale_since", "stale_reason")[:PER_PART]
+    )
     return [
         ItemSpec(
             kind=AgendaPart.PAGES,
             source_id=page.pk,
-            title=_("Stale page: %(page)s") % {"page": page.title},
-            note=" ".join(str(r) for r in page.stale_reasons if r),
+            params=_page_params(page),
             url=page.get_absolute_url(),
         )
         for page in rows
     ]
+
+
+def _page_params(page) -> dict:
+    overdue = page.review_due_on and page.review_due_on < clock.now().date()
+    return {
+        "page": page.title,
+        "review_due_on": page.review_due_on.isoformat() if overdue else None,
+        "reason": page.stale_reason if page.stale_since else "",
+    }
 
 
 def _actions(*, user, occurrence, products, since) -> list[ItemSpec]:
@@ -220,23 +273,27 @@ def _actions(*, user, occurrence, products, since) -> list[ItemSpec]:
             occurrence__series_id=occurrence.series_id,
             occurrence__starts_at__lt=occurrence.starts_at,
         )
-        .select_related("owner", "occurrence__series")
-        .order_by("due_on", "id")[: PER_PART * 4]
+        .order_by("due_on", "id")
+        .values_list("pk", "title", "owner__name", "owner__email", "due_on", "occurrence_id")
     )
     return [
         ItemSpec(
             kind=AgendaPart.ACTIONS,
-            source_id=a.pk,
-            title=_("Carried over: %(action)s (%(owner)s)") % {"action": a.title, "owner": a.owner},
-            note=_("Due on %(date)s.") % {"date": a.due_on.isoformat()} if a.due_on else "",
-            url=a.get_absolute_url(),
+            source_id=pk,
+            params={
+                "action": title,
+                "owner": name or email,
+                "due_on": due_on.isoformat() if due_on else None,
+            },
+            url=reverse("meetings:occurrence-detail", args=[occurrence_id]) + f"#action-{pk}",
         )
-        for a in rows
+        for pk, title, name, email, due_on, occurrence_id in rows[: PER_PART * 4]
     ]
 
 
 PARTS = {
     AgendaPart.FEEDBACK: _feedback,
+    AgendaPart.ASKS: _asks,
     AgendaPart.STAGES: _stages,
     AgendaPart.RELEASES: _releases,
     AgendaPart.STEPS: _steps,

@@ -4,6 +4,8 @@ Every GET of an editable object answers its ETag; a PATCH or DELETE with a stale
 answers 412 and changes nothing. Permissions are the services' own.
 """
 
+from typing import Literal
+
 from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -27,6 +29,7 @@ from .schemas import (
     DecisionPatch,
     OccurrenceOut,
     OccurrencePatch,
+    SentOut,
     SeriesIn,
     SeriesOut,
     SeriesPatch,
@@ -34,6 +37,16 @@ from .schemas import (
 
 router = Router(tags=["meetings"])
 PEOPLE = User.objects.filter(is_active=True)
+
+
+def _occurrence(request, occurrence_id: int):
+    return selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+
+
+def _tagged(response: HttpResponse, obj):
+    """An editable object as a GET answers it: with its version as the ETag."""
+    set_etag(response, obj)
+    return obj
 
 
 def _many(refs: References, values: dict, name: str, queryset):
@@ -76,9 +89,7 @@ def series_create(request, payload: SeriesIn, response: HttpResponse):
 @router.get("/meetings/series/{series_id}", response={200: SeriesOut, **ERRORS},
             url_name="series-detail")  # fmt: skip
 def series_detail(request, series_id: int, response: HttpResponse):
-    series = selectors.series_get(user=request.auth, pk=series_id)
-    set_etag(response, series)
-    return series
+    return _tagged(response, selectors.series_get(user=request.auth, pk=series_id))
 
 
 @router.patch("/meetings/series/{series_id}", response={200: SeriesOut, **VERSIONED_ERRORS},
@@ -104,9 +115,7 @@ def occurrence_list(request, series_id: int):
 @router.get("/meetings/occurrences/{occurrence_id}", response={200: OccurrenceOut, **ERRORS},
             url_name="occurrence-detail")  # fmt: skip
 def occurrence_detail(request, occurrence_id: int, response: HttpResponse):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
-    set_etag(response, occurrence)
-    return occurrence
+    return _tagged(response, _occurrence(request, occurrence_id))
 
 
 @router.patch("/meetings/occurrences/{occurrence_id}",
@@ -116,7 +125,7 @@ def occurrence_update(
     request, occurrence_id: int, payload: OccurrencePatch, response: HttpResponse,
     if_match: IfMatch = None,
 ):  # fmt: skip
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     refs = References()
     values = payload.dict(exclude_unset=True)
     attended = _many(refs, values, "attended", PEOPLE)
@@ -131,26 +140,48 @@ def occurrence_update(
     return occurrence_detail(request, occurrence_id, response)
 
 
+@router.post("/meetings/occurrences/{occurrence_id}/close",
+             response={200: OccurrenceOut, **ERRORS}, url_name="occurrence-close")  # fmt: skip
+def occurrence_close(request, occurrence_id: int, response: HttpResponse):
+    """Close the meeting (only the series' owner changes it afterwards); the minutes, decisions
+    and action items are sent to the attendees and the series' followers."""
+    occurrence = _occurrence(request, occurrence_id)
+    services.occurrence_close(actor=request.auth, occurrence=occurrence)
+    return occurrence_detail(request, occurrence_id, response)
+
+
 @router.post("/meetings/occurrences/{occurrence_id}/agenda",
              response={201: list[AgendaItemOut], **ERRORS}, url_name="agenda-generate")  # fmt: skip
 def agenda_generate(request, occurrence_id: int):
     """Add to the agenda what live data says since the previous occurrence."""
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     services.agenda_generate(actor=request.auth, occurrence=occurrence)
     return Status(201, selectors.agenda_items(user=request.auth, occurrence=occurrence))
+
+
+SENDS = {"agenda": services.agenda_send, "minutes": services.minutes_send}
+
+
+@router.post("/meetings/occurrences/{occurrence_id}/{what}/send",
+             response={200: SentOut, **ERRORS}, url_name="occurrence-send")  # fmt: skip
+def occurrence_send(request, occurrence_id: int, what: Literal["agenda", "minutes"]):
+    """Send the agenda (or the minutes) to the attendees and the series' followers, each in
+    their language and as they may read it; answers how many people were told."""
+    occurrence = _occurrence(request, occurrence_id)
+    return {"sent": SENDS[what](actor=request.auth, occurrence=occurrence)}
 
 
 @router.get("/meetings/occurrences/{occurrence_id}/items",
             response={200: list[AgendaItemOut], **ERRORS}, url_name="item-list")  # fmt: skip
 def item_list(request, occurrence_id: int):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     return selectors.agenda_items(user=request.auth, occurrence=occurrence)
 
 
 @router.post("/meetings/occurrences/{occurrence_id}/items",
              response={201: AgendaItemOut, **ERRORS}, url_name="item-create")  # fmt: skip
 def item_create(request, occurrence_id: int, payload: AgendaItemIn):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     item = services.agenda_item_add(actor=request.auth, occurrence=occurrence, **payload.dict())
     return Status(201, item)
 
@@ -158,9 +189,7 @@ def item_create(request, occurrence_id: int, payload: AgendaItemIn):
 @router.get("/meetings/items/{item_id}", response={200: AgendaItemOut, **ERRORS},
             url_name="item-detail")  # fmt: skip
 def item_detail(request, item_id: int, response: HttpResponse):
-    item = selectors.agenda_item_get(user=request.auth, pk=item_id)
-    set_etag(response, item)
-    return item
+    return _tagged(response, selectors.agenda_item_get(user=request.auth, pk=item_id))
 
 
 @router.patch("/meetings/items/{item_id}", response={200: AgendaItemOut, **VERSIONED_ERRORS},
@@ -170,20 +199,16 @@ def item_update(
     if_match: IfMatch = None,
 ):  # fmt: skip
     item = selectors.agenda_item_get(user=request.auth, pk=item_id)
-    values = payload.dict(exclude_unset=True)
-    if values.get("title") is not None or "note" in values:
-        item = services.agenda_item_update(
-            actor=request.auth, item=item, title=values.get("title") or item.title,
-            note=values["note"] if values.get("note") is not None else item.note,
-            if_version=if_match,
-        )  # fmt: skip
+    values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    move = values.pop("move", None)
+    if values or not move:  # a bare If-Match is checked here too
+        values = {"title": item.display_title, "note": item.display_note, **values}
+        item = services.agenda_item_update(actor=request.auth, item=item, if_version=if_match,
+                                           **values)  # fmt: skip
         if_match = None  # checked once
-    if values.get("move"):
-        services.agenda_item_move(actor=request.auth, item=item, direction=values["move"],
+    if move:
+        services.agenda_item_move(actor=request.auth, item=item, direction=move,
                                   if_version=if_match)  # fmt: skip
-    elif if_match:
-        services.agenda_item_update(actor=request.auth, item=item, title=item.title,
-                                    note=item.note, if_version=if_match)  # fmt: skip
     return item_detail(request, item_id, response)
 
 
@@ -195,41 +220,41 @@ def item_delete(request, item_id: int, if_match: IfMatch = None):
     return Status(204, None)
 
 
-def _decision_data(values: dict, decision=None) -> services.DecisionData:
+def _decision_data(request, values: dict, decision=None) -> services.DecisionData:
+    """The decision as sent, over what it was (a PATCH changes only the fields it sends)."""
     refs = References()
     decided_by = refs.get(PEOPLE, values.get("decided_by"), field="decided_by")
     links = {
         "features": _many(refs, values, "features", Feature.objects.all()),
         "releases": _many(refs, values, "releases", Release.objects.all()),
-        "pages": _many(refs, values, "pages", Page.objects.all()),
+        # A page the caller may not read is as unknown as one that does not exist.
+        "pages": _many(refs, values, "pages", Page.objects.visible_to(request.auth)),
     }
     refs.check()
-    if decision is not None:
-        return services.DecisionData(
-            title=values.get("title") or decision.title,
-            rationale=values["rationale"] if values.get("rationale") is not None
-            else decision.rationale,
-            decided_by=decided_by if "decided_by" in values else decision.decided_by,
-            **links,
-        )  # fmt: skip
-    return services.DecisionData(title=values["title"], rationale=values.get("rationale", ""),
-                                 decided_by=decided_by, **links)  # fmt: skip
+    was = {} if decision is None else {
+        "title": decision.title, "rationale": decision.rationale,
+        "decided_by": decision.decided_by,
+    }  # fmt: skip
+    sent = {k: v for k, v in values.items() if k in ("title", "rationale") and v is not None}
+    if "decided_by" in values:
+        sent["decided_by"] = decided_by
+    return services.DecisionData(**{**was, **sent}, **links)
 
 
 @router.get("/meetings/occurrences/{occurrence_id}/decisions",
             response={200: list[DecisionOut], **ERRORS}, url_name="decision-list")  # fmt: skip
 @paginate(Pagination)
 def decision_list(request, occurrence_id: int):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     return selectors.decision_list(user=request.auth, occurrence=occurrence)
 
 
 @router.post("/meetings/occurrences/{occurrence_id}/decisions",
              response={201: DecisionOut, **ERRORS}, url_name="decision-create")  # fmt: skip
 def decision_create(request, occurrence_id: int, payload: DecisionIn):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     decision = services.decision_create(
-        actor=request.auth, occurrence=occurrence, data=_decision_data(payload.dict())
+        actor=request.auth, occurrence=occurrence, data=_decision_data(request, payload.dict())
     )
     return Status(201, selectors.decision_get(user=request.auth, pk=decision.pk))
 
@@ -237,9 +262,7 @@ def decision_create(request, occurrence_id: int, payload: DecisionIn):
 @router.get("/meetings/decisions/{decision_id}", response={200: DecisionOut, **ERRORS},
             url_name="decision-detail")  # fmt: skip
 def decision_detail(request, decision_id: int, response: HttpResponse):
-    decision = selectors.decision_get(user=request.auth, pk=decision_id)
-    set_etag(response, decision)
-    return decision
+    return _tagged(response, selectors.decision_get(user=request.auth, pk=decision_id))
 
 
 @router.patch(
@@ -252,7 +275,7 @@ def decision_update(
     if_match: IfMatch = None,
 ):  # fmt: skip
     decision = selectors.decision_get(user=request.auth, pk=decision_id)
-    data = _decision_data(payload.dict(exclude_unset=True), decision)
+    data = _decision_data(request, payload.dict(exclude_unset=True), decision)
     services.decision_update(actor=request.auth, decision=decision, data=data, if_version=if_match)
     return decision_detail(request, decision_id, response)
 
@@ -286,7 +309,7 @@ def action_list(request, occurrence: int | None = None, mine: bool = False,
 @router.post("/meetings/occurrences/{occurrence_id}/actions",
              response={201: ActionOut, **ERRORS}, url_name="action-create")  # fmt: skip
 def action_create(request, occurrence_id: int, payload: ActionIn):
-    occurrence = selectors.occurrence_get(user=request.auth, pk=occurrence_id)
+    occurrence = _occurrence(request, occurrence_id)
     action = services.action_create(
         actor=request.auth, occurrence=occurrence, **_action_refs(payload.dict())
     )
@@ -296,9 +319,7 @@ def action_create(request, occurrence_id: int, payload: ActionIn):
 @router.get("/meetings/actions/{action_id}", response={200: ActionOut, **ERRORS},
             url_name="action-detail")  # fmt: skip
 def action_detail(request, action_id: int, response: HttpResponse):
-    action = selectors.action_get(user=request.auth, pk=action_id)
-    set_etag(response, action)
-    return action
+    return _tagged(response, selectors.action_get(user=request.auth, pk=action_id))
 
 
 @router.patch("/meetings/actions/{action_id}", response={200: ActionOut, **VERSIONED_ERRORS},

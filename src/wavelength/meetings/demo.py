@@ -10,6 +10,7 @@ from django.db import transaction
 from wavelength.accounts.models import Team, User
 from wavelength.catalog.models import Feature, Release, ReleaseStatus
 from wavelength.core import clock
+from wavelength.knowledge.models import Page, SpaceVisibility
 
 from . import recurrence, services
 from .models import MeetingSeries, Occurrence
@@ -107,6 +108,12 @@ def build_meetings_demo(*, now: dt.datetime | None = None) -> dict:
     )
     today = now.date()
     teams = list(Team.objects.filter(slug__in=["product", "engineering"]))
+    page = (
+        Page.objects.filter(links__kind="product", links__target_id=product.pk)
+        .filter(space__visibility=SpaceVisibility.EVERYONE)
+        .order_by("pk")
+        .first()
+    )
     with transaction.atomic():
         sync = _series(
             actor,
@@ -130,6 +137,7 @@ def build_meetings_demo(*, now: dt.datetime | None = None) -> dict:
                     rationale="Beta feedback is positive and no critical defect is open on it.",
                     decided_by=actor,
                     features=[feature],
+                    pages=[page] if page else [],
                 )
             actions = [
                 ("Draft the migration guide", owners[index % len(owners)], 7),
@@ -181,4 +189,5 @@ def build_meetings_demo(*, now: dt.datetime | None = None) -> dict:
             # The next sync's agenda is ready: it carries over the open action items.
             following = sync.occurrences.filter(starts_at__gt=now).order_by("starts_at").first()
             services.agenda_generate(actor=actor, occurrence=following)
+            services.agenda_send(actor=actor, occurrence=following)
     return {"created": True, "series": MeetingSeries.objects.count()}

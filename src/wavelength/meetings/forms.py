@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wavelength.accounts.models import Team, User
 from wavelength.catalog.models import Feature, Product, Release
 from wavelength.core.forms import VersionedForm
+from wavelength.knowledge.models import Page
 
 from . import recurrence
 from .models import AgendaPart
@@ -23,17 +24,21 @@ def _people():
     return User.objects.filter(is_active=True).order_by("name", "email")
 
 
+def _picker(label, queryset):
+    """A long list of checkboxes with a filter box above (``meetings/_picker.html``)."""
+    return forms.ModelMultipleChoiceField(
+        label=label, queryset=queryset, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 class SeriesForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(
         attrs={"rows": 3}))  # fmt: skip
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people())
-    attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=_people(),
-                                               required=False)  # fmt: skip
-    teams = forms.ModelMultipleChoiceField(label=_("Teams"), queryset=Team.objects.all(),
-                                           required=False)  # fmt: skip
-    products = forms.ModelMultipleChoiceField(label=_("Products"), queryset=Product.objects.all(),
-                                              required=False)  # fmt: skip
+    attendees = _picker(_("Attendees"), _people())
+    teams = _picker(_("Teams"), Team.objects.all())
+    products = _picker(_("Products"), Product.objects.all())
     time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Europe/Paris")
     start_date = forms.DateField(label=_("First date"), widget=forms.DateInput(
         attrs={"type": "date"}))  # fmt: skip
@@ -99,17 +104,28 @@ class OccurrenceForm(VersionedForm):
             self.fields["attended"].queryset = people
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedForm):
     title = forms.CharField(label=_("Decision"), max_length=300)
     rationale = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(
         attrs={"rows": 2}))  # fmt: skip
     decided_by = forms.ModelChoiceField(label=_("Decided by"), queryset=_people(), required=False)
-    features = forms.ModelMultipleChoiceField(
-        label=_("Features"), queryset=Feature.objects.select_related("product"), required=False
-    )
-    releases = forms.ModelMultipleChoiceField(
-        label=_("Releases"), queryset=Release.objects.select_related("product"), required=False
-    )
+    features = _picker(_("Features"), Feature.objects.none())
+    releases = _picker(_("Releases"), Release.objects.none())
+    pages = _picker(_("Pages"), Page.objects.none())
+
+    def __init__(self, *args, user, series, **kwargs):
+        """Features and releases of the series' products (of all, when it names none), and
+        the pages ``user`` may read."""
+        super().__init__(*args, **kwargs)
+        products = [p.pk for p in series.products.all()]
+        features = Feature.objects.select_related("product").order_by("title", "pk")
+        releases = Release.objects.select_related("product").order_by("-target_date", "-pk")
+        if products:
+            features = features.filter(product_id__in=products)
+            releases = releases.filter(product_id__in=products)
+        self.fields["features"].queryset = features
+        self.fields["releases"].queryset = releases
+        self.fields["pages"].queryset = Page.objects.visible_to(user).order_by("title", "pk")
 
 
 class ActionForm(VersionedForm):
@@ -125,3 +141,12 @@ class ActionForm(VersionedForm):
     )
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("open", _("Open")), ("done", _("Done"))])  # fmt: skip
+
+    def __init__(self, *args, series=None, **kwargs):
+        """Features and releases of the series' products, when it names some."""
+        super().__init__(*args, **kwargs)
+        products = [p.pk for p in series.products.all()] if series is not None else []
+        if products:
+            for name in ("feature", "release"):
+                queryset = self.fields[name].queryset.filter(product_id__in=products)
+                self.fields[name].queryset = queryset

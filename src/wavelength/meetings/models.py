@@ -10,11 +10,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from wavelength.core import clock
+from wavelength.core import clock, formats, versioning
+
+from . import wording
 
 
 class AgendaPart(models.TextChoices):
     FEEDBACK = "feedback", _("New feedback from the highest-revenue customers")
+    ASKS = "asks", _("The most asked-for features")
     STAGES = "stages", _("Features that changed stage")
     RELEASES = "releases", _("Releases due in the next two weeks")
     STEPS = "steps", _("Overdue playbook steps")
@@ -80,6 +83,8 @@ class Occurrence(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="meetings_attended"
     )
     agenda_built_at = models.DateTimeField(null=True, blank=True)
+    agenda_sent_at = models.DateTimeField(null=True, blank=True)
+    minutes_sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     VERSION_FIELDS = ["minutes", "status", "attended"]
@@ -94,7 +99,7 @@ class Occurrence(models.Model):
         indexes = [models.Index(fields=["starts_at"], name="occurrence_starts")]
 
     def __str__(self) -> str:
-        return f"{self.series.name} {self.starts_at:%Y-%m-%d}"
+        return f"{self.series.name}, {formats.day(self.starts_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:occurrence-detail", args=[self.pk])
@@ -105,14 +110,17 @@ class Occurrence(models.Model):
 
 
 class AgendaItem(models.Model):
-    """One point of an occurrence's agenda: generated from live data (``kind`` names the part
-    and ``source_id`` the row it came from) or added by hand (``kind`` "manual")."""
+    """One point of an occurrence's agenda: generated from live data (``kind`` names the part,
+    ``source_id`` the row it came from and ``params`` what its sentence says, made in each
+    reader's language by :mod:`.wording`) or added by hand (``kind`` "manual"). ``title`` and
+    ``note`` hold a person's own words: all of a manual item, or an edit of a generated one."""
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, default="manual")
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
-    title = models.CharField(_("title"), max_length=300)
+    params = models.JSONField(default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
 
@@ -124,7 +132,20 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def edit_version(self) -> str:
+        """What the ↑, ↓ and remove buttons send, so a stale click is refused."""
+        return versioning.version_of(self)
+
+    @property
+    def display_title(self) -> str:
+        return wording.describe(self)[0]
+
+    @property
+    def display_note(self) -> str:
+        return wording.describe(self)[1]
 
 
 class Decision(models.Model):
@@ -155,7 +176,7 @@ class Decision(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return self.occurrence.get_absolute_url() + f"#decision-{self.pk}"
+        return reverse("meetings:decision-detail", args=[self.pk])
 
 
 class ActionStatus(models.TextChoices):

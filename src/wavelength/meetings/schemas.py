@@ -73,6 +73,8 @@ class OccurrenceOut(Schema):
     status: str
     minutes: str
     attended: list[int]
+    agenda_sent_at: dt.datetime | None
+    minutes_sent_at: dt.datetime | None
 
     @staticmethod
     def resolve_attended(obj) -> list[int]:
@@ -99,11 +101,16 @@ class AgendaItemPatch(InputSchema):
 class AgendaItemOut(Schema):
     id: int
     position: int
-    kind: str
+    kind: str = Field(description='"manual", or the agenda part it was generated from.')
     source_id: int | None
-    title: str
-    note: str
+    params: dict = Field(description="What a generated item's sentence is made from.")
+    title: str = Field(description="In the caller's language.", alias="display_title")
+    note: str = Field(alias="display_note")
     url: str
+
+
+class SentOut(Schema):
+    sent: int = Field(description="How many people were told.")
 
 
 class DecisionIn(InputSchema):

@@ -1,6 +1,6 @@
 """Reads of the meetings app, permission-checked, in a fixed number of queries."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -53,34 +53,40 @@ def occurrence_get(*, user, pk: int) -> Occurrence:
     return get_object_or_404(qs, pk=pk)
 
 
-def agenda_items(*, user, occurrence: Occurrence) -> list[AgendaItem]:
-    """The agenda as ``user`` may read it: items about pages they cannot see are left out."""
-    require_member(user)
-    items = list(occurrence.items.order_by("position", "id"))
+def readable_items(*, user, items: list[AgendaItem]) -> list[AgendaItem]:
+    """The items ``user`` may read, in one query at most. Every member reads every product,
+    feature, release, feedback item, defect and playbook run; knowledge pages are the one
+    thing restricted (to the teams of a space), so an item about a page the reader cannot
+    see is left out of their agenda."""
     page_ids = [i.source_id for i in items if i.kind == AgendaPart.PAGES]
-    if page_ids:
-        visible = set(
-            Page.objects.visible_to(user).filter(pk__in=page_ids).values_list("pk", flat=True)
-        )
-        items = [i for i in items if i.kind != AgendaPart.PAGES or i.source_id in visible]
-    return items
+    if not page_ids:
+        return list(items)
+    visible = set(
+        Page.objects.visible_to(user).filter(pk__in=page_ids).values_list("pk", flat=True)
+    )
+    return [i for i in items if i.kind != AgendaPart.PAGES or i.source_id in visible]
+
+
+def agenda_items(*, user, occurrence: Occurrence) -> list[AgendaItem]:
+    """The agenda as ``user`` may read it."""
+    require_member(user)
+    return readable_items(user=user, items=list(occurrence.items.order_by("position", "id")))
 
 
 def agenda_item_get(*, user, pk: int) -> AgendaItem:
     require_member(user)
     item = get_object_or_404(AgendaItem.objects.select_related("occurrence__series"), pk=pk)
-    if (
-        item.kind == AgendaPart.PAGES
-        and not Page.objects.visible_to(user).filter(pk=item.source_id).exists()
-    ):
+    if not readable_items(user=user, items=[item]):
         raise Http404  # about a page the reader may not see: as if it did not exist
     return item
 
 
 def decision_list(*, user, occurrence: Occurrence | None = None) -> QuerySet[Decision]:
     require_member(user)
+    # The pages a decision is about are listed only to those who may read them.
+    pages = Prefetch("pages", queryset=Page.objects.visible_to(user).order_by("title"))
     qs = Decision.objects.select_related("occurrence__series", "decided_by").prefetch_related(
-        "features", "releases", "pages"
+        "features__product", "releases__product", pages
     )
     if occurrence is not None:
         qs = qs.filter(occurrence=occurrence)
@@ -98,6 +104,13 @@ def decisions_for_feature(*, user, feature) -> list[Decision]:
 
 def decisions_for_release(*, user, release) -> list[Decision]:
     return list(decision_list(user=user).filter(releases=release)[:20])
+
+
+def decisions_for_page(*, user, page) -> list[Decision]:
+    """The decisions about a knowledge page the reader may read (its page's panel)."""
+    if not Page.objects.visible_to(user).filter(pk=page.pk).exists():
+        return []
+    return list(decision_list(user=user).filter(pages=page)[:20])
 
 
 def action_list(

@@ -22,6 +22,13 @@ urlpatterns = [
     path("meetings/occurrences/<int:pk>/decisions/", views.decision_add, name="decision-add"),
     path("meetings/occurrences/<int:pk>/actions/", views.action_add, name="action-add"),
     path("meetings/occurrences/<int:pk>/close/", views.occurrence_close, name="occurrence-close"),
+    path(
+        "meetings/occurrences/<int:pk>/send/<str:what>/",
+        views.occurrence_send,
+        name="occurrence-send",
+    ),
+    path("meetings/decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
+    path("meetings/decisions/<int:pk>/edit/", views.decision_edit, name="decision-edit"),
     path("meetings/items/<int:pk>/edit/", views.item_edit, name="item-edit"),
     path("meetings/items/<int:pk>/<str:action>/", views.item_change, name="item-change"),
     path("meetings/actions/<int:pk>/edit/", views.action_edit, name="action-edit"),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wavelength.accounts.models import User
@@ -110,9 +111,10 @@ def _occurrence_context(request, occurrence, **forms):
         "can_run": services.can_run(user, occurrence),
         # Three forms on one page: prefixes keep their fields' ids apart.
         "item_form": forms.get("item_form") or AgendaItemForm(prefix="item"),
-        "decision_form": forms.get("decision_form") or DecisionForm(prefix="decision"),
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(prefix="decision", user=user, series=occurrence.series),
         "action_form": forms.get("action_form")
-        or ActionForm(prefix="action", initial={"owner": user.pk}),
+        or ActionForm(prefix="action", initial={"owner": user.pk}, series=occurrence.series),
     }
 
 
@@ -133,26 +135,62 @@ def item_add(request, pk):
         actor=request.user, occurrence=o, **form.values()))  # fmt: skip
 
 
+DECISION_LINKS = ("features", "releases", "pages")
+
+
+def _decision_data(form: DecisionForm) -> services.DecisionData:
+    values = form.values()
+    links = {k: list(values.pop(k)) for k in DECISION_LINKS}
+    return services.DecisionData(**values, **links)
+
+
 @login_required
 @require_POST
 def decision_add(request, pk):
-    form = DecisionForm(request.POST, prefix="decision")
+    series = selectors.occurrence_get(user=request.user, pk=pk).series
+    form = DecisionForm(request.POST, prefix="decision", user=request.user, series=series)
+    return _occurrence_post(request, pk, "decision", form, lambda o: services.decision_create(
+        actor=request.user, occurrence=o, data=_decision_data(form)))  # fmt: skip
 
-    def call(occurrence):
-        d = form.cleaned_data
-        data = services.DecisionData(
-            title=d["title"], rationale=d["rationale"], decided_by=d["decided_by"],
-            features=list(d["features"]), releases=list(d["releases"]),
-        )  # fmt: skip
-        return services.decision_create(actor=request.user, occurrence=occurrence, data=data)
 
-    return _occurrence_post(request, pk, "decision", form, call)
+@login_required
+def decision_detail(request, pk):
+    decision = selectors.decision_get(user=request.user, pk=pk)
+    occurrence = decision.occurrence
+    context = {"decision": decision, "occurrence": occurrence, "series": occurrence.series,
+               "can_run": services.can_run(request.user, occurrence)}  # fmt: skip
+    return render(request, "meetings/decision_detail.html", context)
+
+
+@login_required
+@GET_POST
+def decision_edit(request, pk):
+    decision = selectors.decision_get(user=request.user, pk=pk)
+    occurrence = decision.occurrence
+    if not services.can_run(request.user, occurrence):
+        raise PermissionDenied(_("Only the owner and the attendees can change this meeting."))
+    initial = {"title": decision.title, "rationale": decision.rationale,
+               "decided_by": decision.decided_by_id}  # fmt: skip
+    initial.update({k: list(getattr(decision, k).all()) for k in DECISION_LINKS})
+    form = DecisionForm(request.POST or None, initial=initial, user=request.user,
+                        series=occurrence.series).versioned(decision)  # fmt: skip
+    saved = submit(form, lambda: services.decision_update(
+        actor=request.user, decision=decision, data=_decision_data(form),
+        if_version=form.seen_version(),
+    ))  # fmt: skip
+    if saved:
+        messages.success(request, _("Decision saved."))
+        return redirect(saved)
+    context = {"form": form, "decision": decision, "occurrence": occurrence,
+               "series": occurrence.series}  # fmt: skip
+    return render(request, "meetings/decision_form.html", context, status=form_status(form))
 
 
 @login_required
 @require_POST
 def action_add(request, pk):
-    form = ActionForm(request.POST, prefix="action")
+    series = selectors.occurrence_get(user=request.user, pk=pk).series
+    form = ActionForm(request.POST, prefix="action", series=series)
 
     def call(occurrence):
         values = {k: v for k, v in form.values().items() if k != "status"}
@@ -178,8 +216,27 @@ def agenda_generate(request, pk):
 def occurrence_close(request, pk):
     occurrence = selectors.occurrence_get(user=request.user, pk=pk)
     services.occurrence_close(actor=request.user, occurrence=occurrence)
-    messages.success(request, _("Meeting closed."))
+    messages.success(request, _("Meeting closed; the minutes were sent to the attendees."))
     return redirect(occurrence)
+
+
+SENT = {
+    "agenda": (services.agenda_send, gettext_lazy("Agenda sent to %(count)d people.")),
+    "minutes": (services.minutes_send, gettext_lazy("Minutes sent to %(count)d people.")),
+}
+
+
+@login_required
+@require_POST
+def occurrence_send(request, pk, what):
+    """Send the agenda (before) or the minutes (after) to the attendees and followers."""
+    if what not in SENT:
+        raise Http404
+    occurrence = selectors.occurrence_get(user=request.user, pk=pk)
+    send, message = SENT[what]
+    count = send(actor=request.user, occurrence=occurrence)
+    messages.success(request, message % {"count": count})
+    return redirect(occurrence.get_absolute_url() + ("#agenda" if what == "agenda" else "#minutes"))
 
 
 @login_required
@@ -206,7 +263,7 @@ def occurrence_edit(request, pk):
 @GET_POST
 def item_edit(request, pk):
     item = selectors.agenda_item_get(user=request.user, pk=pk)
-    initial = {"title": item.title, "note": item.note}
+    initial = {"title": item.display_title, "note": item.display_note}
     form = AgendaItemForm(request.POST or None, initial=initial).versioned(item)
     saved = submit(
         form,
@@ -246,7 +303,8 @@ def action_edit(request, pk):
     initial = {"title": action.title, "owner": action.owner_id, "due_on": action.due_on,
                "feature": action.feature_id, "release": action.release_id,
                "status": action.status}  # fmt: skip
-    form = ActionForm(request.POST or None, initial=initial).versioned(action)
+    form = ActionForm(request.POST or None, initial=initial, series=action.occurrence.series)
+    form.versioned(action)
 
     def call():
         values = form.values()
