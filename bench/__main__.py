@@ -79,6 +79,7 @@ def main() -> int:
         "research": lambda: _research(bench),
         "planning": lambda: _planning(bench),
         "meetings": lambda: _meetings(bench, scale.name),
+        "conversations": lambda: _conversations(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -286,6 +287,25 @@ def _meetings(bench, scale_name: str) -> bool:
         print(check.line(), flush=True)
     except measure.BenchError as exc:
         print(f"FAILED meetings: {exc}", flush=True)
+        return True
+    return not check.ok
+
+
+def _conversations(bench) -> bool:
+    """A comment's fan-out to 10 and 1,000 followers, and webhook deliveries per second;
+    returns True when one failed."""
+    from . import measure
+    from .conversations_measure import ConversationsBench
+
+    try:
+        cb = ConversationsBench(bench)
+        lines, check = cb.fan_out()
+        for line in lines:
+            print(line, flush=True)
+        print(check.line(), flush=True)
+        print(cb.webhook_throughput(), flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED conversations: {exc}", flush=True)
         return True
     return not check.ok
 

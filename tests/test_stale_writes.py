@@ -19,6 +19,7 @@ from wavelength.catalog.demo import DEMO_EMAIL, build_demo
 from wavelength.catalog.models import ChangelogEntry, Feature, Product, Release, ReleaseStatus
 from wavelength.conversations.models import Comment
 from wavelength.feedback.models import Company, Feedback
+from wavelength.integrations.models import Webhook
 from wavelength.knowledge.models import Page, Space
 from wavelength.meetings.models import ActionItem, AgendaItem, Decision, MeetingSeries, Occurrence
 from wavelength.outreach.models import LoopMessage, LoopStatus
@@ -218,6 +219,8 @@ WRITES = {
         [KeyResult.objects.first().pk],
         {},
     ),
+    ("patch", "/api/v1/webhooks/{webhook_id}"): lambda: ([Webhook.objects.first().pk], {}),
+    ("delete", "/api/v1/webhooks/{webhook_id}"): lambda: ([Webhook.objects.first().pk], {}),
     ("patch", "/api/v1/features/{feature_id}/roadmap"): lambda: (
         [Feature.objects.first().pk],
         {"column": "later"},

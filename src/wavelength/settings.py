@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wavelength.feedback.release_interrupted_sends",
         "schedule": 10 * 60,
     },
+    "notification-digests": {
+        "task": "wavelength.conversations.send_digests",
+        "schedule": 15 * 60,
+    },
     "webhook-retries": {
         "task": "wavelength.integrations.send_due_webhooks",
         "schedule": 60,

@@ -167,15 +167,42 @@ def test_preferences_get_and_put(viewer_api):
         "mention": "email",
         "comment": "in_app",
         "change": "in_app",
+        "shipped": "in_app",
+        "gate": "in_app",
+        "edit": "in_app",
+        "digest": {"hour": 8, "weekday": 0, "time_zone": "UTC"},
     }
     response = viewer_api.put(
-        url("preferences-update"), {"comment": "off"}, content_type="application/json"
+        url("preferences-update"),
+        {"comment": "off", "change": "weekly", "digest": {"hour": 18, "time_zone": "Asia/Tokyo"}},
+        content_type="application/json",
     )
-    assert response.status_code == 200 and response.json()["comment"] == "off"
+    assert response.status_code == 200
+    got = response.json()
+    assert (got["comment"], got["change"]) == ("off", "weekly")
+    assert got["digest"] == {"hour": 18, "weekday": 0, "time_zone": "Asia/Tokyo"}
     bad = viewer_api.put(
         url("preferences-update"), {"mention": "pigeon"}, content_type="application/json"
     )
     assert bad.status_code == 422 and _fields(bad) == {"mention"}
+    late = viewer_api.put(
+        url("preferences-update"),
+        {"edit": "daily", "digest": {"hour": 24, "time_zone": "Mars/Base"}},
+        content_type="application/json",
+    )
+    assert late.status_code == 422 and _fields(late) == {"hour", "time_zone"}
+    assert viewer_api.get(url("preferences-detail")).json()["edit"] == "in_app"
+
+
+def test_preferences_in_french(viewer_api):
+    bad = viewer_api.put(
+        url("preferences-update"),
+        {"digest": {"time_zone": "Mars/Base"}},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert bad.status_code == 422
+    assert "Fuseau horaire inconnu" in bad.content.decode()
 
 
 def test_mention_suggestions(editor_api, colleague, product_team):

@@ -15,13 +15,16 @@ def test_demo_has_threads_mentions_follows_and_preferences(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         build_demo()
     kinds = set(Comment.objects.values_list("kind", flat=True))
-    assert kinds == {"feature", "page", "defect"}
+    assert kinds == {"feature", "page", "defect", "company"}
     assert Comment.objects.filter(parent__isnull=False).exists()
     assert Notification.objects.filter(verb="mention").exists()
     dana = User.objects.get(email=DEMO_EMAIL)
     assert Notification.objects.filter(recipient=dana, verb="mention").exists()  # via @product
     assert Follow.objects.filter(user__email__startswith="noah.fischer@").exists()
     assert Preference.objects.filter(user__email__startswith="marcus.reid@").exists()
+    noah = User.objects.get(email__startswith="noah.fischer@")
+    assert Preference.objects.get(user=noah, event="change").channel == "weekly"
+    assert (noah.digest_schedule.weekday, noah.digest_schedule.time_zone) == (4, "Europe/Berlin")
     assert Comment.objects.filter(author=dana, parent__isnull=False).exists()  # hers to edit
     for comment in Comment.objects.select_related("parent"):
         if comment.parent:

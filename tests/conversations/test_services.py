@@ -177,7 +177,14 @@ def test_outsider_cannot_follow_a_restricted_page(outsider, secret_page):
 
 def test_preferences_are_checked_and_kept(viewer):
     got = services.preferences_update(actor=viewer, channels={"comment": "off"})
-    assert got == {"mention": "email", "comment": "off", "change": "in_app"}
+    assert got == {
+        "mention": "email",
+        "comment": "off",
+        "change": "in_app",
+        "shipped": "in_app",
+        "gate": "in_app",
+        "edit": "in_app",
+    }
     with pytest.raises(DomainError) as exc:
         services.preferences_update(actor=viewer, channels={"mention": "pigeon", "nope": "off"})
     assert set(exc.value.errors) == {"mention", "nope"}

@@ -7,7 +7,7 @@ from django.urls import reverse
 from tests.conftest import client_for
 from tests.processes.conftest import make_playbook
 from wavelength.conversations import services
-from wavelength.conversations.models import Comment, Follow, Preference
+from wavelength.conversations.models import Comment, DigestSchedule, Follow, Preference
 from wavelength.core import versioning
 from wavelength.core.models import Notification
 from wavelength.processes import services as processes
@@ -168,13 +168,27 @@ def test_preferences_page(viewer, viewer_client):
     prefs_url = reverse("conversations:preferences")
     page = viewer_client.get(prefs_url).content.decode()
     assert "Someone mentions me or my team" in page
-    response = viewer_client.post(
-        prefs_url, {"mention": "in_app", "comment": "off", "change": "in_app"}
-    )
+    chosen = {
+        "mention": "in_app",
+        "comment": "off",
+        "change": "weekly",
+        "shipped": "daily",
+        "gate": "in_app",
+        "edit": "off",
+        "hour": "7",
+        "weekday": "4",
+        "time_zone": "Europe/Paris",
+    }
+    response = viewer_client.post(prefs_url, chosen)
     assert response.status_code == 302
     assert Preference.objects.get(user=viewer, event="comment").channel == "off"
-    bad = viewer_client.post(prefs_url, {"mention": "pigeon", "comment": "off", "change": "off"})
+    assert Preference.objects.get(user=viewer, event="change").channel == "weekly"
+    schedule = DigestSchedule.objects.get(user=viewer)
+    assert (schedule.hour, schedule.weekday, schedule.time_zone) == (7, 4, "Europe/Paris")
+    bad = viewer_client.post(prefs_url, {**chosen, "mention": "pigeon", "time_zone": "Mars/Base"})
     assert bad.status_code == 422
+    assert "time_zone" in bad.context["form"].errors
+    assert Preference.objects.get(user=viewer, event="mention").channel == "in_app"
 
 
 def test_mention_suggestions_endpoint(editor_client, colleague):

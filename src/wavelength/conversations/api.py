@@ -208,7 +208,7 @@ def follow_detail(request, filters: Query[CommentFilter]):
     summary="Follow an object",
 )
 def follow_create(request, payload: FollowIn):
-    """Hear of the object's new comments (and of its stage changes and shipping)."""
+    """Hear of the object's new comments, stage changes, shipping, gate changes and edits."""
     follow = services.follow_create(
         actor=request.auth, kind=payload.kind, object_id=payload.object_id
     )
@@ -239,8 +239,15 @@ def follow_delete(request, filters: Query[CommentFilter]):
 )
 def preferences_detail(request):
     """How you hear of each kind of event: ``in_app``, ``email`` (in the app and by e-mail at
-    once) or ``off``."""
-    return selectors.preferences_get(user=request.auth)
+    once), ``daily`` or ``weekly`` (in the app and in that digest) or ``off``; and when your
+    digests are sent (``digest``: the hour in your time zone, the weekly digest's day)."""
+    return _preferences(request.auth)
+
+
+def _preferences(user) -> dict:
+    schedule = services.schedule_of(user)
+    digest = {"hour": schedule.hour, "weekday": schedule.weekday, "time_zone": schedule.time_zone}
+    return {**selectors.preferences_get(user=user), "digest": digest}
 
 
 @router.put(
@@ -251,9 +258,13 @@ def preferences_detail(request):
     summary="Set my notification preferences",
 )
 def preferences_update(request, payload: PreferencesIn):
-    """Set the channels sent; the others keep theirs."""
-    channels = {k: v for k, v in payload.dict().items() if v is not None}
-    return services.preferences_update(actor=request.auth, channels=channels)
+    """Set the channels (and digest settings) sent; the others keep theirs. A refused value
+    (an hour past 23, an unknown time zone) saves nothing."""
+    data = payload.dict()
+    digest = {k: v for k, v in (data.pop("digest") or {}).items() if v is not None}
+    channels = {k: v for k, v in data.items() if v is not None}
+    services.preferences_update(actor=request.auth, channels=channels, digest=digest or None)
+    return _preferences(request.auth)
 
 
 @router.get(

@@ -131,7 +131,18 @@ THREADS = {
 }
 
 FOLLOWS = [("noah.fischer", "feature", "Dark mode"), ("grace.liu", "feature", "Dark mode")]
-PREFERENCES = {"marcus.reid": {"mention": "in_app"}, "grace.liu": {"comment": "off"}}
+PREFERENCES = {
+    "marcus.reid": {"mention": "in_app"},
+    "grace.liu": {"comment": "off"},
+    # Noah reads what he follows once a week, on Friday morning in Berlin.
+    "noah.fischer": {
+        "comment": "weekly",
+        "change": "weekly",
+        "shipped": "weekly",
+        "edit": "weekly",
+    },
+}
+DIGESTS = {"noah.fischer": {"hour": 9, "weekday": 4, "time_zone": "Europe/Berlin"}}
 
 
 def _object(kind: str, title: str):
@@ -186,6 +197,29 @@ def _defect_thread(now) -> None:
     )
 
 
+def _company_thread(now) -> None:
+    from wavelength.feedback.models import Company
+
+    company = Company.objects.order_by("-arr", "pk").first()
+    if company is None:
+        return
+    _thread(
+        "company",
+        company,
+        [
+            (
+                "fatima.benali",
+                3,
+                11,
+                "Their renewal is next month and they asked twice about audit exports. "
+                "@marcus.reid do you want support on the call?",
+            ),
+            ("marcus.reid", 3, 16, "↳ Yes please, Thursday. I will bring the roadmap view."),
+        ],
+        now,
+    )
+
+
 def build_conversations_demo(*, now: dt.datetime | None = None) -> dict:
     """Add the demo's threads unless there are comments already; returns what was made."""
     if Comment.objects.exists():
@@ -196,6 +230,7 @@ def build_conversations_demo(*, now: dt.datetime | None = None) -> dict:
         for posts in threads if obj is not None else []:
             _thread(kind, obj, posts, now)
     _defect_thread(now)
+    _company_thread(now)
     with clock.travel(_at(now, 30, 9)), transaction.atomic():
         for key, kind, title in FOLLOWS:
             person, obj = _who(key), _object(kind, title)
@@ -204,5 +239,7 @@ def build_conversations_demo(*, now: dt.datetime | None = None) -> dict:
         for key, channels in PREFERENCES.items():
             person = _who(key)
             if person:
-                services.preferences_update(actor=person, channels=channels)
+                services.preferences_update(
+                    actor=person, channels=channels, digest=DIGESTS.get(key)
+                )
     return {"comments": Comment.objects.count()}

@@ -111,12 +111,17 @@ def all_kinds() -> list[CommentKind]:
 
 
 def _member(user, obj) -> bool:
-    return True  # every active person reads the catalog, quality and playbook runs
+    return True  # every active person reads the catalog, quality, feedback and playbook runs
+
+
+FEEDBACK_SCOPE = "feedback"  # the activity scope of feedback items and companies
 
 
 def register_builtin() -> None:
     from wavelength.catalog import selectors as catalog
     from wavelength.catalog.models import Feature, Release
+    from wavelength.feedback import selectors as feedback
+    from wavelength.feedback.models import Company, Feedback
     from wavelength.knowledge import access as knowledge_access
     from wavelength.knowledge import selectors as knowledge
     from wavelength.knowledge.models import Page
@@ -175,4 +180,21 @@ def register_builtin() -> None:
         get_for_user=processes.run_get,
         can_see=_member,
         scope=lambda r: r.scope,
+    )
+    register_kind(
+        "feedback",
+        model=Feedback,
+        label=_("feedback item"),
+        get_for_user=feedback.feedback_get,
+        can_see=_member,
+        scope=lambda item: FEEDBACK_SCOPE,
+    )
+    register_kind(
+        "company",
+        model=Company,
+        label=_("company"),
+        get_for_user=feedback.company_get,
+        can_see=_member,
+        scope=lambda company: FEEDBACK_SCOPE,
+        owners=lambda company: [company.owner],
     )

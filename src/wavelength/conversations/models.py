@@ -103,20 +103,30 @@ class Event(models.TextChoices):
 
     MENTION = "mention", _("Someone mentions me or my team")
     COMMENT = "comment", _("A new comment on something I follow")
-    CHANGE = "change", _("Something I follow changes stage or ships")
+    CHANGE = "change", _("Something I follow changes stage")
+    SHIPPED = "shipped", _("A release I follow ships")
+    GATE = "gate", _("The release gate of a release I follow changes")
+    EDIT = "edit", _("Something I follow is edited")
 
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("In the app")
     EMAIL = "email", _("In the app and by e-mail at once")
+    DAILY = "daily", _("In the app and in a daily e-mail digest")
+    WEEKLY = "weekly", _("In the app and in a weekly e-mail digest")
     OFF = "off", _("Off")
 
+
+DIGESTS = (Channel.DAILY.value, Channel.WEEKLY.value)
 
 # What a person gets before they choose.
 DEFAULT_CHANNELS: dict[str, str] = {
     Event.MENTION.value: Channel.EMAIL.value,
     Event.COMMENT.value: Channel.IN_APP.value,
     Event.CHANGE.value: Channel.IN_APP.value,
+    Event.SHIPPED.value: Channel.IN_APP.value,
+    Event.GATE.value: Channel.IN_APP.value,
+    Event.EDIT.value: Channel.IN_APP.value,
 }
 
 
@@ -133,6 +143,72 @@ class Preference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "event"], name="preference_unique_event")
         ]
+        indexes = [models.Index(fields=["channel"], name="preference_channel")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.event}: {self.channel}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class DigestSchedule(models.Model):
+    """When one person's digests are sent: at ``hour`` in ``time_zone`` (the weekly one on
+    ``weekday``), and when each was last sent. No row: 08:00 on Mondays, the site's zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_schedule"
+    )
+    hour = models.PositiveSmallIntegerField(_("hour"), default=8)
+    weekday = models.PositiveSmallIntegerField(
+        _("day of the weekly digest"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
+    daily_sent_at = models.DateTimeField(null=True, blank=True)
+    weekly_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.hour}:00 {self.time_zone}"
+
+
+class DigestEntryQuerySet(models.QuerySet):
+    def pending(self):
+        """Entries not yet sent in a digest."""
+        return self.filter(sent_at__isnull=True)
+
+
+class DigestEntry(models.Model):
+    """One notification waiting for its person's digest: what it is about (its object, and
+    the comment when it is one), so a deleted comment or object leaves the digest with it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notification = models.ForeignKey(
+        "core.Notification", on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.CharField(max_length=16, choices=Event.choices)
+    kind = models.CharField(max_length=32)
+    object_id = models.PositiveBigIntegerField()
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DigestEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["user", "sent_at", "created_at"], name="digest_pending"),
+            models.Index(fields=["kind", "object_id"], name="digest_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.event} {self.kind}:{self.object_id}"

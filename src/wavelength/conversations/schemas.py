@@ -10,18 +10,23 @@ from wavelength.core.schemas import Id, InputSchema, absolute_url
 from . import mentions
 from .services import MAX_BODY
 
-Channel = Literal["in_app", "email", "off"]
+Channel = Literal["in_app", "email", "daily", "weekly", "off"]
 
 
 class CommentFilter(InputSchema):
     kind: str = Field(
-        description="What is commented on: feature, release, page, defect, test_run, playbook_run."
+        description=(
+            "What is commented on: feature, release, page, defect, test_run, playbook_run, "
+            "feedback, company."
+        )
     )
     object_id: Id = Field(description="The id of that object.")
 
 
 class CommentIn(InputSchema):
-    kind: str = Field(description="feature, release, page, defect, test_run or playbook_run.")
+    kind: str = Field(
+        description="feature, release, page, defect, test_run, playbook_run, feedback or company."
+    )
     object_id: Id
     body: str = Field(
         min_length=1,
@@ -112,16 +117,36 @@ class FollowOut(Schema):
     followers: int
 
 
+class DigestIn(InputSchema):
+    hour: int | None = Field(None, description="The hour digests are sent, 0 to 23.")
+    weekday: int | None = Field(None, description="The weekly digest's day, 0 (Monday) to 6.")
+    time_zone: str | None = Field(None, description="A time zone name, such as Europe/Paris.")
+
+
+class DigestOut(Schema):
+    hour: int
+    weekday: int
+    time_zone: str
+
+
 class PreferencesIn(InputSchema):
     mention: Channel | None = None
     comment: Channel | None = None
-    change: Channel | None = None
+    change: Channel | None = Field(None, description="Stage changes.")
+    shipped: Channel | None = None
+    gate: Channel | None = Field(None, description="Release gate changes.")
+    edit: Channel | None = None
+    digest: DigestIn | None = None
 
 
 class PreferencesOut(Schema):
     mention: Channel
     comment: Channel
     change: Channel
+    shipped: Channel
+    gate: Channel
+    edit: Channel
+    digest: DigestOut
 
 
 class MentionOut(Schema):

@@ -1,7 +1,8 @@
 """Reading the activity log: conversations reacts to other apps' changes without them knowing.
 
 Who creates (or owns) a commentable object follows it; its followers hear when it changes
-stage or ships; its comments and follows go when it is deleted. Follows and deletions are
+stage, ships or is edited, and a coming release's followers when its release gate changes; its
+comments, follows and digest entries go when it is deleted. Follows and deletions are
 written in the transaction that wrote the activity; the telling is queued for after the commit.
 """
 
@@ -18,13 +19,24 @@ def _on_activity(sender, instance: Activity, created: bool, raw: bool = False, *
 
     if instance.verb in ("created", "updated"):
         services.follow_from_activity(row=instance)
-    elif instance.verb == "deleted":
+    if instance.verb == "deleted":
         services.forget_deleted(row=instance)
-    elif instance.verb in services.CHANGE_VERBS:
+    elif instance.verb in services.CHANGE_VERBS and _told_of(instance):
         from .tasks import change_fan_out
 
         pk = instance.pk
         transaction.on_commit(lambda: change_fan_out.delay(pk))
+
+
+def _told_of(row: Activity) -> bool:
+    """Whether followers may hear of this row: it is about something commentable, or about
+    a product's release gate (cached content types: no query)."""
+    from wavelength.quality.models import ReleaseGate
+
+    from . import kinds
+
+    model = row.target_type.model_class()
+    return model is ReleaseGate or kinds.kind_for_model(model) is not None
 
 
 def connect() -> None:

@@ -21,10 +21,19 @@ def comment_fan_out(comment_id: int, only_user_ids: list[int] | None = None) -> 
 
 @shared_task(name="wavelength.conversations.change_fan_out")
 def change_fan_out(activity_id: int) -> int:
-    """Tell the followers of an object that changed stage or shipped."""
+    """Tell the followers of an object that changed stage, shipped or was edited (or of the
+    releases whose gate changed)."""
     from wavelength.core.models import Activity
 
     from . import services
 
     row = Activity.objects.select_related("actor", "target_type").filter(pk=activity_id).first()
     return services.change_fan_out(row=row) if row is not None else 0
+
+
+@shared_task(name="wavelength.conversations.send_digests")
+def send_digests() -> int:
+    """Send the daily and weekly digests whose hour has come; returns how many e-mails."""
+    from . import services
+
+    return services.digests_send_due()

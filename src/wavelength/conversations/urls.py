@@ -11,4 +11,5 @@ urlpatterns = [
     path("follow/<slug:kind>/<int:object_id>/", views.follow_toggle, name="follow-toggle"),
     path("mentions/", views.mention_suggestions, name="mention-suggestions"),
     path("notifications/preferences/", views.preferences, name="preferences"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -16,6 +16,7 @@ from wavelength.core.schemas import MAX_ID
 
 from . import selectors, services
 from .forms import CommentEditForm, CommentForm, PreferencesForm
+from .models import Event
 
 
 def _object_url(obj, anchor: str = "") -> str:
@@ -146,9 +147,13 @@ def mention_suggestions(request):
 @login_required
 def preferences(request):
     current = selectors.preferences_get(user=request.user)
-    form = PreferencesForm(request.POST or None, initial_channels=current)
+    schedule = services.schedule_of(request.user)
+    form = PreferencesForm(request.POST or None, initial_channels=current, schedule=schedule)
     saved = submit(
-        form, lambda: services.preferences_update(actor=request.user, channels=form.cleaned_data)
+        form,
+        lambda: services.preferences_update(
+            actor=request.user, channels=form.channels(), digest=form.digest()
+        ),
     )
     if saved:
         messages.success(request, _("Notification preferences saved."))
@@ -156,3 +161,18 @@ def preferences(request):
     return render(
         request, "conversations/preferences.html", {"form": form}, status=form_status(form)
     )
+
+
+def unsubscribe(request, token: str):
+    """Turn off one kind of event from a digest's link, signed in or not: the link shows what
+    it turns off, and a button does it (a mail scanner following links changes nothing)."""
+    found = services.unsubscribe_target(token)
+    if found is None:
+        return render(request, "conversations/unsubscribe.html", {"invalid": True}, status=404)
+    user, event = found
+    done = False
+    if request.method == "POST":
+        services.unsubscribe(token=token)
+        done = True
+    context = {"person": user, "event": Event(event), "done": done}
+    return render(request, "conversations/unsubscribe.html", context)

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.sections import render_sections
+from wavelength.catalog.selectors import history_for
+from wavelength.catalog.views.base import render_page, timeline_page
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
@@ -38,6 +40,7 @@ from .models import FeedbackMerge
 
 PER_PAGE = 50
 GET_POST = require_http_methods(["GET", "POST"])
+TIMELINE = {"timeline": "catalog/_timeline.html"}
 
 
 def _page(request, queryset, per_page=PER_PAGE, param="page"):
@@ -133,9 +136,14 @@ def company_detail(request, pk):
         "page": _page(request, feedback, 20),
         "contact_form": contact_form,
         "sections": render_sections("company", user=request.user, obj=company),
+        **timeline_page(request, history_for(user=request.user, obj=company)),
     }
-    return render(
-        request, "feedback/company_detail.html", context, status=form_status(contact_form)
+    return render_page(
+        request,
+        "feedback/company_detail.html",
+        context,
+        fragments=TIMELINE,
+        status=form_status(contact_form),
     )
 
 
@@ -330,10 +338,12 @@ def feedback_detail(request, pk):
             messages.success(request, _("Feedback saved."))
             return redirect(saved)
     context = _item_context(request, item, triage_form=form)
-    return render(
+    context.update(timeline_page(request, history_for(user=request.user, obj=item)))
+    return render_page(
         request,
         "feedback/feedback_detail.html",
         context,
+        fragments=TIMELINE,
         status=form_status(*[form] if form else []),
     )
 

@@ -1,4 +1,5 @@
-"""Imports and exports in the API: CSV import jobs, inbound e-mail, the feedback CSV export.
+"""Imports and exports in the API: CSV import jobs, inbound e-mail, the feedback CSV export;
+and webhooks with their deliveries (administrators).
 
 Mounted before the feedback router: ``/feedback/export.csv`` and ``/feedback/email`` must
 match here before ``/feedback/{feedback_id}`` does.
@@ -7,23 +8,35 @@ match here before ``/feedback/{feedback_id}`` does.
 import json
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
-from wavelength.accounts.permissions import require_editor
-from wavelength.core.exceptions import DomainError
-from wavelength.core.schemas import ERRORS, Id
+from wavelength.accounts.permissions import require_admin, require_editor
+from wavelength.catalog.models import Product
+from wavelength.core.api import Pagination
+from wavelength.core.exceptions import DomainError, NotFound
+from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, Id, IfMatch, set_etag
 from wavelength.feedback import selectors as feedback_selectors
 from wavelength.feedback.schemas import FeedbackFilter
 
-from . import selectors, services
+from . import selectors, services, webhooks
 from .exporters import feedback_csv
 from .importers import TooLarge
 from .importers.mail import MAX_MESSAGE_BYTES
 from .importers.presets import get_preset
-from .schemas import EmailOut, ImportJobOut, RawEmailIn
+from .schemas import (
+    DeliveryOut,
+    EmailOut,
+    ImportJobOut,
+    RawEmailIn,
+    WebhookCreatedOut,
+    WebhookIn,
+    WebhookOut,
+    WebhookPatch,
+)
 
 router = Router(tags=["imports"])
 UPLOAD_ERRORS = {**ERRORS, 413: ERRORS[422]}
@@ -136,3 +149,136 @@ def _mapping(value: str) -> dict[str, str]:
 def import_detail(request, job_id: Id):
     """An import's status and counts (errors name the row and column)."""
     return selectors.import_job_get(user=request.auth, pk=job_id)
+
+
+# Webhooks (administrators) ----------------------------------------------------------------
+
+
+def _products(slugs: list[str]) -> list[Product]:
+    found = {p.slug: p for p in Product.objects.filter(slug__in=slugs)}
+    unknown = sorted(set(slugs) - set(found))
+    if unknown:
+        raise DomainError(
+            _("Unknown products: %(names)s.") % {"names": ", ".join(unknown)}, field="products"
+        )
+    return list(found.values())
+
+
+def _hook(request, webhook_id: int, response=None):
+    hook = selectors.webhook_get(user=request.auth, pk=webhook_id)
+    if response is not None:
+        set_etag(response, hook)
+    return hook
+
+
+@router.get(
+    "/webhooks",
+    response={200: list[WebhookOut], **ERRORS},
+    url_name="webhook-list",
+    tags=["webhooks"],
+    summary="Webhooks",
+)
+@paginate(Pagination)
+def webhook_list(request):
+    """Every webhook, by name (administrators). Secrets are never shown again."""
+    return selectors.webhook_list(user=request.auth).prefetch_related("products")
+
+
+@router.post(
+    "/webhooks",
+    response={201: WebhookCreatedOut, **ERRORS},
+    url_name="webhook-create",
+    tags=["webhooks"],
+    summary="Register a webhook",
+)
+def webhook_create(request, payload: WebhookIn, response: HttpResponse):
+    """Register an address told of the chosen events; the answer holds its ``secret``, shown
+    this once. 422 names the field for an address that is not http(s), plain http:// that is
+    not this machine, an address pointing at Wavelength itself, or unknown events."""
+    require_admin(request.auth)
+    hook = webhooks.webhook_create(
+        actor=request.auth,
+        name=payload.name,
+        url=payload.url,
+        events=payload.events,
+        format=payload.format,
+        products=_products(payload.products),
+    )
+    set_etag(response, hook)
+    return Status(201, hook)
+
+
+@router.get(
+    "/webhooks/{webhook_id}",
+    response={200: WebhookOut, **ERRORS},
+    url_name="webhook-detail",
+    tags=["webhooks"],
+    summary="A webhook",
+)
+def webhook_detail(request, webhook_id: Id, response: HttpResponse):
+    return _hook(request, webhook_id, response)
+
+
+@router.patch(
+    "/webhooks/{webhook_id}",
+    response={200: WebhookOut, **VERSIONED_ERRORS},
+    url_name="webhook-update",
+    tags=["webhooks"],
+    summary="Change a webhook",
+)
+def webhook_update(
+    request, webhook_id: Id, payload: WebhookPatch, response: HttpResponse, if_match: IfMatch = None
+):
+    """Change what is sent (``active: true`` turns a webhook that was turned off back on)."""
+    hook = _hook(request, webhook_id)
+    changes = payload.dict(exclude_unset=True)
+    if changes.get("products") is not None:
+        changes["products"] = _products(changes["products"])
+    changes = {k: v for k, v in changes.items() if v is not None}
+    webhooks.webhook_update(actor=request.auth, webhook=hook, if_version=if_match, **changes)
+    return _hook(request, webhook_id, response)
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    response={204: None, **VERSIONED_ERRORS},
+    url_name="webhook-delete",
+    tags=["webhooks"],
+    summary="Delete a webhook",
+)
+def webhook_delete(request, webhook_id: Id, if_match: IfMatch = None):
+    """Delete a webhook and its delivery log (204)."""
+    hook = _hook(request, webhook_id)
+    webhooks.webhook_delete(actor=request.auth, webhook=hook, if_version=if_match)
+    return Status(204, None)
+
+
+@router.get(
+    "/webhooks/{webhook_id}/deliveries",
+    response={200: list[DeliveryOut], **ERRORS},
+    url_name="webhook-deliveries",
+    tags=["webhooks"],
+    summary="A webhook's deliveries",
+)
+@paginate(Pagination)
+def webhook_deliveries(request, webhook_id: Id):
+    """Newest first, each with its body and every attempt (status code or error, the first
+    bytes of the answer, how long it took)."""
+    return selectors.webhook_deliveries(webhook=_hook(request, webhook_id))
+
+
+@router.post(
+    "/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    response={200: DeliveryOut, **ERRORS},
+    url_name="webhook-redeliver",
+    tags=["webhooks"],
+    summary="Send a delivery again",
+)
+def webhook_redeliver(request, webhook_id: Id, delivery_id: Id):
+    """Try a delivery again now, with the same id and body; the answer holds the new attempt."""
+    hook = _hook(request, webhook_id)
+    delivery = hook.deliveries.filter(pk=delivery_id).first()
+    if delivery is None:
+        raise NotFound(_("No delivery of this webhook has this id."))
+    webhooks.redeliver(actor=request.auth, delivery=delivery)
+    return selectors.webhook_deliveries(webhook=hook).get(pk=delivery_id)

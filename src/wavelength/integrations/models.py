@@ -108,6 +108,8 @@ class Webhook(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now)
 
+    VERSION_FIELDS = ["name", "url", "format", "events", "products", "active"]  # core.versioning
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("webhook")

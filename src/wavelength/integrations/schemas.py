@@ -1,6 +1,7 @@
 """API schemas of the imports."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -45,3 +46,68 @@ class ImportJobOut(Schema):
     @staticmethod
     def resolve_url(obj, context) -> str:
         return absolute_url(context, obj.get_absolute_url())
+
+
+class WebhookIn(InputSchema):
+    name: str
+    url: str = Field(description="https:// (or http:// on this machine, for testing).")
+    format: Literal["json", "slack", "teams"] = "json"
+    events: list[str] = Field(description="Event types, e.g. feature.created, release.shipped.")
+    products: list[str] = Field([], description="Product slugs; none: every product.")
+
+
+class WebhookPatch(InputSchema):
+    name: str | None = None
+    url: str | None = None
+    events: list[str] | None = None
+    products: list[str] | None = None
+    active: bool | None = None
+
+
+class WebhookOut(Schema):
+    id: int
+    name: str
+    url: str
+    format: str
+    events: list[str]
+    products: list[str]
+    active: bool
+    disabled_reason: str
+    failing_since: dt.datetime | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_products(obj) -> list[str]:
+        return [p.slug for p in obj.products.all()]
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(description="Shown only in this answer: keep it to check signatures.")
+
+
+class AttemptOut(Schema):
+    at: dt.datetime
+    status_code: int | None
+    error: str
+    response_start: str
+    duration_ms: int
+
+
+class DeliveryOut(Schema):
+    id: int
+    uuid: str = Field(description="The X-Wavelength-Delivery id, the same on every attempt.")
+    event: str
+    status: str
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    created_at: dt.datetime
+    body: str
+    tries: list[AttemptOut]
+
+    @staticmethod
+    def resolve_uuid(obj) -> str:
+        return str(obj.uuid)
+
+    @staticmethod
+    def resolve_tries(obj) -> list:
+        return list(obj.tries.all())

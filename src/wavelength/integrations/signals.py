@@ -1,8 +1,9 @@
 """Webhooks read the activity log: after a change commits, the webhooks that asked for its
-event get a delivery each, sent off the request (see :mod:`.webhooks`)."""
+event get a delivery each, sent off the request (see :mod:`.webhooks`). While no webhook is
+on, an event costs nothing after its commit: a flag remembers there is none."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from wavelength.core.models import Activity
 
@@ -19,15 +20,24 @@ def _on_activity(sender, instance: Activity, created: bool, raw: bool = False, *
 
 
 def _deliver(activity_id: int) -> None:
-    from .models import Webhook
-    from .webhooks import deliveries_for, dispatch
+    from .webhooks import any_active, deliveries_for, dispatch
 
-    if not Webhook.objects.filter(active=True).exists():
+    if not any_active():
         return
     row = Activity.objects.select_related("actor", "target_type").filter(pk=activity_id).first()
     if row is not None:
         dispatch(deliveries_for(row))
 
 
+def _webhooks_changed(sender, **kwargs) -> None:
+    from .webhooks import forget_active
+
+    forget_active()
+
+
 def connect() -> None:
+    from .models import Webhook
+
     post_save.connect(_on_activity, sender=Activity, dispatch_uid="integrations.webhooks")
+    post_save.connect(_webhooks_changed, sender=Webhook, dispatch_uid="integrations.hook_saved")
+    post_delete.connect(_webhooks_changed, sender=Webhook, dispatch_uid="integrations.hook_deleted")

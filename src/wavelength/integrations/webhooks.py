@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from wavelength.accounts import audit
 from wavelength.accounts.models import AuditKind, Role, User
 from wavelength.accounts.permissions import require_admin
-from wavelength.core import clock, notifications
+from wavelength.core import clock, notifications, versioning
 from wavelength.core.exceptions import DomainError
 from wavelength.core.models import Activity
 
@@ -45,6 +45,7 @@ EVENTS = {
     "feature.created": ("feature", "created", gettext_lazy("Feature created")),
     "feature.stage_changed": ("feature", "stage_changed", gettext_lazy("Feature changed stage")),
     "release.shipped": ("release", "released", gettext_lazy("Release shipped")),
+    "release.gate_changed": ("releasegate", "updated", gettext_lazy("Release gate changed")),
     "feedback.created": ("feedback", "created", gettext_lazy("Feedback received")),
     "page.published": ("page", "status_changed", gettext_lazy("Page published")),
     "run.completed": ("run", "completed", gettext_lazy("Playbook run completed")),
@@ -84,6 +85,27 @@ def _product_id(row: Activity) -> int | None:
     if row.scope.startswith("catalog.product:"):
         return int(row.scope.split(":")[1])
     return None
+
+
+# Whether any webhook is on: asked after every event's commit, so remembered -------------
+
+ACTIVE_FLAG_SECONDS = 5.0  # how stale another process's change may be seen here, at most
+_active: dict = {"value": None, "until": 0.0}
+
+
+def any_active() -> bool:
+    """Whether a webhook is on. Remembered by the process (one query per few seconds at most,
+    whatever the number of events); forgotten at once when this process changes a webhook."""
+    now = time.monotonic()
+    if _active["value"] is None or now >= _active["until"]:
+        value = Webhook.objects.filter(active=True).exists()
+        _active.update(value=value, until=now + ACTIVE_FLAG_SECONDS)
+    return _active["value"]
+
+
+def forget_active() -> None:
+    """A webhook was added, changed, turned off or deleted: ask again next time."""
+    _active.update(value=None, until=0.0)
 
 
 # Registering ------------------------------------------------------------------------------
@@ -151,9 +173,42 @@ def webhook_create(*, actor, name: str, url: str, events, format: str = WebhookF
     return hook
 
 
+_KEEP = object()
+
+
 @transaction.atomic
-def webhook_delete(*, actor, webhook: Webhook) -> None:
+def webhook_update(
+    *, actor, webhook: Webhook, name=_KEEP, url=_KEEP, events=_KEEP, products=_KEEP,
+    active=_KEEP, if_version: str | None = None,
+) -> Webhook:  # fmt: skip
+    """Change a webhook's name, address, events, products or whether it is on (administrators;
+    what is not given stays). Its secret never changes. ``if_version`` refuses a stale edit."""
     require_admin(actor)
+    hook = Webhook.objects.select_for_update().get(pk=webhook.pk)
+    versioning.check(hook, if_version)
+    if name is not _KEEP:
+        hook.name = (name or "").strip()[:100]
+        if not hook.name:
+            raise DomainError(_("Give the webhook a name."), field="name")
+    if url is not _KEEP:
+        hook.url = _check_url(url)
+    if events is not _KEEP:
+        hook.events = _check_events(events)
+    if active is not _KEEP and bool(active) != hook.active:
+        hook.active, hook.disabled_reason, hook.failing_since = bool(active), "", None
+    hook.save()
+    if products is not _KEEP:
+        hook.products.set(products)
+    audit.record(AuditKind.SETTINGS_CHANGED, actor=actor, target=f"webhook {hook.name}",
+                 url=hook.url)  # fmt: skip
+    return hook
+
+
+@transaction.atomic
+def webhook_delete(*, actor, webhook: Webhook, if_version: str | None = None) -> None:
+    require_admin(actor)
+    if if_version is not None:
+        versioning.check(Webhook.objects.select_for_update().get(pk=webhook.pk), if_version)
     audit.record(
         AuditKind.SETTINGS_CHANGED, actor=actor, target=f"webhook {webhook.name}", deleted=True
     )
@@ -229,30 +284,34 @@ def _object_url(row: Activity) -> str:
 
 
 def deliveries_for(row: Activity) -> list[int]:
-    """Create the deliveries an activity makes, one per interested webhook; their ids."""
+    """Create the deliveries an activity makes, one per interested webhook; their ids. A
+    webhook hears only of what happened once it was registered."""
     event = event_of(row)
     if event is None or _restricted(row):
         return []
-    hooks = Webhook.objects.filter(active=True).prefetch_related("products")
+    hooks = Webhook.objects.filter(active=True, created_at__lte=row.created_at)
     product = _product_id(row)
     made = []
-    for hook in hooks:
+    for hook in hooks.prefetch_related("products"):
         if event not in hook.events:
             continue
         chosen = {p.pk for p in hook.products.all()}
         if chosen and product not in chosen:
             continue
-        delivery_id = str(uuid.uuid4())
-        made.append(
-            WebhookDelivery.objects.create(
-                uuid=delivery_id,
-                webhook=hook,
-                event=event,
-                body=body_for(hook, row, event, delivery_id),
-                next_attempt_at=clock.now(),
-            ).pk
-        )
+        made.append(delivery_create(hook, row, event).pk)
     return made
+
+
+def delivery_create(hook: Webhook, row: Activity, event: str) -> WebhookDelivery:
+    """One delivery of ``row`` as ``event`` to ``hook``, due now (not sent here)."""
+    delivery_id = str(uuid.uuid4())
+    return WebhookDelivery.objects.create(
+        uuid=delivery_id,
+        webhook=hook,
+        event=event,
+        body=body_for(hook, row, event, delivery_id),
+        next_attempt_at=clock.now(),
+    )
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -328,6 +387,7 @@ def _note_failure(hook: Webhook, now) -> None:
     if hook.active and now - hook.failing_since >= DISABLE_AFTER:
         reason = _("Turned off after failing for a day.")
         Webhook.objects.filter(pk=hook.pk).update(active=False, disabled_reason=reason)
+        forget_active()
         notifications.notify(
             recipients=User.objects.filter(role=Role.ADMIN, is_active=True),
             verb="webhook_disabled",

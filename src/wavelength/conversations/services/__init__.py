@@ -18,6 +18,16 @@ from .comments import (
     thread_reopen,
     thread_resolve,
 )
+from .digests import (
+    digest_for,
+    digest_send,
+    digests_send_due,
+    schedule_of,
+    schedule_update,
+    unsubscribe,
+    unsubscribe_target,
+    unsubscribe_url,
+)
 from .fan_out import CHANGE_VERBS, change_fan_out, comment_fan_out
 from .following import (
     follow_create,
@@ -38,12 +48,20 @@ __all__ = [
     "comment_delete",
     "comment_edit",
     "comment_fan_out",
+    "digest_for",
+    "digest_send",
+    "digests_send_due",
     "excerpt",
     "follow_create",
     "follow_delete",
     "follow_from_activity",
     "forget_deleted",
     "preferences_update",
+    "schedule_of",
+    "schedule_update",
     "thread_reopen",
     "thread_resolve",
+    "unsubscribe",
+    "unsubscribe_target",
+    "unsubscribe_url",
 ]

@@ -1,10 +1,13 @@
 """Telling people, run by the tasks after the commit: whom a comment concerns, and the
-followers of an object that changed stage or shipped."""
+followers of an object that changed stage, shipped, was edited or whose release gate changed.
+
+Each person is told by the channel they chose for the kind of event; a digest channel tells
+them in the app and keeps a :class:`~..models.DigestEntry` for their next digest e-mail."""
 
 from django.utils.translation import gettext as _
 
 from .. import kinds
-from ..models import Channel, Comment, Event, Follow, Preference
+from ..models import DIGESTS, Channel, Comment, DigestEntry, Event, Follow, Preference
 from .comments import excerpt
 
 
@@ -23,18 +26,37 @@ def _channels(users) -> dict[int, str]:
     }
 
 
-def _send(people, *, event: str, channels, **kwargs) -> int:
-    """Notify each person by their channel for ``event``; returns how many were told."""
+def _send(people, *, event: str, channels, about: tuple, **kwargs) -> int:
+    """Notify each person by their channel for ``event``; returns how many were told.
+    ``about`` is ``(kind key, object id, comment or None)``, kept for the digests."""
     from wavelength.core import notifications
 
     sent = 0
-    for channel in (Channel.IN_APP, Channel.EMAIL):
+    for channel in (Channel.IN_APP, Channel.EMAIL, *DIGESTS):
         group = [p for p in people if channels[(p.pk, event)] == channel]
         rows = notifications.notify(
             recipients=group, verb=event, email=channel == Channel.EMAIL, **kwargs
         )
+        if channel in DIGESTS:
+            _keep_for_digest(rows, event=event, about=about)
         sent += len(rows)
     return sent
+
+
+def _keep_for_digest(rows, *, event: str, about: tuple) -> None:
+    kind, object_id, comment = about
+    DigestEntry.objects.bulk_create(
+        DigestEntry(
+            user_id=row.recipient_id,
+            notification=row,
+            event=event,
+            kind=kind,
+            object_id=object_id,
+            comment=comment,
+            created_at=row.created_at,
+        )
+        for row in rows
+    )
 
 
 def _object_url(obj, comment: Comment | None = None) -> str:
@@ -75,6 +97,7 @@ def comment_fan_out(*, comment: Comment, only_user_ids: list[int] | None = None)
         "body": excerpt(comment.body),
         "actor": author,
         "target": comment,
+        "about": (entry.key, obj.pk, comment),
     }
     sent = _send(
         mentioned,
@@ -93,33 +116,81 @@ def comment_fan_out(*, comment: Comment, only_user_ids: list[int] | None = None)
     return sent
 
 
-CHANGE_VERBS = ("stage_changed", "released")
+# Activity verbs followers hear of, and the kind of event each is.
+CHANGE_VERBS = {
+    "stage_changed": Event.CHANGE,
+    "released": Event.SHIPPED,
+    "updated": Event.EDIT,
+    "status_changed": Event.EDIT,
+}
+
+
+def _titles(event: str, name: str, who: str):
+    titles = {
+        Event.CHANGE: lambda: _("“%(object)s” moved to a new stage") % {"object": name},
+        Event.SHIPPED: lambda: _("“%(object)s” shipped") % {"object": name},
+        Event.EDIT: lambda: _("%(actor)s edited “%(object)s”") % {"actor": who, "object": name},
+        Event.GATE: lambda: (
+            _("The release gate of “%(object)s” changed; check whether it still passes")
+            % {"object": name}
+        ),
+    }
+    return titles[event]
+
+
+def _followers(entry, obj, *, skip_id) -> list:
+    rows = Follow.objects.filter(kind=entry.key, object_id=obj.pk).select_related("user")
+    return [
+        f.user
+        for f in rows
+        if f.user.is_active and f.user_id != skip_id and entry.can_see(f.user, obj)
+    ]
+
+
+def _gated_releases(row) -> list:
+    """The releases still to ship of the product whose release gate an activity changed."""
+    from wavelength.catalog.models import Release, ReleaseStatus
+    from wavelength.quality.models import ReleaseGate
+
+    if row.verb != "updated" or row.target_type.model_class() is not ReleaseGate:
+        return []
+    gate = ReleaseGate.objects.filter(pk=row.target_id).first()
+    if gate is None:
+        return []
+    return list(
+        Release.objects.filter(product_id=gate.product_id)
+        .exclude(status__in=[ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED])
+        .select_related("product")
+    )
 
 
 def change_fan_out(*, row) -> int:
-    """Tell an object's followers it changed stage or shipped (from its activity row)."""
+    """Tell an object's followers it changed stage, shipped or was edited, or the followers of
+    a product's coming releases that their release gate changed (from the activity row)."""
+    releases = _gated_releases(row)
+    if releases:
+        entry = kinds.get_kind("release")
+        return sum(_tell_followers(entry, r, row=row, event=Event.GATE) for r in releases)
     model = row.target_type.model_class()
     entry = kinds.kind_for_model(model) if model is not None else None
     obj = entry.load(row.target_id) if entry else None
     if obj is None or row.verb not in CHANGE_VERBS:
         return 0
-    rows = Follow.objects.filter(kind=entry.key, object_id=obj.pk).select_related("user")
-    people = [
-        f.user
-        for f in rows
-        if f.user.is_active and f.user_id != row.actor_id and entry.can_see(f.user, obj)
-    ]
-    name = str(obj)
-    if row.verb == "released":
-        title = lambda: _("“%(object)s” shipped") % {"object": name}  # noqa: E731
-    else:
-        title = lambda: _("“%(object)s” moved to a new stage") % {"object": name}  # noqa: E731
+    if row.verb == "updated" and not row.changes:
+        return 0  # nothing a reader would notice changed
+    return _tell_followers(entry, obj, row=row, event=CHANGE_VERBS[row.verb])
+
+
+def _tell_followers(entry, obj, *, row, event: str) -> int:
+    people = _followers(entry, obj, skip_id=row.actor_id)
+    who = str(row.actor or _("Someone"))
     return _send(
         people,
-        event=Event.CHANGE,
+        event=event,
         channels=_channels(people),
-        title=title,
+        title=_titles(event, str(obj), who),
         url=_object_url(obj),
         actor=row.actor,
         target=obj,
+        about=(entry.key, obj.pk, None),
     )

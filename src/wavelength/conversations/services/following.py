@@ -7,7 +7,7 @@ from wavelength.accounts.permissions import require_member
 from wavelength.core.exceptions import DomainError
 
 from .. import kinds
-from ..models import Channel, Comment, Event, Follow, Preference
+from ..models import DIGESTS, Channel, Comment, DigestEntry, Event, Follow, Preference
 from .comments import _follow, _target
 
 
@@ -41,13 +41,15 @@ def follow_from_activity(*, row) -> None:
 
 
 def forget_deleted(*, row) -> int:
-    """When a commentable object is deleted (its ``deleted`` activity), its comments and
-    follows go with it, as a page's versions do; returns how many comments went."""
+    """When a commentable object is deleted (its ``deleted`` activity), its comments, follows
+    and the digest entries about it go with it, as a page's versions do; returns how many
+    comments went."""
     model = row.target_type.model_class()
     entry = kinds.kind_for_model(model) if model is not None else None
     if entry is None:
         return 0
     Follow.objects.filter(kind=entry.key, object_id=row.target_id).delete()
+    DigestEntry.objects.filter(kind=entry.key, object_id=row.target_id).delete()
     deleted, _by_model = Comment.objects.on(entry.key, row.target_id).delete()
     return deleted
 
@@ -66,17 +68,25 @@ def _follow_new_owner(entry, row) -> None:
 
 
 @transaction.atomic
-def preferences_update(*, actor, channels: dict[str, str]) -> dict[str, str]:
-    """Set how ``actor`` hears of each kind of event; returns every event's channel."""
+def preferences_update(
+    *, actor, channels: dict[str, str], digest: dict | None = None
+) -> dict[str, str]:
+    """Set how ``actor`` hears of each kind of event and, with ``digest`` (``hour``,
+    ``weekday``, ``time_zone``), when their digests are sent; returns every event's channel.
+    Nothing is saved when any value is refused."""
     require_member(actor)
     errors = {}
     for event, channel in channels.items():
         if event not in Event.values:
             errors[event] = _("Unknown kind of event.")
         elif channel not in Channel.values:
-            errors[event] = _("Choose in_app, email or off.")
+            errors[event] = _("Choose in_app, email, daily, weekly or off.")
     if errors:
         raise DomainError(_("Some preferences are not valid."), errors=errors)
+    if digest or set(channels.values()) & set(DIGESTS):
+        from .digests import schedule_update
+
+        schedule_update(actor=actor, **(digest or {}))
     for event, channel in channels.items():
         Preference.objects.update_or_create(user=actor, event=event, defaults={"channel": channel})
     from ..selectors import preferences_get
