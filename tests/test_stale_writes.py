@@ -36,8 +36,8 @@ from wavelength.quality.models import (
     TestPlan,
     TestResult,
 )
+from wavelength.research.models import Competitor, Note, Persona, Study, Survey
 from wavelength.research.models import Question as SurveyQuestion
-from wavelength.research.models import Survey
 from wavelength.training.models import (
     Certification,
     Course,
@@ -92,6 +92,10 @@ EDIT_PAGES = {
     "training:enablement-edit": lambda: [Enablement.objects.order_by("pk")[0].pk],
     "research:survey-edit": lambda: [Survey.objects.order_by("pk")[0].pk],
     "research:survey-question-edit": lambda: [SurveyQuestion.objects.order_by("pk")[0].pk],
+    "research:study-edit": lambda: [Study.objects.order_by("pk")[0].pk],
+    "research:study-note-edit": lambda: [Note.objects.order_by("pk")[0].pk],
+    "research:persona-edit": lambda: [Persona.objects.order_by("pk")[0].pk],
+    "research:competitor-edit": lambda: [Competitor.objects.order_by("pk")[0].pk],
     "planning:objective-edit": lambda: [Objective.objects.order_by("pk")[0].pk],
     "planning:objective-key-result-edit": lambda: [KeyResult.objects.order_by("pk")[0].pk],
     "planning:standards-edit": lambda: [Product.objects.order_by("pk")[0].slug],
@@ -197,6 +201,26 @@ WRITES = {
         [SurveyQuestion.objects.first().pk],
         {},
     ),
+    ("patch", "/api/v1/research/studies/{study_id}"): lambda: ([Study.objects.first().pk], {}),
+    ("delete", "/api/v1/research/studies/{study_id}"): lambda: ([Study.objects.first().pk], {}),
+    ("patch", "/api/v1/research/notes/{note_id}"): lambda: ([Note.objects.first().pk], {}),
+    ("delete", "/api/v1/research/notes/{note_id}"): lambda: ([Note.objects.first().pk], {}),
+    ("patch", "/api/v1/research/personas/{persona_id}"): lambda: (
+        [Persona.objects.first().pk],
+        {},
+    ),
+    ("delete", "/api/v1/research/personas/{persona_id}"): lambda: (
+        [Persona.objects.first().pk],
+        {},
+    ),
+    ("patch", "/api/v1/research/competitors/{competitor_id}"): lambda: (
+        [Competitor.objects.first().pk],
+        {},
+    ),
+    ("delete", "/api/v1/research/competitors/{competitor_id}"): lambda: (
+        [Competitor.objects.first().pk],
+        {},
+    ),
     ("patch", "/api/v1/planning/objectives/{objective_id}"): lambda: (
         [Objective.objects.first().pk],
         {},
@@ -226,6 +250,12 @@ NOT_EDITS = {
     ("delete", "/api/v1/tokens/{token_id}"): "revoking a token changes nothing anyone edits",
     ("delete", "/api/v1/feedback/{feedback_id}/links/{link_id}"): (
         "unlinking a quote removes a link, which has nothing to edit"
+    ),
+    ("delete", "/api/v1/research/highlights/{highlight_id}"): (
+        "a highlight is kept or removed whole: it has nothing to edit"
+    ),
+    ("delete", "/api/v1/research/highlights/{highlight_id}/links/{feature_id}"): (
+        "unlinking a highlight removes a link, which has nothing to edit"
     ),
 }
 

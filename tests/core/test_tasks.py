@@ -46,6 +46,11 @@ def test_reindex_runs_in_process_without_a_broker(no_broker, catalog):
         "page": 0,
         "test_case": 0,
         "defect": 0,
+        "decision": 0,
+        "study": 0,
+        "research_note": 0,
+        "persona": 0,
+        "competitor": 0,
     }
     assert [h.title for h in search.query("offline", kinds=["feature"])] == ["Offline sync"]
     assert not search.query("ghost")

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import FeatureFactory
 from wavelength.core import clock
 from wavelength.feedback.models import Company, Contact
 from wavelength.research import services
@@ -51,3 +52,32 @@ def customers(db):
         "ben": Contact.objects.create(email="ben@smallco.com", name="Ben", company=small),
         "gone": Contact.objects.create(email="gone@bigco.com", company=big, unsubscribed_at=NOW),
     }
+
+
+BODY = """## Session with Ann
+
+Ann exports **every Monday** to build the board deck.
+She said: the export takes ten minutes and often fails on large accounts.
+They compared us with Acme Analytics last year."""
+
+
+@pytest.fixture
+def study(now, editor, customers, product):
+    return services.study_create(
+        actor=editor, title="Why exports fail", goal="Learn how **teams** export.",
+        method="interview", status="running", product=product,
+        starts_on=dt.date(2026, 3, 1), participants=[customers["ann"]],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def note(study, editor, customers):
+    return services.note_create(
+        actor=editor, study=study, title="Ann, Bigco", body=BODY,
+        participant=customers["ann"], taken_on=dt.date(2026, 3, 10),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def feature(product):
+    return FeatureFactory(product=product, title="Faster exports", stage="planned")

@@ -32,7 +32,7 @@ class Pagination(LimitOffsetPagination):
 # What the search index holds; an app that indexes a new kind adds it here.
 SEARCH_KINDS = (
     "product", "feature", "release", "changelog", "company", "feedback", "page", "test_case",
-    "defect", "decision",
+    "defect", "decision", "study", "research_note", "persona", "competitor",
 )  # fmt: skip
 
 

@@ -68,6 +68,10 @@ KINDS = {
     "learningpath": pgettext_lazy("object kind in an activity sentence", "learning path"),
     "enablementgate": pgettext_lazy("object kind in an activity sentence", "enablement criterion"),
     "survey": pgettext_lazy("object kind in an activity sentence", "survey"),
+    "study": pgettext_lazy("object kind in an activity sentence", "study"),
+    "note": pgettext_lazy("object kind in an activity sentence", "research note"),
+    "persona": pgettext_lazy("object kind in an activity sentence", "persona"),
+    "competitor": pgettext_lazy("object kind in an activity sentence", "competitor"),
 }
 
 VERBS = {
@@ -159,6 +163,11 @@ VERBS = {
     "sent": gettext_lazy("%(actor)s sent %(object)s by e-mail"),
     "reminded": gettext_lazy("%(actor)s reminded those who did not answer %(object)s"),
     "follow_up_opened": gettext_lazy("%(object)s opened, its feature shipped"),
+    "follow_up_scheduled": gettext_lazy(
+        "%(actor)s scheduled a follow-up survey of “%(detail)s” after %(object)s ships"
+    ),
+    "highlighted": gettext_lazy("%(actor)s highlighted a passage of %(object)s"),
+    "highlight_removed": gettext_lazy("%(actor)s removed a highlight of %(object)s"),
 }
 
 _DETAIL_KEYS = ("feature_title", "name", "attachment", "decision", "shipped_in")

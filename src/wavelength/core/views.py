@@ -43,6 +43,10 @@ SEARCH_KINDS = {
     "test_case": (gettext_lazy("Test cases"), gettext_lazy("Test case")),
     "defect": (gettext_lazy("Defects"), gettext_lazy("Defect")),
     "decision": (gettext_lazy("Decisions"), gettext_lazy("Decision")),
+    "study": (gettext_lazy("Studies"), gettext_lazy("Study")),
+    "research_note": (gettext_lazy("Research notes"), gettext_lazy("Research note")),
+    "persona": (gettext_lazy("Personas"), gettext_lazy("Persona")),
+    "competitor": (gettext_lazy("Competitors"), gettext_lazy("Competitor")),
 }
 
 

@@ -107,6 +107,7 @@ class Source(models.TextChoices):
     SUPPORT = "support", _("Support ticket")
     SALES = "sales", _("Sales call note")
     SURVEY = "survey", _("Survey answer")
+    RESEARCH = "research", _("Research highlight")
     APP_STORE = "app_store", _("App-store review")
 
 

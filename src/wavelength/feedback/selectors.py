@@ -96,7 +96,7 @@ def company_likely_duplicates(*, user, company: Company, limit: int = 10) -> lis
         if len(key) >= 4:
             near |= Q(match_key__startswith=key)
     for label in labels - {""}:
-        near |= Q(domains__icontains=f'"{label}.') | Q(domains__icontains=f'.{label}.')
+        near |= Q(domains__icontains=f'"{label}.') | Q(domains__icontains=f".{label}.")
     candidates = Company.objects.filter(near, merged_into=None).exclude(pk=company.pk)
     found = [
         c

@@ -1,6 +1,9 @@
 """The demo's surveys: a quarterly NPS sent by e-mail over the past year (four waves, with
 answers coming in over the following weeks, and a public link answered now and
-then), and a CSAT sent to the customers who asked for a feature two weeks after it shipped.
+then), and a CSAT sent to the customers who asked for a feature two weeks after it shipped;
+and its research repository: an interview study whose notes have highlights linked to the
+features they ask for, a usability test under way, two personas, three competitors named in
+feedback, and the follow-ups scheduled from the next planned release.
 Dates count back from the story's end, so the story is the same on any date; everything goes
 through the services, each step at its own time (clock.travel)."""
 
@@ -12,9 +15,10 @@ from django.db import transaction
 from django.db.models import Count
 
 from wavelength.accounts.models import User
-from wavelength.catalog.models import Feature, Stage
+from wavelength.catalog.models import Feature, Release, ReleaseStatus, Stage
 from wavelength.core import clock
-from wavelength.feedback.models import Contact, Segment
+from wavelength.feedback.models import Company, Contact, Segment, Source
+from wavelength.feedback.services import feedback_create
 
 from . import services
 from .models import Survey
@@ -206,4 +210,150 @@ def build_research_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
             _wave(rng, actor, survey, questions, contacts, start, quarter, end)
         _public_answers(rng, survey, questions, first, end)
         _csat_after_ship(rng, actor, end)
+        _repository(rng, actor, end)
     return {"created": True}
+
+
+# The research repository ------------------------------------------------------------------
+
+INTERVIEW = """## Context
+
+{name} runs the weekly operations review at {company}. Every Monday the team pulls the numbers
+into a slide deck by hand.
+
+## What we heard
+
+- "I spend **two hours every Monday** copying charts into slides."
+- The export of a large board often times out, so they split it by region.
+- {name} would pay more for {feature_a}: "if the board were ready on Monday morning, my
+  team would look at it before the meeting, not during it."
+- They asked whether {feature_b} could send the numbers to finance too.
+
+## Follow-up
+
+Send the prototype of {feature_a} when it is ready."""
+
+HIGHLIGHTS = [
+    ("I spend two hours every Monday copying charts into slides.", ["time-sink", "reporting"], 0),
+    ("if the board were ready on Monday morning, my team would look at it before the meeting, "
+     "not during it.", ["value"], 0),
+    ("The export of a large board often times out, so they split it by region.",
+     ["exports", "pain"], 1),
+]  # fmt: skip
+
+USABILITY = """## Task 1: build a board from a template
+
+Four of five participants found the template gallery within a minute. Everyone hesitated at
+the data source step: **the word "connector" meant nothing to them**.
+
+## Task 2: share the board
+
+Sharing was found quickly; two people expected a link that needs no sign-in."""
+
+COMPETITORS = [
+    ("Northwind Analytics", "https://northwind.example", ["Northwind"],
+     "The incumbent in enterprise accounts; strong on governance, slow to set up."),
+    ("Chartwell", "https://chartwell.example", [],
+     "Cheap and quick for small teams; no scheduled reports."),
+    ("Datavue", "https://datavue.example", ["DataVue BI"],
+     "Sells dashboards to finance teams through resellers."),
+]  # fmt: skip
+MENTIONS = [
+    "We are comparing you with {name}: their scheduled exports are what we miss.",
+    "Our finance team still uses {name} for the monthly close.",
+    "Switching from {name} was easy, but we miss their PDF reports.",
+]
+
+
+def _repository(rng, actor, end) -> None:
+    people = Contact.objects.select_related("company").filter(
+        unsubscribed_at=None, company__isnull=False
+    )
+    contacts = list(people.order_by("-company__arr", "pk")[:12])
+    wanted = list(Feature.objects.exclude(stage__in=[Stage.GENERALLY_AVAILABLE, Stage.RETIRED,
+                                                     Stage.DEPRECATED])
+                  .annotate(n=Count("feedback_links")).order_by("-n", "pk")[:2])  # fmt: skip
+    if len(contacts) < 4 or len(wanted) < 2:
+        return
+    start = (end - dt.timedelta(days=40)).date()
+    with clock.travel(end - dt.timedelta(days=42)):
+        study = services.study_create(
+            actor=actor, title="Why the weekly review takes so long",
+            goal="Learn how operations teams prepare their **weekly review**, and what they "
+                 "would pay to stop doing by hand.",
+            method="interview", status="done", product=wanted[0].product, starts_on=start,
+            ends_on=start + dt.timedelta(days=21), participants=contacts[:4],
+        )  # fmt: skip
+    for n, contact in enumerate(contacts[:3]):
+        _interview(rng, actor, study, contact, wanted, start + dt.timedelta(days=3 + 7 * n), n)
+    with clock.travel(end - dt.timedelta(days=6)):
+        test = services.study_create(
+            actor=actor, title="Usability test: the board builder", method="usability",
+            status="running", product=wanted[0].product,
+            starts_on=(end - dt.timedelta(days=7)).date(),
+            goal="Can a new customer build and share a board without help?",
+            participants=contacts[4:9],
+        )  # fmt: skip
+        services.note_create(
+            actor=actor, study=test, title="Five sessions, day one", body=USABILITY,
+            taken_on=(end - dt.timedelta(days=5)).date(),
+        )  # fmt: skip
+    _personas(actor, end)
+    _competitors(rng, actor, contacts, end)
+    _release_follow_ups(actor, end)
+
+
+def _interview(rng, actor, study, contact, features, day, n) -> None:
+    body = INTERVIEW.format(name=contact.name or contact.email, company=contact.company.name,
+                            feature_a=features[0].title, feature_b=features[1].title)  # fmt: skip
+    with clock.travel(dt.datetime.combine(day, dt.time(15), tzinfo=dt.UTC)):
+        note = services.note_create(
+            actor=actor, study=study, participant=contact, body=body,
+            title=f"Interview: {contact.company.name}", taken_on=day,
+        )  # fmt: skip
+        for quote, tags, feature in HIGHLIGHTS[: 2 + n % 2]:
+            services.highlight_create(actor=actor, note=note, quote=quote, tags=tags,
+                                      features=[features[feature]])  # fmt: skip
+
+
+def _personas(actor, end) -> None:
+    with clock.travel(end - dt.timedelta(days=20)):
+        mid = Company.objects.filter(segment=Segment.MID_MARKET).order_by("-arr")[:3]
+        services.persona_create(
+            actor=actor, name="Operations lead", segments=[Segment.MID_MARKET],
+            companies=list(mid),
+            description="Runs the **weekly review**; owns the numbers but not the data. Wants "
+                        "boards that are ready before the meeting and exports that never fail.",
+        )  # fmt: skip
+        big = Company.objects.filter(segment=Segment.ENTERPRISE).order_by("-arr")[:3]
+        services.persona_create(
+            actor=actor, name="Enterprise analyst", segments=[Segment.ENTERPRISE],
+            companies=list(big),
+            description="Builds the boards others read; cares about governance, permissions "
+                        "and scheduled exports to finance.",
+        )  # fmt: skip
+
+
+def _competitors(rng, actor, contacts, end) -> None:
+    for n, (name, website, aliases, notes) in enumerate(COMPETITORS):
+        with clock.travel(end - dt.timedelta(days=30 - n)):
+            services.competitor_create(actor=actor, name=name, website=website,
+                                       aliases=aliases, notes=notes)  # fmt: skip
+        for k, text in enumerate(MENTIONS[: 3 - n % 2]):
+            said = (aliases or [name])[0] if k == 1 else name
+            contact = rng.choice(contacts)
+            when = end - dt.timedelta(days=rng.randint(2, 90), hours=rng.randint(0, 8))
+            with clock.travel(when):
+                feedback_create(actor=actor, text=text.format(name=said),
+                                source=rng.choice([Source.SALES, Source.SUPPORT]),
+                                contact_email=contact.email, received_at=when)  # fmt: skip
+
+
+def _release_follow_ups(actor, end) -> None:
+    """The next planned release measures what it ships: a CSAT two weeks after."""
+    release = (Release.objects.filter(status=ReleaseStatus.PLANNED).exclude(features=None)
+               .order_by("target_date", "pk").first())  # fmt: skip
+    if release is None:
+        return
+    with clock.travel(end - dt.timedelta(days=1)):
+        services.release_follow_ups_schedule(actor=actor, release=release, kind="csat", days=14)

@@ -1,15 +1,17 @@
 """Forms of the research pages. Edit forms carry the version they were built from; the
-respondent's form is built from the survey's questions."""
+respondent's form is built from the survey's questions. People are named by e-mail address
+and companies by name, one a line (lists that would not fit a drop-down)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wavelength.catalog.models import Feature, Product
 from wavelength.core.forms import VersionedForm
+from wavelength.feedback.forms import FeatureChoiceField
 from wavelength.feedback.models import Segment
 from wavelength.portal.guard import SpamGuardForm
 
-from .models import Audience, Question, QuestionKind, SurveyStatus
+from .models import Audience, Question, QuestionKind, StudyMethod, StudyStatus, SurveyStatus
 
 
 def _lines(text: str) -> list[str]:
@@ -190,3 +192,165 @@ class RespondForm(SpamGuardForm):
             value = data.getlist(name) if q.kind == QuestionKind.MULTIPLE else data.get(name)
             answers[q.pk] = {"value": value, "text": data.get(f"{name}_text", "")}
         return answers
+
+
+# The research repository ------------------------------------------------------------------
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StudyForm(VersionedForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    goal = forms.CharField(
+        label=_("Goal: what the study should teach us (Markdown)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
+    method = forms.ChoiceField(label=_("Method"), choices=StudyMethod.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=StudyStatus.choices)
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.order_by("name"), required=False
+    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=_date_input())
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=_date_input())
+    participants = forms.CharField(
+        label=_("Participants: their e-mail addresses, one a line"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Customers' contacts; an address not known yet becomes a contact."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        from wavelength.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("name")
+
+    def values(self) -> dict:
+        values = super().values()
+        values["participants"] = _lines(values["participants"])
+        return values
+
+
+def study_initial(study) -> dict:
+    names = ("title", "goal", "method", "status", "product", "owner", "starts_on", "ends_on")
+    initial = {name: getattr(study, name) for name in names}
+    initial["participants"] = "\n".join(c.email for c in study.participants.all())
+    return initial
+
+
+class NoteForm(VersionedForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    taken_on = forms.DateField(label=_("Date"), widget=_date_input())
+    participant = forms.EmailField(
+        label=_("Participant's e-mail address"), required=False, max_length=254
+    )
+    body = forms.CharField(
+        label=_("Notes (Markdown)"), widget=forms.Textarea(attrs={"rows": 14}), max_length=100_000
+    )
+
+
+def note_initial(note) -> dict:
+    return {
+        "title": note.title,
+        "taken_on": note.taken_on,
+        "participant": note.participant.email if note.participant else "",
+        "body": note.body,
+    }
+
+
+class HighlightForm(forms.Form):
+    quote = forms.CharField(
+        label=_("Passage"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "data-quote-field": ""}),
+        help_text=_("Select a passage of the note above, or paste it."),
+    )  # fmt: skip
+    tags = forms.CharField(label=_("Tags, separated by commas"), max_length=500, required=False)
+    feature = FeatureChoiceField(
+        label=_("Link it to the feature"), required=False,
+        queryset=Feature.objects.select_related("product").order_by("product__name", "title"),
+    )  # fmt: skip
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "quote": data["quote"],
+            "tags": [t.strip() for t in data["tags"].split(",") if t.strip()],
+            "features": [data["feature"]] if data.get("feature") else [],
+        }
+
+
+class HighlightLinkForm(forms.Form):
+    feature = FeatureChoiceField(
+        label=_("Feature"),
+        queryset=Feature.objects.select_related("product").order_by("product__name", "title"),
+    )
+
+
+class PersonaForm(VersionedForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description (Markdown)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )  # fmt: skip
+    segments = forms.MultipleChoiceField(
+        label=_("Segments"), choices=Segment.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    companies = forms.CharField(
+        label=_("Companies: their names, one a line"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def values(self) -> dict:
+        values = super().values()
+        values["companies"] = _lines(values["companies"])
+        return values
+
+
+def persona_initial(persona) -> dict:
+    return {
+        "name": persona.name,
+        "description": persona.description,
+        "segments": persona.segments,
+        "companies": "\n".join(c.name for c in persona.companies.all()),
+    }
+
+
+class CompetitorForm(VersionedForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    website = forms.CharField(label=_("Website"), max_length=200, required=False)
+    aliases = forms.CharField(
+        label=_("Other names customers use, one a line"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Feedback naming the competitor or one of these is listed as a mention."),
+    )  # fmt: skip
+    notes = forms.CharField(
+        label=_("Notes (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def values(self) -> dict:
+        values = super().values()
+        values["aliases"] = _lines(values["aliases"])
+        return values
+
+
+def competitor_initial(competitor) -> dict:
+    return {
+        "name": competitor.name,
+        "website": competitor.website,
+        "aliases": "\n".join(competitor.aliases),
+        "notes": competitor.notes,
+    }
+
+
+class ReleaseFollowUpForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Measure"),
+        choices=[(k, QuestionKind(k).label) for k in (QuestionKind.CSAT, QuestionKind.NPS,
+                                                       QuestionKind.CES)],
+    )  # fmt: skip
+    days = forms.IntegerField(
+        label=_("Days after the release ships"), min_value=0, max_value=365, initial=14
+    )

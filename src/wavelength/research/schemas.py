@@ -2,12 +2,14 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
 from wavelength.core.schemas import AwareDatetime, Id, InputSchema
+from wavelength.feedback.models import Importance, Segment
 
-from .models import Audience, QuestionKind, SurveyStatus
+from .models import Audience, QuestionKind, StudyMethod, StudyStatus, SurveyStatus
 
 
 class SurveyIn(InputSchema):
@@ -51,6 +53,7 @@ class SurveyOut(Schema):
     intro_fr: str
     product: int | None = Field(alias="product_id")
     feature: int | None = Field(alias="feature_id")
+    release: int | None = Field(alias="release_id", description="Scheduled from this release.")
     follow_up_days: int | None
     follow_up_sent_at: dt.datetime | None
     status: str
@@ -226,3 +229,186 @@ class ResultsOut(Schema):
     trend: list[GroupOut]
     segments: list[GroupOut]
     questions: list[QuestionResultOut]
+
+
+# The research repository ------------------------------------------------------------------
+
+
+class StudyIn(InputSchema):
+    title: str = Field(max_length=200)
+    goal: str = Field("", max_length=20_000, description="Markdown.")
+    method: StudyMethod = StudyMethod.INTERVIEW
+    status: StudyStatus = StudyStatus.PLANNED
+    product: Id | None = None
+    owner: Id | None = Field(None, description="A person's id; the creator when left out.")
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    participants: list[str] = Field(
+        [], max_length=200, description="E-mail addresses; unknown ones become contacts."
+    )
+
+
+class StudyPatch(InputSchema):
+    title: str | None = Field(None, max_length=200)
+    goal: str | None = Field(None, max_length=20_000)
+    method: StudyMethod | None = None
+    status: StudyStatus | None = None
+    product: Id | None = None
+    owner: Id | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    participants: list[str] | None = Field(None, max_length=200)
+
+
+class ParticipantOut(Schema):
+    id: int
+    email: str
+    name: str
+    company: int | None = Field(alias="company_id")
+
+
+class StudyOut(Schema):
+    id: int
+    title: str
+    goal: str
+    method: str
+    status: str
+    product: int | None = Field(alias="product_id")
+    owner: int | None = Field(alias="owner_id")
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    participants: list[ParticipantOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_participants(obj):
+        return list(obj.participants.all())
+
+
+class NoteIn(InputSchema):
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=100_000, description="Markdown.")
+    participant: str = Field("", max_length=254, description="The participant's e-mail address.")
+    taken_on: dt.date | None = Field(None, description="Today when left out.")
+
+
+class NotePatch(InputSchema):
+    title: str | None = Field(None, max_length=200)
+    body: str | None = Field(None, max_length=100_000)
+    participant: str | None = Field(None, max_length=254, description='"" removes it.')
+    taken_on: dt.date | None = None
+
+
+class NoteOut(Schema):
+    id: int
+    study: int = Field(alias="study_id")
+    title: str
+    body: str
+    participant: int | None = Field(alias="participant_id")
+    taken_on: dt.date
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class HighlightIn(InputSchema):
+    quote: str = Field(max_length=1000, description="A passage of the note, as it reads.")
+    tags: list[str] = Field([], max_length=20)
+    features: list[Id] = Field([], max_length=20, description="Features to link it to.")
+    importance: Importance = Importance.IMPORTANT
+
+
+class HighlightLinkIn(InputSchema):
+    feature: Id
+    importance: Importance = Importance.IMPORTANT
+
+
+class HighlightOut(Schema):
+    id: int
+    note: int = Field(alias="note_id")
+    study: int
+    quote: str
+    tags: list[str]
+    features: list[int]
+    feedback: int | None = Field(alias="feedback_id", description="Its item in the inbox.")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_study(obj):
+        return obj.note.study_id
+
+    @staticmethod
+    def resolve_tags(obj):
+        return sorted(t.name for t in obj.tags.all())
+
+    @staticmethod
+    def resolve_features(obj):
+        return [link.feature_id for link in obj.feedback.links.all()] if obj.feedback_id else []
+
+
+class HighlightFilter(InputSchema):
+    tag: str = Field("", max_length=50)
+    feature: Id | None = None
+    study: Id | None = None
+
+
+class PersonaIn(InputSchema):
+    name: str = Field(max_length=120)
+    description: str = Field("", max_length=20_000)
+    segments: list[Segment] = Field([], max_length=10)
+    companies: list[Id] = Field([], max_length=100)
+
+
+class PersonaPatch(InputSchema):
+    name: str | None = Field(None, max_length=120)
+    description: str | None = Field(None, max_length=20_000)
+    segments: list[Segment] | None = Field(None, max_length=10)
+    companies: list[Id] | None = Field(None, max_length=100)
+
+
+class PersonaOut(Schema):
+    id: int
+    name: str
+    description: str
+    segments: list[str]
+    companies: list[int]
+
+    @staticmethod
+    def resolve_companies(obj):
+        return sorted(c.pk for c in obj.companies.all())
+
+
+class CompetitorIn(InputSchema):
+    name: str = Field(max_length=120)
+    website: str = Field("", max_length=200)
+    notes: str = Field("", max_length=20_000)
+    aliases: list[str] = Field([], max_length=20, description="Other names customers use.")
+
+
+class CompetitorPatch(InputSchema):
+    name: str | None = Field(None, max_length=120)
+    website: str | None = Field(None, max_length=200)
+    notes: str | None = Field(None, max_length=20_000)
+    aliases: list[str] | None = Field(None, max_length=20)
+
+
+class CompetitorOut(Schema):
+    id: int
+    name: str
+    website: str
+    notes: str
+    aliases: list[str]
+
+
+class MentionOut(Schema):
+    id: int
+    title: str = Field(alias="display_title")
+    text: str
+    source: str
+    company: int | None = Field(alias="company_id")
+    received_at: dt.datetime
+
+
+class FollowUpIn(InputSchema):
+    kind: Literal["csat", "nps", "ces"] = "csat"
+    days: int = Field(14, ge=0, le=365)

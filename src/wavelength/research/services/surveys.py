@@ -20,7 +20,7 @@ __all__ = [
     "valid_answers",
 ]
 
-SURVEY_FIELDS = ("title", "title_fr", "intro", "intro_fr", "product", "feature",
+SURVEY_FIELDS = ("title", "title_fr", "intro", "intro_fr", "product", "feature", "release",
                  "follow_up_days", "status", "anonymous", "closes_at", "quota")  # fmt: skip
 QUESTION_FIELDS = ("kind", "text", "text_fr", "follow_up", "follow_up_fr", "required",
                    "choices", "choices_fr", "scale_max", "show_if", "show_if_values")  # fmt: skip
@@ -53,8 +53,9 @@ def survey_create(*, actor, title: str, **fields) -> Survey:
     """A new survey, a draft until it is opened."""
     require_editor(actor)
     values = {"title_fr": "", "intro": "", "intro_fr": "", "product": None, "feature": None,
-              "follow_up_days": None, "status": SurveyStatus.DRAFT, "anonymous": False,
-              "closes_at": None, "quota": None, **fields, "title": title}  # fmt: skip
+              "release": None, "follow_up_days": None, "status": SurveyStatus.DRAFT,
+              "anonymous": False, "closes_at": None, "quota": None, **fields,
+              "title": title}  # fmt: skip
     unknown = set(values) - set(SURVEY_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field."), field=sorted(unknown)[0])

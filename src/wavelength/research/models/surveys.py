@@ -67,7 +67,13 @@ class Survey(models.Model):
     feature = models.ForeignKey(
         "catalog.Feature", null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys"
     )
-    # Sent by itself this many days after the feature reaches general availability.
+    # Scheduled from a release: sent this many days after the release ships.
+    release = models.ForeignKey(
+        "catalog.Release", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="follow_up_surveys",
+    )  # fmt: skip
+    # Sent by itself this many days after the feature reaches general availability (or, with
+    # a release, after the release ships).
     follow_up_days = models.PositiveSmallIntegerField(_("days after general availability"),
                                                       null=True, blank=True)  # fmt: skip
     follow_up_sent_at = models.DateTimeField(null=True, blank=True)
@@ -85,8 +91,8 @@ class Survey(models.Model):
     updated_at = models.DateTimeField(default=clock.now)
 
     VERSION_FIELDS = [
-        "title", "title_fr", "intro", "intro_fr", "product", "feature", "follow_up_days",
-        "status", "anonymous", "closes_at", "quota",
+        "title", "title_fr", "intro", "intro_fr", "product", "feature", "release",
+        "follow_up_days", "status", "anonymous", "closes_at", "quota",
     ]  # fmt: skip
     TRACKED = VERSION_FIELDS
 

@@ -20,8 +20,8 @@ from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 from wavelength.portal.services import portal_settings_get
 
-from . import selectors, services
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     DistributionForm,
     FilterForm,
     QuestionForm,
@@ -30,8 +30,8 @@ from .forms import (
     question_initial,
     survey_initial,
 )
-from .guard import rate_limited, too_many_message
-from .models import QuestionKind, SurveyStatus
+from ..guard import rate_limited, too_many_message
+from ..models import QuestionKind, SurveyStatus
 
 PER_PAGE = 25
 

@@ -11,9 +11,11 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from wavelength.accounts.permissions import require_member
+from wavelength.catalog.models import Stage, StageEntry
 from wavelength.feedback.models import Segment
+from wavelength.feedback.selectors import asking_companies, demand_for_features
 
-from .models import (
+from ..models import (
     CHOICE_KINDS,
     SCORED,
     TEXT_KINDS,
@@ -41,7 +43,8 @@ def survey_list(*, user, status: str = "") -> QuerySet[Survey]:
 
 def survey_get(*, user, pk: int) -> Survey:
     require_member(user)
-    return get_object_or_404(Survey.objects.select_related("product", "feature"), pk=pk)
+    related = Survey.objects.select_related("product", "feature", "release__product")
+    return get_object_or_404(related, pk=pk)
 
 
 def questions_of(survey: Survey) -> list[Question]:
@@ -266,17 +269,81 @@ def response_list(*, user, survey: Survey, filters: Filters | None = None):
 
 
 def feature_outcome(*, user, feature) -> list[dict]:
-    """The measured outcome of a feature: each survey about it with its headline figure."""
+    """The measured outcome of a feature: each survey about it (sent, or scheduled to send
+    itself) with its headline figure and how many of its responses came from the companies
+    that asked for the feature; every row also carries the demand that justified the feature
+    (companies asking and their revenue) and when it shipped. A fixed number of queries."""
     require_member(user)
     surveys = list(
-        Survey.objects.filter(feature=feature).exclude(status=SurveyStatus.DRAFT)
-        .prefetch_related("questions").order_by("-created_at")[:5]
+        Survey.objects.filter(feature=feature)
+        .filter(~Q(status=SurveyStatus.DRAFT) | Q(follow_up_days__isnull=False))
+        .select_related("release__product").prefetch_related("questions")
+        .order_by("-created_at")[:5]
     )  # fmt: skip
+    if not surveys:
+        return []
+    demand = demand_for_features(user=user, feature_ids=[feature.pk])[feature.pk]
+    shipped_on = _shipped_on(feature)
+    askers = asking_companies(feature).values("pk")
+    context = {"asked_by": demand.unique_companies, "asked_revenue": demand.revenue,
+               "shipped_on": shipped_on,
+               "nps_change": _nps_before_after(feature, askers, shipped_on)}  # fmt: skip
     out = []
     for survey in surveys:
         headline = _headline(sorted(survey.questions.all(), key=lambda q: q.position))
         if headline is None:
             continue
-        row = survey.responses.aggregate(**_nps_counts())
-        out.append({"survey": survey, "kind": headline.kind, **_summary(row, headline.kind)})
+        extra = {"from_askers": Count("id", filter=Q(company__in=askers))}
+        row = survey.responses.aggregate(**_nps_counts(**extra))
+        scheduled = survey.status == SurveyStatus.DRAFT
+        out.append({"survey": survey, "kind": headline.kind, "scheduled": scheduled,
+                    "from_askers": row["from_askers"], **context,
+                    **_summary(row, headline.kind)})  # fmt: skip
     return out
+
+
+def _nps_before_after(feature, askers, shipped_on: dt.date | None) -> dict | None:
+    """The NPS the companies that asked gave in the NPS surveys (those whose headline is an NPS
+    question, not about this feature) before the feature became generally available and after:
+    did shipping it move them? One aggregate query; None until it shipped."""
+    if shipped_on is None:
+        return None
+    nps_surveys = (
+        Survey.objects.filter(questions__kind=QuestionKind.NPS)
+        .exclude(questions__kind__in=[QuestionKind.CSAT, QuestionKind.CES])
+        .exclude(feature=feature).values("pk")
+    )  # fmt: skip
+    shipped = Q(submitted_at__date__gte=shipped_on)
+    row = Response.objects.filter(
+        survey__in=nps_surveys, company__in=askers, score__isnull=False
+    ).aggregate(
+        n_before=Count("id", filter=~shipped),
+        promoters_before=Count("id", filter=~shipped & Q(score__gte=9)),
+        detractors_before=Count("id", filter=~shipped & Q(score__lte=6)),
+        n_after=Count("id", filter=shipped),
+        promoters_after=Count("id", filter=shipped & Q(score__gte=9)),
+        detractors_after=Count("id", filter=shipped & Q(score__lte=6)),
+    )
+    before = Nps(row["n_before"], row["promoters_before"], row["detractors_before"])
+    after = Nps(row["n_after"], row["promoters_after"], row["detractors_after"])
+    return {"before": before, "after": after} if before.n and after.n else None
+
+
+def _shipped_on(feature) -> dt.date | None:
+    """The day the feature last reached general availability (None if it has not)."""
+    entry = (
+        StageEntry.objects.filter(feature=feature, stage=Stage.GENERALLY_AVAILABLE)
+        .order_by("-entered_at").first()
+    )  # fmt: skip
+    return entry.entered_at.date() if entry else None
+
+
+def release_follow_ups(*, user, release) -> list[dict]:
+    """The release page's "Follow-up surveys" section: one item with the surveys scheduled
+    from the release and, for each, its responses so far."""
+    require_member(user)
+    surveys = list(
+        Survey.objects.filter(release=release).select_related("feature")
+        .annotate(response_count=Count("responses")).order_by("feature__title", "pk")
+    )  # fmt: skip
+    return [{"release": release, "surveys": surveys}]

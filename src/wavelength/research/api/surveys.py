@@ -1,24 +1,26 @@
-"""Research API: surveys, their questions, e-mail distributions, reminders, responses and
-results; and the public submission endpoints (no account, rate-limited).
+"""The surveys' endpoints: surveys, their questions, e-mail distributions, reminders,
+responses and results; the public submission endpoints (no account, rate-limited); the
+follow-ups a release schedules.
 
 Every GET of an editable object answers its ETag; a PATCH or DELETE with a stale If-Match
 answers 412 and changes nothing. Permissions are the services' own.
 """
 
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Status
 from ninja.pagination import paginate
 
-from wavelength.catalog.models import Feature, Product
+from wavelength.catalog.models import Feature, Product, Release
 from wavelength.core.api import Pagination, References
 from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, IfMatch, set_etag
 
-from . import selectors, services
-from .guard import check_rate
-from .models import Question
-from .schemas import (
+from .. import selectors, services
+from ..guard import check_rate
+from ..models import Question
+from ..schemas import (
     DistributionIn,
     DistributionOut,
+    FollowUpIn,
     QuestionIn,
     QuestionOut,
     QuestionPatch,
@@ -32,8 +34,7 @@ from .schemas import (
     SurveyOut,
     SurveyPatch,
 )
-
-router = Router(tags=["research"])
+from . import router
 
 
 def _survey_values(values: dict) -> dict:
@@ -239,3 +240,16 @@ def personal_response(request, token: str, payload: ResponseIn):
     """Answer through a personal link: once (a second answer is a 409 and records nothing)."""
     invitation = selectors.invitation_for(token)
     return _submit(request, invitation.survey, payload, invitation)
+
+
+@router.post("/research/releases/{release_id}/follow-ups",
+             response={201: list[SurveyOut], **ERRORS}, url_name="release-follow-ups")  # fmt: skip
+def release_follow_ups(request, release_id: int, payload: FollowUpIn):
+    """Schedule a follow-up survey for each feature of the release that has none from it: sent
+    by itself ``days`` after the release ships, to the customers who asked for the feature."""
+    refs = References()
+    release = refs.get(Release.objects.all(), release_id, field="release")
+    refs.check()
+    surveys = services.release_follow_ups_schedule(actor=request.auth, release=release,
+                                                   **payload.dict())  # fmt: skip
+    return Status(201, surveys)
