@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wavelength.training",
     "wavelength.research",
     "wavelength.planning",
+    "wavelength.insights",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -256,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
     "playbook-step-conditions": {
         "task": "wavelength.processes.check_conditions",
         "schedule": 10 * 60,
+    },
+    # Hourly, but each week's report is made and e-mailed once (see insights.services).
+    "insights-weekly-reports": {
+        "task": "wavelength.insights.send_weekly_reports",
+        "schedule": 60 * 60,
     },
 }
 
