@@ -81,14 +81,14 @@ def _releases(scope):
 
 def _tested(f, user, p):
     ids = scopes.results(f).exclude(run__release=None).values("run__release_id")
-    judged = ~Q(runs__results__status__in=[ResultStatus.UNTESTED, ResultStatus.SKIPPED])
+    judged = ~Q(test_runs__results__status__in=[ResultStatus.UNTESTED, ResultStatus.SKIPPED])
     start, end = f.window()
-    in_period = Q(runs__results__executed_at__gte=start, runs__results__executed_at__lte=end)
+    in_period = Q(test_runs__results__executed_at__gte=start, test_runs__results__executed_at__lte=end)
     return (
         Release.objects.filter(pk__in=ids).select_related("product")
-        .annotate(judged=Count("runs__results", filter=judged & in_period),
-                  passed=Count("runs__results", filter=in_period & Q(
-                      runs__results__status=ResultStatus.PASSED)))
+        .annotate(judged=Count("test_runs__results", filter=judged & in_period),
+                  passed=Count("test_runs__results", filter=in_period & Q(
+                      test_runs__results__status=ResultStatus.PASSED)))
         .order_by("-pk")
     )  # fmt: skip
 

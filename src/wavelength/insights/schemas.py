@@ -3,20 +3,30 @@
 import datetime as dt
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from wavelength.core.schemas import InputSchema, Key
 
 from .models import ViewPage
+from .scopes import PERIODS
 
-Period = Literal[7, 30, 90, 180, 365]
 PageName = Literal[tuple(ViewPage.values)]  # type: ignore[valid-type]
 
 
 class DashboardFilterIn(InputSchema):
     product: str | None = Field(None, max_length=120, description="A product's slug.")
     team: str | None = Field(None, max_length=120, description="The owner team's slug.")
-    period: Period = Field(90, description="The last N days, today included.")
+    period: int = Field(90, description="The last N days, today included: 7, 30, 90, 180 or 365.")
+
+    @field_validator("period")
+    @classmethod
+    def _a_period(cls, value: int) -> int:
+        if value not in PERIODS:
+            raise PydanticCustomError("period", _("Choose 7, 30, 90, 180 or 365 days."))
+        return value
 
 
 class CounterOut(Schema):

@@ -242,9 +242,7 @@ def assignments(f: DashboardFilter, user) -> QuerySet[Assignment]:
         members = Membership.objects.filter(team__slug=f.team).values("user_id")
         qs = qs.filter(user_id__in=members)
     if f.product:
-        about = Q(course__features__product__slug=f.product) | Q(
-            course__releases__product__slug=f.product
-        )
+        about = Q(features__product__slug=f.product) | Q(releases__product__slug=f.product)
         qs = qs.filter(course__in=Course.objects.filter(about).values("pk"))
     return qs
 
