@@ -108,8 +108,9 @@ def world(now, product, product_team, other_team, editor, viewer, outsider, admi
     major = Defect.objects.create(product=product, title="Crash on sync", severity="major")
     major.features.add(offline)
     fb_type = ContentType.objects.get_by_natural_key("feedback", "feedback")
-    DefectLink.objects.create(defect=major, target_type=fb_type,
-                              target_id=Feedback.objects.first().pk, target_repr="Offline")  # fmt: skip
+    first = Feedback.objects.first().pk
+    DefectLink.objects.create(defect=major, target_type=fb_type, target_id=first,
+                              target_repr="Offline")  # fmt: skip
     Defect.objects.create(product=other_product, title="Typo", severity="trivial")
     Defect.objects.create(product=product, title="Fixed one", severity="critical",
                           status="fixed", resolved_at=days_ago(3))  # fmt: skip
@@ -118,8 +119,9 @@ def world(now, product, product_team, other_team, editor, viewer, outsider, admi
     sales_space = Space.objects.create(name="Deals", slug="deals",
                                        visibility=SpaceVisibility.TEAMS)  # fmt: skip
     sales_space.teams.add(other_team)
+    yesterday = TODAY - dt.timedelta(days=1)
     stale = Page.objects.create(space=open_space, title="Offline guide", slug="offline-guide",
-                                owner=editor, review_due_on=TODAY - dt.timedelta(days=1))  # fmt: skip
+                                owner=editor, review_due_on=yesterday)  # fmt: skip
     PageLink.objects.create(page=stale, kind="feature", target_id=offline.pk, key=offline.title)
     Page.objects.create(space=open_space, title="No owner", slug="no-owner",
                         review_due_on=TODAY + dt.timedelta(days=30))  # fmt: skip

@@ -48,10 +48,13 @@ def _every_counter_agrees_with_its_list_for_every_filter(demo):
     product = Product.objects.order_by("pk").first()
     team = Feature.objects.exclude(owner_team=None).first().owner_team
     checked = 0
-    for f in [DashboardFilter(), DashboardFilter(period=365),
-              DashboardFilter(product=product.slug, period=365),
-              DashboardFilter(team=team.slug, period=180),
-              DashboardFilter(product=product.slug, team=team.slug, period=30)]:
+    for f in [
+        DashboardFilter(),
+        DashboardFilter(period=365),
+        DashboardFilter(product=product.slug, period=365),
+        DashboardFilter(team=team.slug, period=180),
+        DashboardFilter(product=product.slug, team=team.slug, period=30),
+    ]:
         checked += _agree(demo, f)
     assert checked > 60
 

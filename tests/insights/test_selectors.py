@@ -143,7 +143,9 @@ def test_every_counter_agrees_with_its_list(world, editor, viewer, outsider):
                         assert rows.count() == c.value, (figure.key, c.label)
 
 
-def test_the_dashboard_reads_in_a_fixed_number_of_queries(world, editor, django_assert_max_num_queries):
+def test_the_dashboard_reads_in_a_fixed_number_of_queries(
+    world, editor, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(60):
         selectors.dashboard(user=editor, filters=DashboardFilter(period=365))
 

@@ -83,7 +83,9 @@ def _tested(f, user, p):
     ids = scopes.results(f).exclude(run__release=None).values("run__release_id")
     judged = ~Q(test_runs__results__status__in=[ResultStatus.UNTESTED, ResultStatus.SKIPPED])
     start, end = f.window()
-    in_period = Q(test_runs__results__executed_at__gte=start, test_runs__results__executed_at__lte=end)
+    in_period = Q(
+        test_runs__results__executed_at__gte=start, test_runs__results__executed_at__lte=end
+    )
     return (
         Release.objects.filter(pk__in=ids).select_related("product")
         .annotate(judged=Count("test_runs__results", filter=judged & in_period),
@@ -164,10 +166,8 @@ def _assignment_row(a) -> Row:
 
 def _response_row(r) -> Row:
     who = r.company.name if r.company_id else str(_("anonymous"))
-    return Row(f"{r.survey.title} · {r.score}", reverse("research:survey-results", args=[r.survey_id]),
-               who, r.submitted_at)  # fmt: skip
-
-
+    url = reverse("research:survey-results", args=[r.survey_id])
+    return Row(f"{r.survey.title} · {r.score}", url, who, r.submitted_at)
 
 
 SEGMENTS = [*Segment.values, NO_VALUE]

@@ -403,15 +403,18 @@ def survey_scores(f) -> Figure:
         for m, n, p, d in scopes.responses(f, "nps")
         .order_by()
         .values_list("month")
-        .annotate(n=Count("pk"), p=Count("pk", filter=Q(score__gte=9)),
-                  d=Count("pk", filter=Q(score__lte=6)))  # fmt: skip
+        .annotate(
+            n=Count("pk"),
+            p=Count("pk", filter=Q(score__gte=9)),
+            d=Count("pk", filter=Q(score__lte=6)),
+        )  # fmt: skip
     }
     csat = scopes.responses(f, "csat")
     csat_rows = {
         _day(m): (n, s)
-        for m, n, s in csat.order_by().values_list("month").annotate(
-            n=Count("pk"), s=Count("pk", filter=Q(score__gte=4))
-        )
+        for m, n, s in csat.order_by()
+        .values_list("month")
+        .annotate(n=Count("pk"), s=Count("pk", filter=Q(score__gte=4)))
     }
     csat_total = csat.aggregate(n=Count("pk"), avg=Avg("score"))
     n = sum(r[0] for r in nps_rows.values())
