@@ -78,6 +78,7 @@ def main() -> int:
         "training": lambda: _training(bench, scale.name),
         "research": lambda: _research(bench),
         "planning": lambda: _planning(bench),
+        "insights": lambda: _insights(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -265,6 +266,26 @@ def _planning(bench) -> bool:
         print(f"{api.line()}  target ratio <= 3: {pb.verdict(api)}", flush=True)
     except measure.BenchError as exc:
         print(f"FAILED planning: {exc}", flush=True)
+        return True
+    return not check.ok
+
+
+def _insights(bench) -> bool:
+    """The decision dashboard, page and API; returns True when one failed."""
+    from . import measure
+    from .insights_measure import InsightsBench
+
+    try:
+        ib = InsightsBench(bench)
+        print(f"Insights: {ib.feedback:,} feedback items in the year, "
+              f"{len(ib.statements)} aggregate queries")  # fmt: skip
+        result, check = ib.page()
+        print(f"{result.line()}  target ratio <= 3: {ib.verdict(result)}", flush=True)
+        print(check.line(), flush=True)
+        api = ib.api()
+        print(f"{api.line()}  target ratio <= 3: {ib.verdict(api)}", flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED insights: {exc}", flush=True)
         return True
     return not check.ok
 
