@@ -11,16 +11,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Min, Q
+from django.db import connection
+from django.db.models import Avg, Count, F, Min, Q
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.models import Team
 from wavelength.accounts.permissions import require_member
-from wavelength.catalog.models import Product, Release, Stage, StageEntry
+from wavelength.catalog.models import Feature, Product, Release, Stage, StageEntry
 from wavelength.core.models import Activity
 from wavelength.feedback.models import FeedbackLink, Segment, Sentiment, Source
-from wavelength.prioritisation.selectors import PrioritisationFilter, prioritisation_list
+from wavelength.feedback.selectors import demand_for_features
+from wavelength.feedback.votes import votes as registered_votes
 from wavelength.quality.models import ResultStatus, Severity
 
 from . import scopes
@@ -98,18 +101,32 @@ def _bucket_label(day: dt.date, unit: str) -> str:
 # Demand and sentiment -----------------------------------------------------------------------
 
 
+def _bucket_counts(f: DashboardFilter, buckets: list[dt.date]) -> dict:
+    """One conditional count per bucket: the rows are read once, with no date function per
+    row (SQLite runs Django's date truncation in Python)."""
+    start, end = f.window()
+    edges = [max(start, timezone.make_aware(dt.datetime.combine(b, dt.time.min)))
+             for b in buckets]  # fmt: skip
+    counts = {}
+    for i, low in enumerate(edges):
+        if i + 1 < len(edges):
+            window = Q(received_at__gte=low, received_at__lt=edges[i + 1])
+        else:
+            window = Q(received_at__gte=low, received_at__lte=end)
+        counts[f"b{i}"] = Count("pk", filter=window)
+    return counts
+
+
 def _over_time(f, key, title, column, choices, list_param) -> Figure:
-    trunc, buckets, unit = _buckets(f)
-    rows = (
-        scopes.feedback(f)
-        .annotate(bucket=trunc("received_at"))
-        .order_by()
-        .values_list("bucket", column)
-        .annotate(n=Count("pk"))
-    )
+    _trunc, buckets, unit = _buckets(f)
+    rows = scopes.feedback(f).order_by().values(column).annotate(**_bucket_counts(f, buckets))
     grid: dict[str, dict[dt.date, int]] = {}
-    for bucket, value, n in rows:
-        grid.setdefault(value or NO_VALUE, {})[_day(bucket)] = n
+    for row in rows:
+        value = row[column] or NO_VALUE
+        per_bucket = grid.setdefault(value, {})
+        for i, bucket in enumerate(buckets):
+            per_bucket[bucket] = per_bucket.get(bucket, 0) + row[f"b{i}"]
+    grid = {value: counts for value, counts in grid.items() if any(counts.values())}
     labels = dict(choices)
     labels[NO_VALUE] = _("Not set")
     order = [v for v, _label in choices] + [NO_VALUE]
@@ -158,22 +175,51 @@ def feedback_by_segment(f) -> Figure:
     )  # fmt: skip
 
 
+def _revenue_ranking(f: DashboardFilter, limit: int) -> list[int]:
+    """The ids of the features whose asking companies have the most revenue, each company
+    counted once per feature whether it wrote or voted (the demand's own rule: a UNION of
+    the pairs), summed in the database so only ``limit`` rows come back."""
+    ids = scopes.features(f).values("pk")
+    pair = {"f_id": F("feature_id"), "c_id": F("feedback__company_id"),
+            "c_arr": F("feedback__company__arr")}  # fmt: skip
+    wrote = FeedbackLink.objects.filter(feature__in=ids).exclude(feedback__company=None)
+    wrote = wrote.order_by().annotate(**pair).values_list("f_id", "c_id", "c_arr")
+    v = registered_votes()
+    voted = (
+        v.counted().filter(**{f"{v.feature}__in": ids}).exclude(**{v.company: None}).order_by()
+        .annotate(f_id=F(f"{v.feature}_id"), c_id=F(f"{v.company}_id"),
+                  c_arr=F(f"{v.company}__arr"))
+        .values_list("f_id", "c_id", "c_arr")
+    )  # fmt: skip
+    sql, params = wrote.union(voted).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f_id FROM ({sql}) pairs GROUP BY f_id "  # noqa: S608 - Django's own SQL
+            "ORDER BY SUM(c_arr) DESC, f_id LIMIT %s",
+            [*params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def top_features(f, *, user) -> Figure:
-    """The features asked for by the most revenue (companies counted once), with their
-    stage: the prioritisation table sorted by revenue, first rows."""
-    product = f.product
-    team = f.team
-    qs = prioritisation_list(
-        user=user, filters=PrioritisationFilter(product=product, team=team, sort="-revenue")
-    ).filter(unique_companies__gt=0)
-    rows = list(qs.select_related("product")[:TOP_FEATURES])
-    figure = Figure(
+    """The features asked for by the most revenue, with their stage and demand (the same
+    figures as their pages and the prioritisation table sorted by revenue)."""
+    ranked = _revenue_ranking(f, TOP_FEATURES)
+    demand = demand_for_features(user=user, feature_ids=ranked)
+    found = {x.pk: x for x in Feature.objects.filter(pk__in=ranked).select_related("product")}
+    rows = []
+    for pk in ranked:
+        feature = found[pk]
+        feature.revenue = demand[pk].revenue
+        feature.unique_companies = demand[pk].unique_companies
+        rows.append(feature)
+    rows.sort(key=lambda x: (-x.revenue, x.pk))
+    return Figure(
         "demand", _("Most asked-for features by revenue"),
         chart(_("Revenue of the companies asking"), [r.title for r in rows],
               [float(r.revenue or 0) for r in rows], keys=[r.stage for r in rows]),
         rows=rows, empty=not rows,
     )  # fmt: skip
-    return figure
 
 
 # Delivery ---------------------------------------------------------------------------------
