@@ -48,7 +48,7 @@ def test_a_viewer_saves_the_dashboard_and_opens_it(world, viewer_client, viewer,
         {"product": "orbit", "period": 365},
     )
     opened = viewer_client.get(view.get_absolute_url())
-    assert opened["Location"] == "/insights/?product=orbit&period=365"
+    assert opened["Location"] == "/insights/?period=365&product=orbit"
 
 
 def test_a_view_without_a_name_is_a_422_and_nothing_saved(world, viewer_client):
@@ -110,8 +110,10 @@ def test_report_settings_and_pages(world, viewer, viewer_client, product):
     import datetime as dt
 
     report = services.report_generate(user=viewer, week_start=dt.date(2026, 5, 4))
+    services.report_email(report)
     listing = viewer_client.get(reverse("insights:report-list")).content.decode()
     assert "You receive the weekly report." in listing and "Week of May 4, 2026" in listing
+    assert "e-mailed" in listing
     detail = viewer_client.get(report.get_absolute_url()).content.decode()
     assert "Feedback by channel" in detail
 

@@ -56,12 +56,7 @@ class DashboardSaveForm(forms.Form):
 
 
 def view_initial(view: SavedView) -> dict:
-    from django.urls import reverse
-    from django.utils.http import urlencode
-
-    query = urlencode(view.filters)
-    return {"name": view.name, "team": view.team_id,
-            "address": reverse(view.page) + (f"?{query}" if query else "")}  # fmt: skip
+    return {"name": view.name, "team": view.team_id, "address": view.address()}
 
 
 class SubscriptionForm(VersionedForm):

@@ -57,6 +57,13 @@ class SavedView(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("insights:view-open", args=[self.pk])
 
+    def address(self) -> str:
+        """The page with its filters (in a fixed order: the database may not keep it)."""
+        from django.utils.http import urlencode
+
+        query = urlencode(sorted(self.filters.items()))
+        return reverse(self.page) + (f"?{query}" if query else "")
+
 
 class ReportSubscription(models.Model):
     """A person who receives the weekly product-ops report, narrowed to a product or a team."""

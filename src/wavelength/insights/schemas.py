@@ -109,11 +109,7 @@ class SavedViewOut(Schema):
 
     @staticmethod
     def resolve_url(obj) -> str:
-        from django.urls import reverse
-        from django.utils.http import urlencode
-
-        query = urlencode(obj.filters)
-        return reverse(obj.page) + (f"?{query}" if query else "")
+        return obj.address()
 
 
 class SubscriptionIn(InputSchema):

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -144,8 +143,7 @@ def _save_dashboard(request):
 @require_GET
 def view_open(request, pk):
     view = selectors.saved_view_get_for_user(user=request.user, pk=pk)
-    query = urlencode(view.filters)
-    return redirect(reverse(view.page) + (f"?{query}" if query else ""))
+    return redirect(view.address())
 
 
 @login_required
