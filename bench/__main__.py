@@ -80,6 +80,7 @@ def main() -> int:
         "planning": lambda: _planning(bench),
         "meetings": lambda: _meetings(bench, scale.name),
         "conversations": lambda: _conversations(bench),
+        "insights": lambda: _insights(bench),
     }
     unknown = only - parts.keys()
     if unknown:
@@ -306,6 +307,26 @@ def _conversations(bench) -> bool:
         print(cb.webhook_throughput(), flush=True)
     except measure.BenchError as exc:
         print(f"FAILED conversations: {exc}", flush=True)
+        return True
+    return not check.ok
+
+
+def _insights(bench) -> bool:
+    """The decision dashboard, page and API; returns True when one failed."""
+    from . import measure
+    from .insights_measure import InsightsBench
+
+    try:
+        ib = InsightsBench(bench)
+        print(f"Insights: {ib.feedback:,} feedback items in the year, "
+              f"{len(ib.statements)} aggregate queries")  # fmt: skip
+        result, check = ib.page()
+        print(f"{result.line()}  target ratio <= 3: {ib.verdict(result)}", flush=True)
+        print(check.line(), flush=True)
+        api = ib.api()
+        print(f"{api.line()}  target ratio <= 3: {ib.verdict(api)}", flush=True)
+    except measure.BenchError as exc:
+        print(f"FAILED insights: {exc}", flush=True)
         return True
     return not check.ok
 

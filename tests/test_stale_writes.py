@@ -19,6 +19,7 @@ from wavelength.catalog.demo import DEMO_EMAIL, build_demo
 from wavelength.catalog.models import ChangelogEntry, Feature, Product, Release, ReleaseStatus
 from wavelength.conversations.models import Comment
 from wavelength.feedback.models import Company, Feedback
+from wavelength.insights.models import SavedView
 from wavelength.integrations.models import Webhook
 from wavelength.knowledge.models import Page, Space
 from wavelength.meetings.models import ActionItem, AgendaItem, Decision, MeetingSeries, Occurrence
@@ -99,6 +100,8 @@ EDIT_PAGES = {
     "planning:objective-edit": lambda: [Objective.objects.order_by("pk")[0].pk],
     "planning:objective-key-result-edit": lambda: [KeyResult.objects.order_by("pk")[0].pk],
     "planning:standards-edit": lambda: [Product.objects.order_by("pk")[0].slug],
+    "insights:view-edit": lambda: [_own_view().pk],
+    "insights:report-settings": lambda: [],
 }
 # Pages that look like edit pages but are not forms someone fills in from a version, and why.
 NOT_EDIT_PAGES = {
@@ -243,6 +246,9 @@ WRITES = {
         [Feature.objects.first().pk],
         {"column": "later"},
     ),
+    ("patch", "/api/v1/insights/views/{view_id}"): lambda: ([_own_view().pk], {"name": "x"}),
+    ("delete", "/api/v1/insights/views/{view_id}"): lambda: ([_own_view().pk], {}),
+    ("put", "/api/v1/insights/subscription"): lambda: ([], {"active": False}),
 }
 NOT_EDITS = {
     ("put", "/api/v1/notification-preferences"): "a person's own settings, set whole",
@@ -262,6 +268,10 @@ NOT_EDITS = {
 
 def _own_comment():
     return Comment.objects.filter(author__email=DEMO_EMAIL, deleted_at=None).order_by("pk")[0]
+
+
+def _own_view():
+    return SavedView.objects.filter(owner__email=DEMO_EMAIL).order_by("pk")[0]
 
 
 def _planned_release():

@@ -157,6 +157,7 @@ def _mount() -> None:
     from wavelength.conversations.api import router as conversations_router
     from wavelength.core.api import router as core_router
     from wavelength.feedback.api import router as feedback_router
+    from wavelength.insights.api import router as insights_router
     from wavelength.integrations.api import router as integrations_router
     from wavelength.knowledge.api import router as knowledge_router
     from wavelength.meetings.api import router as meetings_router
@@ -183,6 +184,7 @@ def _mount() -> None:
     api.add_router("/", training_router)
     api.add_router("/", research_router)
     api.add_router("/", planning_router)
+    api.add_router("/", insights_router)
 
 
 _mount()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wavelength.training",
     "wavelength.research",
     "wavelength.planning",
+    "wavelength.insights",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -284,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "meeting-agendas": {
         "task": "wavelength.meetings.send_agendas",
+        "schedule": 60 * 60,
+    },
+    # Hourly, but each week's report is made and e-mailed once (see insights.services).
+    "insights-weekly-reports": {
+        "task": "wavelength.insights.send_weekly_reports",
         "schedule": 60 * 60,
     },
 }

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("wavelength.training.urls")),
     path("", include("wavelength.research.urls")),
     path("", include("wavelength.planning.urls")),
+    path("", include("wavelength.insights.urls")),
     path("", include("wavelength.core.urls")),
 ]

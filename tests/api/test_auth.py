@@ -316,6 +316,19 @@ ENDPOINTS = [
     ("patch", "/api/v1/webhooks/{webhook_id}"),
     ("get", "/api/v1/webhooks/{webhook_id}/deliveries"),
     ("post", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"),
+    ("get", "/api/v1/insights/dashboard"),
+    ("get", "/api/v1/insights/figures/{key}"),
+    ("get", "/api/v1/insights/lists/{key}"),
+    ("get", "/api/v1/insights/views"),
+    ("post", "/api/v1/insights/views"),
+    ("get", "/api/v1/insights/views/{view_id}"),
+    ("patch", "/api/v1/insights/views/{view_id}"),
+    ("delete", "/api/v1/insights/views/{view_id}"),
+    ("get", "/api/v1/insights/subscription"),
+    ("put", "/api/v1/insights/subscription"),
+    ("get", "/api/v1/insights/reports"),
+    ("get", "/api/v1/insights/reports/{report_id}"),
+    ("get", "/api/v1/insights/features/{feature_id}/trace"),
 ]
 # Answering a survey needs no account (rate-limited instead; see tests/research/test_api.py).
 PUBLIC = [

@@ -254,6 +254,7 @@ _NAV = [
     (gettext_lazy("Meetings"), "meetings:series-list", ("meetings:",)),
     (gettext_lazy("Training"), "training:home", ("training:",)),
     (gettext_lazy("Quality"), "quality:index", ("quality:",)),
+    (gettext_lazy("Insights"), "insights:dashboard", ("insights:",)),
     (gettext_lazy("Teams"), "accounts:team-list", ("accounts:team",)),
 ]
 

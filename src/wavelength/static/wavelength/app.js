@@ -10,7 +10,10 @@
                                {"type": "bar", "labels": [...], "values": [...], "keys": [...],
                                 "label": "..."}; each bar's colour is the CSS variable
                                --stage-<key> (or --accent), so charts match the badges;
-                               "axis": "x" draws vertical bars (months left to right)
+                               "axis": "x" draws vertical bars (months left to right);
+                               several series: "datasets": [{"key", "label", "values"}]
+                               instead of "values" (a legend is shown; "stacked": true stacks
+                               bars), each coloured by --stage-<key>
     data-copy="ID"             on a button: copy the text of element #ID, then show
                                data-copied-label for a moment
     data-confirm="Question?"   on a form: ask before submitting
@@ -49,18 +52,28 @@
         return cssVar("--stage-" + key, accent);
       });
       canvas.dataset.chartReady = "1";
+      var datasets = [{
+        label: data.label || "",
+        data: data.values,
+        backgroundColor: colours.length ? colours : accent,
+        borderRadius: 4,
+        maxBarThickness: 18,
+      }];
+      if (data.datasets) {
+        datasets = data.datasets.map(function (series) {
+          var colour = cssVar("--stage-" + series.key, accent);
+          return { label: series.label, data: series.values, backgroundColor: colour,
+            borderColor: colour, borderRadius: 2, maxBarThickness: 28, spanGaps: true };
+        });
+      }
+      var scales = chartScales(data.axis === "x" ? "x" : "y");
+      if (data.stacked) {
+        scales.x.stacked = true;
+        scales.y.stacked = true;
+      }
       new window.Chart(canvas, {
         type: data.type || "bar",
-        data: {
-          labels: data.labels,
-          datasets: [{
-            label: data.label || "",
-            data: data.values,
-            backgroundColor: colours.length ? colours : accent,
-            borderRadius: 4,
-            maxBarThickness: 18,
-          }],
-        },
+        data: { labels: data.labels, datasets: datasets },
         options: {
           // Horizontal bars by default: stage names stay readable on a phone and in French.
           // "axis": "x" in the JSON draws vertical bars (a time series, months left to right).
@@ -68,8 +81,9 @@
           responsive: true,
           maintainAspectRatio: false,
           animation: false,  // calm, and no half-drawn bars after a resize
-          plugins: { legend: { display: false }, tooltip: { displayColors: false } },
-          scales: chartScales(data.axis === "x" ? "x" : "y"),
+          plugins: { legend: { display: !!data.datasets, labels: { boxWidth: 12 } },
+            tooltip: { displayColors: !!data.datasets } },
+          scales: scales,
         },
       });
     });

@@ -1,0 +1,126 @@
+"""Saved views of the dashboard and lists, the weekly report's subscribers, and the reports
+generated for them. The figures themselves are read live from the other apps (selectors.py);
+a report keeps the figures it was sent with, so what a person read stays as it was."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wavelength.core import clock
+
+
+class ViewPage(models.TextChoices):
+    """The pages whose filters a view can keep (each a URL name and its query string)."""
+
+    DASHBOARD = "insights:dashboard", _("Decision dashboard")
+    INBOX = "feedback:feedback-list", _("Feedback inbox")
+    ROADMAP = "planning:roadmap", _("Roadmap")
+    DEFECTS = "quality:defect-list", _("Defects")
+    FEATURES = "catalog:feature-list", _("Features")
+
+
+class SavedView(models.Model):
+    """A page with its filters, kept under a name. Shared with a team, its members see it in
+    their list too; whoever opens it sees the data their own role lets them see."""
+
+    name = models.CharField(_("name"), max_length=120)
+    page = models.CharField(_("page"), max_length=40, choices=ViewPage.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("shared with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="saved_views",
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    TRACKED = ["name", "page", "filters", "team"]
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved view")
+        indexes = [
+            models.Index(fields=["owner", "name"], name="savedview_owner"),
+            models.Index(fields=["team", "name"], name="savedview_team"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("insights:view-open", args=[self.pk])
+
+    def address(self) -> str:
+        """The page with its filters (in a fixed order: the database may not keep it)."""
+        from django.utils.http import urlencode
+
+        query = urlencode(sorted(self.filters.items()))
+        return reverse(self.page) + (f"?{query}" if query else "")
+
+
+class ReportSubscription(models.Model):
+    """A person who receives the weekly product-ops report, narrowed to a product or a team."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_subscription"
+    )
+    active = models.BooleanField(_("send me the weekly report"), default=True)
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(default=clock.now)
+
+    TRACKED = ["active", "product", "team"]
+
+    class Meta:
+        verbose_name = _("weekly report subscription")
+        indexes = [models.Index(fields=["active"], name="reportsub_active")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'on' if self.active else 'off'}"
+
+
+class WeeklyReport(models.Model):
+    """The report of one week (Monday to Sunday) as one person was sent it: the figures they
+    could see then, kept as they were."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_reports"
+    )
+    week_start = models.DateField(_("week of"))
+    figures = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=clock.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start", "-id"]
+        verbose_name = _("weekly report")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="weeklyreport_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.week_start}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("insights:report-detail", args=[self.pk])
