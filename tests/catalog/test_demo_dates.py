@@ -66,8 +66,10 @@ def test_demo_keeps_its_promises_on_any_date(when):
         )
         assert any(not gates.passes(gates.evaluate(r)) for r in in_flight)
 
-        # Conversations on features, a page and a defect, replies after what they answer.
-        assert set(Comment.objects.values_list("kind", flat=True)) == {"feature", "page", "defect"}
+        # Conversations on features, a page, a defect and a company, replies after what they
+        # answer.
+        kinds = set(Comment.objects.values_list("kind", flat=True))
+        assert {"feature", "page", "defect", "company"} <= kinds
         for reply in Comment.objects.filter(parent__isnull=False).select_related("parent"):
             assert reply.parent.created_at <= reply.created_at <= timezone.now()
         # Two meeting series with past meetings, a decision on a feature, overdue action items

@@ -346,6 +346,7 @@ def _competitors(rng, actor, contacts, end) -> None:
             with clock.travel(when):
                 feedback_create(actor=actor, text=text.format(name=said),
                                 source=rng.choice([Source.SALES, Source.SUPPORT]),
+                                external_id=f"research:mention-{n}-{k}",
                                 contact_email=contact.email, received_at=when)  # fmt: skip
 
 
