@@ -103,7 +103,11 @@ def test_migrating_back_before_the_split_and_forward_keeps_rows_and_content_type
     assert old.get_model("feedback", "PortalIdea").objects.get().title == "Export your charts"
 
     new = _migrate(_latest())
-    assert _rows() == rows
+    after = _rows()
+    # Going forward may add the scoring formulas later migrations install (the load formula,
+    # when an earlier test on this worker emptied the table); it never loses a row.
+    assert after.pop("scoringformula") >= rows["scoringformula"]
+    assert after == {m: n for m, n in rows.items() if m != "scoringformula"}
     assert _labels(ids) == {m: app for app in MOVED for m in MOVED[app]}
     assert new.get_model("portal", "PortalVote").objects.count() == rows["portalvote"]
     # votes cast before mailboxes were kept get theirs on the way forward
