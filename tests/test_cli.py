@@ -263,3 +263,29 @@ def test_reindex_command_reports_entries_per_kind(db, editor, product):
     output = run("reindex")
 
     assert "product" in output and "Search index rebuilt: 1 entries." in output
+
+
+# help -------------------------------------------------------------------------------------
+
+
+def test_help_lists_the_same_commands_as_django():
+    from django.core.management import ManagementUtility
+
+    from wavelength.cli import main_help
+
+    django_help = ManagementUtility(["wavelength"]).main_help_text()
+    assert main_help() == django_help
+    assert "    send-digests" in main_help() and "    runserver" in main_help()
+
+
+def test_help_starts_neither_django_nor_the_triage_libraries():
+    script = (
+        "import sys; from wavelength.cli import main; main(['wavelength', '--help']); "
+        "heavy = {'sklearn', 'celery', 'django.contrib.admin.sites'} & set(sys.modules); "
+        "sys.exit(f'imported {sorted(heavy)}' if heavy else 0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Available subcommands:" in done.stdout

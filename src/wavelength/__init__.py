@@ -1,6 +1,7 @@
-"""Wavelength: a self-hosted product operations hub."""
+"""Wavelength: a self-hosted product operations hub.
 
-from .celery import app as celery_app
+The Celery application is imported when Django starts (``core``'s ``ready``), not here, so that
+``import wavelength`` (the command line's entry point) stays cheap.
+"""
 
-__all__ = ["celery_app"]
 __version__ = "0.1.0"

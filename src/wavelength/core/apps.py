@@ -14,4 +14,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        # The Celery application must exist before any task is sent, in every process.
+        from wavelength import celery  # noqa: F401
+
         post_migrate.connect(_create_cache_table, sender=self)
