@@ -578,3 +578,9 @@ def attachment_get(*, user, pk: int) -> CourseAttachment:
 
 def attachments_of(course: Course) -> list[CourseAttachment]:
     return list(course.attachments.order_by("name", "id")[:200])
+
+
+def attachment_list(*, user, course_id: int) -> QuerySet[CourseAttachment]:
+    """The files of a course ``user`` may see, by name (a 404 for a course they may not)."""
+    course = course_get(user=user, pk=course_id)
+    return course.attachments.order_by("name", "id")
