@@ -14,8 +14,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from wavelength.accounts.models import User
+from wavelength.accounts.models import Team, User
 from wavelength.training import selectors
+from wavelength.training.access import readable_courses
 from wavelength.training.models import Assignment, Course, CourseVersion, Enrollment
 from wavelength.training.views import COURSES_PER_PAGE
 
@@ -153,9 +154,12 @@ class TrainingBench:
         def reads():
             selectors.completion_report(user=self.admin)
             selectors.completions_by_month(user=self.admin)
-            rows = selectors.assignment_list(user=self.admin)
+            rows = selectors.report_list(user=self.admin)
             rows.count()
-            selectors.scores_visible(user=self.admin, rows=rows[:50])
+            selectors.report_rows(user=self.admin, rows=rows[:50])
+            # The filters' choices: every course's id and title, the teams.
+            list(readable_courses(self.admin).order_by("title").values_list("id", "title"))
+            list(Team.objects.all())
 
         bare = _bare(_captured(reads))
 

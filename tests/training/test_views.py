@@ -128,3 +128,33 @@ def test_report_filter_keeps_the_chosen_course(course, editor):
     url = reverse("training:report") + f"?course={course.pk}"
     html = client_for(editor).get(url).content.decode()
     assert f'<option value="{course.pk}" selected>Refunds 101</option>' in html
+
+
+def test_report_rows_show_progress_and_scores_only_to_whom_may_see_them(
+    course, admin, editor, viewer, outsider, now
+):
+    services.assignment_create(
+        actor=editor, course=course, due_on=dt.date(2026, 5, 20), users=[viewer, editor]
+    )
+    pass_course(viewer, course)
+    viewer.manager = outsider
+    viewer.save()
+    url = reverse("training:report")
+
+    def row_of(user, name):
+        html = client_for(user).get(url).content.decode()
+        rows = [r for r in html.split("<tr>") if "cell-main" in r and name in r]
+        assert len(rows) == 1, html
+        return rows[0]
+
+    for reader in (admin, outsider):  # an administrator, the learner's manager
+        row = row_of(reader, "Carol Viewer")
+        assert "Refunds 101" in row and course.get_absolute_url() in row
+        assert "Passed" in row and 'aria-valuenow="100"' in row and "100%</td>" in row
+    row = row_of(editor, "Carol Viewer")  # the course's owner sees progress, not the score
+    assert 'aria-valuenow="100"' in row and "—</td>" in row
+    row = row_of(editor, "Bob Editor")
+    assert '<span class="badge">Due ' in row and 'aria-valuenow="0"' in row
+    assert "100%</td>" in row_of(viewer, "Carol Viewer")  # the learner's own score
+    own = client_for(viewer).get(url).content.decode().split('id="by-person"')[1]
+    assert "Bob Editor" not in own  # nobody else's row

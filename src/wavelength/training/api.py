@@ -29,6 +29,7 @@ from .schemas import (
     AttemptOut,
     CertificationIn,
     CertificationOut,
+    CourseFileOut,
     CourseIn,
     CourseOut,
     CoursePatch,
@@ -241,6 +242,71 @@ def lesson_update(
     data = _lesson_data(payload.dict(exclude_unset=True), lesson)
     services.lesson_update(actor=request.auth, lesson=lesson, data=data, if_version=if_match)
     return lesson_detail(request, lesson_id, response)
+
+
+# Images and files of the lessons ----------------------------------------------------------
+
+
+@router.get(
+    "/training/courses/{course_id}/files",
+    response={200: list[CourseFileOut], **ERRORS},
+    url_name="course-file-list",
+)
+@paginate(Pagination)
+def course_file_list(request, course_id: int):
+    """The images and files the course's lessons show or link (whoever may read the
+    course), by name."""
+    return selectors.attachment_list(user=request.auth, course_id=course_id)
+
+
+@router.post(
+    "/training/courses/{course_id}/files",
+    response={201: CourseFileOut, **ERRORS},
+    url_name="course-file-create",
+)
+def course_file_create(request, course_id: int, file: File[UploadedFile]):
+    """Upload an image or file for the course's lessons (multipart field ``file``; the course's
+    owner and administrators). The same limits as the knowledge pages' files: over
+    ``KNOWLEDGE_MAX_UPLOAD_BYTES`` (10 MB unless set) answers 413; the name is made safe; SVG
+    and anything not an image is always downloaded, never shown. Link it from a lesson with the
+    answer's ``markdown``."""
+    course = selectors.course_get(user=request.auth, pk=course_id)
+    attachment = services.attachment_add(actor=request.auth, course=course, upload=file)
+    return Status(201, attachment)
+
+
+@router.get(
+    "/training/files/{file_id}",
+    response={200: None, **ERRORS},
+    url_name="course-file-download",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file's content: images other than SVG inline, anything "
+                "else as a download (Content-Type application/octet-stream), never sniffed.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def course_file_download(request, file_id: int):
+    """A lesson's file, for whoever may read its course (404 otherwise)."""
+    from wavelength.knowledge.views import file_response
+
+    return file_response(selectors.attachment_get(user=request.auth, pk=file_id))
+
+
+@router.delete(
+    "/training/files/{file_id}", response={204: None, **ERRORS}, url_name="course-file-delete"
+)
+def course_file_delete(request, file_id: int):
+    """Remove a lesson's file (the course's owner and administrators); lessons that show it
+    then show a broken link."""
+    attachment = selectors.attachment_get(user=request.auth, pk=file_id)
+    services.attachment_delete(actor=request.auth, attachment=attachment)
+    return Status(204, None)
 
 
 # Quizzes and questions --------------------------------------------------------------------

@@ -3,9 +3,10 @@ submitting carries which answer is right."""
 
 import datetime as dt
 
+from django.urls import reverse
 from ninja import Field, Schema
 
-from wavelength.core.schemas import Id, InputSchema
+from wavelength.core.schemas import Id, InputSchema, absolute_url
 
 
 class CourseIn(InputSchema):
@@ -359,3 +360,31 @@ class QuestionStatsOut(Schema):
     right: int
     percent_right: int | None
     wrong_answers: list[WrongAnswerOut]
+
+
+class CourseFileOut(Schema):
+    id: int
+    course: int = Field(alias="course_id")
+    name: str = Field(description="The safe file name it is kept under.")
+    size: int = Field(description="In bytes.")
+    content_type: str
+    is_image: bool = Field(description="Shown inline in a lesson (SVG excepted), else linked.")
+    uploaded_by: int | None = Field(alias="uploaded_by_id")
+    created_at: dt.datetime
+    url: str = Field(description="The file's content through the API.")
+    page_url: str = Field(description="The file as the lessons link it (the same permissions).")
+    markdown: str = Field(description="What to write in a lesson to show or link the file.")
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute_url(context, reverse("api:course-file-download", args=[obj.pk]))
+
+    @staticmethod
+    def resolve_page_url(obj, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_markdown(obj) -> str:
+        from wavelength.knowledge.views import markdown_for
+
+        return markdown_for(obj)

@@ -4,9 +4,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.models import User
@@ -15,7 +16,14 @@ from wavelength.core import clock
 from wavelength.knowledge.models import Page
 
 from . import scoring
-from .access import can_manage, can_read, progress_scope, readable_courses, sees_answers_of
+from .access import (
+    can_manage,
+    can_read,
+    progress_scope,
+    readable_courses,
+    sees_answers_of,
+    sees_scores_of,
+)
 from .models import (
     Assignment,
     Attempt,
@@ -174,26 +182,27 @@ def attempt_questions(attempt: Attempt) -> list[dict]:
     return shown
 
 
+def _progress_of(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple]:
+    """``(steps_done, steps_total, best_score)`` of each ``(user, course)`` pair that has an
+    enrolment: one query for a page of rows."""
+    if not pairs:
+        return {}
+    users, courses = {u for u, _c in pairs}, {c for _u, c in pairs}
+    found = Enrollment.objects.filter(user__in=users, course__in=courses).values_list(
+        "user_id", "course_id", "steps_done", "steps_total", "best_score"
+    )
+    return {(u, c): rest for u, c, *rest in found}
+
+
 def attach_progress(rows) -> list:
     """Set each assignment's learner progress (``steps_done``, ``steps_total``,
     ``best_score``, ``percent``) from their enrolments: one query for the whole page."""
     rows = list(rows)
-    users = {r.user_id for r in rows}
-    courses = {r.course_id for r in rows}
-    found = (
-        {
-            (e["user_id"], e["course_id"]): e
-            for e in Enrollment.objects.filter(user__in=users, course__in=courses).values(
-                "user_id", "course_id", "steps_done", "steps_total", "best_score"
-            )
-        }
-        if rows
-        else {}
-    )
+    found = _progress_of({(r.user_id, r.course_id) for r in rows})
     for row in rows:
-        e = found.get((row.user_id, row.course_id), {})
-        row.steps_done, row.steps_total = e.get("steps_done"), e.get("steps_total")
-        row.best_score = e.get("best_score")
+        row.steps_done, row.steps_total, row.best_score = found.get(
+            (row.user_id, row.course_id), (None, None, None)
+        )
         row.percent = percent(row)
     return rows
 
@@ -301,7 +310,7 @@ def completion_report(*, user, course: Course | None = None) -> dict:
 
 def completions_by_month(*, user, course: Course | None = None, team=None, months: int = 12):
     """The report's chart: courses passed each month over the last ``months`` months, among
-    the assignments ``user`` may see. One query of range counts, read from the
+    the assignments ``user`` may see. One query, counting by month, read from the
     ``completed_at`` index."""
     require_member(user)
     now = clock.now()
@@ -323,18 +332,21 @@ def completions_by_month(*, user, course: Course | None = None, team=None, month
         qs = qs.filter(course=course)
     if team is not None:
         qs = qs.filter(user__memberships__team=team)
-    # A count per month, each read from the completed_at index: SQLite has no month
-    # function of its own, and one FILTER per month would test every row twelve times.
-    parts = [
-        qs.filter(completed_at__gte=starts[i], completed_at__lt=starts[i + 1])
+    # One GROUP BY over the months' range, read from the completed_at index, each row's
+    # month found by a CASE, newest month first as most completions are recent (SQLite has
+    # no month function of its own; twelve range counts cost twelve queries to build).
+    month = Case(
+        *(When(completed_at__gte=starts[i], then=Value(i)) for i in reversed(range(months))),
+        default=Value(0),
+    )
+    counts = dict(
+        qs.filter(completed_at__gte=starts[0], completed_at__lt=starts[-1])
         .order_by()
-        .annotate(k=Value(i))
+        .annotate(k=month)
         .values("k")
         .annotate(n=Count("id"))
         .values_list("k", "n")
-        for i in range(months)
-    ]
-    counts = dict(parts[0].union(*parts[1:], all=True))
+    )
     return {
         "type": "bar",
         "axis": "x",
@@ -342,6 +354,46 @@ def completions_by_month(*, user, course: Course | None = None, team=None, month
         "labels": [m.strftime("%Y-%m") for m in starts[:-1]],
         "values": [counts.get(i, 0) for i in range(months)],
     }
+
+
+REPORT_FIELDS = ("id", "user_id", "course_id", "due_on", "completed_at")
+
+
+def report_list(*, user, course: Course | None = None, team=None, overdue: bool = False):
+    """:func:`assignment_list` as plain values (``REPORT_FIELDS``), for the report's page: a
+    page of them becomes rows with :func:`report_rows`, no model instance on the way."""
+    rows = assignment_list(user=user, course=course, team=team, overdue=overdue)
+    return rows.prefetch_related(None).values(*REPORT_FIELDS)
+
+
+def report_rows(*, user, rows) -> list[dict]:
+    """A page of :func:`report_list` with each person's name, the course's title and link,
+    the learner's progress and the best score ``user`` may see (another person's only for
+    their manager and the administrators): three queries."""
+    rows = list(rows)
+    people = {
+        pk: (name or email, manager_id)
+        for pk, name, email, manager_id in User.objects.filter(
+            pk__in={r["user_id"] for r in rows}
+        ).values_list("pk", "name", "email", "manager_id")
+    }
+    courses = {
+        pk: (title, reverse("training:course-detail", args=[pk]))
+        for pk, title in Course.objects.filter(pk__in={r["course_id"] for r in rows}).values_list(
+            "pk", "title"
+        )
+    }
+    found = _progress_of({(r["user_id"], r["course_id"]) for r in rows})
+    for row in rows:
+        row["person"], manager_id = people[row["user_id"]]
+        row["title"], row["url"] = courses[row["course_id"]]
+        done, total, score = found.get((row["user_id"], row["course_id"]), (None, None, None))
+        row["percent"] = (
+            100 if row["completed_at"] else round(100 * (done or 0) / total) if total else 0
+        )
+        seen = sees_scores_of(user, row["user_id"], manager_id)
+        row["best_score"] = score if seen else None
+    return rows
 
 
 def scores_visible(*, user, rows) -> list:
@@ -578,3 +630,9 @@ def attachment_get(*, user, pk: int) -> CourseAttachment:
 
 def attachments_of(course: Course) -> list[CourseAttachment]:
     return list(course.attachments.order_by("name", "id")[:200])
+
+
+def attachment_list(*, user, course_id: int) -> QuerySet[CourseAttachment]:
+    """The files of a course ``user`` may see, by name (a 404 for a course they may not)."""
+    course = course_get(user=user, pk=course_id)
+    return course.attachments.order_by("name", "id")

@@ -469,11 +469,12 @@ def report(request):
     if request.GET.get("team", "").isdigit():
         team = get_object_or_404(Team, pk=int(request.GET["team"]))
     overdue = request.GET.get("overdue") == "1"
-    rows = selectors.assignment_list(user=user, course=course, team=team, overdue=overdue)
     if request.GET.get("format") == "csv":
+        rows = selectors.assignment_list(user=user, course=course, team=team, overdue=overdue)
         return _report_csv(user, rows)
+    rows = selectors.report_list(user=user, course=course, team=team, overdue=overdue)
     page = paginate(request, rows, PER_PAGE)
-    page.object_list = selectors.scores_visible(user=user, rows=page.object_list)
+    page.object_list = selectors.report_rows(user=user, rows=page.object_list)
     report = selectors.completion_report(user=user, course=course)
     context = {
         "report": report,

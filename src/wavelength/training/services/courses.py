@@ -521,15 +521,26 @@ def question_update(
 # Files the lessons show or link ---------------------------------------------------------------
 
 
+class FileTooLarge(DomainError):
+    """An upload over the knowledge pages' size limit (the API answers 413)."""
+
+    status_code = 413
+
+
 @transaction.atomic
 def attachment_add(*, actor, course: Course, upload) -> CourseAttachment:
     """Keep an image or file for the course's lessons (in the data directory, never public;
     the same limits as the knowledge pages' files)."""
-    from wavelength.knowledge.services.pages import check_upload
+    from wavelength.knowledge.services.pages import _max_upload, check_upload
 
     course = _lock(course)
     require_manage(actor, course)
-    name = check_upload(upload)
+    try:
+        name = check_upload(upload)
+    except DomainError as exc:
+        if upload is not None and upload.size > _max_upload():
+            raise FileTooLarge(exc.message, field="file") from None
+        raise
     attachment = CourseAttachment(
         course=course,
         name=name,
