@@ -18,7 +18,7 @@ def import_job_get(*, user, pk: int) -> ImportJob:
     """An import of anyone's, for editors (imports are an editor's tool); a running job
     shows the counts its open transaction has published."""
     require_editor(user)
-    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    job = get_object_or_404(ImportJob.objects.select_related("created_by", "product"), pk=pk)
     if job.status == JobStatus.RUNNING:
         try:
             counts = json.loads(progress_path(job.pk).read_text())
