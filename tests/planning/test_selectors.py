@@ -78,3 +78,13 @@ def test_more_releases_than_a_page(editor, product):
         ReleaseFactory(product=product, version=f"5.{n}")
     page = selectors.timeline(user=editor, filters=RoadmapFilter(), page=2).page
     assert page.number == 2 and len(page.object_list) == 3
+
+
+def test_a_page_past_the_end_or_not_a_number_falls_back(editor, product):
+    for n in range(selectors.RELEASES_PER_PAGE + 3):
+        ReleaseFactory(product=product, version=f"5.{n}")
+    last = selectors.timeline(user=editor, filters=RoadmapFilter(), page=99).page
+    assert last.number == 2 and last.paginator.count == selectors.RELEASES_PER_PAGE + 3
+    first = selectors.timeline(user=editor, filters=RoadmapFilter(), page="x").page
+    assert first.number == 1 and len(first.object_list) == selectors.RELEASES_PER_PAGE
+    assert first.has_next() and first.paginator.num_pages == 2

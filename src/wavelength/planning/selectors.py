@@ -5,7 +5,7 @@ the feature page's section."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
@@ -235,13 +235,12 @@ def timeline(
     """One page of the timeline: its releases (each with its matching features, the first
     ``FEATURES_PER_RELEASE`` by title, and how many match in all) in lanes of the chosen
     grouping; with ``targets``, the open releases each shown product's cards may move into."""
-    qs = timeline_releases(user=user, filters=filters).values_list(*RELEASE_FIELDS)
-    page = Paginator(qs, per_page).get_page(page)
+    page = _release_page(timeline_releases(user=user, filters=filters), page, per_page)
     url = reverse("catalog:release-detail", args=[0]).replace("/0/", "/{}/")
     releases = [
         ReleaseRow(pk, product_id, Named(product_id, product, slug), version, name, status,
                    target, url.format(pk))
-        for pk, product_id, product, slug, version, name, status, target in page.object_list
+        for pk, product_id, product, slug, version, name, status, target, _n in page.object_list
     ]  # fmt: skip
     shown, totals = _cards_of([r.pk for r in releases], filters)
     today = clock.now().date()
@@ -254,11 +253,34 @@ def timeline(
     return Timeline(page, _lanes(rows, filters.group), _targets(products) if targets else {})
 
 
+def _release_page(qs: QuerySet[Release], number, per_page: int) -> Page:
+    """A page of releases read with their total count in one query (``COUNT(*) OVER ()``);
+    a page past the end falls back to the paginator's own count and last page."""
+    paginator = Paginator(qs, per_page)
+    try:
+        number = max(1, int(number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(
+        qs.annotate(n=Window(Count("pk"))).values_list(*RELEASE_FIELDS, "n")[
+            start : start + per_page
+        ]
+    )
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0][-1] if rows else 0  # set before anything reads it
+    return Page(rows, number, paginator)
+
+
 CARD_FIELDS = (
     "release_id", "feature_id", "feature__title", "feature__stage", "feature__product_id",
     "feature__product__slug", "feature__owner_team_id", "feature__owner_team__name",
-    "feature__owner_team__slug", "column", "total",
+    "feature__owner_team__slug", "feature__roadmap_placement__column", "total",
 )  # fmt: skip
+
+
+_STAGE_COLUMN = {stage.value: column.value for stage, column in STAGE_COLUMN.items()}
 
 
 def _cards_of(release_ids: list[int], filters: RoadmapFilter):
@@ -274,7 +296,6 @@ def _cards_of(release_ids: list[int], filters: RoadmapFilter):
     links = links.annotate(
         n=Window(RowNumber(), **by_title),
         total=Window(Count("pk"), partition_by=[F("release_id")]),
-        column=column_expression("feature__"),
     ).filter(n__lte=FEATURES_PER_RELEASE)
     shown: dict[int, list[Card]] = {}
     totals: dict[int, int] = {}
@@ -282,7 +303,8 @@ def _cards_of(release_ids: list[int], filters: RoadmapFilter):
     for row in links.order_by("release_id", "n").values_list(*CARD_FIELDS):
         release_id, pk, title, stage, product_id, product, team_id, team, team_slug = row[:9]
         team = Named(team_id, team, team_slug) if team_id else None
-        card = Card(pk, title, stage, product_id, Named(product_id, "", product), team, row[9])
+        column = row[9] or _STAGE_COLUMN.get(stage)  # as column_expression() says
+        card = Card(pk, title, stage, product_id, Named(product_id, "", product), team, column)
         shown.setdefault(release_id, []).append(card)
         cards.setdefault(pk, []).append(card)
         totals[release_id] = row[10]
