@@ -148,6 +148,8 @@ def test_upload_map_preview_then_import_in_the_background_with_progress(
     assert product.get_absolute_url() in detail and "Open Orbit" in detail
     # The draft's page now sends to the job's page; the job's page never back to the mapping.
     assert editor_client.get(response["Location"])["Location"] == job.get_absolute_url()
+    listed = editor_client.get(reverse("integrations:backlog-import")).content.decode()
+    assert "Recent imports" in listed and job.get_absolute_url() in listed
 
 
 def test_progress_goes_from_queued_to_running_to_done(editor_client, editor, product,

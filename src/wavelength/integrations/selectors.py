@@ -30,9 +30,9 @@ def import_job_get(*, user, pk: int) -> ImportJob:
     return job
 
 
-def import_job_list(*, user, limit: int = 10):
+def import_job_list(*, user, limit: int = 10, kind: str = "feedback"):
     require_editor(user)
-    jobs = ImportJob.objects.filter(kind="feedback").select_related("created_by")
+    jobs = ImportJob.objects.filter(kind=kind).select_related("created_by")
     return jobs.exclude(status=JobStatus.DRAFT)[:limit]
 
 

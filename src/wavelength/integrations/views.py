@@ -299,7 +299,9 @@ def backlog_import(request):
             else:
                 return redirect("integrations:backlog-map", pk=job.pk)
     status = status if status != 200 else form_status(form)
-    return render(request, "integrations/backlog_import.html", {"form": form}, status=status)
+    jobs = selectors.import_job_list(user=request.user, kind="backlog")
+    context = {"form": form, "jobs": jobs}
+    return render(request, "integrations/backlog_import.html", context, status=status)
 
 
 def _backlog_mapping(request, job, columns: list[str], saved: list) -> dict[str, str]:

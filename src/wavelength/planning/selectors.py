@@ -256,17 +256,14 @@ def timeline(
 def _release_page(qs: QuerySet[Release], number, per_page: int) -> Page:
     """A page of releases read with their total count in one query (``COUNT(*) OVER ()``);
     a page past the end falls back to the paginator's own count and last page."""
+    qs = qs.annotate(n=Window(Count("pk"))).values_list(*RELEASE_FIELDS, "n")
     paginator = Paginator(qs, per_page)
     try:
         number = max(1, int(number or 1))
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
-    rows = list(
-        qs.annotate(n=Window(Count("pk"))).values_list(*RELEASE_FIELDS, "n")[
-            start : start + per_page
-        ]
-    )
+    rows = list(qs[start : start + per_page])
     if not rows and number > 1:
         return paginator.get_page(number)
     paginator.count = rows[0][-1] if rows else 0  # set before anything reads it
