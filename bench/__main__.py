@@ -77,7 +77,7 @@ def main() -> int:
         "quality": lambda: _quality(bench),
         "training": lambda: _training(bench, scale.name),
         "research": lambda: _research(bench),
-        "planning": lambda: _planning(bench),
+        "planning": lambda: _planning(bench, scale.name),
         "meetings": lambda: _meetings(bench, scale.name),
         "conversations": lambda: _conversations(bench),
         "insights": lambda: _insights(bench),
@@ -253,23 +253,28 @@ def _research(bench) -> bool:
     return not check.ok
 
 
-def _planning(bench) -> bool:
-    """The roadmap timeline, page and API; returns True when one failed."""
+def _planning(bench, scale_name: str) -> bool:
+    """The roadmap timeline: the data it shows (the target), then the page and the API;
+    returns True when one failed."""
     from . import measure
     from .planning_measure import PlanningBench
 
     try:
-        pb = PlanningBench(bench)
-        print(f"Planning: {pb.open_releases:,} open releases, {pb.objectives:,} objectives")
-        result, check = pb.timeline()
+        pb = PlanningBench(bench, scale_name)
+        added = f", {pb.added:,} features added now" if pb.added else ""
+        print(f"Planning ({pb.size}): {pb.features:,} features, {pb.releases:,} releases, "
+              f"{pb.open_releases:,} open, {pb.objectives:,} objectives{added}")  # fmt: skip
+        result, check = pb.data()
         print(f"{result.line()}  target ratio <= 3: {pb.verdict(result)}", flush=True)
         print(check.line(), flush=True)
-        api = pb.api_timeline()
-        print(f"{api.line()}  target ratio <= 3: {pb.verdict(api)}", flush=True)
+        page, page_check = pb.page()
+        print(page.line(), flush=True)
+        print(page_check.line(), flush=True)
+        print(pb.api().line(), flush=True)
     except measure.BenchError as exc:
         print(f"FAILED planning: {exc}", flush=True)
         return True
-    return not check.ok
+    return not (check.ok and page_check.ok)
 
 
 def _meetings(bench, scale_name: str) -> bool:

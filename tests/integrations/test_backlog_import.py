@@ -12,9 +12,9 @@ from django.urls import reverse
 from tests.api.utils import bearer_client, errors, url
 from wavelength.catalog.models import Area, Feature, Release, Stage
 from wavelength.core import clock
-from wavelength.integrations import backlog
+from wavelength.integrations import backlog, selectors, services
 from wavelength.integrations.importers import ImportRefused
-from wavelength.integrations.models import BacklogKey, ImportJob, ImportMapping
+from wavelength.integrations.models import BacklogKey, ImportJob, ImportMapping, JobStatus
 
 NOW = dt.datetime(2026, 5, 12, 9, 0, tzinfo=dt.UTC)
 
@@ -119,7 +119,15 @@ def test_a_viewer_cannot_import(viewer, product):
 # Pages ------------------------------------------------------------------------------------
 
 
-def test_upload_map_preview_and_import_on_the_pages(editor_client, editor, product):
+def _form(**extra):
+    fields = ["key", "title", "description", "stage", "owner", "area", "tags", "release",
+              "release_date"]  # fmt: skip
+    return {**{f"col_{n}": field for n, field in enumerate(fields)}, **extra}
+
+
+def test_upload_map_preview_then_import_in_the_background_with_progress(
+    editor_client, editor, product, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile("jira.csv", _jira(editor).encode(), content_type="text/csv")
     data = {"file": upload, "product": product.slug, "source": "jira"}
     response = editor_client.post(reverse("integrations:backlog-import"), data)
@@ -127,29 +135,123 @@ def test_upload_map_preview_and_import_on_the_pages(editor_client, editor, produ
     job = ImportJob.objects.get(kind="backlog")
     page = editor_client.get(response["Location"]).content.decode()
     assert "Offline mode" in page and "ORB-3" in page and "Preview of the first 3 rows" in page
-    form = {f"col_{n}": field for n, field in enumerate(
-        ["key", "title", "description", "stage", "owner", "area", "tags", "release",
-         "release_date"])}  # fmt: skip
-    form["save_as"] = "Our Jira"
-    done = editor_client.post(reverse("integrations:backlog-map", args=[job.pk]), form)
-    assert done.status_code == 302 and done["Location"] == product.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = editor_client.post(reverse("integrations:backlog-map", args=[job.pk]),
+                                     _form(save_as="Our Jira"))  # fmt: skip
+    assert started.status_code == 302 and started["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert (job.status, job.total, job.processed, job.created) == (JobStatus.DONE, 3, 3, 3)
     assert Feature.objects.filter(product=product).count() == 3
     assert ImportMapping.objects.get(name="Our Jira").source == "backlog"
+    detail = editor_client.get(started["Location"]).content.decode()
+    assert 'value="100"' in detail and "every 1s" not in detail
+    assert product.get_absolute_url() in detail and "Open Orbit" in detail
+    # The draft's page now sends to the job's page; the job's page never back to the mapping.
+    assert editor_client.get(response["Location"])["Location"] == job.get_absolute_url()
+    listed = editor_client.get(reverse("integrations:backlog-import")).content.decode()
+    assert "Recent imports" in listed and job.get_absolute_url() in listed
 
 
-def test_a_refused_import_shows_rows_and_columns(editor_client, editor, product):
-    text = "Issue key,Summary,Status\nORB-1,Offline,Someday\n"
+def test_progress_goes_from_queued_to_running_to_done(editor_client, editor, product,
+                                                      monkeypatch):  # fmt: skip
+    monkeypatch.setattr(backlog, "CHUNK", 1)
+    job = _job(editor, product, _jira(editor))
+    columns = backlog.backlog.unique_columns(backlog.job_table(job))
+    backlog.job_start(actor=editor, job=job, mapping=backlog.backlog.preset_mapping("jira",
+                      columns), queue=False)  # fmt: skip
+    detail = reverse("integrations:import-detail", args=[job.pk])
+    htmx = {"HX-Request": "true", "HX-Target": "import-status"}
+    queued = editor_client.get(detail, headers=htmx).content.decode()
+    assert "Queued" in queued and 'hx-trigger="every 1s"' in queued and "<progress" in queued
+    seen = []
+
+    def progress(running):
+        # What the job's page reads while the rows are written (its transaction still open).
+        shown = selectors.import_job_get(user=editor, pk=job.pk)
+        seen.append((shown.status, shown.processed, shown.total))
+
+    services.import_job_run(job_id=job.pk, progress=progress)
+    assert seen[:3] == [(JobStatus.RUNNING, 1, 3), (JobStatus.RUNNING, 2, 3),
+                        (JobStatus.RUNNING, 3, 3)]  # fmt: skip
+    assert seen[-1] == (JobStatus.DONE, 3, 3)
+    done = editor_client.get(detail, headers=htmx).content.decode()
+    assert "every 1s" not in done and 'value="100"' in done
+
+
+def test_a_bad_row_fails_the_job_and_imports_nothing(
+    editor_client, editor, product, django_capture_on_commit_callbacks
+):
+    text = "Issue key,Summary,Status\nORB-1,Offline,To Do\nORB-2,Sync,Someday\n"
     job = _job(editor, product, text)
     form = {"col_0": "key", "col_1": "title", "col_2": "stage"}
-    response = editor_client.post(reverse("integrations:backlog-map", args=[job.pk]), form)
-    assert response.status_code == 422
-    html = response.content.decode()
-    assert "Row 2, column “Status”" in html and "Nothing was imported" in html
-    assert Feature.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("integrations:backlog-map", args=[job.pk]), form)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.created == 0
+    html = editor_client.get(response["Location"]).content.decode()
+    assert "Nothing was imported" in html and "Row 3" in html and "column “Status”" in html
+    assert Feature.objects.count() == 0 and not BacklogKey.objects.exists()
 
 
-def test_the_pages_are_for_editors(viewer_client):
+def test_a_write_refused_half_way_rolls_every_row_back(editor, product, monkeypatch):
+    from wavelength.catalog import services as catalog
+    from wavelength.core.exceptions import DomainError
+
+    real = catalog.feature_create
+    made = []
+
+    def refuse_third(**kwargs):
+        if len(made) == 2:
+            raise DomainError("This title is taken.", field="title")
+        made.append(real(**kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(backlog, "CHUNK", 1)
+    monkeypatch.setattr(catalog, "feature_create", refuse_third)
+    job = _job(editor, product, _jira(editor))
+    columns = backlog.backlog.unique_columns(backlog.job_table(job))
+    backlog.job_start(actor=editor, job=job, mapping=backlog.backlog.preset_mapping("jira",
+                      columns), queue=False)  # fmt: skip
+    done = services.import_job_run(job_id=job.pk)
+    assert done.status == JobStatus.FAILED and done.processed == done.created == 0
+    assert "This title is taken." in str(done.errors)
+    assert Feature.objects.count() == 0 and not BacklogKey.objects.exists()
+    assert Release.objects.count() == 0
+
+
+def test_a_saved_mapping_is_offered_and_used_for_the_next_file(
+    editor_client, editor, product, django_capture_on_commit_callbacks
+):
+    saved = backlog.mapping_save(actor=editor, name="Our Jira",
+                                 mapping={"Issue key": "key", "Summary": "title"})  # fmt: skip
+    job = _job(editor, product, _jira(editor))
+    url = reverse("integrations:backlog-map", args=[job.pk])
+    page = editor_client.get(url).content.decode()
+    assert f'<option value="saved:{saved.pk}">Our Jira</option>' in page
+    chosen = editor_client.get(url, {"mapping": f"saved:{saved.pk}"})
+    assert chosen.context["form"].initial["col_0"] == "key"
+    assert chosen.context["form"].initial["col_2"] == ""  # the description was not saved
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(url, {k: v for k, v in chosen.context["form"].initial.items() if v})
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.mapping == saved.mapping
+    assert Feature.objects.get(title="Offline mode").description == ""
+
+
+def test_the_pages_are_for_editors(viewer_client, viewer, editor, product):
+    from django.core.exceptions import PermissionDenied
+
+    job = _job(editor, product, _jira(editor))
     assert viewer_client.get(reverse("integrations:backlog-import")).status_code == 403
+    assert viewer_client.get(reverse("integrations:backlog-map", args=[job.pk])).status_code == 403
+    assert viewer_client.post(reverse("integrations:backlog-map", args=[job.pk]),
+                              _form()).status_code == 403  # fmt: skip
+    detail = reverse("integrations:import-detail", args=[job.pk])
+    assert viewer_client.get(detail).status_code == 403
+    with pytest.raises(PermissionDenied):
+        backlog.job_start(actor=viewer, job=job, mapping={"Issue key": "key", "Summary": "title"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.DRAFT and Feature.objects.count() == 0
 
 
 # API --------------------------------------------------------------------------------------

@@ -61,11 +61,11 @@ def test_objectives_and_key_results(editor, feature, product):
     bad = post(api, url("objective-create"), {"title": "X", "period_start": "2026-07-01",
                                               "period_end": "2026-06-01"})  # fmt: skip
     assert bad.status_code == 422 and _fields(bad) == {"period_end"}
-    bad = post(api, url("key-result-create", pk), {"title": "X", "target": 1, "figure": "nps"})
+    bad = post(api, url("key-result-create", pk), {"title": "X", "target": 1, "figure": "mood"})
     assert bad.status_code == 422 and _fields(bad) == {"figure"}
     assert Objective.objects.count() == 1
     figures = api.get(url("figure-list")).json()
-    assert {"demand", "shipped", "pass_rate"} <= {f["key"] for f in figures}
+    assert {"demand", "shipped", "pass_rate", "nps"} <= {f["key"] for f in figures}
 
 
 def test_share_link(viewer):

@@ -113,7 +113,7 @@ def test_key_result_progress_and_objective_progress(editor, objective):
 
 
 def test_key_result_refuses_bad_numbers_and_unknown_figures(editor, objective):
-    for bad in ({"target": "many"}, {"target": Decimal("1e20")}, {"target": 1, "figure": "nps"}):
+    for bad in ({"target": "many"}, {"target": Decimal("1e20")}, {"target": 1, "figure": "mood"}):
         with pytest.raises(DomainError):
             services.key_result_create(actor=editor, objective=objective, title="X", **bad)
     assert not KeyResult.objects.exists()
@@ -136,6 +136,26 @@ def test_the_shipped_share_figure(editor, objective, feature):
     feature.stage = "generally_available"
     feature.save()
     assert services.key_result_refresh(actor=editor, key_result=kr).current == 100
+
+
+def test_the_nps_figure_counts_the_period_s_answers_about_the_features(editor, objective, feature):
+    from wavelength.research import services as research
+    from wavelength.research.models import Response
+
+    survey = research.survey_create(actor=editor, title="After offline mode", feature=feature)
+    research.question_add(actor=editor, survey=survey, kind="nps", text="Recommend us?",
+                          required=True)  # fmt: skip
+    kr = services.key_result_create(actor=editor, objective=objective, title="NPS",
+                                    target=40, figure="nps")  # fmt: skip
+    assert kr.current == 0  # nobody answered yet: the start value
+    for score, day in ((10, 2), (9, 3), (3, 4), (7, 5), (0, 20)):
+        when = dt.datetime(2026, 5, day, tzinfo=dt.UTC)
+        if day == 20:
+            when = dt.datetime(2026, 7, 2, tzinfo=dt.UTC)  # after the period: left out
+        Response.objects.create(survey=survey, score=score, submitted_at=when,
+                                month=when.date().replace(day=1))  # fmt: skip
+    # Two promoters, one detractor, one passive in the period: (2 - 1) / 4.
+    assert services.key_result_refresh(actor=editor, key_result=kr).current == 25
 
 
 def test_link_and_unlink_a_feature_are_recorded_on_both(editor, objective, product):

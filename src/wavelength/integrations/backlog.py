@@ -1,7 +1,9 @@
 """The backlog import's writes and its preview: a Jira, Productboard or Aha! export into one
 product's features, their releases and the links between them.
 
-All or nothing: every row is checked before the first write, and the writes (through the
+It runs as the feedback CSV import does: a draft job, a queued background job once the
+mapping is chosen, its progress published after each chunk of rows (the same job page polls
+it). All or nothing: every row is checked before the first write, and the writes (through the
 catalog's services, so each feature and release has its history) run in one transaction.
 Idempotent: each feature keeps the tool's key (:class:`~.models.BacklogKey`), so importing the
 same export again creates nothing twice; a release is found by its version.
@@ -125,59 +127,102 @@ def _refusal(rows: list[Row]) -> ImportRefused:
 
 
 @transaction.atomic
-def job_run(*, actor, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
-    """Import every row of ``job`` into its product, or nothing: refused with every bad cell
-    by row and column. Rows whose key was imported before are skipped."""
+def job_start(*, actor, job: ImportJob, mapping: dict[str, str], queue=True) -> ImportJob:
+    """Fix the mapping (the key and the title are required) and queue the import: it runs
+    once this transaction commits, as the feedback CSV import does, and the job's page shows
+    its progress."""
     require_editor(actor)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != JobStatus.DRAFT:
-        raise DomainError(_("This import has already run."), field="")
-    table = job_table(job)
-    mapping = backlog.check_mapping(mapping, backlog.unique_columns(table))
-    rows = check_rows(table, mapping, job.source)
-    if any(r.errors for r in rows):
-        raise _refusal(rows)
-    created, releases = _write(actor, job.product, job.source, rows)
-    job.mapping, job.status = mapping, JobStatus.DONE
-    job.total = job.processed = len(rows)
-    job.created, job.skipped = created, len(rows) - created
-    job.errors, job.finished_at = [], clock.now()
-    job.save()
-    job.releases = releases  # how many releases received features (not stored)
+        raise DomainError(_("This import has already started."), field="")
+    job.mapping = backlog.check_mapping(mapping, backlog.unique_columns(job_table(job)))
+    job.status = JobStatus.QUEUED
+    job.save(update_fields=["mapping", "status"])
+    if queue:
+        from .tasks import run_import
+
+        job_id = job.pk
+        transaction.on_commit(lambda: run_import.delay(job_id))
     return job
 
 
-def _write(actor, product: Product, source: str, rows: list[Row]) -> tuple[int, int]:
-    """Create the new rows' features (and areas), then their releases and links."""
+def job_import(job: ImportJob, step) -> None:
+    """A queued job's work (run by :func:`.services.import_job_run`): every row checked,
+    then written in one transaction, ``step()`` called after each chunk of ``CHUNK`` rows
+    (the counts are saved on the job first). Refused rows raise :class:`ImportRefused`."""
+    table = job_table(job)
+    mapping = backlog.check_mapping(job.mapping, backlog.unique_columns(table))
+    rows = check_rows(table, mapping, job.source)
+    if any(r.errors for r in rows):
+        raise _refusal(rows)
+    if not rows:
+        raise ImportRefused(_("The file has no rows to import."), field="file")
+    job.total = len(rows)
+    with transaction.atomic():
+        job.releases = _write(job, rows, step)
+        job.status, job.finished_at = JobStatus.DONE, clock.now()
+        job.save()
+        activity.record(actor=job.created_by, verb="imported", target=job, scope=SCOPE,
+                        created=job.created, skipped=job.skipped)  # fmt: skip
+
+
+def job_run(*, actor, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
+    """Start and run an import at once, without the queue (the API's door): every row or
+    none; a refusal raises :class:`ImportRefused` naming each bad cell by row and column."""
+    from .services import import_job_run
+
+    job = job_start(actor=actor, job=job, mapping=mapping, queue=False)
+    job = import_job_run(job_id=job.pk)
+    if job.status == JobStatus.FAILED:
+        rows = [e for e in job.errors if "message" in e]
+        message = _("Nothing was imported: %(n)d cells need fixing.") % {"n": len(rows)}
+        raise ImportRefused(message, field="file", rows=rows)
+    return job
+
+
+CHUNK = 100  # rows written between two updates of the progress
+
+
+def _write(job: ImportJob, rows: list[Row], step) -> int:
+    """Create the new rows' features (and areas), then their releases and links; returns
+    how many releases received features."""
+    actor, product = job.created_by, job.product
     areas = {a.name.lower(): a for a in Area.objects.filter(product=product)}
     wanted: dict[str, dict] = {}  # version -> {"date": ..., "features": [...]}
-    created = 0
-    for r in rows:
+    for n, r in enumerate(rows, start=1):
         if r.exists:
-            continue
-        item = r.item
-        area = None
-        if item.get("area"):
-            area = areas.get(item["area"].lower())
-            if area is None:
-                area = catalog.area_create(actor=actor, product=product, name=item["area"])
-                areas[area.name.lower()] = area
-        feature = catalog.feature_create(
-            actor=actor, product=product, title=item["title"],
-            description=item.get("description", ""), stage=item.get("stage") or Stage.IDEA,
-            area=area, owner=item.get("owner"), owner_team=item.get("team"),
-            tags=item.get("tags") or [],
-        )  # fmt: skip
-        BacklogKey.objects.create(source=source, key=item["key"], feature=feature)
-        created += 1
-        if item.get("release"):
-            new = {"version": item["release"], "date": None, "features": []}
-            entry = wanted.setdefault(item["release"].lower(), new)
-            entry["date"] = entry["date"] or item.get("release_date")
-            entry["features"].append(feature)
+            job.skipped += 1
+        else:
+            feature = _feature(actor, product, r.item, areas)
+            BacklogKey.objects.create(source=job.source, key=r.item["key"], feature=feature)
+            job.created += 1
+            if r.item.get("release"):
+                new = {"version": r.item["release"], "date": None, "features": []}
+                entry = wanted.setdefault(r.item["release"].lower(), new)
+                entry["date"] = entry["date"] or r.item.get("release_date")
+                entry["features"].append(feature)
+        job.processed = n
+        if n % CHUNK == 0 or n == len(rows):
+            job.save(update_fields=["total", "processed", "created", "skipped"])
+            step()
     for entry in wanted.values():
         _into_release(actor, product, entry)
-    return created, len(wanted)
+    return len(wanted)
+
+
+def _feature(actor, product: Product, item: dict, areas: dict):
+    area = None
+    if item.get("area"):
+        area = areas.get(item["area"].lower())
+        if area is None:
+            area = catalog.area_create(actor=actor, product=product, name=item["area"])
+            areas[area.name.lower()] = area
+    return catalog.feature_create(
+        actor=actor, product=product, title=item["title"],
+        description=item.get("description", ""), stage=item.get("stage") or Stage.IDEA,
+        area=area, owner=item.get("owner"), owner_team=item.get("team"),
+        tags=item.get("tags") or [],
+    )  # fmt: skip
 
 
 def _into_release(actor, product: Product, entry: dict) -> Release:

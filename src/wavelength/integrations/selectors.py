@@ -18,7 +18,7 @@ def import_job_get(*, user, pk: int) -> ImportJob:
     """An import of anyone's, for editors (imports are an editor's tool); a running job
     shows the counts its open transaction has published."""
     require_editor(user)
-    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    job = get_object_or_404(ImportJob.objects.select_related("created_by", "product"), pk=pk)
     if job.status == JobStatus.RUNNING:
         try:
             counts = json.loads(progress_path(job.pk).read_text())
@@ -30,9 +30,9 @@ def import_job_get(*, user, pk: int) -> ImportJob:
     return job
 
 
-def import_job_list(*, user, limit: int = 10):
+def import_job_list(*, user, limit: int = 10, kind: str = "feedback"):
     require_editor(user)
-    jobs = ImportJob.objects.filter(kind="feedback").select_related("created_by")
+    jobs = ImportJob.objects.filter(kind=kind).select_related("created_by")
     return jobs.exclude(status=JobStatus.DRAFT)[:limit]
 
 

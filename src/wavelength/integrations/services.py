@@ -194,6 +194,11 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
 
 
 def _run(job: ImportJob, progress: Progress | None) -> None:
+    if job.kind == "backlog":  # features and releases (integrations.backlog), same rules
+        from .backlog import job_import
+
+        job_import(job, lambda: (_publish(job), progress and progress(job)))
+        return
     table = job_table(job)
     mapping = csvfile.check_mapping(job.mapping, table.columns)
 

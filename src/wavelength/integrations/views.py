@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wavelength.accounts.permissions import require_editor
@@ -148,7 +147,8 @@ def import_detail(request, pk):
     """Step 3: the progress bar and, once done, the counts or the errors by row."""
     job = selectors.import_job_get(user=request.user, pk=pk)
     if job.status == JobStatus.DRAFT:
-        return redirect("integrations:import-map", pk=job.pk)
+        step = "integrations:backlog-map" if job.kind == "backlog" else "integrations:import-map"
+        return redirect(step, pk=job.pk)
     fragments = {"import-status": "integrations/_job_status.html"}
     context = {"job": job}
     return render_page(request, "integrations/import_detail.html", context, fragments=fragments)
@@ -299,7 +299,9 @@ def backlog_import(request):
             else:
                 return redirect("integrations:backlog-map", pk=job.pk)
     status = status if status != 200 else form_status(form)
-    return render(request, "integrations/backlog_import.html", {"form": form}, status=status)
+    jobs = selectors.import_job_list(user=request.user, kind="backlog")
+    context = {"form": form, "jobs": jobs}
+    return render(request, "integrations/backlog_import.html", context, status=status)
 
 
 def _backlog_mapping(request, job, columns: list[str], saved: list) -> dict[str, str]:
@@ -319,27 +321,19 @@ def backlog_map(request, pk):
     if job.kind != "backlog":
         raise Http404
     if job.status != JobStatus.DRAFT:
-        return redirect(job.product.get_absolute_url() if job.product else "planning:roadmap")
+        return redirect(job)
     columns = backlog_importer.unique_columns(backlog.job_table(job))
     saved = list(backlog.mapping_list(user=request.user))
     mapping = _backlog_mapping(request, job, columns, saved)
     form = BacklogMappingForm(request.POST or None, columns=columns,
                               initial=BacklogMappingForm.initial_for(columns, mapping))  # fmt: skip
     if request.method == "POST" and "preview" not in request.GET and form.is_valid():
-        done = _backlog_run(request, form, job)
-        if done is not None:
-            counts = {"n": done.created, "product": done.product.name, "skipped": done.skipped}
-            text = ngettext(
-                "%(n)d feature imported into %(product)s (%(skipped)d already there).",
-                "%(n)d features imported into %(product)s (%(skipped)d already there).",
-                done.created,
-            )
-            messages.success(request, text % counts)
-            return redirect(done.product)
+        started = _backlog_start(request, form, job)
+        if started is not None:
+            return redirect(started)
     rows = backlog.preview(actor=request.user, job=job,
                            mapping=form.mapping() if form.is_bound else mapping)  # fmt: skip
     context = {"job": job, "form": form, "rows": rows, "saved": saved,
-               "refused": getattr(form, "refused", []),
                "presets": backlog_importer.PRESETS}  # fmt: skip
     fragments = {"import-preview": "integrations/_backlog_preview.html"}
     status = 422 if form.is_bound and form.errors else 200
@@ -347,18 +341,13 @@ def backlog_map(request, pk):
                        status=status)  # fmt: skip
 
 
-def _backlog_run(request, form: BacklogMappingForm, job):
-    from wavelength.integrations.importers import ImportRefused
-
+def _backlog_start(request, form: BacklogMappingForm, job):
     mapping = form.mapping()
     try:
         if form.cleaned_data["save_as"]:
             backlog.mapping_save(actor=request.user, name=form.cleaned_data["save_as"],
                                  mapping=mapping)  # fmt: skip
-        return backlog.job_run(actor=request.user, job=job, mapping=mapping)
-    except ImportRefused as exc:
-        form.add_error(None, exc.message)
-        form.refused = exc.rows
+        return backlog.job_start(actor=request.user, job=job, mapping=mapping)
     except DomainError as exc:
         add_domain_error(form, exc)
     return None

@@ -65,7 +65,8 @@ def roadmap_timeline(request, filters: Query[RoadmapFilterIn], page: int = 1):
     """Open releases by target date, in lanes (product, team or objective), with their
     matching features (12 per release at most, ``hidden`` says how many more); 10 releases a
     page."""
-    page_obj, lanes = selectors.timeline(user=request.auth, filters=_filters(filters), page=page)
+    found = selectors.timeline(user=request.auth, filters=_filters(filters), page=page)
+    page_obj, lanes = found.page, found.lanes
     return {
         "lanes": [
             {"key": lane.key, "label": lane.label, "releases": [

@@ -43,6 +43,31 @@ def shipped_share(*, user, objective):
     return 100 * counts["shipped"] / counts["total"]
 
 
+def nps(*, user, objective):
+    """The Net Promoter Score of the answers given during the objective's period to the NPS
+    surveys (those whose headline question is NPS) about its features or its product."""
+    from wavelength.research.models import QuestionKind, Response, Survey
+
+    about = Q(feature__in=objective.features.values("pk"))
+    if objective.product_id:
+        about |= Q(product_id=objective.product_id)
+    surveys = (
+        Survey.objects.filter(about, questions__kind=QuestionKind.NPS)
+        .exclude(questions__kind__in=[QuestionKind.CSAT, QuestionKind.CES]).values("pk")
+    )  # fmt: skip
+    row = Response.objects.filter(
+        survey__in=surveys, score__isnull=False,
+        submitted_at__date__range=(objective.period_start, objective.period_end),
+    ).aggregate(
+        n=Count("pk"),
+        promoters=Count("pk", filter=Q(score__gte=9)),
+        detractors=Count("pk", filter=Q(score__lte=6)),
+    )  # fmt: skip
+    if not row["n"]:
+        return None
+    return 100 * (row["promoters"] - row["detractors"]) / row["n"]
+
+
 def pass_rate(*, user, objective):
     """Passed results among the executed results of the objective's features' test cases."""
     from wavelength.quality.models import ResultStatus, TestResult
@@ -83,6 +108,7 @@ def register() -> None:
         "shipped", label=_("Features generally available (%)"), compute=shipped_share, unit="%"
     )
     register_figure("pass_rate", label=_("Test pass rate (%)"), compute=pass_rate, unit="%")
+    register_figure("nps", label=_("Net Promoter Score"), compute=nps)
     timeline.register_values("roadmap_column", label=_("Roadmap column"), choices=Column.choices)
     for stage in standards.STAGES:
         timeline.register_values(f"standard_{stage}", label=_standard_label(stage), choices=[])

@@ -5,25 +5,28 @@ the feature page's section."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from wavelength.accounts.models import Team
 from wavelength.accounts.permissions import require_member
-from wavelength.catalog.models import Feature, Release, Stage, Tag
+from wavelength.catalog.models import Feature, Release, ReleaseStatus, Stage, Tag
 from wavelength.core import clock
 
 from .models import (
@@ -65,14 +68,17 @@ class RoadmapFilter:
         return any((self.team, self.tag, self.stage, self.objective))
 
 
-def column_expression():
-    """A feature's column: where someone placed it, else where its stage puts it."""
+def column_expression(prefix: str = ""):
+    """A feature's column: where someone placed it, else where its stage puts it
+    (``prefix`` reaches the feature from another model, ``"feature__"``)."""
     by_stage = [
-        When(stage__in=[s for s, c in STAGE_COLUMN.items() if c == column], then=Value(column))
+        When(**{f"{prefix}stage__in": [s for s, c in STAGE_COLUMN.items() if c == column]},
+             then=Value(column))
         for column in Column.values
-    ]
+    ]  # fmt: skip
     return Coalesce(
-        "roadmap_placement__column", Case(*by_stage, default=None, output_field=CharField())
+        f"{prefix}roadmap_placement__column",
+        Case(*by_stage, default=None, output_field=CharField()),
     )
 
 
@@ -103,12 +109,76 @@ def _card_relations(qs: QuerySet[Feature]) -> QuerySet[Feature]:
 
 
 # Timeline ---------------------------------------------------------------------------------
+#
+# The timeline is read as plain values, one query per kind of data (the page of releases, the
+# shown cards with their team and column, their tags, their objectives, the "Move to" choices),
+# into the small rows below: building model instances and prefetching managers for 120 cards
+# cost several times the SQL.
+
+
+@dataclass(slots=True)
+class Named:
+    """A card's product, team, tag or objective: what the card says and links to."""
+
+    pk: int | None
+    name: str
+    slug: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+@dataclass(slots=True)
+class Card:
+    """A feature as a roadmap card shows it."""
+
+    pk: int
+    title: str
+    stage: str
+    product_id: int
+    product: Named
+    owner_team: Named | None
+    column: str | None
+    card_tags: list[Named] = field(default_factory=list)
+    card_objectives: list[Named] = field(default_factory=list)
+    move_url: str = ""
+    move_options: str = ""
+
+
+@dataclass(slots=True)
+class ReleaseRow:
+    """An open release as the timeline shows it."""
+
+    pk: int
+    product_id: int
+    product: Named
+    version: str
+    name: str
+    status: str
+    target_date: dt.date | None
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+    def get_status_display(self) -> str:
+        return str(ReleaseStatus(self.status).label)
+
+
+@dataclass(slots=True)
+class Target:
+    """An open release a card may move into."""
+
+    pk: int
+    version: str
+    target_date: dt.date | None
 
 
 @dataclass
 class TimelineRelease:
-    release: Release
-    features: list[Feature]
+    release: ReleaseRow
+    features: list[Card]
     total: int
     late: bool
 
@@ -124,16 +194,30 @@ class Lane:
     releases: list[TimelineRelease] = field(default_factory=list)
 
 
-def is_late(release: Release, today: dt.date | None = None) -> bool:
+@dataclass
+class Timeline:
+    """One page of the timeline: its paginator page, its lanes and, per product of its
+    cards, the open releases they may move into (when asked for)."""
+
+    page: object
+    lanes: list[Lane]
+    targets: dict[int, list[Target]]
+
+
+def is_late(release, today: dt.date | None = None) -> bool:
     """A planned or in-progress release whose target date has passed."""
     today = today or clock.now().date()
     return bool(release.status in OPEN and release.target_date and release.target_date < today)
 
 
+RELEASE_FIELDS = ("pk", "product_id", "product__name", "product__slug", "version", "name",
+                  "status", "target_date")  # fmt: skip
+
+
 def timeline_releases(*, user, filters: RoadmapFilter) -> QuerySet[Release]:
     """The open releases on the timeline, by target date (undated last)."""
     require_member(user)
-    qs = Release.objects.filter(status__in=OPEN).select_related("product")
+    qs = Release.objects.filter(status__in=OPEN)
     if filters.product:
         qs = qs.filter(product__slug=filters.product)
     if filters.narrows_features:
@@ -144,44 +228,114 @@ def timeline_releases(*, user, filters: RoadmapFilter) -> QuerySet[Release]:
     return qs.order_by(Coalesce("target_date", Value(dt.date.max)), "product__name", "pk")
 
 
-def timeline(*, user, filters: RoadmapFilter, page=1, per_page: int = RELEASES_PER_PAGE):
+def timeline(
+    *, user, filters: RoadmapFilter, page=1, per_page: int = RELEASES_PER_PAGE,
+    targets: bool = False,
+) -> Timeline:  # fmt: skip
     """One page of the timeline: its releases (each with its matching features, the first
-    ``FEATURES_PER_RELEASE`` by title loaded and shown) in lanes of the chosen grouping."""
-    releases = timeline_releases(user=user, filters=filters)
-    page = Paginator(releases, per_page).get_page(page)
-    releases = list(page)
-    shown, totals = _features_of(releases, filters)
+    ``FEATURES_PER_RELEASE`` by title, and how many match in all) in lanes of the chosen
+    grouping; with ``targets``, the open releases each shown product's cards may move into."""
+    page = _release_page(timeline_releases(user=user, filters=filters), page, per_page)
+    url = reverse("catalog:release-detail", args=[0]).replace("/0/", "/{}/")
+    releases = [
+        ReleaseRow(pk, product_id, Named(product_id, product, slug), version, name, status,
+                   target, url.format(pk))
+        for pk, product_id, product, slug, version, name, status, target, _n in page.object_list
+    ]  # fmt: skip
+    shown, totals = _cards_of([r.pk for r in releases], filters)
     today = clock.now().date()
     rows = [
-        TimelineRelease(
-            release=r, features=shown.get(r.pk, []), total=totals.get(r.pk, 0),
-            late=is_late(r, today),
-        )
+        TimelineRelease(release=r, features=shown.get(r.pk, []), total=totals.get(r.pk, 0),
+                        late=is_late(r, today))
         for r in releases
     ]  # fmt: skip
-    return page, _lanes(rows, filters.group)
+    products = {r.product_id for r in releases}
+    return Timeline(page, _lanes(rows, filters.group), _targets(products) if targets else {})
 
 
-def _features_of(releases: list[Release], filters: RoadmapFilter):
-    """The features shown for each release (loaded with everything a card shows) and how
-    many match in all: the links are read as ids and titles, only the shown rows in full."""
-    links = Release.features.through.objects.filter(release_id__in=[r.pk for r in releases])
+def _release_page(qs: QuerySet[Release], number, per_page: int) -> Page:
+    """A page of releases read with their total count in one query (``COUNT(*) OVER ()``);
+    a page past the end falls back to the paginator's own count and last page."""
+    qs = qs.annotate(n=Window(Count("pk"))).values_list(*RELEASE_FIELDS, "n")
+    paginator = Paginator(qs, per_page)
+    try:
+        number = max(1, int(number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0][-1] if rows else 0  # set before anything reads it
+    return Page(rows, number, paginator)
+
+
+CARD_FIELDS = (
+    "release_id", "feature_id", "feature__title", "feature__stage", "feature__product_id",
+    "feature__product__slug", "feature__owner_team_id", "feature__owner_team__name",
+    "feature__owner_team__slug", "feature__roadmap_placement__column", "total",
+)  # fmt: skip
+
+
+_STAGE_COLUMN = {stage.value: column.value for stage, column in STAGE_COLUMN.items()}
+
+
+def _cards_of(release_ids: list[int], filters: RoadmapFilter):
+    """The cards shown for each release and how many features match in all: one query
+    numbers each release's features by title and keeps the first ``FEATURES_PER_RELEASE``."""
+    if not release_ids:
+        return {}, {}
+    links = Release.features.through.objects.filter(release_id__in=release_ids)
     if filters.narrows_features:  # a release ships only its product's features already
         links = links.filter(feature__in=features_matching(filters))
-    links = links.order_by("release_id", "feature__title", "feature_id").values_list(
-        "release_id", "feature_id"
-    )
-    wanted: dict[int, list[int]] = {}
+    by_title = {"partition_by": [F("release_id")],
+                "order_by": [F("feature__title").asc(), F("feature_id").asc()]}  # fmt: skip
+    links = links.annotate(
+        n=Window(RowNumber(), **by_title),
+        total=Window(Count("pk"), partition_by=[F("release_id")]),
+    ).filter(n__lte=FEATURES_PER_RELEASE)
+    shown: dict[int, list[Card]] = {}
     totals: dict[int, int] = {}
-    for release_id, feature_id in links:
-        totals[release_id] = totals.get(release_id, 0) + 1
-        if totals[release_id] <= FEATURES_PER_RELEASE:
-            wanted.setdefault(release_id, []).append(feature_id)
-    ids = {f for items in wanted.values() for f in items}
-    features = _card_relations(Feature.objects.filter(pk__in=ids))
-    by_id = {f.pk: f for f in features.annotate(column=column_expression())}
-    shown = {r: [by_id[f] for f in items] for r, items in wanted.items()}
+    cards: dict[int, list[Card]] = {}  # a feature may sit in two releases of the page
+    for row in links.order_by("release_id", "n").values_list(*CARD_FIELDS):
+        release_id, pk, title, stage, product_id, product, team_id, team, team_slug = row[:9]
+        team = Named(team_id, team, team_slug) if team_id else None
+        column = row[9] or _STAGE_COLUMN.get(stage)  # as column_expression() says
+        card = Card(pk, title, stage, product_id, Named(product_id, "", product), team, column)
+        shown.setdefault(release_id, []).append(card)
+        cards.setdefault(pk, []).append(card)
+        totals[release_id] = row[10]
+    _attach_labels(cards)
     return shown, totals
+
+
+def _attach_labels(cards: dict[int, list[Card]]) -> None:
+    """Each card's tags (by name) and objectives: one query each."""
+    tags = Feature.tags.through.objects.filter(feature_id__in=list(cards))
+    for feature_id, tag_id, name in tags.order_by("tag__name").values_list(
+        "feature_id", "tag_id", "tag__name"
+    ):
+        tag = Named(tag_id, name)
+        for card in cards[feature_id]:
+            card.card_tags.append(tag)
+    links = Objective.features.through.objects.filter(feature_id__in=list(cards))
+    for feature_id, objective_id, title in links.order_by("objective_id").values_list(
+        "feature_id", "objective_id", "objective__title"
+    ):
+        objective = Named(objective_id, title)
+        for card in cards[feature_id]:
+            card.card_objectives.append(objective)
+
+
+def _targets(products) -> dict[int, list[Target]]:
+    """For each of ``products``, its open releases by target date (the "Move to" choices)."""
+    out: dict[int, list[Target]] = {p: [] for p in products}
+    releases = Release.objects.filter(status__in=OPEN, product_id__in=products)
+    order = (Coalesce("target_date", Value(dt.date.max)), "pk")
+    fields = ("product_id", "pk", "version", "target_date")
+    for product_id, pk, version, target in releases.order_by(*order).values_list(*fields):
+        out[product_id].append(Target(pk, version, target))
+    return out
 
 
 def _lanes(rows: list[TimelineRelease], group: str) -> list[Lane]:
@@ -194,7 +348,7 @@ def _lanes(rows: list[TimelineRelease], group: str) -> list[Lane]:
             lanes.setdefault(product.slug, Lane(product.slug, product.name)).releases.append(row)
         return sorted(lanes.values(), key=lambda lane: lane.label.lower())
     for row in rows:
-        keyed: dict[str, tuple[str, list[Feature]]] = {}
+        keyed: dict[str, tuple[str, list[Card]]] = {}
         for feature in row.features:
             for key, label in _keys(feature, group):
                 keyed.setdefault(key, (label, []))[1].append(feature)
@@ -208,7 +362,7 @@ def _lanes(rows: list[TimelineRelease], group: str) -> list[Lane]:
     return sorted(lanes.values(), key=lambda lane: (lane.key == "", lane.label.lower()))
 
 
-def _keys(feature: Feature, group: str) -> list[tuple[str, str]]:
+def _keys(feature: Card, group: str) -> list[tuple[str, str]]:
     from django.utils.translation import gettext as _
 
     if group == "team":

@@ -75,14 +75,15 @@ def _here(request) -> str:
 
 
 def _timeline_context(request, filters, *, user, read_only=False) -> dict:
-    page, lanes = selectors.timeline(user=user, filters=filters, page=request.GET.get("page"))
-    features = [f for lane in lanes for row in lane.releases for f in row.features]
     context = _common(request, filters, user=user, read_only=read_only)
-    _attach_targets(context, user, features)
-    return {**context, "page_obj": page, "lanes": lanes, "view": "timeline"}
+    found = selectors.timeline(user=user, filters=filters, page=request.GET.get("page"),
+                               targets=not context["read_only"])  # fmt: skip
+    features = [f for lane in found.lanes for row in lane.releases for f in row.features]
+    _attach_targets(context, user, features, targets=found.targets)
+    return {**context, "page_obj": found.page, "lanes": found.lanes, "view": "timeline"}
 
 
-def _attach_targets(context, user, features, *, view: str = "timeline") -> None:
+def _attach_targets(context, user, features, *, view: str = "timeline", targets=None) -> None:
     """Each card's move URL and "Move to" options: the open releases of its product (or the
     columns), rendered once per product rather than once per card."""
     if context["read_only"]:
@@ -90,12 +91,11 @@ def _attach_targets(context, user, features, *, view: str = "timeline") -> None:
     if view == "board":
         options = {None: _options([("", _("Move to…"))] + list(Column.choices))}
     else:
-        targets = selectors.move_targets(user=user, features=features)
         options = {
             product: _options([("", _("Move to…"))]
                               + [(r.pk, _release_label(r)) for r in releases]
                               + [("none", _("No release"))])
-            for product, releases in targets.items()
+            for product, releases in (targets or {}).items()
         }  # fmt: skip
     url = reverse("planning:roadmap-move", args=[0])
     for feature in features:
@@ -522,8 +522,8 @@ def roadmap_image(request):
     from .image import roadmap_svg
 
     filters = filters_from(request.GET)
-    page, lanes = selectors.timeline(user=request.user, filters=filters,
-                                     per_page=IMAGE_RELEASES)  # fmt: skip
+    found = selectors.timeline(user=request.user, filters=filters, per_page=IMAGE_RELEASES)
+    page, lanes = found.page, found.lanes
     today = date_format(clock.now().date(), "DATE_FORMAT")
     subtitle = ngettext(
         "%(n)d planned or in-progress release · %(day)s",
