@@ -33,9 +33,7 @@ def _wall_time(value) -> dt.time:
 # A wall-clock time of day, in the series' time zone.
 WallTime = Annotated[dt.time, BeforeValidator(_wall_time), WithJsonSchema(_WALL_TIME_SCHEMA)]
 # As answered: always with its seconds ("09:30:00").
-WallTimeOut = Annotated[
-    dt.time, WithJsonSchema({**_WALL_TIME_SCHEMA, "examples": ["09:30:00"]})
-]
+WallTimeOut = Annotated[dt.time, WithJsonSchema({**_WALL_TIME_SCHEMA, "examples": ["09:30:00"]})]
 
 
 class SeriesIn(InputSchema):
@@ -80,7 +78,7 @@ class SeriesOut(Schema):
     products: list[int]
     time_zone: str
     start_date: dt.date
-    start_time: WallTimeOut = Field(description="In the series' time zone: \"09:30:00\".")
+    start_time: WallTimeOut = Field(description='In the series\' time zone: "09:30:00".')
     duration_minutes: int
     rrule: str
     agenda_parts: list[str]
