@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from wavelength.accounts.models import Team, User
 from wavelength.accounts.permissions import require_member
@@ -27,7 +29,7 @@ from wavelength.processes.models import Run, RunStatus, RunStep
 from wavelength.processes.selectors import OPEN_STATUSES
 from wavelength.quality.models import OPEN_DEFECT_STATUSES, Defect, Severity, pk_url
 
-from .models import ActionItem, ActionStatus, AgendaPart, Occurrence
+from .models import ActionItem, ActionStatus, AgendaPart, MeetingSeries, Occurrence
 
 PER_PART = 5
 # Without a previous occurrence, the agenda looks back this far.
@@ -50,20 +52,25 @@ class ItemSpec:
 
 def since_for(occurrence: Occurrence) -> dt.datetime:
     """When the previous occurrence of the series started (or two weeks before this one)."""
-    previous = (
-        Occurrence.objects.filter(
-            series_id=occurrence.series_id, starts_at__lt=occurrence.starts_at
-        )
-        .order_by("-starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
+    rows = _rows(
+        """SELECT starts_at FROM {occurrence} WHERE series_id = %s AND starts_at < %s
+        ORDER BY starts_at DESC LIMIT 1""",
+        [occurrence.series_id, _moment(occurrence.starts_at)],
     )
-    return previous or occurrence.starts_at - DEFAULT_LOOKBACK
+    if not rows:
+        return occurrence.starts_at - DEFAULT_LOOKBACK
+    previous = rows[0][0]
+    if isinstance(previous, str):  # SQLite answers the text it stores, in UTC
+        previous = parse_datetime(previous)
+    return previous if timezone.is_aware(previous) else previous.replace(tzinfo=dt.UTC)
 
 
 def build_agenda(*, user, occurrence: Occurrence) -> list[ItemSpec]:
     series = occurrence.series
-    product_ids = list(series.products.values_list("pk", flat=True))
+    rows = _rows(
+        "SELECT product_id FROM {series_products} WHERE meetingseries_id = %s", [series.pk]
+    )
+    product_ids = [pk for (pk,) in rows]
     since = since_for(occurrence)
     items: list[ItemSpec] = []
     for part in series.agenda_parts:
@@ -317,6 +324,7 @@ _TABLES = {
     "feedback": Feedback, "company": Company, "link": FeedbackLink, "feature": Feature,
     "release": Release, "activity": Activity, "step": RunStep, "run": Run, "user": User,
     "team": Team, "defect": Defect, "action": ActionItem, "occurrence": Occurrence,
+    "series_products": MeetingSeries.products.through,
 }  # fmt: skip
 
 
