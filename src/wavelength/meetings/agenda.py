@@ -1,8 +1,11 @@
 """The agenda an occurrence gets from live data, for the products its series covers, since the
-previous occurrence. Every part reads through its own app's permission-checked selector as the
-person who asks, and each series can switch parts off (``MeetingSeries.agenda_parts``).
+previous occurrence, as the person who asks; each series can switch parts off
+(``MeetingSeries.agenda_parts``).
 
-Each part costs a fixed number of queries and gives at most ``PER_PART`` items.
+Each part costs a fixed number of queries and gives at most ``PER_PART`` items. The demand,
+the stale pages and the release gates read through their apps' code (they carry those apps'
+rules: portal votes, space permissions, gate criteria); the other reads are plain SQL that
+checks the reader as the selector it stands for does (see ``_TABLES``).
 """
 
 import datetime as dt
