@@ -1,3 +1,7 @@
+import re
+
+import pytest
+
 from tests.api.utils import bearer_client, patch, post, url
 from tests.factories import FeatureFactory
 from wavelength.core import clock
@@ -127,3 +131,39 @@ def test_generate_the_agenda(now, editor, series):
     occurrence = series.occurrences.first()
     response = post(bearer_client(editor), url("agenda-generate", occurrence.pk))
     assert response.status_code == 201 and response.json() == []  # nothing happened yet
+
+
+def test_start_time_is_documented_and_accepted_as_hh_mm_or_hh_mm_ss(now, editor, client):
+    schemas = client.get(url("openapi-json")).json()["components"]["schemas"]
+    documented = schemas["SeriesIn"]["properties"]["start_time"]
+    assert documented["type"] == "string" and documented["format"] == "time"
+    assert schemas["SeriesOut"]["properties"]["start_time"]["format"] == "time"
+    pattern = re.compile(documented["pattern"])
+    api = bearer_client(editor)
+    for sent in ("09:30", "09:30:00"):
+        assert pattern.match(sent)
+        created = post(api, url("series-create"), {**SERIES, "start_time": sent})
+        assert created.status_code == 201, created.content
+        assert created.json()["start_time"] == "09:30:00"
+        assert pattern.match(created.json()["start_time"])
+    series_id = created.json()["id"]
+    changed = patch(api, url("series-update", series_id), {"start_time": "17:05:30"})
+    assert changed.status_code == 200 and changed.json()["start_time"] == "17:05:30"
+
+
+@pytest.mark.parametrize(
+    "sent", ["9:30", "0930", "09:30:00.5", "09:30Z", "09:30+02:00", "24:00", "", 34200, None]
+)
+def test_a_start_time_not_as_documented_is_422_naming_the_field(now, editor, series, sent):
+    api = bearer_client(editor)
+    count = MeetingSeries.objects.count()
+    response = post(api, url("series-create"), {**SERIES, "start_time": sent})
+    assert response.status_code == 422 and _fields(response) == {"start_time"}
+    assert MeetingSeries.objects.count() == count
+    if sent is None:
+        return  # a PATCH may send null for "unchanged"
+    before = series.start_time
+    response = patch(api, url("series-update", series.pk), {"start_time": sent})
+    assert response.status_code == 422 and _fields(response) == {"start_time"}
+    series.refresh_from_db()
+    assert series.start_time == before

@@ -1,10 +1,39 @@
 """Request and response bodies of the meetings API."""
 
 import datetime as dt
+import re
+from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from wavelength.core.schemas import Id, InputSchema
+
+_WALL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?")
+_WALL_TIME_SCHEMA = {
+    "type": "string",
+    "format": "time",
+    "pattern": f"^{_WALL_TIME.pattern}$",
+    "examples": ["09:30", "09:30:00"],
+}
+
+
+def _wall_time(value) -> dt.time:
+    """Only "HH:MM" or "HH:MM:SS": pydantic would also take seconds since midnight, fractions
+    of a second and a UTC offset, none of which a wall-clock time in a time zone can carry."""
+    if isinstance(value, str) and _WALL_TIME.fullmatch(value):
+        return dt.time.fromisoformat(value)
+    raise PydanticCustomError(
+        "wall_time", _("Give a time of day as HH:MM or HH:MM:SS, for example 09:30.")
+    )
+
+
+# A wall-clock time of day, in the series' time zone.
+WallTime = Annotated[dt.time, BeforeValidator(_wall_time), WithJsonSchema(_WALL_TIME_SCHEMA)]
+# As answered: always with its seconds ("09:30:00").
+WallTimeOut = Annotated[dt.time, WithJsonSchema({**_WALL_TIME_SCHEMA, "examples": ["09:30:00"]})]
 
 
 class SeriesIn(InputSchema):
@@ -16,7 +45,9 @@ class SeriesIn(InputSchema):
     products: list[Id] = []
     time_zone: str = Field("UTC", max_length=64, description="An IANA name: Europe/Paris.")
     start_date: dt.date
-    start_time: dt.time = Field(description="Wall-clock time in the series' time zone.")
+    start_time: WallTime = Field(
+        description='Wall-clock time in the series\' time zone: "09:30" or "09:30:00".'
+    )
     duration_minutes: int = Field(30, ge=5, le=1440)
     rrule: str = Field(max_length=300, description="An RFC 5545 RRULE: FREQ=WEEKLY;BYDAY=MO.")
     agenda_parts: list[str] | None = Field(None, description="Omitted: every part.")
@@ -31,7 +62,7 @@ class SeriesPatch(InputSchema):
     products: list[Id] | None = None
     time_zone: str | None = Field(None, max_length=64)
     start_date: dt.date | None = None
-    start_time: dt.time | None = None
+    start_time: WallTime | None = Field(None, description='"09:30" or "09:30:00".')
     duration_minutes: int | None = Field(None, ge=5, le=1440)
     rrule: str | None = Field(None, max_length=300)
     agenda_parts: list[str] | None = None
@@ -47,7 +78,7 @@ class SeriesOut(Schema):
     products: list[int]
     time_zone: str
     start_date: dt.date
-    start_time: dt.time
+    start_time: WallTimeOut = Field(description='In the series\' time zone: "09:30:00".')
     duration_minutes: int
     rrule: str
     agenda_parts: list[str]

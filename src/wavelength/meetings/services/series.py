@@ -47,6 +47,10 @@ def _clean(data: SeriesData) -> SeriesData:
         raise DomainError(_("A meeting lasts from 5 minutes to 24 hours."),
                           field="duration_minutes")  # fmt: skip
     recurrence.zone(data.time_zone)
+    if data.start_time.tzinfo is not None:  # a wall-clock time in the series' time zone
+        raise DomainError(_("Give the start time without a UTC offset."), field="start_time")
+    # Whole seconds, as the API documents it ("09:30:00"), whatever a form or import sent.
+    data.start_time = data.start_time.replace(microsecond=0)
     data.rrule = recurrence.validate(
         data.rrule, start_date=data.start_date, start_time=data.start_time
     )
