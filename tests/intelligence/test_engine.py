@@ -117,4 +117,20 @@ def test_direct_probabilities_match_the_pipeline(labels):
     items = [e for e in examples(OBJECTS) if e.type in labels]
     model = TextClassifier().fit([e.text for e in items], [e.type for e in items])
     texts = ["budget totals are off by one cent", "kudos team", "où est la doc ?", ""]
+    texts += ["L'appli plante à chaque fois…", "a", "ab  cd\t\nef", "ﬁle\u00a0Ça"]
     assert np.allclose(model.probabilities(texts), model.pipeline.predict_proba(texts))
+    union = model.pipeline.named_steps["features"]
+    assert np.array_equal(model.features(texts).toarray(), union.transform(texts).toarray())
+
+
+def test_one_transform_feeds_both_shipped_models():
+    engine = TriageEngine.shipped()
+    texts = ["the export crashes", "Merci, c'est parfait !", "how do I add a user?"]
+    assert engine.type_model.shares_features(engine.sentiment_model)
+    assert not engine.type_model.shares_features(TextClassifier().fit(["a b", "c d"], ["x", "y"]))
+    results = engine.triage_many(texts)
+    assert engine._one_transform
+    for result, text in zip(results, texts, strict=True):
+        label, _ = engine.type_model.predict(text)
+        assert result.type == label
+        assert result.sentiment == engine.sentiment_model.predict(text)[0]

@@ -129,6 +129,7 @@ class TriageEngine:
 
     def __init__(self) -> None:
         self.choices: dict[str, Choice] = {task: Choice() for task in TASKS}
+        self._one_transform: bool | None = None  # both models read the same columns
 
     @classmethod
     def shipped(cls) -> "TriageEngine":
@@ -160,8 +161,9 @@ class TriageEngine:
         texts = list(texts)
         if not texts:
             return []
-        types = self._types(texts)
-        moods = self._sentiments(texts)
+        probabilities = self._model_probabilities(texts)
+        types = self._types(texts, probabilities.get("type"))
+        moods = self._sentiments(texts, probabilities.get("sentiment"))
         results = []
         for text, (kind, confidence), (mood, score, sure) in zip(texts, types, moods, strict=True):
             language, language_confidence = detect_language(text)
@@ -180,28 +182,42 @@ class TriageEngine:
             )
         return results
 
-    def _types(self, texts: list[str]) -> list[tuple[str, float]]:
+    def _model_probabilities(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Each model's probabilities for the batch. Turning texts into the models' columns is
+        most of the cost of triage: when both models read the same columns (the shipped
+        engine's), the batch is turned once for both."""
+        models = {task: self.choices[task].model for task in TASKS}
+        models = {task: m for task, m in models.items() if self.choices[task].source == MODEL}
+        if self._one_transform is None:
+            type_model, sentiment_model = models.get("type"), models.get("sentiment")
+            self._one_transform = bool(type_model and type_model.shares_features(sentiment_model))
+        features = models["type"].features(texts) if self._one_transform else None
+        return {
+            task: model.probabilities(texts, features=features) for task, model in models.items()
+        }
+
+    def _types(self, texts: list[str], probabilities: np.ndarray | None) -> list[tuple[str, float]]:
         choice = self.choices["type"]
         if choice.source == MODEL:
-            labels, raw = _best(choice.model, texts)
+            labels, raw = _best(choice.model, texts, probabilities)
         else:
             labels, raw = zip(*map(rule_type, texts), strict=True)
         sure = choice.calibration(np.asarray(raw))
         return [(label, round(float(s), 3)) for label, s in zip(labels, sure, strict=True)]
 
-    def _sentiments(self, texts: list[str]) -> list[tuple[str, float, float]]:
+    def _sentiments(
+        self, texts: list[str], probabilities: np.ndarray | None
+    ) -> list[tuple[str, float, float]]:
         choice = self.choices["sentiment"]
         if choice.source == MODEL:
             model = choice.model
-            probabilities = model.probabilities(texts)
 
             def column(label: str):
                 i = model.labels.index(label) if label in model.labels else None
                 return probabilities[:, i] if i is not None else np.zeros(len(texts))
 
             scores = column("positive") - column("negative")
-            labels = [str(model.labels[i]) for i in probabilities.argmax(axis=1)]
-            raw = probabilities.max(axis=1)
+            labels, raw = _best(model, texts, probabilities)
         else:
             labels, scores = zip(*map(lexicon_sentiment, texts), strict=True)
             raw = [_lexicon_confidence(s) for s in scores]
@@ -261,6 +277,7 @@ class TriageEngine:
                 self.choices[task] = fallback.choices[task]
                 continue
             self.choices[task] = _choose(task, decided, known, current)
+        self._one_transform = None
         return self
 
     def dumps(self) -> bytes:
@@ -304,9 +321,14 @@ def fingerprint(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def _best(model: TextClassifier, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    probabilities = model.probabilities(texts)
-    return [str(model.labels[i]) for i in probabilities.argmax(axis=1)], probabilities.max(axis=1)
+def _best(
+    model: TextClassifier, texts: Sequence[str], probabilities: np.ndarray | None = None
+) -> tuple[list[str], np.ndarray]:
+    """Each text's likeliest label and its probability (``probabilities``: already computed)."""
+    if probabilities is None:
+        probabilities = model.probabilities(texts)
+    labels = model.labels
+    return [str(labels[i]) for i in probabilities.argmax(axis=1)], probabilities.max(axis=1)
 
 
 def _lexicon_confidence(score: float) -> float:

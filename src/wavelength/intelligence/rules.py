@@ -63,15 +63,16 @@ def cue_vector(text: str) -> tuple[float, ...]:
     closing question mark and exclamation marks. Remembered for the last few thousand texts:
     the type and the sentiment models both ask, one after the other."""
     scores = rule_type_scores(text)
+    words = tokens(text)
     positive = negative = 0.0
     negated_until, negations = -1, 0
-    for i, word in enumerate(tokens(text)):
+    for i, word in enumerate(words):
         if word in NEGATORS:
             negated_until, negations = i + _NEGATION_WINDOW, negations + 1
             continue
         value = SENTIMENT_WORDS.get(word, 0.0) * (-1.0 if i <= negated_until else 1.0)
         positive, negative = positive + max(value, 0.0), negative + max(-value, 0.0)
-    _, score = lexicon_sentiment(text)
+    score = round(_lexicon_score(words), 3)
     stripped = text.strip()
     return (
         *(min(scores[label], 6.0) / 3 for label in TYPES),
@@ -107,9 +108,14 @@ def lexicon_sentiment(text: str) -> tuple[str, float]:
     A negator ("not", "never", "pas", "jamais", the "n" of "n'est") flips the polarity of
     the sentiment words in the next few tokens; an intensifier scales the next word.
     """
+    score = _lexicon_score(tokens(text))
+    return sentiment_label(score), round(score, 3)
+
+
+def _lexicon_score(words: list[str]) -> float:
     total, hits = 0.0, 0
     negated_until, boost = -1, 1.0
-    for i, word in enumerate(tokens(text)):
+    for i, word in enumerate(words):
         if word in NEGATORS:
             negated_until = i + _NEGATION_WINDOW
             continue
@@ -121,8 +127,7 @@ def lexicon_sentiment(text: str) -> tuple[str, float]:
             total += value * boost * (-1.0 if i <= negated_until else 1.0)
             hits += 1
         boost = 1.0
-    score = math.tanh(total / 2.0) if hits else 0.0
-    return sentiment_label(score), round(score, 3)
+    return math.tanh(total / 2.0) if hits else 0.0
 
 
 def sentiment_label(score: float) -> str:

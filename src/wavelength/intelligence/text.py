@@ -10,6 +10,8 @@ _CAN_NOT = re.compile(r"\b(can|won|ain)not\b")
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so "Émettre" and "emettre" meet."""
+    if text.isascii():  # most feedback: nothing to decompose (and fold runs on every model)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
