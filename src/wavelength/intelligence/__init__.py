@@ -3,7 +3,7 @@
 Language detection, type and sentiment (rules by default, models once trained), near-duplicate
 search, theme discovery and feature suggestions. Everything is deterministic. Themes, duplicates
 and suggestions run on the process's text engine (``engines.text_engine``): TF-IDF by default,
-sentence embeddings when the ``embeddings`` extra is installed.
+sentence embeddings when the ``embeddings`` extra is installed or ``embeddings-onnx`` is chosen.
 """
 
 from .classifier import TextClassifier

