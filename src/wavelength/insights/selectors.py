@@ -60,18 +60,28 @@ class Figure:
         return f"chart-{self.key}"
 
 
-def chart(label, labels, values, *, keys=None, kind="bar", axis="y") -> dict:
-    """One series, as the quality dashboard draws them."""
+def list_url(f: DashboardFilter, name: str, params: dict | None = None) -> str:
+    """The address of the list (lists.py) behind a bar or a point, with the filters."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    query = urlencode({**f.as_dict(), **(params or {})})
+    return reverse("insights:figure-list", args=[name]) + (f"?{query}" if query else "")
+
+
+def chart(label, labels, values, *, keys=None, kind="bar", axis="y", links=None) -> dict:
+    """One series, as the quality dashboard draws them; ``links``: the list behind each bar."""
     return {"type": kind, "label": str(label), "labels": [str(x) for x in labels],
-            "values": values, "keys": keys or [], "axis": axis}  # fmt: skip
+            "values": values, "keys": keys or [], "axis": axis, "links": links or []}  # fmt: skip
 
 
-def stacked(labels, series: list[tuple[str, str, list]], *, kind="bar") -> dict:
-    """Several series over the same labels (periods), stacked: ``(key, label, values)``."""
+def stacked(labels, series: list[tuple], *, kind="bar") -> dict:
+    """Several series over the same labels (periods), stacked: ``(key, label, values, link)``,
+    ``link`` the list behind every bar or point of the series."""
     return {
         "type": kind, "labels": [str(x) for x in labels], "axis": "x", "stacked": kind == "bar",
-        "datasets": [{"key": key, "label": str(label), "values": values}
-                     for key, label, values in series],
+        "datasets": [{"key": key, "label": str(label), "values": values, "link": link}
+                     for key, label, values, link in series],
     }  # fmt: skip
 
 
@@ -131,7 +141,12 @@ def _over_time(f, key, title, column, choices, list_param) -> Figure:
     labels[NO_VALUE] = _("Not set")
     order = [v for v, _label in choices] + [NO_VALUE]
     series = [
-        (f"ins-{value}", labels[value], [grid[value].get(b, 0) for b in buckets])
+        (
+            f"ins-{value}",
+            labels[value],
+            [grid[value].get(b, 0) for b in buckets],
+            list_url(f, "feedback", {list_param: value}),
+        )
         for value in order
         if value in grid
     ]
@@ -169,7 +184,8 @@ def feedback_by_segment(f) -> Figure:
     return Figure(
         "feedback-segment", _("Feedback by customer segment"),
         chart(_("Feedback items"), [labels[k] for k in shown], [counts[k] for k in shown],
-              keys=[f"ins-{k}" for k in shown]),
+              keys=[f"ins-{k}" for k in shown],
+              links=[list_url(f, "feedback", {"segment": k}) for k in shown]),
         [Counter(labels[k], counts[k], "feedback", {"segment": k}) for k in shown],
         empty=not shown,
     )  # fmt: skip
@@ -217,7 +233,8 @@ def top_features(f, *, user) -> Figure:
     return Figure(
         "demand", _("Most asked-for features by revenue"),
         chart(_("Revenue of the companies asking"), [r.title for r in rows],
-              [float(r.revenue or 0) for r in rows], keys=[r.stage for r in rows]),
+              [float(r.revenue or 0) for r in rows], keys=[r.stage for r in rows],
+              links=[r.get_absolute_url() for r in rows]),
         rows=rows, empty=not rows,
     )  # fmt: skip
 
@@ -258,7 +275,8 @@ def lead_times(f) -> Figure:
     return Figure(
         "lead-time", _("Lead time to general availability"),
         chart(_("Average days in the stage"), [Stage(s).label for s in stages],
-              [round(statistics.mean(spent[s]), 1) for s in stages], keys=stages),
+              [round(statistics.mean(spent[s]), 1) for s in stages], keys=stages,
+              links=[list_url(f, "reached-ga")] * len(stages)),
         [Counter(_("Features that reached general availability"), len(reached), "reached-ga"),
          Counter(_("Median days from the first request"),
                  median if median is not None else "—", "reached-ga", counts=False)],
@@ -276,7 +294,8 @@ def release_timeliness(f) -> Figure:
     values = [on_time, late, still_open]
     return Figure(
         "releases", _("Releases on time and late"),
-        chart(_("Releases"), labels, values, keys=keys),
+        chart(_("Releases"), labels, values, keys=keys,
+              links=[list_url(f, name) for name in lists]),
         [Counter(label, value, name) for label, value, name in zip(labels, values, lists,
                                                                    strict=True)],
         empty=not any(values),
@@ -304,7 +323,7 @@ def pass_rates(f) -> Figure:
     return Figure(
         "pass-rate", _("Pass rate per release"),
         chart(_("Pass rate (%)"), labels, [round(100 * r[4] / r[3], 1) for r in rows],
-              kind="line", axis="x"),
+              kind="line", axis="x", links=[list_url(f, "tested-releases")] * len(rows)),
         [Counter(_("Pass rate in the period"), overall, "tested-releases", counts=False),
          Counter(_("Releases shipped past a failing gate"), len(failures), "gate-failures")],
         rows=failures, empty=not rows and not failures,
@@ -354,7 +373,8 @@ def defects(f) -> Figure:
     counters.append(Counter(_("Reported by customers"), reported, "customer-defects"))
     return Figure(
         "defects", _("Open defects by severity"),
-        chart(_("Open defects"), labels, values, keys=[f"sev-{s}" for s in Severity]),
+        chart(_("Open defects"), labels, values, keys=[f"sev-{s}" for s in Severity],
+              links=[list_url(f, "open-defects", {"severity": s.value}) for s in Severity]),
         counters, empty=not any(values),
     )  # fmt: skip
 
@@ -382,9 +402,11 @@ def playbooks(f) -> Figure:
     return Figure(
         "playbooks", _("Playbook health"),
         stacked(names, [
-            ("ins-overdue", _("Overdue steps"), [overdue.get(n, 0) for n in names]),
+            ("ins-overdue", _("Overdue steps"), [overdue.get(n, 0) for n in names],
+             list_url(f, "overdue-steps")),
             ("ins-duration", _("Median run duration (days)"),
-             [round(statistics.median(durations[n])) if n in durations else 0 for n in names]),
+             [round(statistics.median(durations[n])) if n in durations else 0 for n in names],
+             list_url(f, "completed-runs")),
         ], kind="bar") | {"stacked": False},
         [Counter(_("Overdue steps"), total, "overdue-steps"),
          Counter(_("Runs completed in the period"), runs, "completed-runs"),
@@ -403,7 +425,8 @@ def knowledge(f, *, user) -> Figure:
     values = [stale, totals["unowned"]]
     return Figure(
         "knowledge", _("Knowledge health"),
-        chart(_("Pages"), labels, values, keys=["ins-stale", "ins-unowned"]),
+        chart(_("Pages"), labels, values, keys=["ins-stale", "ins-unowned"],
+              links=[list_url(f, "stale-pages"), list_url(f, "unowned-pages")]),
         [Counter(_("Pages"), totals["total"], "pages"),
          Counter(labels[0], stale, "stale-pages"),
          Counter(labels[1], totals["unowned"], "unowned-pages")],
@@ -425,7 +448,8 @@ def training(f, *, user) -> Figure:
     states = ["done", "open", "overdue"]
     return Figure(
         "training", _("Training completion"),
-        chart(_("Assignments"), labels, values, keys=["ins-done", "ins-open", "ins-overdue"]),
+        chart(_("Assignments"), labels, values, keys=["ins-done", "ins-open", "ins-overdue"],
+              links=[list_url(f, "assignments", {"state": state}) for state in states]),
         [Counter(_("Completion"), rate, "assignments", counts=False),
          *[Counter(label, value, "assignments", {"state": state})
            for label, value, state in zip(labels, values, states, strict=True)]],
@@ -472,8 +496,9 @@ def survey_scores(f) -> Figure:
     average = csat_total["avg"]
     return Figure(
         "surveys", _("NPS and CSAT"),
-        stacked(labels, [("ins-nps", _("NPS"), nps_values),
-                         ("ins-csat", _("Satisfied (CSAT 4–5, %)"), csat_values)],
+        stacked(labels, [("ins-nps", _("NPS"), nps_values, list_url(f, "nps-responses")),
+                         ("ins-csat", _("Satisfied (CSAT 4–5, %)"), csat_values,
+                          list_url(f, "csat-responses"))],
                 kind="line"),
         [Counter(_("NPS"), overall if overall is not None else "—", "nps-responses",
                  counts=False),
