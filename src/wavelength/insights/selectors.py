@@ -5,16 +5,15 @@ A figure has a chart (shaped for app.js, ``data-chart``) and counters; each coun
 list (``lists.py``) whose rows it counts, and the list pages through the same queryset.
 """
 
+import bisect
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, Min, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.models import Team
@@ -23,10 +22,10 @@ from wavelength.catalog.models import Feature, Product, Release, Stage, StageEnt
 from wavelength.core.models import Activity
 from wavelength.feedback.models import FeedbackLink, Segment, Sentiment, Source
 from wavelength.feedback.selectors import demand_for_features
-from wavelength.feedback.votes import votes as registered_votes
 from wavelength.quality.models import ResultStatus, Severity
 
-from . import scopes
+from . import scopes, summaries
+from .models import FeatureRevenue, FeedbackDaily
 from .scopes import DashboardFilter
 
 TOP_FEATURES = 10
@@ -111,31 +110,22 @@ def _bucket_label(day: dt.date, unit: str) -> str:
 # Demand and sentiment -----------------------------------------------------------------------
 
 
-def _bucket_counts(f: DashboardFilter, buckets: list[dt.date]) -> dict:
-    """One conditional count per bucket: the rows are read once, with no date function per
-    row (SQLite runs Django's date truncation in Python)."""
-    start, end = f.window()
-    edges = [max(start, timezone.make_aware(dt.datetime.combine(b, dt.time.min)))
-             for b in buckets]  # fmt: skip
-    counts = {}
-    for i, low in enumerate(edges):
-        if i + 1 < len(edges):
-            window = Q(received_at__gte=low, received_at__lt=edges[i + 1])
-        else:
-            window = Q(received_at__gte=low, received_at__lte=end)
-        counts[f"b{i}"] = Count("pk", filter=window)
-    return counts
+def _daily(f: DashboardFilter, dimension: str):
+    """The day counts of ``dimension`` in the period, for everyone or among the items asking
+    for a feature of the product, the team or both (summaries.py)."""
+    qs = FeedbackDaily.objects.filter(dimension=dimension, day__gte=f.since, day__lte=f.until)
+    product = Subquery(Product.objects.filter(slug=f.product).values("pk")[:1]) if f.product else 0
+    team = Subquery(Team.objects.filter(slug=f.team).values("pk")[:1]) if f.team else 0
+    return qs.filter(product_id=product, team_id=team).order_by()
 
 
 def _over_time(f, key, title, column, choices, list_param) -> Figure:
     _trunc, buckets, unit = _buckets(f)
-    rows = scopes.feedback(f).order_by().values(column).annotate(**_bucket_counts(f, buckets))
     grid: dict[str, dict[dt.date, int]] = {}
-    for row in rows:
-        value = row[column] or NO_VALUE
-        per_bucket = grid.setdefault(value, {})
-        for i, bucket in enumerate(buckets):
-            per_bucket[bucket] = per_bucket.get(bucket, 0) + row[f"b{i}"]
+    for day, value, n in _daily(f, column).values_list("day", "value", "count"):
+        bucket = buckets[bisect.bisect_right(buckets, day) - 1]
+        per_bucket = grid.setdefault(value or NO_VALUE, {})
+        per_bucket[bucket] = per_bucket.get(bucket, 0) + n
     grid = {value: counts for value, counts in grid.items() if any(counts.values())}
     labels = dict(choices)
     labels[NO_VALUE] = _("Not set")
@@ -173,9 +163,7 @@ def feedback_by_sentiment(f) -> Figure:
 
 def feedback_by_segment(f) -> Figure:
     counts: dict[str, int] = {}
-    for segment, n in (
-        scopes.feedback(f).order_by().values_list("company__segment").annotate(n=Count("pk"))
-    ):
+    for segment, n in _daily(f, "segment").values_list("value").annotate(n=Sum("count")):
         counts[segment or NO_VALUE] = counts.get(segment or NO_VALUE, 0) + n
     labels = dict(Segment.choices)
     labels[NO_VALUE] = _("No segment")
@@ -192,29 +180,12 @@ def feedback_by_segment(f) -> Figure:
 
 
 def _revenue_ranking(f: DashboardFilter, limit: int) -> list[int]:
-    """The ids of the features whose asking companies have the most revenue, each company
-    counted once per feature whether it wrote or voted (the demand's own rule: a UNION of
-    the pairs), summed in the database so only ``limit`` rows come back."""
-    ids = scopes.features(f).values("pk")
-    pair = {"f_id": F("feature_id"), "c_id": F("feedback__company_id"),
-            "c_arr": F("feedback__company__arr")}  # fmt: skip
-    wrote = FeedbackLink.objects.filter(feature__in=ids).exclude(feedback__company=None)
-    wrote = wrote.order_by().annotate(**pair).values_list("f_id", "c_id", "c_arr")
-    v = registered_votes()
-    voted = (
-        v.counted().filter(**{f"{v.feature}__in": ids}).exclude(**{v.company: None}).order_by()
-        .annotate(f_id=F(f"{v.feature}_id"), c_id=F(f"{v.company}_id"),
-                  c_arr=F(f"{v.company}__arr"))
-        .values_list("f_id", "c_id", "c_arr")
-    )  # fmt: skip
-    sql, params = wrote.union(voted).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT f_id FROM ({sql}) pairs GROUP BY f_id "  # noqa: S608 - Django's own SQL
-            "ORDER BY SUM(c_arr) DESC, f_id LIMIT %s",
-            [*params, limit],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    """The ids of the features whose asking companies have the most revenue (summaries.py:
+    each company counted once per feature whether it wrote or voted, the demand's rule)."""
+    qs = FeatureRevenue.objects.all()
+    if f.product or f.team:
+        qs = qs.filter(feature__in=scopes.features(f).values("pk"))
+    return list(qs.order_by("-revenue", "feature_id").values_list("feature_id", flat=True)[:limit])
 
 
 def top_features(f, *, user) -> Figure:
@@ -532,6 +503,11 @@ FIGURES = (
 def figure(key: str, f: DashboardFilter, *, user) -> Figure:
     """One figure of the dashboard (its CSV, its API)."""
     require_member(user)
+    summaries.refresh()
+    return _figure(key, f, user=user)
+
+
+def _figure(key: str, f: DashboardFilter, *, user) -> Figure:
     builders = {
         "feedback-channel": lambda: feedback_by_channel(f),
         "feedback-sentiment": lambda: feedback_by_sentiment(f),
@@ -552,7 +528,8 @@ def figure(key: str, f: DashboardFilter, *, user) -> Figure:
 def dashboard(*, user, filters: DashboardFilter) -> Dashboard:
     """Every figure for ``filters``, as ``user`` may see them."""
     require_member(user)
-    return Dashboard(filters, [figure(key, filters, user=user) for key in FIGURES])
+    summaries.refresh()  # what changed since the last read is recounted first
+    return Dashboard(filters, [_figure(key, filters, user=user) for key in FIGURES])
 
 
 def filter_choices(*, user) -> dict:
