@@ -58,6 +58,13 @@ def test_summaries_equal_a_recount_after_writes_deletes_and_merges(world, admin,
     tiny = Company.objects.get(name="Tiny")
     feedback_services.company_merge(actor=admin, target=acme, source=tiny)
     assert_equal_to_a_recount()
+    # An import: items inserted in bulk.
+    feedback_services.feedback_bulk_create(actor=admin, items=[
+        {"text": f"Imported {n}", "source": "csv", "external_id": f"i{n}",
+         "received_at": days_ago(n)} for n in (2, 9, 9)
+    ])  # fmt: skip
+    assert StaleDay.objects.count() == 2
+    assert_equal_to_a_recount()
     # And the figure reads them: Offline mode is asked for by Acme only now, at its revenue.
     board = selectors.dashboard(user=admin, filters=DashboardFilter())
     assert board.figure("demand").rows[0] == offline
