@@ -60,8 +60,8 @@ def test_summaries_equal_a_recount_after_writes_deletes_and_merges(world, admin,
     assert_equal_to_a_recount()
     # An import: items inserted in bulk.
     feedback_services.feedback_bulk_create(actor=admin, items=[
-        {"text": f"Imported {n}", "source": "csv", "external_id": f"i{n}",
-         "received_at": days_ago(n)} for n in (2, 9, 9)
+        {"text": f"Imported {i}", "source": "csv", "external_id": f"i{i}",
+         "received_at": days_ago(n)} for i, n in enumerate((2, 9, 9))
     ])  # fmt: skip
     assert StaleDay.objects.count() == 2
     assert_equal_to_a_recount()
