@@ -324,7 +324,8 @@ def _insights(bench) -> bool:
     try:
         ib = InsightsBench(bench)
         print(f"Insights: {ib.feedback:,} feedback items in the year, "
-              f"{len(ib.statements)} aggregate queries")  # fmt: skip
+              f"{len(ib.statements)} aggregate queries; summaries counted in "
+              f"{ib.summaries_s:.1f}s")  # fmt: skip
         result, check = ib.page()
         print(f"{result.line()}  target ratio <= 3: {ib.verdict(result)}", flush=True)
         print(check.line(), flush=True)

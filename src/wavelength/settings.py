@@ -292,6 +292,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wavelength.insights.send_weekly_reports",
         "schedule": 60 * 60,
     },
+    # Nightly: the dashboard's summaries recounted from the live rows (a repair; every change
+    # already recounts what it touched).
+    "insights-rebuild-summaries": {
+        "task": "wavelength.insights.rebuild_summaries",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # Without a broker, webhook deliveries are sent from a background thread of the web process.

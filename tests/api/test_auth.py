@@ -333,6 +333,7 @@ ENDPOINTS = [
     ("get", "/api/v1/insights/reports"),
     ("get", "/api/v1/insights/reports/{report_id}"),
     ("get", "/api/v1/insights/features/{feature_id}/trace"),
+    ("get", "/api/v1/insights/features/{feature_id}/trace.pdf"),
 ]
 # Answering a survey needs no account (rate-limited instead; see tests/research/test_api.py).
 PUBLIC = [

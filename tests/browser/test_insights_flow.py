@@ -85,3 +85,19 @@ def test_the_dashboard_fits_a_phone(page, sign_in, viewer, story):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     expect(page.locator("#figure-feedback-channel canvas")).to_be_visible()
+
+
+def test_a_chart_opens_the_list_behind_a_bar_from_the_keyboard(page, sign_in, editor, story):
+    sign_in(editor)
+    page.goto("/insights/?product=orbit")
+    chart = page.get_by_test_id("chart-feedback-segment")
+    expect(chart).to_have_attribute("title", "Click to open the list")
+    expect(chart).to_have_attribute("tabindex", "0")
+    chart.focus()  # the first bar is chosen: Enterprise, the segment of Acme's three items
+    expect(page.locator("#figure-feedback-segment [aria-live]")).to_have_text(
+        "Feedback items, Enterprise: 3"
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/insights/lists/feedback/**")
+    assert "segment=enterprise" in page.url and "product=orbit" in page.url
+    expect(page.get_by_test_id("figure-rows").locator("tbody tr")).to_have_count(3)

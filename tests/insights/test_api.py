@@ -134,3 +134,11 @@ def test_the_trace_as_json_and_markdown(world, viewer):
     text = api.get(url("insights-feature-trace", offline.pk, format="markdown")).content.decode()
     assert text.startswith("# Trace of Offline mode") and "## 8. Measured outcome" in text
     assert api.get(url("insights-feature-trace", 999999)).status_code == 404
+
+
+def test_the_trace_as_pdf(world, viewer):
+    response = bearer_client(viewer).get(url("insights-feature-trace-pdf", world["offline"].pk))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and len(response.content) > 5_000
+    assert bearer_client(viewer).get(url("insights-feature-trace-pdf", 999999)).status_code == 404
+    assert Client().get(url("insights-feature-trace-pdf", world["offline"].pk)).status_code == 401

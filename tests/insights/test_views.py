@@ -129,6 +129,61 @@ def test_the_trace_page_and_its_markdown(world, viewer_client):
     assert md["Content-Type"].startswith("text/markdown") and b"## 3. Releases" in md.content
 
 
+def pdf_outline(pdf: bytes) -> bytes:
+    """The PDF's objects, inflated: the outline names each heading (``/Title (…)``)."""
+    import re
+    import zlib
+
+    found = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            found.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(found)
+
+
+def test_the_trace_as_pdf(world, viewer_client):
+    offline = world["offline"]
+    html = viewer_client.get(reverse("insights:feature-trace", args=[offline.pk])).content.decode()
+    pdf_url = reverse("insights:feature-trace-pdf", args=[offline.pk])
+    assert f'href="{pdf_url}"' in html
+    response = viewer_client.get(pdf_url)
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="trace-{offline.pk}.pdf"' in response["Content-Disposition"]
+    assert response.content.startswith(b"%PDF-") and len(response.content) > 5_000
+    assert b"/Title (Trace of Offline mode)" in pdf_outline(response.content)
+
+
+def test_the_trace_pdf_fetches_nothing(world, viewer_client, monkeypatch):
+    """User Markdown can name an image anywhere: the PDF never fetches it."""
+    from wavelength.insights import trace
+
+    asked = []
+
+    refuse = trace._refuse
+
+    def spy(url):
+        asked.append(url)
+        return refuse(url)
+
+    monkeypatch.setattr(trace, "_refuse", spy)
+    offline = world["offline"]
+    monkeypatch.setattr(
+        trace,
+        "trace_markdown",
+        lambda found, site: "# Trace\n\n![x](https://tracker.example/p.png)",
+    )
+    response = viewer_client.get(reverse("insights:feature-trace-pdf", args=[offline.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert asked == ["https://tracker.example/p.png"]
+
+
+def test_a_trace_pdf_of_a_missing_feature_is_404(world, viewer_client):
+    missing = reverse("insights:feature-trace-pdf", args=[999999])
+    assert viewer_client.get(missing).status_code == 404
+
+
 def test_the_pages_read_in_french(world, viewer_client):
     viewer_client.cookies["django_language"] = "fr"
     html = viewer_client.get(reverse("insights:dashboard")).content.decode()

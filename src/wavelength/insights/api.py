@@ -215,3 +215,14 @@ def feature_trace(request, feature_id: int):
         text = trace.trace_markdown(found, site=settings.SITE_URL)
         return HttpResponse(text, content_type="text/markdown; charset=utf-8")
     return trace.trace_json(found)
+
+
+@router.get("/insights/features/{feature_id}/trace.pdf", response={200: None, **ERRORS},
+            url_name="insights-feature-trace-pdf")  # fmt: skip
+def feature_trace_pdf(request, feature_id: int):
+    """The trace of a feature as a PDF document (the Markdown report, laid out on A4)."""
+    found = trace.feature_trace(user=request.auth, pk=feature_id)
+    response = HttpResponse(trace.trace_pdf(found, site=settings.SITE_URL),
+                            content_type="application/pdf")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="trace-{found.feature.pk}.pdf"'
+    return response

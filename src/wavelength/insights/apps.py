@@ -8,9 +8,10 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         from wavelength.catalog.demo import register_demo
 
-        from . import registrations, tasks  # noqa: F401 - tasks register their names
+        from . import receivers, registrations, tasks  # noqa: F401 - tasks register their names
 
         registrations.register()
+        receivers.connect()
         register_demo(110, _build_demo, label="insights")
 
 

@@ -12,14 +12,16 @@ from wavelength.catalog.demo import DEMO_EMAIL
 from wavelength.catalog.models import Product
 from wavelength.core import clock
 
-from . import services
+from . import services, summaries
 from .models import SavedView, ViewPage
 
 
 def build_insights_demo(*, now: dt.datetime | None = None) -> dict:
-    """Add the demo's views, subscription and reports unless a saved view exists."""
+    """Add the demo's views, subscription and reports unless a saved view exists; recount
+    the dashboard's summaries first (the other apps' demos insert some rows in bulk)."""
     if SavedView.objects.exists():
         return {"created": False}
+    summaries.rebuild()
     now = now or clock.now()
     person = User.objects.filter(email=DEMO_EMAIL).first()
     product = Product.objects.order_by("pk").first()

@@ -2,6 +2,8 @@
 generated for them. The figures themselves are read live from the other apps (selectors.py);
 a report keeps the figures it was sent with, so what a person read stays as it was."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -124,3 +126,69 @@ class WeeklyReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("insights:report-detail", args=[self.pk])
+
+
+# Pre-aggregated figures (summaries.py) --------------------------------------------------------
+
+
+class FeedbackDaily(models.Model):
+    """How many feedback items were received on ``day`` with each ``value`` of a ``dimension``
+    (source, sentiment, customer segment), for everyone (product 0, team 0) or among the
+    items linked to a feature of a product, of a team, or of both: the dashboard sums these
+    instead of reading every item. Rebuilt a day at a time from the items (summaries.py)."""
+
+    day = models.DateField()
+    product_id = models.IntegerField(default=0)  # 0: every product
+    team_id = models.IntegerField(default=0)  # 0: every team
+    dimension = models.CharField(max_length=12)
+    value = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product_id", "team_id", "dimension", "day", "value"],
+                name="feedbackdaily_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="feedbackdaily_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value}: {self.count}"
+
+
+class FeatureRevenue(models.Model):
+    """The revenue of the companies asking for a feature (each company once, whether it wrote
+    or voted: the demand's rule) and how many they are; features nobody asked for have none."""
+
+    feature = models.OneToOneField(
+        "catalog.Feature", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    revenue = models.DecimalField(max_digits=20, decimal_places=2)
+    companies = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-revenue", "feature"], name="featurerevenue_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.feature_id}: {self.revenue}"
+
+
+class StaleDay(models.Model):
+    """A day whose feedback changed since its summary was made; ``ALL``: every day."""
+
+    ALL = dt.date(1, 1, 1)
+    day = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class StaleFeature(models.Model):
+    """A feature whose asking companies or their revenue changed; ``ALL`` (0): every one."""
+
+    ALL = 0
+    feature_id = models.IntegerField(unique=True)
+
+    def __str__(self) -> str:
+        return str(self.feature_id)

@@ -5,16 +5,15 @@ A figure has a chart (shaped for app.js, ``data-chart``) and counters; each coun
 list (``lists.py``) whose rows it counts, and the list pages through the same queryset.
 """
 
+import bisect
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, Min, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.models import Team
@@ -23,10 +22,10 @@ from wavelength.catalog.models import Feature, Product, Release, Stage, StageEnt
 from wavelength.core.models import Activity
 from wavelength.feedback.models import FeedbackLink, Segment, Sentiment, Source
 from wavelength.feedback.selectors import demand_for_features
-from wavelength.feedback.votes import votes as registered_votes
 from wavelength.quality.models import ResultStatus, Severity
 
-from . import scopes
+from . import scopes, summaries
+from .models import FeatureRevenue, FeedbackDaily
 from .scopes import DashboardFilter
 
 TOP_FEATURES = 10
@@ -60,18 +59,28 @@ class Figure:
         return f"chart-{self.key}"
 
 
-def chart(label, labels, values, *, keys=None, kind="bar", axis="y") -> dict:
-    """One series, as the quality dashboard draws them."""
+def list_url(f: DashboardFilter, name: str, params: dict | None = None) -> str:
+    """The address of the list (lists.py) behind a bar or a point, with the filters."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    query = urlencode({**f.as_dict(), **(params or {})})
+    return reverse("insights:figure-list", args=[name]) + (f"?{query}" if query else "")
+
+
+def chart(label, labels, values, *, keys=None, kind="bar", axis="y", links=None) -> dict:
+    """One series, as the quality dashboard draws them; ``links``: the list behind each bar."""
     return {"type": kind, "label": str(label), "labels": [str(x) for x in labels],
-            "values": values, "keys": keys or [], "axis": axis}  # fmt: skip
+            "values": values, "keys": keys or [], "axis": axis, "links": links or []}  # fmt: skip
 
 
-def stacked(labels, series: list[tuple[str, str, list]], *, kind="bar") -> dict:
-    """Several series over the same labels (periods), stacked: ``(key, label, values)``."""
+def stacked(labels, series: list[tuple], *, kind="bar") -> dict:
+    """Several series over the same labels (periods), stacked: ``(key, label, values, link)``,
+    ``link`` the list behind every bar or point of the series."""
     return {
         "type": kind, "labels": [str(x) for x in labels], "axis": "x", "stacked": kind == "bar",
-        "datasets": [{"key": key, "label": str(label), "values": values}
-                     for key, label, values in series],
+        "datasets": [{"key": key, "label": str(label), "values": values, "link": link}
+                     for key, label, values, link in series],
     }  # fmt: skip
 
 
@@ -101,37 +110,33 @@ def _bucket_label(day: dt.date, unit: str) -> str:
 # Demand and sentiment -----------------------------------------------------------------------
 
 
-def _bucket_counts(f: DashboardFilter, buckets: list[dt.date]) -> dict:
-    """One conditional count per bucket: the rows are read once, with no date function per
-    row (SQLite runs Django's date truncation in Python)."""
-    start, end = f.window()
-    edges = [max(start, timezone.make_aware(dt.datetime.combine(b, dt.time.min)))
-             for b in buckets]  # fmt: skip
-    counts = {}
-    for i, low in enumerate(edges):
-        if i + 1 < len(edges):
-            window = Q(received_at__gte=low, received_at__lt=edges[i + 1])
-        else:
-            window = Q(received_at__gte=low, received_at__lte=end)
-        counts[f"b{i}"] = Count("pk", filter=window)
-    return counts
+def _daily(f: DashboardFilter, dimension: str):
+    """The day counts of ``dimension`` in the period, for everyone or among the items asking
+    for a feature of the product, the team or both (summaries.py)."""
+    qs = FeedbackDaily.objects.filter(dimension=dimension, day__gte=f.since, day__lte=f.until)
+    product = Subquery(Product.objects.filter(slug=f.product).values("pk")[:1]) if f.product else 0
+    team = Subquery(Team.objects.filter(slug=f.team).values("pk")[:1]) if f.team else 0
+    return qs.filter(product_id=product, team_id=team).order_by()
 
 
 def _over_time(f, key, title, column, choices, list_param) -> Figure:
     _trunc, buckets, unit = _buckets(f)
-    rows = scopes.feedback(f).order_by().values(column).annotate(**_bucket_counts(f, buckets))
     grid: dict[str, dict[dt.date, int]] = {}
-    for row in rows:
-        value = row[column] or NO_VALUE
-        per_bucket = grid.setdefault(value, {})
-        for i, bucket in enumerate(buckets):
-            per_bucket[bucket] = per_bucket.get(bucket, 0) + row[f"b{i}"]
+    for day, value, n in _daily(f, column).values_list("day", "value", "count"):
+        bucket = buckets[bisect.bisect_right(buckets, day) - 1]
+        per_bucket = grid.setdefault(value or NO_VALUE, {})
+        per_bucket[bucket] = per_bucket.get(bucket, 0) + n
     grid = {value: counts for value, counts in grid.items() if any(counts.values())}
     labels = dict(choices)
     labels[NO_VALUE] = _("Not set")
     order = [v for v, _label in choices] + [NO_VALUE]
     series = [
-        (f"ins-{value}", labels[value], [grid[value].get(b, 0) for b in buckets])
+        (
+            f"ins-{value}",
+            labels[value],
+            [grid[value].get(b, 0) for b in buckets],
+            list_url(f, "feedback", {list_param: value}),
+        )
         for value in order
         if value in grid
     ]
@@ -158,9 +163,7 @@ def feedback_by_sentiment(f) -> Figure:
 
 def feedback_by_segment(f) -> Figure:
     counts: dict[str, int] = {}
-    for segment, n in (
-        scopes.feedback(f).order_by().values_list("company__segment").annotate(n=Count("pk"))
-    ):
+    for segment, n in _daily(f, "segment").values_list("value").annotate(n=Sum("count")):
         counts[segment or NO_VALUE] = counts.get(segment or NO_VALUE, 0) + n
     labels = dict(Segment.choices)
     labels[NO_VALUE] = _("No segment")
@@ -169,36 +172,20 @@ def feedback_by_segment(f) -> Figure:
     return Figure(
         "feedback-segment", _("Feedback by customer segment"),
         chart(_("Feedback items"), [labels[k] for k in shown], [counts[k] for k in shown],
-              keys=[f"ins-{k}" for k in shown]),
+              keys=[f"ins-{k}" for k in shown],
+              links=[list_url(f, "feedback", {"segment": k}) for k in shown]),
         [Counter(labels[k], counts[k], "feedback", {"segment": k}) for k in shown],
         empty=not shown,
     )  # fmt: skip
 
 
 def _revenue_ranking(f: DashboardFilter, limit: int) -> list[int]:
-    """The ids of the features whose asking companies have the most revenue, each company
-    counted once per feature whether it wrote or voted (the demand's own rule: a UNION of
-    the pairs), summed in the database so only ``limit`` rows come back."""
-    ids = scopes.features(f).values("pk")
-    pair = {"f_id": F("feature_id"), "c_id": F("feedback__company_id"),
-            "c_arr": F("feedback__company__arr")}  # fmt: skip
-    wrote = FeedbackLink.objects.filter(feature__in=ids).exclude(feedback__company=None)
-    wrote = wrote.order_by().annotate(**pair).values_list("f_id", "c_id", "c_arr")
-    v = registered_votes()
-    voted = (
-        v.counted().filter(**{f"{v.feature}__in": ids}).exclude(**{v.company: None}).order_by()
-        .annotate(f_id=F(f"{v.feature}_id"), c_id=F(f"{v.company}_id"),
-                  c_arr=F(f"{v.company}__arr"))
-        .values_list("f_id", "c_id", "c_arr")
-    )  # fmt: skip
-    sql, params = wrote.union(voted).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT f_id FROM ({sql}) pairs GROUP BY f_id "  # noqa: S608 - Django's own SQL
-            "ORDER BY SUM(c_arr) DESC, f_id LIMIT %s",
-            [*params, limit],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    """The ids of the features whose asking companies have the most revenue (summaries.py:
+    each company counted once per feature whether it wrote or voted, the demand's rule)."""
+    qs = FeatureRevenue.objects.all()
+    if f.product or f.team:
+        qs = qs.filter(feature__in=scopes.features(f).values("pk"))
+    return list(qs.order_by("-revenue", "feature_id").values_list("feature_id", flat=True)[:limit])
 
 
 def top_features(f, *, user) -> Figure:
@@ -217,7 +204,8 @@ def top_features(f, *, user) -> Figure:
     return Figure(
         "demand", _("Most asked-for features by revenue"),
         chart(_("Revenue of the companies asking"), [r.title for r in rows],
-              [float(r.revenue or 0) for r in rows], keys=[r.stage for r in rows]),
+              [float(r.revenue or 0) for r in rows], keys=[r.stage for r in rows],
+              links=[r.get_absolute_url() for r in rows]),
         rows=rows, empty=not rows,
     )  # fmt: skip
 
@@ -258,7 +246,8 @@ def lead_times(f) -> Figure:
     return Figure(
         "lead-time", _("Lead time to general availability"),
         chart(_("Average days in the stage"), [Stage(s).label for s in stages],
-              [round(statistics.mean(spent[s]), 1) for s in stages], keys=stages),
+              [round(statistics.mean(spent[s]), 1) for s in stages], keys=stages,
+              links=[list_url(f, "reached-ga")] * len(stages)),
         [Counter(_("Features that reached general availability"), len(reached), "reached-ga"),
          Counter(_("Median days from the first request"),
                  median if median is not None else "—", "reached-ga", counts=False)],
@@ -276,7 +265,8 @@ def release_timeliness(f) -> Figure:
     values = [on_time, late, still_open]
     return Figure(
         "releases", _("Releases on time and late"),
-        chart(_("Releases"), labels, values, keys=keys),
+        chart(_("Releases"), labels, values, keys=keys,
+              links=[list_url(f, name) for name in lists]),
         [Counter(label, value, name) for label, value, name in zip(labels, values, lists,
                                                                    strict=True)],
         empty=not any(values),
@@ -304,7 +294,7 @@ def pass_rates(f) -> Figure:
     return Figure(
         "pass-rate", _("Pass rate per release"),
         chart(_("Pass rate (%)"), labels, [round(100 * r[4] / r[3], 1) for r in rows],
-              kind="line", axis="x"),
+              kind="line", axis="x", links=[list_url(f, "tested-releases")] * len(rows)),
         [Counter(_("Pass rate in the period"), overall, "tested-releases", counts=False),
          Counter(_("Releases shipped past a failing gate"), len(failures), "gate-failures")],
         rows=failures, empty=not rows and not failures,
@@ -354,7 +344,8 @@ def defects(f) -> Figure:
     counters.append(Counter(_("Reported by customers"), reported, "customer-defects"))
     return Figure(
         "defects", _("Open defects by severity"),
-        chart(_("Open defects"), labels, values, keys=[f"sev-{s}" for s in Severity]),
+        chart(_("Open defects"), labels, values, keys=[f"sev-{s}" for s in Severity],
+              links=[list_url(f, "open-defects", {"severity": s.value}) for s in Severity]),
         counters, empty=not any(values),
     )  # fmt: skip
 
@@ -382,9 +373,11 @@ def playbooks(f) -> Figure:
     return Figure(
         "playbooks", _("Playbook health"),
         stacked(names, [
-            ("ins-overdue", _("Overdue steps"), [overdue.get(n, 0) for n in names]),
+            ("ins-overdue", _("Overdue steps"), [overdue.get(n, 0) for n in names],
+             list_url(f, "overdue-steps")),
             ("ins-duration", _("Median run duration (days)"),
-             [round(statistics.median(durations[n])) if n in durations else 0 for n in names]),
+             [round(statistics.median(durations[n])) if n in durations else 0 for n in names],
+             list_url(f, "completed-runs")),
         ], kind="bar") | {"stacked": False},
         [Counter(_("Overdue steps"), total, "overdue-steps"),
          Counter(_("Runs completed in the period"), runs, "completed-runs"),
@@ -403,7 +396,8 @@ def knowledge(f, *, user) -> Figure:
     values = [stale, totals["unowned"]]
     return Figure(
         "knowledge", _("Knowledge health"),
-        chart(_("Pages"), labels, values, keys=["ins-stale", "ins-unowned"]),
+        chart(_("Pages"), labels, values, keys=["ins-stale", "ins-unowned"],
+              links=[list_url(f, "stale-pages"), list_url(f, "unowned-pages")]),
         [Counter(_("Pages"), totals["total"], "pages"),
          Counter(labels[0], stale, "stale-pages"),
          Counter(labels[1], totals["unowned"], "unowned-pages")],
@@ -425,7 +419,8 @@ def training(f, *, user) -> Figure:
     states = ["done", "open", "overdue"]
     return Figure(
         "training", _("Training completion"),
-        chart(_("Assignments"), labels, values, keys=["ins-done", "ins-open", "ins-overdue"]),
+        chart(_("Assignments"), labels, values, keys=["ins-done", "ins-open", "ins-overdue"],
+              links=[list_url(f, "assignments", {"state": state}) for state in states]),
         [Counter(_("Completion"), rate, "assignments", counts=False),
          *[Counter(label, value, "assignments", {"state": state})
            for label, value, state in zip(labels, values, states, strict=True)]],
@@ -472,8 +467,9 @@ def survey_scores(f) -> Figure:
     average = csat_total["avg"]
     return Figure(
         "surveys", _("NPS and CSAT"),
-        stacked(labels, [("ins-nps", _("NPS"), nps_values),
-                         ("ins-csat", _("Satisfied (CSAT 4–5, %)"), csat_values)],
+        stacked(labels, [("ins-nps", _("NPS"), nps_values, list_url(f, "nps-responses")),
+                         ("ins-csat", _("Satisfied (CSAT 4–5, %)"), csat_values,
+                          list_url(f, "csat-responses"))],
                 kind="line"),
         [Counter(_("NPS"), overall if overall is not None else "—", "nps-responses",
                  counts=False),
@@ -507,6 +503,11 @@ FIGURES = (
 def figure(key: str, f: DashboardFilter, *, user) -> Figure:
     """One figure of the dashboard (its CSV, its API)."""
     require_member(user)
+    summaries.refresh()
+    return _figure(key, f, user=user)
+
+
+def _figure(key: str, f: DashboardFilter, *, user) -> Figure:
     builders = {
         "feedback-channel": lambda: feedback_by_channel(f),
         "feedback-sentiment": lambda: feedback_by_sentiment(f),
@@ -527,7 +528,8 @@ def figure(key: str, f: DashboardFilter, *, user) -> Figure:
 def dashboard(*, user, filters: DashboardFilter) -> Dashboard:
     """Every figure for ``filters``, as ``user`` may see them."""
     require_member(user)
-    return Dashboard(filters, [figure(key, filters, user=user) for key in FIGURES])
+    summaries.refresh()  # what changed since the last read is recounted first
+    return Dashboard(filters, [_figure(key, filters, user=user) for key in FIGURES])
 
 
 def filter_choices(*, user) -> dict:

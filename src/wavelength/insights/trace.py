@@ -149,6 +149,53 @@ def trace_markdown(trace: Trace, *, site: str) -> str:
     return render_to_string("insights/trace.md", {"trace": trace, "site": site.rstrip("/")})
 
 
+PDF_STYLE = """
+@page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages);
+  font-size: 8pt; color: #666; } }
+body { font-family: sans-serif; font-size: 10pt; line-height: 1.4; color: #111; }
+h1 { font-size: 17pt; margin: 0 0 4pt; } h2 { font-size: 12.5pt; margin: 14pt 0 4pt;
+  border-bottom: 0.5pt solid #ccc; } blockquote { margin: 4pt 0 4pt 10pt; color: #444; }
+a { color: #3730a3; text-decoration: none; } ul { padding-left: 14pt; }
+"""
+
+
+class PdfFetchRefused(ValueError):
+    pass
+
+
+def _refuse(url: str):
+    """Nothing in a trace is fetched: no image, font or style from anywhere (user Markdown may
+    name any address); the document's own style is inline."""
+    raise PdfFetchRefused(f"The trace PDF does not fetch {url[:80]}")
+
+
+def _no_fetching():
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            return _refuse(url)
+
+    return NoFetching()
+
+
+def trace_pdf(trace: Trace, *, site: str) -> bytes:
+    """The Markdown report as a PDF (A4, page numbers), in the active language."""
+    from django.utils.html import escape
+    from django.utils.translation import get_language
+    from weasyprint import CSS, HTML  # imported here: the command line starts without it
+
+    from wavelength.core.markdown import render
+
+    body = render(trace_markdown(trace, site=site))
+    html = (f'<!doctype html><html lang="{escape(get_language() or "en")}"><head>'
+            f'<meta charset="utf-8"><title>{escape(trace.feature.title)}</title></head>'
+            f"<body>{body}</body></html>")  # fmt: skip
+    fetcher = _no_fetching()
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[CSS(string=PDF_STYLE, url_fetcher=fetcher)])
+
+
 def _when(value) -> str | None:
     return value.isoformat() if value else None
 

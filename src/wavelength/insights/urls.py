@@ -17,4 +17,5 @@ urlpatterns = [
     path("insights/reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("features/<int:pk>/trace/", views.feature_trace, name="feature-trace"),
     path("features/<int:pk>/trace.md", views.feature_trace_markdown, name="feature-trace-md"),
+    path("features/<int:pk>/trace.pdf", views.feature_trace_pdf, name="feature-trace-pdf"),
 ]

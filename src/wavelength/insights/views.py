@@ -235,3 +235,13 @@ def feature_trace_markdown(request, pk):
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="trace-{found.feature.pk}.md"'
     return response
+
+
+@login_required
+@require_GET
+def feature_trace_pdf(request, pk):
+    found = trace.feature_trace(user=request.user, pk=pk)
+    pdf = trace.trace_pdf(found, site=settings.SITE_URL)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="trace-{found.feature.pk}.pdf"'
+    return response

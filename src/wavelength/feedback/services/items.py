@@ -23,6 +23,7 @@ from ..models import (
     Status,
     Theme,
 )
+from ..signals import feedback_bulk_created
 from .checks import (
     _MISSING,
     BULK_LIMIT,
@@ -327,6 +328,7 @@ def _bulk_insert(*, actor, items: list[dict]) -> list[Feedback]:
     SearchEntry.objects.bulk_create(
         [SearchEntry(**_search_fields(fb), updated_at=now) for fb in created], batch_size=500
     )
+    feedback_bulk_created.send(sender=Feedback, items=created)
     return created
 
 

@@ -13,7 +13,11 @@
                                "axis": "x" draws vertical bars (months left to right);
                                several series: "datasets": [{"key", "label", "values"}]
                                instead of "values" (a legend is shown; "stacked": true stacks
-                               bars), each coloured by --stage-<key>
+                               bars), each coloured by --stage-<key>;
+                               "links": [...] (one address per bar) or a dataset's "link"
+                               make each bar or point open the list behind it: a click, or
+                               Tab to the chart, the arrow keys to choose, Enter to open;
+                               the tooltip says so with the canvas's data-chart-hint
     data-copy="ID"             on a button: copy the text of element #ID, then show
                                data-copied-label for a moment
     data-confirm="Question?"   on a form: ask before submitting
@@ -38,6 +42,63 @@
       grid: { color: cssVar("--border", "#eee") },
       ticks: { precision: 0, color: cssVar("--text-3", "#666"), font: { size: 11 } } };
     return scales;
+  }
+
+  function chartLink(data, datasetIndex, index) {
+    if (data.datasets) return (data.datasets[datasetIndex] || {}).link || "";
+    return (data.links || [])[index] || "";
+  }
+
+  // The bars or points that open a list, in reading order: series by series.
+  function linkedPoints(chart, data) {
+    var points = [];
+    chart.data.datasets.forEach(function (dataset, datasetIndex) {
+      dataset.data.forEach(function (value, index) {
+        if (value !== null && chartLink(data, datasetIndex, index)) {
+          points.push({ datasetIndex: datasetIndex, index: index });
+        }
+      });
+    });
+    return points;
+  }
+
+  function makeClickable(canvas, chart, data) {
+    var points = linkedPoints(chart, data);
+    if (!points.length) return;
+    var current = -1;
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    canvas.insertAdjacentElement("afterend", live);
+    canvas.tabIndex = 0;
+    canvas.title = canvas.dataset.chartHint || "";
+    function show(i) {
+      current = (i + points.length) % points.length;
+      var point = points[current];
+      chart.setActiveElements([point]);
+      chart.tooltip.setActiveElements([point], { x: 0, y: 0 });
+      chart.update();
+      var label = chart.data.labels[point.index];
+      var series = chart.data.datasets[point.datasetIndex].label;
+      var value = chart.data.datasets[point.datasetIndex].data[point.index];
+      live.textContent = (series ? series + ", " : "") + label + ": " + value;
+    }
+    canvas.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowRight" || event.key === "ArrowDown") show(current + 1);
+      else if (event.key === "ArrowLeft" || event.key === "ArrowUp") show(current - 1);
+      else if ((event.key === "Enter" || event.key === " ") && current >= 0) {
+        var point = points[current];
+        window.location.assign(chartLink(data, point.datasetIndex, point.index));
+      } else return;
+      event.preventDefault();
+    });
+    canvas.addEventListener("focus", function () { if (current < 0) show(0); });
+    canvas.addEventListener("blur", function () {
+      current = -1;
+      chart.setActiveElements([]);
+      chart.tooltip.setActiveElements([], { x: 0, y: 0 });
+      chart.update();
+    });
   }
 
   function drawCharts(root) {
@@ -71,7 +132,8 @@
         scales.x.stacked = true;
         scales.y.stacked = true;
       }
-      new window.Chart(canvas, {
+      var hint = canvas.dataset.chartHint || "";
+      var chart = new window.Chart(canvas, {
         type: data.type || "bar",
         data: { labels: data.labels, datasets: datasets },
         options: {
@@ -82,10 +144,24 @@
           maintainAspectRatio: false,
           animation: false,  // calm, and no half-drawn bars after a resize
           plugins: { legend: { display: !!data.datasets, labels: { boxWidth: 12 } },
-            tooltip: { displayColors: !!data.datasets } },
+            tooltip: { displayColors: !!data.datasets, callbacks: {
+              footer: function (items) {
+                return items.length && chartLink(data, items[0].datasetIndex, items[0].dataIndex)
+                  ? hint : "";
+              } } } },
           scales: scales,
+          onClick: function (event, elements) {
+            if (!elements.length) return;
+            var link = chartLink(data, elements[0].datasetIndex, elements[0].index);
+            if (link) window.location.assign(link);
+          },
+          onHover: function (event, elements) {
+            var link = elements.length && chartLink(data, elements[0].datasetIndex, elements[0].index);
+            event.native.target.style.cursor = link ? "pointer" : "";
+          },
         },
       });
+      makeClickable(canvas, chart, data);
     });
   }
 
