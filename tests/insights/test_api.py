@@ -142,3 +142,10 @@ def test_the_trace_as_pdf(world, viewer):
     assert response.content.startswith(b"%PDF-") and len(response.content) > 5_000
     assert bearer_client(viewer).get(url("insights-feature-trace-pdf", 999999)).status_code == 404
     assert Client().get(url("insights-feature-trace-pdf", world["offline"].pk)).status_code == 401
+
+
+def test_dashboard_of_an_empty_workspace_answers_every_figure(admin, product):
+    response = bearer_client(admin).get(url("insights-dashboard"))
+    assert response.status_code == 200, response.content[:300]
+    figures = response.json()["figures"]
+    assert figures and all("datasets" in figure["chart"] for figure in figures)

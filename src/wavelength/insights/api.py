@@ -40,9 +40,12 @@ def _filters(values: DashboardFilterIn) -> DashboardFilter:
 
 def _figure_out(fig) -> dict:
     data = fig.chart
-    datasets = data.get("datasets") or [
-        {"key": "", "label": data.get("label", ""), "values": data["values"]}
-    ]
+    # A stacked chart with no series (nothing in the period) has an empty list of datasets.
+    datasets = (
+        data["datasets"]
+        if "datasets" in data
+        else [{"key": "", "label": data.get("label", ""), "values": data["values"]}]
+    )
     return {
         "key": fig.key, "title": str(fig.title),
         "chart": {"type": data["type"], "labels": data["labels"], "datasets": datasets},

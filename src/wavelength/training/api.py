@@ -884,7 +884,9 @@ def course_import(request, archive: File[UploadedFile]):
     return Status(201, selectors.course_get(user=request.auth, pk=course.pk))
 
 
-@router.get("/training/courses/{course_id}/export", url_name="course-export")
+@router.get(
+    "/training/courses/{course_id}/export", response={200: None, **ERRORS}, url_name="course-export"
+)
 def course_export(request, course_id: int):
     """The course as a zip of Markdown files, quizzes and answers included (its owner)."""
     course = selectors.course_get(user=request.auth, pk=course_id)
