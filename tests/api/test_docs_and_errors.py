@@ -23,6 +23,25 @@ def test_openapi_document_is_served_without_credentials():
     assert {"201", "401", "403", "404", "422"} <= set(errors_documented)
 
 
+def test_every_schema_has_a_name_of_its_own():
+    """The document keeps one schema per name: two classes with one name would document one
+    operation with the other's fields (the planning and insights figures did)."""
+    from ninja import Schema
+
+    import wavelength.urls  # noqa: F401 - every router and its schemas
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    modules: dict[str, set[str]] = {}
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith("wavelength."):
+            modules.setdefault(schema.__name__, set()).add(schema.__module__)
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}
+
+
 def test_docs_page_uses_the_bundled_assets():
     response = Client().get("/api/v1/docs")
 

@@ -55,7 +55,7 @@ class PersonOut(Schema):
         return mentions.handle_of(obj)
 
 
-class TeamOut(Schema):
+class MentionTeamOut(Schema):
     id: int
     slug: str
     name: str
@@ -75,7 +75,7 @@ class CommentOut(Schema):
     resolved_at: dt.datetime | None
     resolved_by: PersonOut | None
     mentioned_people: list[PersonOut]
-    mentioned_teams: list[TeamOut]
+    mentioned_teams: list[MentionTeamOut]
     warnings: list[str] = Field([], description="On a write: mentions that told nobody (and why).")
 
     @staticmethod

@@ -21,13 +21,13 @@ from .schemas import (
     DashboardFilterIn,
     DashboardOut,
     FigureOut,
-    ReportOut,
     RowOut,
     SavedViewIn,
     SavedViewOut,
     SavedViewPatch,
     SubscriptionIn,
     SubscriptionOut,
+    WeeklyReportOut,
 )
 from .scopes import DashboardFilter
 
@@ -190,7 +190,7 @@ def subscription_set(request, payload: SubscriptionIn, response: HttpResponse,
     return sub
 
 
-@router.get("/insights/reports", response={200: list[ReportOut], **ERRORS},
+@router.get("/insights/reports", response={200: list[WeeklyReportOut], **ERRORS},
             url_name="insights-reports")  # fmt: skip
 @paginate(Pagination)
 def report_list(request):
@@ -198,7 +198,7 @@ def report_list(request):
     return selectors.report_list(user=request.auth)
 
 
-@router.get("/insights/reports/{report_id}", response={200: ReportOut, **ERRORS},
+@router.get("/insights/reports/{report_id}", response={200: WeeklyReportOut, **ERRORS},
             url_name="insights-report")  # fmt: skip
 def report_get(request, report_id: int):
     return selectors.report_get_for_user(user=request.auth, pk=report_id)

@@ -132,7 +132,7 @@ class SubscriptionOut(Schema):
         return obj.team.slug if obj.team_id else None
 
 
-class ReportOut(Schema):
+class WeeklyReportOut(Schema):
     id: int
     week_start: dt.date
     figures: dict[str, Any]

@@ -85,7 +85,7 @@ class WebhookCreatedOut(WebhookOut):
     secret: str = Field(description="Shown only in this answer: keep it to check signatures.")
 
 
-class AttemptOut(Schema):
+class DeliveryAttemptOut(Schema):
     at: dt.datetime
     status_code: int | None
     error: str
@@ -102,7 +102,7 @@ class DeliveryOut(Schema):
     next_attempt_at: dt.datetime | None
     created_at: dt.datetime
     body: str
-    tries: list[AttemptOut]
+    tries: list[DeliveryAttemptOut]
 
     @staticmethod
     def resolve_uuid(obj) -> str:

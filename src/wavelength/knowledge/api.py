@@ -33,9 +33,9 @@ from .schemas import (
     PageOut,
     PagePatch,
     PageRefOut,
+    PageSearchOut,
     PageSearchQuery,
     RestoreIn,
-    SearchOut,
     SpaceIn,
     SpaceOut,
     StatusIn,
@@ -245,7 +245,7 @@ def page_backlinks(request, page_id: int):
     return list(selectors.backlinks(user=request.auth, page=page))
 
 
-@router.get("/knowledge/search", response={200: SearchOut, **ERRORS}, url_name="page-search")
+@router.get("/knowledge/search", response={200: PageSearchOut, **ERRORS}, url_name="page-search")
 def search(request, params: Query[PageSearchQuery]):
     """Pages matching every word (English variants too), titles first, with snippets in which
     the matched words are wrapped in ``<mark>``."""

@@ -154,13 +154,13 @@ class PageRefOut(Schema):
         return obj.get_absolute_url()
 
 
-class SearchHitOut(Schema):
+class PageSearchHitOut(Schema):
     page: PageOut
     snippet: str
 
 
-class SearchOut(Schema):
-    items: list[SearchHitOut]
+class PageSearchOut(Schema):
+    items: list[PageSearchHitOut]
     count: int
 
 

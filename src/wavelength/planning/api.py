@@ -23,7 +23,7 @@ from . import figures, selectors, services, share, standards
 from .models import Placement
 from .schemas import (
     BoardColumnOut,
-    FigureOut,
+    KeyResultFigureOut,
     KeyResultIn,
     KeyResultOut,
     KeyResultPatch,
@@ -35,11 +35,11 @@ from .schemas import (
     OverrideOut,
     PlacementOut,
     PlacementPatch,
-    PlanIn,
     PlannedOut,
     ReadinessOut,
     RequirementOut,
     RoadmapFilterIn,
+    RoadmapPlanIn,
     ShareIn,
     ShareOut,
     StageMovedOut,
@@ -156,7 +156,7 @@ def feature_roadmap_move(
 
 @router.post("/planning/roadmap/plan", response={200: PlannedOut, **ERRORS},
              url_name="roadmap-plan")  # fmt: skip
-def roadmap_plan(request, payload: PlanIn):
+def roadmap_plan(request, payload: RoadmapPlanIn):
     """Plan several features at once into a release or a column, with why (all or none)."""
     values = payload.dict(exclude_unset=True)
     refs = References()
@@ -304,7 +304,7 @@ def key_result_delete(request, key_result_id: int, if_match: IfMatch = None):
     return Status(204, None)
 
 
-@router.get("/planning/figures", response={200: list[FigureOut], **ERRORS},
+@router.get("/planning/figures", response={200: list[KeyResultFigureOut], **ERRORS},
             url_name="figure-list")  # fmt: skip
 def figure_list(request):
     """The Wavelength figures a key result can follow."""

@@ -117,7 +117,7 @@ class PlacementPatch(InputSchema):
     reason: str = Field("", max_length=300)
 
 
-class PlanIn(InputSchema):
+class RoadmapPlanIn(InputSchema):
     features: list[Id] = Field(min_length=1, max_length=500)
     release: Id | None = None
     column: ColumnName | None = None
@@ -217,7 +217,7 @@ class ObjectiveFilter(InputSchema):
     period: Literal["current", "past", "future"] | None = None
 
 
-class FigureOut(Schema):
+class KeyResultFigureOut(Schema):
     key: str
     label: str
     unit: str

@@ -27,6 +27,10 @@ from .schemas import (
     PlaybookIn,
     PlaybookOut,
     PlaybookPatch,
+    PlaybookStepIn,
+    PlaybookVersionDetailOut,
+    PlaybookVersionIn,
+    PlaybookVersionOut,
     ProductPlaybooksIn,
     ProductPlaybooksOut,
     ReleasePlaybooksIn,
@@ -38,10 +42,6 @@ from .schemas import (
     RunStepOut,
     SkipIn,
     StepFilterIn,
-    StepIn,
-    VersionDetailOut,
-    VersionIn,
-    VersionOut,
 )
 
 router = Router(tags=["processes"])
@@ -58,7 +58,7 @@ def _detail(playbook: Playbook) -> Playbook:
     return playbook
 
 
-def _specs(steps: list[StepIn]) -> list[services.StepSpec]:
+def _specs(steps: list[PlaybookStepIn]) -> list[services.StepSpec]:
     refs = References()
     specs = []
     for i, step in enumerate(steps):
@@ -133,7 +133,7 @@ def playbook_update(
 
 @router.get(
     "/playbooks/{key}/versions",
-    response={200: list[VersionOut], **ERRORS},
+    response={200: list[PlaybookVersionOut], **ERRORS},
     url_name="playbook-versions",
 )
 @paginate(Pagination)
@@ -143,11 +143,11 @@ def version_list(request, key: str):
 
 @router.post(
     "/playbooks/{key}/versions",
-    response={201: VersionDetailOut, **VERSIONED_ERRORS},
+    response={201: PlaybookVersionDetailOut, **VERSIONED_ERRORS},
     url_name="playbook-version-create",
 )
 def version_create(
-    request, key: str, payload: VersionIn, response: HttpResponse, if_match: IfMatch = None
+    request, key: str, payload: PlaybookVersionIn, response: HttpResponse, if_match: IfMatch = None
 ):
     """Publish new steps as the next version. Runs already started keep theirs. With the
     playbook's ETag as ``If-Match``, a 412 when someone changed it meanwhile."""
@@ -170,7 +170,7 @@ def _version_out(version):
 
 @router.get(
     "/playbooks/{key}/versions/{number}",
-    response={200: VersionDetailOut, **ERRORS},
+    response={200: PlaybookVersionDetailOut, **ERRORS},
     url_name="playbook-version-detail",
 )
 def version_detail(request, key: str, number: Id):

@@ -12,7 +12,7 @@ from . import targets
 from .models import CheckKind, OwnerKind, RunStatus, StepStatus
 
 
-class StepIn(InputSchema):
+class PlaybookStepIn(InputSchema):
     title: str = Field(max_length=200)
     instructions: str = Field("", description="Markdown.")
     owner_kind: OwnerKind = OwnerKind.STARTER
@@ -28,7 +28,7 @@ class StepIn(InputSchema):
 class PlaybookIn(InputSchema):
     name: str = Field(max_length=120)
     description: str = ""
-    steps: list[StepIn]
+    steps: list[PlaybookStepIn]
 
 
 class PlaybookPatch(InputSchema):
@@ -36,12 +36,12 @@ class PlaybookPatch(InputSchema):
     description: str = None
 
 
-class VersionIn(InputSchema):
-    steps: list[StepIn]
+class PlaybookVersionIn(InputSchema):
+    steps: list[PlaybookStepIn]
     note: str = Field("", max_length=200, description="What changed.")
 
 
-class StepOut(Schema):
+class PlaybookStepOut(Schema):
     position: int
     title: str
     instructions: str
@@ -59,15 +59,15 @@ class StepOut(Schema):
         return sorted(d.position for d in obj.depends_on.all())
 
 
-class VersionOut(Schema):
+class PlaybookVersionOut(Schema):
     number: int
     note: str
     created_by: UserRef | None
     created_at: dt.datetime
 
 
-class VersionDetailOut(VersionOut):
-    steps: list[StepOut]
+class PlaybookVersionDetailOut(PlaybookVersionOut):
+    steps: list[PlaybookStepOut]
 
     @staticmethod
     def resolve_steps(obj) -> list:
@@ -95,7 +95,7 @@ class PlaybookOut(Schema):
 
 
 class PlaybookDetailOut(PlaybookOut):
-    steps: list[StepOut]
+    steps: list[PlaybookStepOut]
 
     @staticmethod
     def resolve_steps(obj) -> list:

@@ -64,7 +64,7 @@ class SurveyOut(Schema):
     created_at: dt.datetime
 
 
-class QuestionIn(InputSchema):
+class SurveyQuestionIn(InputSchema):
     kind: QuestionKind
     text: str = Field(max_length=300)
     text_fr: str = Field("", max_length=300)
@@ -78,7 +78,7 @@ class QuestionIn(InputSchema):
     show_if_values: list[str] = Field([], description="…when its answer is one of these.")
 
 
-class QuestionPatch(InputSchema):
+class SurveyQuestionPatch(InputSchema):
     kind: QuestionKind | None = None
     text: str | None = Field(None, max_length=300)
     text_fr: str | None = Field(None, max_length=300)
@@ -92,7 +92,7 @@ class QuestionPatch(InputSchema):
     show_if_values: list[str] | None = None
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     id: int
     survey: int = Field(alias="survey_id")
     position: int
@@ -400,7 +400,7 @@ class CompetitorOut(Schema):
     aliases: list[str]
 
 
-class MentionOut(Schema):
+class CompetitorMentionOut(Schema):
     id: int
     title: str = Field(alias="display_title")
     text: str

@@ -24,11 +24,11 @@ from . import selectors, services
 from .models import Attempt, Certification, EnablementGate
 from .schemas import (
     AnswersIn,
-    AssignIn,
     AssignmentOut,
     AttemptOut,
     CertificationIn,
     CertificationOut,
+    CourseAssignIn,
     CourseFileOut,
     CourseIn,
     CourseOut,
@@ -523,7 +523,7 @@ def attempt_submit(request, attempt_id: int, payload: AnswersIn):
 # Assignments and reports --------------------------------------------------------------------
 
 
-def _assign_refs(payload: AssignIn) -> dict:
+def _assign_refs(payload: CourseAssignIn) -> dict:
     refs = References()
     found = {
         "users": refs.get_many(PEOPLE, payload.users, field="users"),
@@ -539,7 +539,7 @@ def _assign_refs(payload: AssignIn) -> dict:
     response={201: list[AssignmentOut], **ERRORS},
     url_name="assignment-create",
 )
-def assignment_create(request, course_id: int, payload: AssignIn):
+def assignment_create(request, course_id: int, payload: CourseAssignIn):
     """Assign the course to people, teams and roles by a due date (not in the past)."""
     course = selectors.course_get(user=request.auth, pk=course_id)
     rows = services.assignment_create(
@@ -774,7 +774,7 @@ def gate_set(
 @router.post(
     "/training/paths/{path_id}/assignments", response={201: dict, **ERRORS}, url_name="path-assign"
 )
-def path_assign(request, path_id: int, payload: AssignIn):
+def path_assign(request, path_id: int, payload: CourseAssignIn):
     """Assign every course of the path by a due date; its learners take them in order."""
     path = selectors.path_get(user=request.auth, pk=path_id)
     count = services.path_assign(

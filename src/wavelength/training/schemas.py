@@ -207,7 +207,7 @@ class AnswersIn(InputSchema):
     )
 
 
-class AssignIn(InputSchema):
+class CourseAssignIn(InputSchema):
     due_on: dt.date
     users: list[Id] = []
     teams: list[Id] = []

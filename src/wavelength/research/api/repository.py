@@ -15,13 +15,13 @@ from wavelength.feedback.models import Company
 from .. import selectors, services
 from ..schemas import (
     CompetitorIn,
+    CompetitorMentionOut,
     CompetitorOut,
     CompetitorPatch,
     HighlightFilter,
     HighlightIn,
     HighlightLinkIn,
     HighlightOut,
-    MentionOut,
     NoteIn,
     NoteOut,
     NotePatch,
@@ -306,8 +306,11 @@ def competitor_delete(request, competitor_id: int, if_match: IfMatch = None):
     return Status(204, None)
 
 
-@router.get("/research/competitors/{competitor_id}/mentions",
-            response={200: list[MentionOut], **ERRORS}, url_name="competitor-mentions")  # fmt: skip
+@router.get(
+    "/research/competitors/{competitor_id}/mentions",
+    response={200: list[CompetitorMentionOut], **ERRORS},
+    url_name="competitor-mentions",
+)
 def competitor_mentions(request, competitor_id: int):
     """Feedback naming the competitor or one of its other names, newest first (at most 50)."""
     competitor = selectors.competitor_get(user=request.auth, pk=competitor_id)

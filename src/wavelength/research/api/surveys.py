@@ -21,9 +21,6 @@ from ..schemas import (
     DistributionIn,
     DistributionOut,
     FollowUpIn,
-    QuestionIn,
-    QuestionOut,
-    QuestionPatch,
     ReceiptOut,
     RemindOut,
     ResponseIn,
@@ -33,6 +30,9 @@ from ..schemas import (
     SurveyIn,
     SurveyOut,
     SurveyPatch,
+    SurveyQuestionIn,
+    SurveyQuestionOut,
+    SurveyQuestionPatch,
 )
 from . import router
 
@@ -79,8 +79,11 @@ def survey_update(
     return survey_detail(request, survey_id, response)
 
 
-@router.get("/research/surveys/{survey_id}/questions", response={200: list[QuestionOut], **ERRORS},
-            url_name="survey-questions")  # fmt: skip
+@router.get(
+    "/research/surveys/{survey_id}/questions",
+    response={200: list[SurveyQuestionOut], **ERRORS},
+    url_name="survey-questions",
+)
 def question_list(request, survey_id: int):
     return selectors.questions_of(selectors.survey_get(user=request.auth, pk=survey_id))
 
@@ -94,9 +97,9 @@ def _question_values(survey, values: dict) -> dict:
     return values
 
 
-@router.post("/research/surveys/{survey_id}/questions", response={201: QuestionOut, **ERRORS},
+@router.post("/research/surveys/{survey_id}/questions", response={201: SurveyQuestionOut, **ERRORS},
              url_name="question-create")  # fmt: skip
-def question_create(request, survey_id: int, payload: QuestionIn, response: HttpResponse):
+def question_create(request, survey_id: int, payload: SurveyQuestionIn, response: HttpResponse):
     survey = selectors.survey_get(user=request.auth, pk=survey_id)
     values = _question_values(survey, payload.dict())
     question = services.question_add(actor=request.auth, survey=survey, **values)
@@ -104,7 +107,7 @@ def question_create(request, survey_id: int, payload: QuestionIn, response: Http
     return Status(201, question)
 
 
-@router.get("/research/questions/{question_id}", response={200: QuestionOut, **ERRORS},
+@router.get("/research/questions/{question_id}", response={200: SurveyQuestionOut, **ERRORS},
             url_name="question-detail")  # fmt: skip
 def question_detail(request, question_id: int, response: HttpResponse):
     question = selectors.question_get(user=request.auth, pk=question_id)
@@ -112,10 +115,13 @@ def question_detail(request, question_id: int, response: HttpResponse):
     return question
 
 
-@router.patch("/research/questions/{question_id}", response={200: QuestionOut, **VERSIONED_ERRORS},
-              url_name="question-update")  # fmt: skip
+@router.patch(
+    "/research/questions/{question_id}",
+    response={200: SurveyQuestionOut, **VERSIONED_ERRORS},
+    url_name="question-update",
+)
 def question_update(
-    request, question_id: int, payload: QuestionPatch, response: HttpResponse,
+    request, question_id: int, payload: SurveyQuestionPatch, response: HttpResponse,
     if_match: IfMatch = None,
 ):  # fmt: skip
     question = selectors.question_get(user=request.auth, pk=question_id)
