@@ -2,11 +2,12 @@
 the request that queues them returns while they wait, they run in the order queued, a failing
 one does not stop the next, and with the thread turned off (the tests) they run at once."""
 
+import datetime as dt
 import threading
 
 import pytest
 
-from wavelength.core import background
+from wavelength.core import background, clock
 from wavelength.core.tasks import reindex_search
 
 
@@ -59,3 +60,12 @@ def test_later_runs_at_once_when_the_thread_is_off(settings, monkeypatch):
     background.later(reindex_search)
     assert ran == [()]
     assert not background.in_thread()
+
+
+def test_a_job_reads_the_clock_it_was_queued_under(in_thread):
+    seen = []
+    when = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+    with clock.travel(when):
+        background.submit(lambda: seen.append(clock.now()))
+    assert background.wait(timeout=120)
+    assert seen == [when]

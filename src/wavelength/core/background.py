@@ -7,12 +7,15 @@ a thousand followers are told, or while a slow webhook endpoint answers. :func:`
 such jobs to one background thread of the process instead, which runs them one after the
 other in the order they were queued, each with its own database connection, and ends when
 there is nothing left to do (a command such as ``wavelength demo`` waits for it before it
-exits). Jobs queued by a job (the e-mails of a fan-out) join the same line.
+exits). Jobs queued by a job (the e-mails of a fan-out) join the same line. A job runs in a
+copy of the context it was queued from, so it reads the clock and the language the request
+had (the demo builds a year of history under ``clock.travel``).
 
 ``BACKGROUND_JOBS_IN_THREAD = False`` runs them at once instead, where they were queued: the
 tests do, so that what a job does is there to check when the request returns.
 """
 
+import contextvars
 import logging
 import os
 import threading
@@ -25,7 +28,7 @@ from django.db import connections
 
 log = logging.getLogger(__name__)
 
-_line: deque[tuple[Callable, tuple]] = deque()
+_line: deque[tuple[contextvars.Context, Callable, tuple]] = deque()
 _lock = threading.Condition()
 _state: dict = {"worker": None}
 
@@ -50,7 +53,7 @@ def later(task, *args) -> None:
 def submit(job: Callable, *args) -> None:
     """Queue ``job(*args)`` for the background thread, starting it when it is not running."""
     with _lock:
-        _line.append((job, args))
+        _line.append((contextvars.copy_context(), job, args))
         worker = _state["worker"]
         if worker is None or not worker.is_alive():
             worker = threading.Thread(target=_work, name="wavelength-background", daemon=False)
@@ -66,15 +69,15 @@ def _work() -> None:
                     _state["worker"] = None
                     _lock.notify_all()
                     return
-                job, args = _line.popleft()
-            _run(job, args)
+                context, job, args = _line.popleft()
+            _run(context, job, args)
     finally:
         connections.close_all()
 
 
-def _run(job: Callable, args: tuple) -> None:
+def _run(context: contextvars.Context, job: Callable, args: tuple) -> None:
     try:
-        job(*args)
+        context.run(job, *args)
     except Exception:  # noqa: BLE001 - one failing job must not stop the ones behind it
         log.exception("Background job %s failed", getattr(job, "name", job))
         connections.close_all()  # a connection left mid-transaction is not reused
