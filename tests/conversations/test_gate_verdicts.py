@@ -5,6 +5,7 @@ the verdict holds, nothing for shipped releases, nobody told who may not be."""
 import json
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
 from tests.factories import UserFactory
@@ -67,6 +68,26 @@ def test_no_event_while_the_verdict_holds(admin, editor, product, gated_release)
     catalog.release_update(actor=editor, release=gated_release, name="Spring")
     assert check_all_gates() == 0
     assert _flips(gated_release) == []
+
+
+def test_one_gate_check_per_transaction_however_many_changes(
+    editor, product, gated_release, monkeypatch
+):
+    batches = []
+    real = conversations.releases_touched_by
+
+    def counted(rows):
+        rows = list(rows)
+        batches.append(len(rows))
+        return real(rows)
+
+    monkeypatch.setattr(conversations, "releases_touched_by", counted)
+    with transaction.atomic():
+        for n in range(3):
+            quality.defect_create(actor=editor, product=product, title=f"Bug {n}", release=None)
+        _block(editor, product, gated_release)
+    assert batches == [4]
+    assert len(_flips(gated_release)) == 1
 
 
 def test_the_periodic_job_catches_a_change_no_activity_announced(editor, product, gated_release):

@@ -30,10 +30,27 @@ def _on_activity(sender, instance: Activity, created: bool, raw: bool = False, *
         pk = instance.pk
         transaction.on_commit(lambda: background.later(change_fan_out, pk))
     if services.touches_gate(instance):
-        from .tasks import check_gates
+        _check_gates_after_commit(instance.pk)
 
-        pk = instance.pk
-        transaction.on_commit(lambda: background.later(check_gates, pk))
+
+def _check_gates_after_commit(activity_id: int) -> None:
+    """Queue the gate check of a change once its transaction commits: one job per transaction
+    whatever the number of changes (an import or the demo writes thousands of rows in one)."""
+    from wavelength.core import background
+
+    from .tasks import check_gates
+
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_wavelength_gate_checks", None)
+    queued = batch is not None and any(
+        callback is batch["send"] for _sids, callback, _robust in connection.run_on_commit
+    )
+    if not queued:  # the first change of this transaction (or the last one rolled back)
+        ids: list[int] = []
+        batch = {"ids": ids, "send": lambda: background.later(check_gates, ids)}
+        connection._wavelength_gate_checks = batch
+        transaction.on_commit(batch["send"])
+    batch["ids"].append(activity_id)
 
 
 def _told_of(row: Activity) -> bool:

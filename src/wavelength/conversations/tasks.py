@@ -41,16 +41,15 @@ def send_digests() -> int:
 
 
 @shared_task(name="wavelength.conversations.check_gates")
-def check_gates(activity_id: int) -> int:
-    """Evaluate the gates of the coming releases a change may concern; how many flipped."""
+def check_gates(activity_ids: list[int]) -> int:
+    """Evaluate the gates of the coming releases some changes may concern (the changes of
+    one transaction); returns how many verdicts flipped."""
     from wavelength.core.models import Activity
 
     from . import services
 
-    row = Activity.objects.select_related("target_type").filter(pk=activity_id).first()
-    if row is None:
-        return 0
-    return services.gate_verdicts_check(releases=services.releases_touched(row))
+    rows = Activity.objects.select_related("target_type").filter(pk__in=activity_ids)
+    return services.gate_verdicts_check(releases=services.releases_touched_by(rows))
 
 
 @shared_task(name="wavelength.conversations.check_all_gates")

@@ -41,6 +41,7 @@ from .gate_verdicts import (
     gate_verdicts_check,
     gate_verdicts_check_all,
     releases_touched,
+    releases_touched_by,
     touches_gate,
 )
 
@@ -68,6 +69,7 @@ __all__ = [
     "gate_verdicts_check_all",
     "preferences_update",
     "releases_touched",
+    "releases_touched_by",
     "schedule_of",
     "schedule_update",
     "thread_reopen",

@@ -76,6 +76,21 @@ def releases_touched(row) -> list:
     return []
 
 
+def releases_touched_by(rows) -> list:
+    """The coming releases some activities may concern, each once; activities alike (same
+    kind of object and scope) are looked at once, so a transaction of thousands costs little."""
+    seen, found = set(), {}
+    for row in rows:
+        label = row.target_type.model_class()._meta.label if row.target_type.model_class() else ""
+        one_object = label in ("catalog.Release", "training.Course")
+        key = (label, row.scope, row.target_id if one_object else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.update((r.pk, r) for r in releases_touched(row))
+    return list(found.values())
+
+
 def _run_release(releases, run_id: int) -> list:
     from django.contrib.contenttypes.models import ContentType
 
