@@ -25,7 +25,8 @@ def _fast_tests(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.WEBHOOKS_IN_THREAD = False  # webhook deliveries are tried at commit, in the test
+    # Background jobs (fan-outs, webhook deliveries) run at commit, in the test.
+    settings.BACKGROUND_JOBS_IN_THREAD = False
     yield
     # A request in French leaves French active in this thread; the next test starts in English.
     translation.activate("en")

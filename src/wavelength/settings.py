@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wavelength.conversations.send_digests",
         "schedule": 15 * 60,
     },
+    # Catches gate verdict flips no activity announced (each change re-checks at once).
+    "release-gate-verdicts": {
+        "task": "wavelength.conversations.check_all_gates",
+        "schedule": 10 * 60,
+    },
     "webhook-retries": {
         "task": "wavelength.integrations.send_due_webhooks",
         "schedule": 60,
@@ -300,8 +305,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Without a broker, webhook deliveries are sent from a background thread of the web process.
-WEBHOOKS_IN_THREAD = True
+# Without a broker, background jobs queued by a request (notifying followers, webhook
+# deliveries, re-checking release gates) run in a background thread of the process rather than
+# in the request (see core/background.py); False runs them at once, as the tests do.
+BACKGROUND_JOBS_IN_THREAD = True
 # How long the audit log keeps its events (days); older ones are deleted daily.
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
 # The largest body sent without a length (chunked) that is read before the application sees

@@ -59,9 +59,9 @@ def test_a_mention_reaches_the_colleagues_bell(
 
     context, other = _sign_in_elsewhere(browser, live_server, maya)
     try:
-        bell = other.get_by_role("link", name="Notifications: 1 unread")
+        bell = other.get_by_label("Notifications: 1 unread")
         expect(bell).to_be_visible()
-        bell.click()
+        bell.click()  # opens the bell's panel
         mention = other.get_by_role("button", name="Bob Editor mentioned you on “Export to CSV”")
         expect(mention).to_be_visible()
         mention.click()
@@ -69,7 +69,7 @@ def test_a_mention_reaches_the_colleagues_bell(
             f"{live_server.url}{feature.get_absolute_url()}#comment-{comment.pk}"
         )
         expect(other.locator(f"#comment-{comment.pk}")).to_contain_text("Can you check the totals")
-        expect(other.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+        expect(other.locator("#bell-summary")).to_have_attribute("aria-label", "Notifications")
     finally:
         context.close()
 

@@ -1,6 +1,9 @@
 """Notifications: made in the recipient's language, listed, opened, marked read, e-mailed once."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -122,3 +125,76 @@ def test_api_refuses_a_bad_id(editor_client):
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"].startswith("ids")
+
+
+# The bell's panel ---------------------------------------------------------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_the_bell_opens_a_panel_with_mentions_first_and_counts_that_agree(editor_client, editor):
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        _notify([editor], verb="mention", title="Maya mentioned you on “Export”", url="/f/1/#c-4")
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), tick=False):
+        read = _notify([editor], verb="comment", title="An old one")[0]
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        _notify([editor], verb="comment", title="Maya commented on “Export”")
+    notifications.notifications_mark_read(user=editor, ids=[read.pk])
+    home = editor_client.get(reverse("core:home")).content.decode()
+    assert 'id="bell"' in home
+    assert reverse("core:notification-panel") in home
+    panel = editor_client.get(reverse("core:notification-panel"), **HTMX)
+    assert panel.status_code == 200
+    html = panel.content.decode()
+    # The unread mention first, then the newest first.
+    assert html.index("Maya mentioned you") < html.index("Maya commented") < html.index("An old")
+    assert "2 unread" in html
+    assert "1 mention" in html
+    # The bell is sent along, counting what the panel counts.
+    assert 'id="bell-summary" hx-swap-oob="true"' in html
+    assert "Notifications: 2 unread" in html
+    assert html.count('class="badge-dot"') == 2
+    # Opening the mention goes to the exact comment.
+    mention = Notification.objects.get(verb="mention")
+    assert reverse("core:notification-open", args=[mention.pk]) in html
+    opened = editor_client.post(reverse("core:notification-open", args=[mention.pk]))
+    assert opened["Location"] == "/f/1/#c-4"
+
+
+def test_mark_all_read_from_the_panel_answers_the_panel_with_nothing_unread(
+    editor_client, editor, viewer
+):
+    _notify([editor, viewer], verb="mention")
+    _notify([editor])
+    response = editor_client.post(reverse("core:notification-read-all"), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "0 unread" in html
+    assert "Mark all read" not in html
+    assert 'aria-label="Notifications"' in html  # the bell's count is gone too
+    assert not Notification.objects.filter(recipient=editor, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=viewer, read_at__isnull=True).count() == 1
+
+
+def test_the_panel_shows_only_my_own_notifications(viewer_client, editor, viewer):
+    _notify([editor], title="For Bob only")
+    html = viewer_client.get(reverse("core:notification-panel"), **HTMX).content.decode()
+    assert "For Bob only" not in html
+    assert "No notifications yet." in html
+    assert "0 unread" in html
+
+
+def test_the_panel_needs_a_signed_in_person(client):
+    response = client.get(reverse("core:notification-panel"), **HTMX)
+    assert response.status_code == 302
+
+
+def test_the_panel_in_french(editor_client, editor):
+    _notify([editor], verb="mention", title="Maya vous a mentionné")
+    html = editor_client.get(
+        reverse("core:notification-panel"), HTTP_ACCEPT_LANGUAGE="fr", **HTMX
+    ).content.decode()
+    assert "1 non lue" in html
+    assert "1 mention" in html
+    assert "Tout marquer comme lu" in html
+    assert "Voir toutes les notifications" in html

@@ -15,7 +15,19 @@ class ConversationsConfig(AppConfig):
         kinds.register_builtin()
         panels.register()
         signals.connect()
+        _timeline_values()
         register_demo(60, _build_demo, label="comments, mentions and follows")
+
+
+def _timeline_values() -> None:
+    """How a release's timeline names the verdicts of a gate verdict flip."""
+    from wavelength.core import timeline
+
+    timeline.register_values(
+        "gate_verdict",
+        label=_("Release gate"),
+        choices=[("passing", _("passes")), ("failing", _("not passing"))],
+    )
 
 
 def _build_demo(*, seed: int, now) -> None:

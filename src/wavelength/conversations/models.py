@@ -212,3 +212,21 @@ class DigestEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.event} {self.kind}:{self.object_id}"
+
+
+class GateVerdict(models.Model):
+    """A coming release's release gate verdict when last evaluated, so that a flip (from not
+    passing to passing, or back) is noticed and told once (see ``services.gate_verdicts``)."""
+
+    release = models.OneToOneField(
+        "catalog.Release", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    verdict = models.CharField(
+        max_length=8, choices=[("passing", _("passes")), ("failing", _("not passing"))]
+    )
+    # The keys of the criteria failing at that evaluation (``catalog.gates``).
+    failing = models.JSONField(default=list, blank=True)
+    changed_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.release_id}: {self.verdict}"

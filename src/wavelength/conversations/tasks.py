@@ -1,7 +1,8 @@
 """Background jobs of conversations: telling people, never in the request.
 
 Queued with ``transaction.on_commit`` by the services (and by :mod:`.signals` for changes read
-from the activity log); without a broker Celery runs them in-process at commit.
+from the activity log) through :func:`wavelength.core.background.later`: on a worker with a
+broker, in a background thread of the process without one.
 """
 
 from celery import shared_task
@@ -37,3 +38,23 @@ def send_digests() -> int:
     from . import services
 
     return services.digests_send_due()
+
+
+@shared_task(name="wavelength.conversations.check_gates")
+def check_gates(activity_ids: list[int]) -> int:
+    """Evaluate the gates of the coming releases some changes may concern (the changes of
+    one transaction); returns how many verdicts flipped."""
+    from wavelength.core.models import Activity
+
+    from . import services
+
+    rows = Activity.objects.select_related("target_type").filter(pk__in=activity_ids)
+    return services.gate_verdicts_check(releases=services.releases_touched_by(rows))
+
+
+@shared_task(name="wavelength.conversations.check_all_gates")
+def check_all_gates() -> int:
+    """Evaluate the gate of every coming release (periodic); how many verdicts flipped."""
+    from . import services
+
+    return services.gate_verdicts_check_all()

@@ -14,8 +14,9 @@ Any app's service calls :func:`notify` inside its transaction::
 ``title`` (and ``body``) may be a callable: it is evaluated once per recipient in that person's
 language, so everyone reads their notifications in the language they chose. The actor is never
 notified of their own change. When ``NOTIFICATION_EMAILS`` is on (the default), a copy is
-e-mailed through Django's e-mail backend once the transaction commits; without SMTP the
-embedded install writes it to ``var/mail/``.
+e-mailed through Django's e-mail backend by a background job once the transaction commits
+(never in the request, see :mod:`.background`); without SMTP the embedded install writes it
+to ``var/mail/``.
 """
 
 from collections.abc import Callable, Iterable
@@ -81,9 +82,10 @@ def notify(
 
 
 def _queue_emails(ids: list[int]) -> None:
+    from . import background
     from .tasks import send_notification_emails
 
-    send_notification_emails.delay(ids)
+    background.later(send_notification_emails, ids)
 
 
 def unread_count(*, user) -> int:
@@ -109,6 +111,17 @@ def notification_list(*, user, unread_only: bool = False, priority_first: bool =
         )
         rows = rows.order_by(first, "-created_at", "-id")
     return rows
+
+
+def bell_summary(*, user, limit: int = 8) -> dict:
+    """What the bell's panel shows: the latest ``limit`` notifications, unread mentions first,
+    how many are unread, and how many of those are mentions (two counts, one list query)."""
+    unread = Notification.objects.for_user(user).unread()
+    return {
+        "rows": list(notification_list(user=user, priority_first=True)[:limit]),
+        "unread": unread.count(),
+        "mentions": unread.filter(verb__in=PRIORITY_VERBS).count(),
+    }
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:

@@ -172,6 +172,8 @@ VERBS = {
     ),
     "highlighted": gettext_lazy("%(actor)s highlighted a passage of %(object)s"),
     "highlight_removed": gettext_lazy("%(actor)s removed a highlight of %(object)s"),
+    # Found when the gate is evaluated again (payload ``changes.gate_verdict``, ``failing``).
+    "gate_verdict_changed": gettext_lazy("The release gate verdict of %(object)s changed"),
 }
 
 _DETAIL_KEYS = ("feature_title", "name", "attachment", "decision", "shipped_in")

@@ -217,6 +217,15 @@ def notification_list(request):
 
 
 @login_required
+def notification_panel(request):
+    """The bell's panel (an htmx fragment): the latest notifications, unread mentions first,
+    and the bell itself again, so its count agrees with the panel's."""
+    return render(
+        request, "core/_notification_panel.html", notifications.bell_summary(user=request.user)
+    )
+
+
+@login_required
 @require_POST
 def notification_open(request, pk):
     """Mark one notification read and go to what it is about."""
@@ -229,6 +238,8 @@ def notification_open(request, pk):
 @require_POST
 def notification_read_all(request):
     count = notifications.notifications_mark_read(user=request.user)
+    if request.htmx:  # from the bell's panel: the panel again, everything read
+        return notification_panel(request)
     messages.success(
         request,
         ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count)

@@ -1,6 +1,7 @@
-"""Webhooks read the activity log: after a change commits, the webhooks that asked for its
-event get a delivery each, sent off the request (see :mod:`.webhooks`). While no webhook is
-on, an event costs nothing after its commit: a flag remembers there is none."""
+"""Webhooks read the activity log: after a change commits, a background job gives the
+webhooks that asked for its event a delivery each and sends them, never in the request (see
+:mod:`.webhooks` and :mod:`wavelength.core.background`). While no webhook is on, an event
+costs nothing after its commit: a flag remembers there is none."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -20,13 +21,12 @@ def _on_activity(sender, instance: Activity, created: bool, raw: bool = False, *
 
 
 def _deliver(activity_id: int) -> None:
-    from .webhooks import any_active, deliveries_for, dispatch
+    from wavelength.core import background
 
-    if not any_active():
-        return
-    row = Activity.objects.select_related("actor", "target_type").filter(pk=activity_id).first()
-    if row is not None:
-        dispatch(deliveries_for(row))
+    from .webhooks import any_active
+
+    if any_active():
+        background.later("wavelength.integrations.deliver_activity", activity_id)
 
 
 def _webhooks_changed(sender, **kwargs) -> None:

@@ -11,6 +11,15 @@ def run_import(job_id: int) -> str:
     return import_job_run(job_id=job_id).status
 
 
+@shared_task(name="wavelength.integrations.deliver_activity")
+def deliver_activity(activity_id: int) -> int:
+    """Make the deliveries of one activity (one per webhook that asked for its event) and send
+    them; returns how many were made."""
+    from .webhooks import deliver_activity
+
+    return deliver_activity(activity_id)
+
+
 @shared_task(name="wavelength.integrations.deliver_webhook")
 def deliver(delivery_id: int) -> str:
     """One try at a webhook delivery; later tries are made by ``send_due_webhooks``."""

@@ -13,7 +13,6 @@ import hmac
 import ipaddress
 import json
 import secrets
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -29,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from wavelength.accounts import audit
 from wavelength.accounts.models import AuditKind, Role, User
 from wavelength.accounts.permissions import require_admin
-from wavelength.core import clock, notifications, versioning
+from wavelength.core import background, clock, notifications, versioning
 from wavelength.core.exceptions import DomainError
 from wavelength.core.models import Activity
 
@@ -46,6 +45,11 @@ EVENTS = {
     "feature.stage_changed": ("feature", "stage_changed", gettext_lazy("Feature changed stage")),
     "release.shipped": ("release", "released", gettext_lazy("Release shipped")),
     "release.gate_changed": ("releasegate", "updated", gettext_lazy("Release gate changed")),
+    "release.gate_verdict_changed": (
+        "release",
+        "gate_verdict_changed",
+        gettext_lazy("Release gate verdict changed"),
+    ),
     "feedback.created": ("feedback", "created", gettext_lazy("Feedback received")),
     "page.published": ("page", "status_changed", gettext_lazy("Page published")),
     "run.completed": ("run", "completed", gettext_lazy("Playbook run completed")),
@@ -411,26 +415,27 @@ def send_due(limit: int = 200) -> int:
     return len(ids)
 
 
+def deliver_activity(activity_id: int) -> int:
+    """The background job of one committed activity: its deliveries made and sent."""
+    row = Activity.objects.select_related("actor", "target_type").filter(pk=activity_id).first()
+    ids = deliveries_for(row) if row is not None else []
+    dispatch(ids)
+    return len(ids)
+
+
 def dispatch(ids: list[int]) -> None:
-    """Send new deliveries off the request: on a worker with a broker; without one, in a
-    background thread (set ``WEBHOOKS_IN_THREAD=False`` to send at once, as the tests do)."""
+    """Send new deliveries: each on a worker with a broker; without one, here and now (this
+    runs in the background thread, or at once in the tests), then in the background thread the
+    retries due meanwhile, since no periodic job runs without a broker."""
     if not ids:
         return
     from .tasks import deliver
 
-    if settings.CELERY_TASK_ALWAYS_EAGER and settings.WEBHOOKS_IN_THREAD:
-        threading.Thread(target=_send_all, args=(ids,), daemon=True).start()
-    else:
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
         for pk in ids:
             deliver.delay(pk)
-
-
-def _send_all(ids: list[int]) -> None:
-    from django.db import connection
-
-    try:
-        for pk in ids:
-            attempt(pk)
-        send_due(limit=50)  # without a beat process, retries due meanwhile go along
-    finally:
-        connection.close()
+        return
+    for pk in ids:
+        attempt(pk)
+    if background.in_thread():
+        send_due(limit=50)

@@ -36,6 +36,14 @@ from .following import (
     forget_deleted,
     preferences_update,
 )
+from .gate_verdicts import (
+    gate_verdict_check,
+    gate_verdicts_check,
+    gate_verdicts_check_all,
+    releases_touched,
+    releases_touched_by,
+    touches_gate,
+)
 
 __all__ = [
     "CHANGE_VERBS",
@@ -56,11 +64,17 @@ __all__ = [
     "follow_delete",
     "follow_from_activity",
     "forget_deleted",
+    "gate_verdict_check",
+    "gate_verdicts_check",
+    "gate_verdicts_check_all",
     "preferences_update",
+    "releases_touched",
+    "releases_touched_by",
     "schedule_of",
     "schedule_update",
     "thread_reopen",
     "thread_resolve",
+    "touches_gate",
     "unsubscribe",
     "unsubscribe_target",
     "unsubscribe_url",

@@ -103,9 +103,11 @@ def _record(*, actor, verb: str, kind, obj, comment: Comment, **payload) -> None
 
 
 def _queue_fan_out(comment_id: int, *, user_ids: list[int] | None = None) -> None:
+    from wavelength.core import background
+
     from ..tasks import comment_fan_out
 
-    transaction.on_commit(lambda: comment_fan_out.delay(comment_id, user_ids))
+    transaction.on_commit(lambda: background.later(comment_fan_out, comment_id, user_ids))
 
 
 @transaction.atomic

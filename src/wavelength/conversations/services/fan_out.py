@@ -1,5 +1,6 @@
 """Telling people, run by the tasks after the commit: whom a comment concerns, and the
-followers of an object that changed stage, shipped, was edited or whose release gate changed.
+followers of an object that changed stage, shipped, was edited, whose release gate changed or
+whose gate verdict flipped.
 
 Each person is told by the channel they chose for the kind of event; a digest channel tells
 them in the app and keeps a :class:`~..models.DigestEntry` for their next digest e-mail."""
@@ -122,7 +123,30 @@ CHANGE_VERBS = {
     "released": Event.SHIPPED,
     "updated": Event.EDIT,
     "status_changed": Event.EDIT,
+    "gate_verdict_changed": Event.GATE,
 }
+
+
+def _verdict_title(row, name: str):
+    """A release's gate verdict flipped (``services.gate_verdicts``)."""
+    if (row.changes.get("gate_verdict") or [None, None])[1] == "passing":
+        return lambda: _("“%(object)s” now passes its release gate") % {"object": name}
+    return lambda: _("“%(object)s” no longer passes its release gate") % {"object": name}
+
+
+def _failing_criteria(row):
+    """The criteria failing after a verdict flip, named in the reader's language."""
+    from wavelength.catalog import gates
+
+    keys = set(row.payload.get("failing") or [])
+    if not keys:
+        return ""
+
+    def text() -> str:
+        names = ", ".join(str(c.label) for c in gates.criteria() if c.key in keys)
+        return _("Not met: %(criteria)s.") % {"criteria": names}
+
+    return text
 
 
 def _titles(event: str, name: str, who: str):
@@ -184,11 +208,13 @@ def change_fan_out(*, row) -> int:
 def _tell_followers(entry, obj, *, row, event: str) -> int:
     people = _followers(entry, obj, skip_id=row.actor_id)
     who = str(row.actor or _("Someone"))
+    flipped = row.verb == "gate_verdict_changed"
     return _send(
         people,
         event=event,
         channels=_channels(people),
-        title=_titles(event, str(obj), who),
+        title=_verdict_title(row, str(obj)) if flipped else _titles(event, str(obj), who),
+        body=_failing_criteria(row) if flipped else "",
         url=_object_url(obj),
         actor=row.actor,
         target=obj,
