@@ -15,6 +15,9 @@ def test_the_timeline_and_board(editor, feature, releases):
     assert [c["column"] for c in board] == ["now", "next", "later"]
     assert board[1]["features"][0]["title"] == feature.title
     assert api.get(url("roadmap-timeline", stage="someday")).status_code == 422
+    unknown = api.get(url("roadmap-timeline", product="nowhere", team="nobody"))
+    assert unknown.status_code == 422 and _fields(unknown) == {"product", "team"}
+    assert api.get(url("roadmap-timeline", product=feature.product.slug)).status_code == 200
 
 
 def test_move_with_if_match(editor, feature, releases):

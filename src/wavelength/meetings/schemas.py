@@ -13,8 +13,9 @@ from wavelength.core.schemas import Id, InputSchema
 
 _WALL_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?")
 _WALL_TIME_SCHEMA = {
+    # No "format": "time": JSON Schema's time (RFC 3339) requires a UTC offset, which a
+    # wall-clock time in the series' time zone must not have; the pattern says it exactly.
     "type": "string",
-    "format": "time",
     "pattern": f"^{_WALL_TIME.pattern}$",
     "examples": ["09:30", "09:30:00"],
 }

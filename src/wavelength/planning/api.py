@@ -12,7 +12,7 @@ from django.urls import reverse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from wavelength.accounts.models import User
+from wavelength.accounts.models import Team, User
 from wavelength.catalog.models import Feature, Product, Release
 from wavelength.catalog.selectors import feature_get, product_get
 from wavelength.core import clock
@@ -54,6 +54,14 @@ PEOPLE = User.objects.filter(is_active=True)
 
 
 def _filters(values: RoadmapFilterIn) -> selectors.RoadmapFilter:
+    """The filters, once the product and team they name are known (a 422 names an unknown one,
+    as every list of the API does)."""
+    refs = References()
+    for field, model in (("product", Product), ("team", Team)):
+        key = getattr(values, field)
+        if key and not model.objects.filter(slug=key).exists():
+            refs.unknown(field, model, key)
+    refs.check()
     data = values.dict()
     data.pop("view", None)
     return selectors.RoadmapFilter(**data)
