@@ -263,6 +263,9 @@ NOT_EDITS = {
     ("delete", "/api/v1/research/highlights/{highlight_id}/links/{feature_id}"): (
         "unlinking a highlight removes a link, which has nothing to edit"
     ),
+    ("delete", "/api/v1/training/files/{file_id}"): (
+        "a course's file is uploaded or removed whole: it has nothing to edit"
+    ),
 }
 
 
