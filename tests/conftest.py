@@ -20,6 +20,33 @@ PASSWORD = "correct-horse-battery"
 os.environ.setdefault("WAVELENGTH_TEXT_ENGINE", "default")
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``-n``, tests are handed out one by one as workers free up, except the tests of
+    ``tests/demo``, which go to one worker together: they share one build of the demo."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/demo" if nodeid.startswith("tests/demo/") else nodeid
+
+    return DemoTogether(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that commits (``transaction=True``, a live server) empties every table when it
+    ends. Each one puts back the rows migrations made (content types, permissions, default
+    teams, scoring formulas) for the tests after it: on PostgreSQL, content types recreated
+    after a plain flush get new ids, and a later restore would collide with them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = getattr(item, "fixturenames", ())
+        commits = kwargs.get("transaction") or {"transactional_db", "live_server"} & set(fixtures)
+        if commits and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

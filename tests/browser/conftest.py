@@ -61,12 +61,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _keep_migration_data(django_db_serialized_rollback):
-    """Live-server tests empty every table afterwards; this puts back the rows migrations
-    create (default teams, scoring formulas) so later tests on the worker still find them."""
-
-
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(

@@ -2,7 +2,8 @@
 
 The demo replays a year of history backwards from the day it is loaded. Each case below
 freezes the clock at a date where calendars are awkward (month ends, a leap day, New Year's
-Eve late at night in UTC, a year from now) and checks the facts the demo tour relies on.
+Eve late at night in UTC, a year from now) and checks the facts the demo tour relies on,
+surveys and research included.
 """
 
 import datetime as dt
@@ -19,6 +20,8 @@ from wavelength.conversations.models import Comment
 from wavelength.knowledge.models import Page
 from wavelength.meetings.models import ActionItem, Decision, MeetingSeries
 from wavelength.processes.selectors import overdue_steps
+from wavelength.research import selectors as research
+from wavelength.research.models import Competitor, Highlight, Persona, Study, Survey
 from wavelength.training.models import Assignment, Attempt, Course, Grant
 
 UTC = dt.UTC
@@ -87,6 +90,36 @@ def test_demo_keeps_its_promises_on_any_date(when):
         assert Assignment.objects.filter(completed_at__isnull=False).exists()
         assert {True, False} <= set(Attempt.objects.values_list("passed", flat=True))
         assert Grant.objects.filter(warned_at__isnull=False).exists()
+        _research_story(admin)
+
+
+def _research_story(reader):
+    """Surveys: a quarterly NPS answered every quarter of the past year, and a CSAT after a
+    shipped feature shown as that feature's measured outcome. The repository: interview
+    highlights counted as evidence of the features they name, two personas, three competitors
+    each named in feedback, a release's follow-ups."""
+    nps = Survey.objects.get(title="Quarterly NPS")
+    results = research.results(user=reader, survey=nps)
+    assert results.responses > 200 and results.nps.n == results.responses
+    assert len(results.trend) >= 11  # a year of months
+    assert 30 < results.response_rate < 70
+    assert {r["segment"] for r in results.segments} >= {"enterprise", "smb"}
+    csat = Survey.objects.get(feature__isnull=False, release=None)
+    assert csat.follow_up_sent_at is not None and csat.feature.stage == "generally_available"
+    outcome = research.feature_outcome(user=reader, feature=csat.feature)
+    assert outcome[0]["n"] > 5 and 3 < outcome[0]["average"] <= 5
+
+    study = Study.objects.get(title="Why the weekly review takes so long")
+    assert study.notes.count() == 3 and study.participants.count() == 4
+    linked = Highlight.objects.filter(note__study=study, feedback__links__isnull=False)
+    assert linked.count() >= 6
+    feature = linked.first().feedback.links.first().feature
+    assert research.feature_research(user=reader, feature=feature)
+    assert Persona.objects.count() == 2
+    for competitor in Competitor.objects.all():
+        assert len(research.competitor_mentions(user=reader, competitor=competitor)) >= 2
+    scheduled = Survey.objects.filter(release__isnull=False)
+    assert scheduled.exists() and all(s.follow_up_days == 14 for s in scheduled)
 
 
 def test_the_story_ends_at_the_last_six_pm_utc():

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.api.utils import bearer_client, errors, patch
 from tests.conftest import client_for
-from tests.test_stale_writes import _versioned_form
+from tests.demo.test_stale_writes import _versioned_form
 from wavelength.feedback import services as feedback_services
 from wavelength.feedback.models import Company, Feedback
 from wavelength.outreach import services as outreach_services

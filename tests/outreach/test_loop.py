@@ -275,14 +275,6 @@ def test_a_stage_left_since_is_old_news(editor, asked):
     assert {m.trigger for m in LoopMessage.objects.all()} == {"stage:generally_available"}
 
 
-def test_the_demo_has_drafts_to_send():
-    from wavelength.catalog.demo import build_demo
-
-    build_demo()
-    assert LoopMessage.objects.filter(status=LoopStatus.DRAFT).exists()
-    assert FollowUpTask.objects.exists()
-
-
 # Sending from a background job -------------------------------------------------------------
 
 

@@ -4,16 +4,14 @@ who may read it, follows and preferences."""
 import pytest
 
 from wavelength.accounts.models import User
-from wavelength.catalog.demo import DEMO_EMAIL, build_demo
+from wavelength.catalog.demo import DEMO_EMAIL
 from wavelength.conversations.models import Comment, Follow, Preference
 from wavelength.core.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_threads_mentions_follows_and_preferences(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        build_demo()
+def test_demo_has_threads_mentions_follows_and_preferences(demo):
     kinds = set(Comment.objects.values_list("kind", flat=True))
     assert kinds == {"feature", "page", "defect", "company"}
     assert Comment.objects.filter(parent__isnull=False).exists()

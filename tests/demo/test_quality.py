@@ -1,8 +1,7 @@
-"""The demo's test management: built once with the catalog demo, through the services."""
+"""The demo's test management: built with the catalog demo, through the services."""
 
 import pytest
 
-from wavelength.catalog.demo import build_demo
 from wavelength.core.models import SearchEntry
 from wavelength.quality.demo import build_quality_demo
 from wavelength.quality.models import Defect, DefectLink, Inspection, TestCase, TestRun
@@ -10,8 +9,7 @@ from wavelength.quality.models import Defect, DefectLink, Inspection, TestCase, 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_covers_suites_cases_runs_defects_inspections_and_ci():
-    build_demo()
+def test_demo_covers_suites_cases_runs_defects_inspections_and_ci(demo):
     assert TestCase.objects.filter(archived=False).count() > 50
     assert TestCase.objects.filter(features__isnull=False).exists()
     assert TestRun.objects.filter(source="manual").exists()
@@ -30,34 +28,31 @@ def test_demo_covers_suites_cases_runs_defects_inspections_and_ci():
     assert build_quality_demo() == {"created": False}
 
 
-def test_every_activity_of_the_demo_reads_as_a_sentence():
+def test_every_activity_of_the_demo_reads_as_a_sentence(demo):
     from wavelength.core import timeline
     from wavelength.core.models import Activity
 
-    build_demo()
     verbs = set(Activity.objects.values_list("verb", flat=True))
     assert verbs - set(timeline.VERBS) == set()
     kinds = set(Activity.objects.values_list("target_type__model", flat=True))
     assert kinds - set(timeline.KINDS) == set()
 
 
-def test_demo_has_a_flaky_ci_test():
+def test_demo_has_a_flaky_ci_test(demo):
     from wavelength.accounts.models import User
     from wavelength.catalog.models import Product
     from wavelength.quality import selectors
 
-    build_demo()
     viewer = User.objects.filter(role="admin").first()
     product = Product.objects.order_by("pk").first()
     flaky = [f.case.automation_id for f in selectors.flaky_tests(user=viewer, product=product)]
     assert "tests.test_api::test_sync_retries" in flaky
 
 
-def test_demo_has_a_release_blocked_by_its_quality_gate():
+def test_demo_has_a_release_blocked_by_its_quality_gate(demo):
     from wavelength.catalog import gates
     from wavelength.catalog.models import Product, ReleaseStatus
 
-    build_demo()
     product = Product.objects.get(quality_gate__min_pass_rate=95)
     testing = product.releases.exclude(status__in=[ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED])
     blocked = {}

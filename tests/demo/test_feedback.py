@@ -12,8 +12,7 @@ from wavelength.prioritisation.models import FeatureScore
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_customers_and_feedback_in_two_languages():
-    build_demo()
+def test_demo_has_customers_and_feedback_in_two_languages(demo):
     assert Company.objects.count() == 200
     # The feedback demo's own items (the surveys' demo adds their open-text answers, the
     # research demo its highlights linked to features and mentions of competitors).

@@ -15,7 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from tests.api.utils import bearer_client
 from wavelength.accounts.models import Team, User
-from wavelength.catalog.demo import DEMO_EMAIL, build_demo
+from wavelength.catalog.demo import DEMO_EMAIL
 from wavelength.catalog.models import ChangelogEntry, Feature, Product, Release, ReleaseStatus
 from wavelength.conversations.models import Comment
 from wavelength.feedback.models import Company, Feedback
@@ -48,6 +48,8 @@ from wavelength.training.models import (
     Question,
     Quiz,
 )
+
+pytestmark = pytest.mark.django_db
 
 STALE = "0" * 16
 REFUSED = ("Someone else saved this", "Someone saved this page")
@@ -347,12 +349,6 @@ def _versioned_form(html: str) -> dict | None:
     return None
 
 
-@pytest.fixture
-def demo(db):
-    build_demo()
-    return User.objects.get(email=DEMO_EMAIL)
-
-
 def test_every_edit_page_and_write_endpoint_is_listed(client):
     names = {n for n in _url_names(get_resolver().url_patterns) if EDIT_NAME.search(n)}
     names = {n for n in names if not n.startswith(("admin:", "api:"))}
@@ -389,7 +385,7 @@ def _shown(form: dict) -> dict:
 
 def test_every_edit_page_refuses_a_stale_form_and_changes_nothing(demo):
     client = Client()
-    client.force_login(demo)
+    client.force_login(demo.user)
     failures = []
     for name, find in EDIT_PAGES.items():
         url = reverse(name, args=find())
@@ -414,7 +410,7 @@ def test_every_edit_page_refuses_a_stale_form_and_changes_nothing(demo):
 
 
 def test_every_write_endpoint_refuses_a_stale_if_match_and_changes_nothing(demo):
-    api = bearer_client(demo)
+    api = bearer_client(demo.user)
     failures = []
     for (method, path), find in WRITES.items():
         args, body = find()

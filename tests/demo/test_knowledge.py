@@ -3,7 +3,6 @@
 import pytest
 
 from wavelength.accounts.models import User
-from wavelength.catalog.demo import build_demo
 from wavelength.knowledge.demo import build_knowledge_demo
 from wavelength.knowledge.models import Approval, Page, PageLink, PageStatus, Space
 from wavelength.knowledge.selectors import page_list
@@ -11,8 +10,7 @@ from wavelength.knowledge.selectors import page_list
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_linked_versioned_pages_an_approval_a_stale_page_and_a_team_space():
-    build_demo()
+def test_demo_has_linked_versioned_pages_an_approval_a_stale_page_and_a_team_space(demo):
     assert Page.objects.count() >= 15
     assert Page.objects.filter(versions__number=3).exists()
     assert Approval.objects.exists()
