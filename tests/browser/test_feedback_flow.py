@@ -32,6 +32,7 @@ def test_link_a_selected_quote_and_see_the_demand(page, sign_in, editor, product
     expect(page.locator(".fb-row.is-focused")).to_have_id(f"fb-{item.pk}")
     page.keyboard.press("o")
     expect(page).to_have_url(re.compile(rf"/feedback/{item.pk}/"))
+    page.wait_for_load_state()  # the deferred script that reads selections is listening
 
     # Select the sentence in the text, as a mouse would.
     page.evaluate(

@@ -32,6 +32,7 @@ def test_highlight_a_passage_and_find_it_on_the_feature_page(page, sign_in, edit
     )
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#note-body strong")).to_have_text("every Monday")
+    page.wait_for_load_state()  # the deferred script that reads selections is listening
 
     # On a phone the note and its highlight form fit the width: no sideways scrolling.
     page.set_viewport_size({"width": 390, "height": 844})
