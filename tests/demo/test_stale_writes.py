@@ -184,6 +184,12 @@ WRITES = {
         [Question.objects.first().pk],
         {},
     ),
+    ("delete", "/api/v1/training/lessons/{lesson_id}"): lambda: ([Lesson.objects.first().pk], {}),
+    ("delete", "/api/v1/training/quizzes/{quiz_id}"): lambda: ([Quiz.objects.first().pk], {}),
+    ("delete", "/api/v1/training/questions/{question_id}"): lambda: (
+        [Question.objects.first().pk],
+        {},
+    ),
     ("put", "/api/v1/training/courses/{course_id}/certification"): lambda: (
         [Certification.objects.first().course_id],
         {"name": "x"},

@@ -244,6 +244,19 @@ def lesson_update(
     return lesson_detail(request, lesson_id, response)
 
 
+@router.delete(
+    "/training/lessons/{lesson_id}",
+    response={204: None, **VERSIONED_ERRORS},
+    url_name="lesson-delete",
+)
+def lesson_delete(request, lesson_id: int, if_match: IfMatch = None):
+    """Remove a lesson with its quiz (the course's owner and administrators). Learners already
+    in the course keep their version; on a published course, new learners get a new one."""
+    lesson = selectors.lesson_get(user=request.auth, pk=lesson_id)
+    services.lesson_delete(actor=request.auth, lesson=lesson, if_version=if_match)
+    return Status(204, None)
+
+
 # Images and files of the lessons ----------------------------------------------------------
 
 
@@ -366,6 +379,18 @@ def quiz_update(
     return quiz_detail(request, quiz_id, response)
 
 
+@router.delete(
+    "/training/quizzes/{quiz_id}",
+    response={204: None, **VERSIONED_ERRORS},
+    url_name="quiz-delete",
+)
+def quiz_delete(request, quiz_id: int, if_match: IfMatch = None):
+    """Remove a quiz with its questions; attempts already made are kept."""
+    quiz = selectors.quiz_get(user=request.auth, pk=quiz_id)
+    services.quiz_delete(actor=request.auth, quiz=quiz, if_version=if_match)
+    return Status(204, None)
+
+
 def _question_data(values: dict, question=None) -> services.QuestionData:
     if question is not None:
         old = question.choices
@@ -431,6 +456,17 @@ def question_update(
     data = _question_data(payload.dict(exclude_unset=True), question)
     services.question_update(actor=request.auth, question=question, data=data, if_version=if_match)
     return question_detail(request, question_id, response)
+
+
+@router.delete(
+    "/training/questions/{question_id}",
+    response={204: None, **VERSIONED_ERRORS},
+    url_name="quiz-question-delete",
+)
+def question_delete(request, question_id: int, if_match: IfMatch = None):
+    question = selectors.question_get(user=request.auth, pk=question_id)
+    services.question_delete(actor=request.auth, question=question, if_version=if_match)
+    return Status(204, None)
 
 
 # Taking a course ----------------------------------------------------------------------------

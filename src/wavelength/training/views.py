@@ -3,6 +3,7 @@ owner edits them, taking a course (lessons, quizzes, attempts), assignments, the
 report, the certification matrix and learning paths."""
 
 import csv
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from wavelength.accounts.permissions import require_editor
 from wavelength.catalog.views.base import GET_POST, paginate
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
+from wavelength.core.versioning import StaleVersion
 from wavelength.knowledge.views import file_response, markdown_for
 from wavelength.knowledge.views_io import read_zip
 
@@ -269,6 +271,34 @@ def lesson_edit(request, pk):
     return render(request, "training/lesson_form.html", context, status=form_status(form))
 
 
+def _deleted(request, delete, *, done: str) -> bool:
+    """Run ``delete`` with the version the page showed; a message either way."""
+    try:
+        delete(request.POST.get("edit_version") or None)
+    except StaleVersion:
+        messages.error(
+            request,
+            _("Someone changed this since you opened it, so it was not deleted. Check it, then "
+              "delete it again."),
+        )  # fmt: skip
+        return False
+    except DomainError as exc:
+        _refused(request, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
+@login_required
+@require_POST
+def lesson_delete(request, pk):
+    lesson = selectors.lesson_get(user=request.user, pk=pk)
+    delete = partial(services.lesson_delete, actor=request.user, lesson=lesson)
+    if _deleted(request, lambda v: delete(if_version=v), done=_("Lesson deleted.")):
+        return redirect(lesson.course.get_absolute_url() + "#lessons")
+    return redirect("training:lesson-edit", lesson.pk)
+
+
 # Quizzes and questions ----------------------------------------------------------------------
 
 
@@ -365,6 +395,26 @@ def question_edit(request, pk):
         "course": question.quiz.course,
     }
     return render(request, "training/question_form.html", context, status=form_status(form))
+
+
+@login_required
+@require_POST
+def quiz_delete(request, pk):
+    quiz = selectors.quiz_get(user=request.user, pk=pk)
+    delete = partial(services.quiz_delete, actor=request.user, quiz=quiz)
+    if _deleted(request, lambda v: delete(if_version=v), done=_("Quiz deleted.")):
+        return redirect(quiz.course.get_absolute_url() + "#lessons")
+    return redirect("training:quiz-edit", quiz.pk)
+
+
+@login_required
+@require_POST
+def question_delete(request, pk):
+    question = selectors.question_get(user=request.user, pk=pk)
+    delete = partial(services.question_delete, actor=request.user, question=question)
+    if _deleted(request, lambda v: delete(if_version=v), done=_("Question deleted.")):
+        return redirect("training:quiz-edit", question.quiz_id)
+    return redirect("training:question-edit", question.pk)
 
 
 # Taking a course ----------------------------------------------------------------------------

@@ -16,8 +16,10 @@ from .courses import (  # noqa: F401
     lesson_delete,
     lesson_update,
     question_create,
+    question_delete,
     question_update,
     quiz_create,
+    quiz_delete,
     quiz_update,
 )
 from .enablement import (  # noqa: F401

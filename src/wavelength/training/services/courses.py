@@ -447,6 +447,19 @@ def quiz_update(
     return quiz
 
 
+@transaction.atomic
+def quiz_delete(*, actor, quiz: Quiz, if_version: str | None = None) -> None:
+    """Remove the quiz with its questions. Attempts already made stay with the learners'
+    versions of the course; on a published course, new learners get a version without it."""
+    quiz = _lock_quiz(quiz)
+    require_manage(actor, quiz.course)
+    versioning.check(quiz, if_version)
+    course = quiz.course
+    activity.record(actor=actor, verb="deleted", target=quiz, scope="training")
+    quiz.delete()
+    _content_changed(actor, course)
+
+
 @dataclass
 class QuestionData:
     kind: str
@@ -516,6 +529,19 @@ def question_update(
     question.save()
     _record_update(actor, question, before, question.quiz.course)
     return question
+
+
+@transaction.atomic
+def question_delete(*, actor, question: Question, if_version: str | None = None) -> None:
+    """Remove a question from its quiz."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    question.quiz = _lock_quiz(question.quiz)
+    require_manage(actor, question.quiz.course)
+    versioning.check(question, if_version)
+    quiz = question.quiz
+    activity.record(actor=actor, verb="deleted", target=question, scope="training")
+    question.delete()
+    _content_changed(actor, quiz.course)
 
 
 # Files the lessons show or link ---------------------------------------------------------------
