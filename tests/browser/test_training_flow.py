@@ -83,3 +83,22 @@ def test_a_support_agent_fails_retries_and_passes(page, sign_in, admin, editor):
     page.goto("/training/")
     expect(page.locator("#my-learning")).to_contain_text("Passed")
     expect(page.locator("#my-learning")).to_contain_text("100%")
+
+
+def test_the_owner_deletes_a_question_after_confirming(page, sign_in, editor):
+    course = make_course(editor, publish=False)
+    quiz = course.quizzes.get(lesson=None)
+    question = quiz.questions.order_by("position").first()
+    sign_in(editor)
+    page.goto(f"/training/questions/{question.pk}/edit/")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Delete the question").click()
+    expect(page.get_by_role("heading", name="Edit question")).to_be_visible()
+    assert asked == ["Delete this question?"] and quiz.questions.filter(pk=question.pk).exists()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete the question").click()
+    expect(page.get_by_text("Question deleted.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Final quiz")).to_be_visible()
+    assert not quiz.questions.filter(pk=question.pk).exists()
