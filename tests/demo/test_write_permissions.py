@@ -1,8 +1,9 @@
 """The permissions matrix of the edit and delete doors, on the demo: every ``PATCH``, ``PUT``
 and ``DELETE`` of the API and every edit page (the lists ``WRITES`` and ``EDIT_PAGES``,
 checked against the OpenAPI document and the URL configuration by ``test_stale_writes``)
-refuses a viewer and changes nothing. ``tests/api/test_auth.py`` sends
-every operation without credentials and with a revoked token."""
+refuses a viewer and changes nothing, and an editor who owns nothing uses exactly the doors
+editors share. ``tests/api/test_auth.py`` sends every operation without credentials and with a
+revoked token."""
 
 import re
 
@@ -11,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.api.utils import bearer_client
-from wavelength.accounts.models import Role, User
+from tests.factories import UserFactory
+from wavelength.accounts.models import Membership, Role, Team, User
 
 from .test_stale_writes import EDIT_PAGES, WRITES, _shown, _version_shown
 
@@ -21,6 +23,44 @@ pytestmark = pytest.mark.django_db
 # so the demo's administrator's stays as it was.
 OWN = {
     ("put", "/api/v1/insights/subscription"): "each person's subscription to the weekly report",
+}
+# What every editor changes, whoever made it ("editors change everything else", see
+# docs/security.md); the rest belongs to its owner (a course, a meeting series, a comment, a
+# saved view), to a product's gate keepers or to the administrators.
+EDITORS_SHARE = {
+    ("delete", "/api/v1/changelog/{entry_id}"),
+    ("patch", "/api/v1/changelog/{entry_id}"),
+    ("patch", "/api/v1/companies/{company_id}"),
+    ("patch", "/api/v1/features/{feature_id}"),
+    ("patch", "/api/v1/features/{feature_id}/roadmap"),
+    ("patch", "/api/v1/features/{feature_id}/score"),
+    ("patch", "/api/v1/feedback/{feedback_id}"),
+    ("patch", "/api/v1/loop/messages/{message_id}"),
+    ("patch", "/api/v1/pages/{page_id}"),
+    ("delete", "/api/v1/planning/key-results/{key_result_id}"),
+    ("patch", "/api/v1/planning/key-results/{key_result_id}"),
+    ("patch", "/api/v1/planning/objectives/{objective_id}"),
+    ("patch", "/api/v1/playbooks/{key}"),
+    ("patch", "/api/v1/products/{key}"),
+    ("put", "/api/v1/products/{key}/playbooks"),
+    ("patch", "/api/v1/quality/cases/{case_id}"),
+    ("patch", "/api/v1/quality/defects/{defect_id}"),
+    ("patch", "/api/v1/quality/plans/{plan_id}"),
+    ("put", "/api/v1/quality/releases/{release_id}/inspections/{checklist_id}"),
+    ("patch", "/api/v1/quality/results/{result_id}"),
+    ("patch", "/api/v1/quality/suites/{suite_id}"),
+    ("patch", "/api/v1/releases/{release_id}"),
+    ("put", "/api/v1/releases/{release_id}/playbooks"),
+    ("delete", "/api/v1/research/competitors/{competitor_id}"),
+    ("patch", "/api/v1/research/competitors/{competitor_id}"),
+    ("delete", "/api/v1/research/notes/{note_id}"),
+    ("patch", "/api/v1/research/notes/{note_id}"),
+    ("delete", "/api/v1/research/personas/{persona_id}"),
+    ("patch", "/api/v1/research/personas/{persona_id}"),
+    ("delete", "/api/v1/research/questions/{question_id}"),
+    ("patch", "/api/v1/research/questions/{question_id}"),
+    ("patch", "/api/v1/research/studies/{study_id}"),
+    ("patch", "/api/v1/research/surveys/{survey_id}"),
 }
 OWN_PAGES = {"insights:report-settings": OWN[("put", "/api/v1/insights/subscription")]}
 
@@ -49,7 +89,7 @@ def test_a_viewer_is_refused_every_edit_and_delete_and_nothing_changes(demo):
             before.content,
         ):
             failures.append(f"{method.upper()} {path}: a viewer's write changed the object")
-    assert failures == []
+    assert not failures, "\n".join(failures)
 
 
 def test_a_viewer_is_refused_every_edit_page_and_nothing_changes(demo):
@@ -71,4 +111,31 @@ def test_a_viewer_is_refused_every_edit_page_and_nothing_changes(demo):
             failures.append(f"{name}: a viewer's post answered {response.status_code}")
         if _shown(_version_shown(admin, url)[1]) != _shown(form):
             failures.append(f"{name}: a viewer's post changed what the page shows")
-    assert failures == []
+    assert not failures, "\n".join(failures)
+
+
+def test_an_editor_changes_what_editors_share_and_nothing_that_is_someone_elses(demo):
+    """An editor new to the workspace (a team of their own, owning nothing): the doors of
+    ``EDITORS_SHARE`` accept them; every other edit and delete is refused and changes nothing."""
+    team = Team.objects.create(name="Partners", slug="partners")
+    newcomer = UserFactory(email="newcomer@example.com", name="New Comer", role=Role.EDITOR)
+    Membership.objects.create(team=team, user=newcomer)
+    reader, api = bearer_client(demo.user), bearer_client(newcomer)
+    failures = []
+    for (method, path), find in WRITES.items():
+        args, body = find()
+        url = _url(path, args)
+        before = reader.get(url)
+        response = getattr(api, method)(url, body, content_type="application/json")
+        shared = (method, path) in EDITORS_SHARE or (method, path) in OWN
+        if shared:
+            if response.status_code not in (200, 204):
+                failures.append(f"{method.upper()} {path}: an editor got {response.status_code}")
+            continue
+        if response.status_code not in (403, 404):
+            failures.append(f"{method.upper()} {path}: someone else's, an editor got "
+                            f"{response.status_code}")  # fmt: skip
+        after = reader.get(url)
+        if (after.get("ETag"), after.content) != (before.get("ETag"), before.content):
+            failures.append(f"{method.upper()} {path}: an editor's refused write changed it")
+    assert not failures, "\n".join(failures)
