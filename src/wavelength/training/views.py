@@ -274,7 +274,7 @@ def lesson_edit(request, pk):
 def _deleted(request, delete, *, done: str) -> bool:
     """Run ``delete`` with the version the page showed; a message either way."""
     try:
-        delete(request.POST.get("edit_version") or None)
+        delete(if_version=request.POST.get("edit_version") or None)
     except StaleVersion:
         messages.error(
             request,
@@ -294,7 +294,7 @@ def _deleted(request, delete, *, done: str) -> bool:
 def lesson_delete(request, pk):
     lesson = selectors.lesson_get(user=request.user, pk=pk)
     delete = partial(services.lesson_delete, actor=request.user, lesson=lesson)
-    if _deleted(request, lambda v: delete(if_version=v), done=_("Lesson deleted.")):
+    if _deleted(request, delete, done=_("Lesson deleted.")):
         return redirect(lesson.course.get_absolute_url() + "#lessons")
     return redirect("training:lesson-edit", lesson.pk)
 
@@ -402,7 +402,7 @@ def question_edit(request, pk):
 def quiz_delete(request, pk):
     quiz = selectors.quiz_get(user=request.user, pk=pk)
     delete = partial(services.quiz_delete, actor=request.user, quiz=quiz)
-    if _deleted(request, lambda v: delete(if_version=v), done=_("Quiz deleted.")):
+    if _deleted(request, delete, done=_("Quiz deleted.")):
         return redirect(quiz.course.get_absolute_url() + "#lessons")
     return redirect("training:quiz-edit", quiz.pk)
 
@@ -412,7 +412,7 @@ def quiz_delete(request, pk):
 def question_delete(request, pk):
     question = selectors.question_get(user=request.user, pk=pk)
     delete = partial(services.question_delete, actor=request.user, question=question)
-    if _deleted(request, lambda v: delete(if_version=v), done=_("Question deleted.")):
+    if _deleted(request, delete, done=_("Question deleted.")):
         return redirect("training:quiz-edit", question.quiz_id)
     return redirect("training:question-edit", question.pk)
 
