@@ -47,13 +47,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+# Quick hashing, no mail sent, and background jobs (fan-outs, webhook deliveries) run at commit,
+# in the test; ``MEDIA_ROOT`` is a folder of the test's own.
+FAST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "BACKGROUND_JOBS_IN_THREAD": False,
+}
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for name, value in FAST_SETTINGS.items():
+        setattr(settings, name, value)
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Background jobs (fan-outs, webhook deliveries) run at commit, in the test.
-    settings.BACKGROUND_JOBS_IN_THREAD = False
     yield
     # A request in French leaves French active in this thread; the next test starts in English.
     translation.activate("en")

@@ -11,13 +11,14 @@ The build runs the work queued for after the commit (notifications, webhook deli
 ``make demo`` does, and any web request it would send is recorded and refused.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from unittest import mock
 
 import pytest
 from django.db import transaction
 from django.test import TestCase, override_settings
 
+from tests.conftest import FAST_SETTINGS
 from wavelength.accounts.models import User
 from wavelength.catalog.demo import DEMO_EMAIL, build_demo
 from wavelength.integrations import webhooks
@@ -27,18 +28,13 @@ from wavelength.integrations import webhooks
 class Demo:
     summary: dict  # what ``build_demo`` answered
     user: User  # the demo's admin
-    requests: list = field(default_factory=list)  # web requests the build tried to send
+    requests: list  # web requests the build tried to send
 
 
 @pytest.fixture(scope="package")
 def _demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
     requests = []
-    fast = override_settings(  # as ``_fast_tests`` sets them for each test
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-        BACKGROUND_JOBS_IN_THREAD=False,
-    )
+    fast = override_settings(**FAST_SETTINGS, MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
 
     def refuse(*args, **kwargs):
         requests.append((args, kwargs))
@@ -54,8 +50,8 @@ def _demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
                 TestCase.captureOnCommitCallbacks(execute=True),
             ):
                 summary = build_demo()
-            demo = Demo(summary=summary, user=User.objects.get(email=DEMO_EMAIL))
-            demo.requests = requests
+            user = User.objects.get(email=DEMO_EMAIL)
+            demo = Demo(summary=summary, user=user, requests=requests)
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

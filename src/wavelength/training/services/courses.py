@@ -198,6 +198,14 @@ def _record_update(actor, obj, before: dict, course: Course | None = None) -> di
     return changes
 
 
+def _remove(actor, obj, course: Course) -> None:
+    """Delete a lesson, a quiz or a question of ``course``, recorded; a published course's
+    content becomes a new version."""
+    activity.record(actor=actor, verb="deleted", target=obj, scope="training")
+    obj.delete()
+    _content_changed(actor, course)
+
+
 @transaction.atomic
 def course_publish(*, actor, course: Course) -> Course:
     """Publish the course (a draft or archived one): its content becomes a new version. An
@@ -378,10 +386,7 @@ def lesson_delete(*, actor, lesson: Lesson, if_version: str | None = None) -> No
     lesson = _lock_lesson(lesson)
     require_manage(actor, lesson.course)
     versioning.check(lesson, if_version)
-    course = lesson.course
-    activity.record(actor=actor, verb="deleted", target=lesson, scope="training")
-    lesson.delete()
-    _content_changed(actor, course)
+    _remove(actor, lesson, lesson.course)
 
 
 # Quizzes and questions ----------------------------------------------------------------------
@@ -454,10 +459,7 @@ def quiz_delete(*, actor, quiz: Quiz, if_version: str | None = None) -> None:
     quiz = _lock_quiz(quiz)
     require_manage(actor, quiz.course)
     versioning.check(quiz, if_version)
-    course = quiz.course
-    activity.record(actor=actor, verb="deleted", target=quiz, scope="training")
-    quiz.delete()
-    _content_changed(actor, course)
+    _remove(actor, quiz, quiz.course)
 
 
 @dataclass
@@ -514,12 +516,17 @@ def question_create(*, actor, quiz: Quiz, data: QuestionData) -> Question:
     return question
 
 
+def _lock_question(question: Question) -> Question:
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    question.quiz = _lock_quiz(question.quiz)
+    return question
+
+
 @transaction.atomic
 def question_update(
     *, actor, question: Question, data: QuestionData, if_version: str | None = None
 ) -> Question:
-    question = Question.objects.select_for_update().get(pk=question.pk)
-    question.quiz = _lock_quiz(question.quiz)
+    question = _lock_question(question)
     require_manage(actor, question.quiz.course)
     versioning.check(question, if_version)
     choices = _clean_question(data)
@@ -534,14 +541,10 @@ def question_update(
 @transaction.atomic
 def question_delete(*, actor, question: Question, if_version: str | None = None) -> None:
     """Remove a question from its quiz."""
-    question = Question.objects.select_for_update().get(pk=question.pk)
-    question.quiz = _lock_quiz(question.quiz)
+    question = _lock_question(question)
     require_manage(actor, question.quiz.course)
     versioning.check(question, if_version)
-    quiz = question.quiz
-    activity.record(actor=actor, verb="deleted", target=question, scope="training")
-    question.delete()
-    _content_changed(actor, quiz.course)
+    _remove(actor, question, question.quiz.course)
 
 
 # Files the lessons show or link ---------------------------------------------------------------
