@@ -45,8 +45,10 @@ class KnowledgeBench:
             hits = page_search(user=self.reader, q=q, limit=20)
             if not hits.hits:
                 raise BenchError(f"Searching pages for {q!r} found nothing.")
-            full = b.timed(lambda q=q: page_search(user=self.reader, q=q, limit=20))
-            bare = b.timed(lambda q=q: _same_rows(q, spaces))
+            full, bare = b.paired(
+                lambda q=q: page_search(user=self.reader, q=q, limit=20),
+                lambda q=q: _same_rows(q, spaces),
+            )
             match = b.timed(lambda q=q: bare_query(q, limit=20))
             ratio = statistics.median(full) / statistics.median(bare)
             verdict = speed_target(
@@ -92,7 +94,6 @@ class KnowledgeBench:
             return response
 
         expect(get(popular))
-        request = b.timed(lambda: get(popular))
 
         def bare():
             b.sql(
@@ -108,7 +109,7 @@ class KnowledgeBench:
                 [popular.pk],
             )
 
-        sql = b.timed(bare)
+        request, sql = b.paired(lambda: get(popular), bare)
         queries = _queries(self.client, url(popular))
         result = Result(
             "page.kb",

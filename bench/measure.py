@@ -161,6 +161,21 @@ class Bench:
             samples.append((time.perf_counter() - started) * 1000)
         return samples
 
+    def paired(self, fn: Callable[[], object], bare: Callable[[], object]):
+        """``fn`` and its bare SQL timed in turn, run after run, so that whatever else the
+        machine does at a given moment weighs on both sides of the ratio alike; returns the
+        two lists of milliseconds."""
+        for _ in range(self.warmup):
+            fn()
+            bare()
+        full, sql = [], []
+        for _ in range(self.runs):
+            for side, call in ((full, fn), (sql, bare)):
+                started = time.perf_counter()
+                call()
+                side.append((time.perf_counter() - started) * 1000)
+        return full, sql
+
     def queries(self, url: str) -> int:
         with CaptureQueriesContext(connection) as ctx:
             self.get(url)
@@ -173,9 +188,7 @@ class Bench:
 
     def measure(self, key: str, label: str, url: str, expect, bare: Callable) -> Result:
         self.get(url, expect)  # fail before timing anything
-        return Result(
-            key, label, self.timed(lambda: self.get(url)), self.timed(bare), self.queries(url)
-        )
+        return Result(key, label, *self.paired(lambda: self.get(url), bare), self.queries(url))
 
     # (a) the filtered feature list API ----------------------------------------------------
 

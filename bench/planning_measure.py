@@ -166,8 +166,7 @@ class PlanningBench:
         statements = _recorded(self._build)
         self.bare = self._bare(statements)
         label = f"timeline() ({self.shown[0]} releases, {self.shown[1]} cards)"
-        result = Result("roadmap.data", label, b.timed(self._build), b.timed(self.bare),
-                        len(statements))  # fmt: skip
+        result = Result("roadmap.data", label, *b.paired(self._build, self.bare), len(statements))
         pages = max(1, -(-self.open_releases // selectors.RELEASES_PER_PAGE))
         check = Check(
             "roadmap data",

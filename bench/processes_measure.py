@@ -205,6 +205,6 @@ class ProcessesBench:
             full()
         label = f"gates.evaluate(release), {n_runs} runs for it"
         return Result(
-            "gate.release", label, self.bench.timed(full), self.bench.timed(bare),
+            "gate.release", label, *self.bench.paired(full, bare),
             len(ctx.captured_queries),
         )  # fmt: skip

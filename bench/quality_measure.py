@@ -298,9 +298,7 @@ class QualityBench:
                     return len(ctx.captured_queries)
 
                 label = f"release gate, {GATE_FEATURES} features, 4 criteria"
-                out["result"] = Result(
-                    "gate.eval", label, b.timed(evaluate), b.timed(bare), queries()
-                )
+                out["result"] = Result("gate.eval", label, *b.paired(evaluate, bare), queries())
                 before = out["result"].queries
                 more = Feature.objects.bulk_create(
                     [Feature(product=release.product, title=f"More {n}") for n in range(500)]

@@ -10,3 +10,7 @@ application = get_wsgi_application()
 from wavelength.core.wsgi_body import ChunkedBody  # noqa: E402 - needs Django set up
 
 application = ChunkedBody(application)
+
+from wavelength.core.startup import freeze_loaded  # noqa: E402
+
+freeze_loaded()
