@@ -1,9 +1,10 @@
-"""The decision dashboard: every figure for a year, through the page and the API, against the
-bare SQL of the same aggregates.
+"""The decision dashboard: every figure for a year (``selectors.dashboard``, what the page and
+the API both read), then the page and the API through the whole stack, each against the bare
+SQL of the same aggregates.
 
 The dashboard reads the summaries of ``insights.summaries`` (feedback per day, revenue per
-feature); the data set is made with bulk inserts, so they are counted once first (as the
-upgrade that adds them does) and the time it took is printed.
+feature, arrivals in general availability); the data set is made with bulk inserts, so they
+are counted once first (as the upgrade that adds them does) and the time it took is printed.
 
 The bare SQL is exactly the statements the dashboard's selectors send (recorded once with
 their parameters through ``connection.execute_wrapper``, then replayed on the same
@@ -66,6 +67,18 @@ class InsightsBench:
                     cursor.fetchall()
 
         return run
+
+    def data(self) -> Result:
+        """Every figure of the dashboard (what the page and the API both read), against the
+        bare SQL of the same aggregates."""
+        b = self.bench
+
+        def build():
+            selectors.dashboard(user=self.admin, filters=self.filters)
+
+        label = f"dashboard() ({len(self.statements)} aggregates, a year)"
+        return Result("insights.data", label, *b.paired(build, self._bare()),
+                      len(self.statements))  # fmt: skip
 
     def page(self) -> tuple[Result, Check]:
         url = reverse("insights:dashboard") + f"?period={PERIOD}"

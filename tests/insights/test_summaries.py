@@ -1,12 +1,19 @@
-"""The dashboard's summaries (feedback per day, revenue per feature) always equal a recount
-from the rows, whatever the services wrote, deleted or merged since."""
+"""The dashboard's summaries (feedback per day, revenue per feature, arrivals in general
+availability) always equal a recount from the rows, whatever the services wrote, deleted or
+merged since."""
 
 from wavelength.catalog import services as catalog
-from wavelength.catalog.models import Feature
+from wavelength.catalog.models import Feature, Stage
 from wavelength.feedback import services as feedback_services
 from wavelength.feedback.models import Company, Feedback, FeedbackLink
 from wavelength.insights import selectors, summaries
-from wavelength.insights.models import FeatureRevenue, FeedbackDaily, StaleDay, StaleFeature
+from wavelength.insights.models import (
+    FeatureRevenue,
+    FeedbackDaily,
+    LeadTime,
+    StaleDay,
+    StaleFeature,
+)
 from wavelength.insights.scopes import DashboardFilter
 
 from .conftest import days_ago
@@ -16,7 +23,9 @@ def _summaries() -> tuple[list, list]:
     days = FeedbackDaily.objects.values_list("day", "product_id", "team_id", "dimension",
                                              "value", "count")  # fmt: skip
     revenue = FeatureRevenue.objects.values_list("feature_id", "revenue", "companies")
-    return sorted(days), sorted(revenue)
+    fields = ["feature_id", "reached_at", "lead_days", *map(LeadTime.days_in, LeadTime.STAGES)]
+    arrivals = LeadTime.objects.values_list(*fields)
+    return sorted(days), sorted(revenue), sorted(arrivals)
 
 
 def assert_equal_to_a_recount():
@@ -86,3 +95,46 @@ def test_the_figures_read_the_summaries_for_a_team(world, admin, product_team, o
     mine = selectors.figure("feedback-channel", DashboardFilter(team=product_team.slug),
                             user=admin)  # fmt: skip
     assert mine.empty
+
+
+def lead_time(admin) -> dict:
+    figure = selectors.figure("lead-time", DashboardFilter(), user=admin)
+    return {str(c.label): c.value for c in figure.counters}
+
+
+def test_arrivals_in_general_availability_follow_moves_shipping_and_requests(world, admin,
+                                                                            product):  # fmt: skip
+    offline = Feature.objects.get(title="Offline mode")
+    export = Feature.objects.get(title="CSV export")
+    assert lead_time(admin) == {"Features that reached general availability": 1,
+                                "Median days from the first request": 180}  # fmt: skip
+    assert_equal_to_a_recount()
+    # Its first request turns out older: the lead time grows by as much.
+    oldest = Feedback.objects.get(text="Old request")
+    oldest.received_at = days_ago(300)
+    oldest.save()
+    assert lead_time(admin)["Median days from the first request"] == 280
+    assert_equal_to_a_recount()
+    # Shipping moves the release's features on in bulk: the arrival is counted too.
+    release = catalog.release_create(actor=admin, product=product, version="2.0",
+                                     features=[export])  # fmt: skip
+    catalog.release_ship(actor=admin, release=release, features_to="generally_available",
+                         override_reason="Tested by hand")  # fmt: skip
+    assert StaleFeature.objects.filter(feature_id=export.pk).exists()
+    assert lead_time(admin)["Features that reached general availability"] == 2
+    assert round(LeadTime.objects.get(feature=export).lead_days) == 5  # asked five days ago
+    assert_equal_to_a_recount()
+    # A feature deprecated and then generally available again counts once in the period,
+    # from its first arrival in it; an entry removed is forgotten.
+    catalog.feature_move_stage(actor=admin, feature=offline, stage="deprecated")
+    catalog.feature_move_stage(actor=admin, feature=offline, stage="generally_available")
+    assert lead_time(admin)["Features that reached general availability"] == 2
+    assert LeadTime.objects.filter(feature=offline).count() == 2
+    offline.stage_entries.filter(stage="deprecated").delete()
+    assert_equal_to_a_recount()
+
+
+def test_an_arrival_keeps_the_days_of_every_stage_a_feature_can_leave_before_it():
+    assert set(LeadTime.STAGES) == set(Stage.values) - {Stage.RETIRED}
+    for stage in LeadTime.STAGES:
+        assert LeadTime._meta.get_field(LeadTime.days_in(stage)).null

@@ -43,6 +43,9 @@ class Activity(models.Model):
             models.Index(fields=["target_type", "target_id", "created_at"], name="activity_target"),
             models.Index(fields=["scope", "created_at"], name="activity_scope"),
             models.Index(fields=["created_at"], name="activity_created"),
+            # One kind of change to many objects (the "released" verdicts of a period's
+            # releases) without reading every other change to them.
+            models.Index(fields=["target_type", "verb", "target_id"], name="activity_verb"),
         ]
 
     def __str__(self) -> str:

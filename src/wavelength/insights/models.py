@@ -174,6 +174,42 @@ class FeatureRevenue(models.Model):
         return f"{self.feature_id}: {self.revenue}"
 
 
+class LeadTime(models.Model):
+    """A feature's arrival in general availability, one row each time it entered it: how many
+    days after its first request (the earliest feedback linked to it, when that came before)
+    and how many days it had spent in each stage by then. The dashboard averages these rows
+    instead of reading every stage entry and every request (summaries.py)."""
+
+    STAGES = ("idea", "discovery", "planned", "in_development", "beta", "generally_available",
+              "deprecated")  # fmt: skip
+
+    feature = models.ForeignKey("catalog.Feature", on_delete=models.CASCADE, related_name="+")
+    reached_at = models.DateTimeField()
+    previous_at = models.DateTimeField(null=True)  # its arrival before this one, if any
+    lead_days = models.FloatField(null=True)
+    days_idea = models.FloatField(null=True)
+    days_discovery = models.FloatField(null=True)
+    days_planned = models.FloatField(null=True)
+    days_in_development = models.FloatField(null=True)
+    days_beta = models.FloatField(null=True)
+    days_generally_available = models.FloatField(null=True)  # before a return from deprecation
+    days_deprecated = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["reached_at"], name="leadtime_reached"),
+            models.Index(fields=["feature", "reached_at"], name="leadtime_feature"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feature_id}: {self.reached_at:%Y-%m-%d}"
+
+    @staticmethod
+    def days_in(stage: str) -> str:
+        """The field holding the days spent in ``stage``."""
+        return f"days_{stage}"
+
+
 class StaleDay(models.Model):
     """A day whose feedback changed since its summary was made; ``ALL``: every day."""
 
@@ -185,7 +221,8 @@ class StaleDay(models.Model):
 
 
 class StaleFeature(models.Model):
-    """A feature whose asking companies or their revenue changed; ``ALL`` (0): every one."""
+    """A feature whose asking companies, their revenue, its stage entries or the dates of the
+    feedback asking for it changed; ``ALL`` (0): every one."""
 
     ALL = 0
     feature_id = models.IntegerField(unique=True)

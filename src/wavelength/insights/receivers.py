@@ -1,13 +1,14 @@
 """Marks the summaries (summaries.py) stale when the rows they count change, in the writer's
 transaction. Model signals catch every save and delete, whichever service (or import, or
 test) made it; the activity log catches the writes done in bulk (merges repoint rows with
-one ``UPDATE``), and the feedback app announces its bulk inserts. Nothing here computes a
-figure: it only names the days and features to recount."""
+one ``UPDATE``, shipping moves its features' stages at once), and the feedback app announces
+its bulk inserts. Nothing here computes a figure: it only names the days and features to
+recount."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from wavelength.catalog.models import Feature
+from wavelength.catalog.models import Feature, StageEntry
 from wavelength.core.models import Activity
 from wavelength.feedback.models import Company, Feedback, FeedbackLink
 from wavelength.feedback.signals import feedback_bulk_created
@@ -47,7 +48,8 @@ def feedback_saved(sender, instance: Feedback, created, raw=False, **kwargs):
     summaries.mark_instants([instance.received_at])
     if _changed(instance, "received_at"):
         summaries.mark_instants([instance._summaries_before["received_at"]])
-    if _changed(instance, "company_id"):
+    if _changed(instance, "company_id") or _changed(instance, "received_at"):
+        # the companies asking for its features, or when they were first asked for
         summaries.mark_features(instance.links.values_list("feature_id", flat=True))
 
 
@@ -83,6 +85,11 @@ def feature_saved(sender, instance: Feature, created, raw=False, **kwargs):
         summaries.mark_instants(items.values_list("received_at", flat=True))
 
 
+def stage_entry_changed(sender, instance: StageEntry, raw=False, **kwargs):
+    if not raw:
+        summaries.mark_features([instance.feature_id])
+
+
 # Votes, and what they point through (the idea's feature, the voter's company) ----------------
 
 
@@ -116,10 +123,12 @@ def _hop_saved(path: str):
 
 
 def activity_saved(sender, instance: Activity, created, raw=False, **kwargs):
-    if raw or not created or instance.verb not in ("merged", *COMPANY_MOVES):
+    if raw or not created or instance.verb not in ("merged", "stage_changed", *COMPANY_MOVES):
         return
     kind = ContentType.objects.get_for_id(instance.target_type_id).model_class()
-    if kind is Company and instance.verb in COMPANY_MOVES:
+    if kind is Feature and instance.verb == "stage_changed":  # shipping moves them in bulk
+        summaries.mark_features([instance.target_id])
+    elif kind is Company and instance.verb in COMPANY_MOVES:
         summaries.mark_company(instance.target_id)
     elif kind is Feedback and instance.verb == "merged":
         summaries.mark_feedback([instance.target_id])
@@ -139,6 +148,9 @@ def connect() -> None:
     pre_save.connect(_remember(["product_id", "owner_team_id"]), sender=Feature,
                      dispatch_uid=uid + "feature.before", weak=False)  # fmt: skip
     post_save.connect(feature_saved, sender=Feature, dispatch_uid=uid + "feature")
+    post_save.connect(stage_entry_changed, sender=StageEntry, dispatch_uid=uid + "stage.saved")
+    post_delete.connect(stage_entry_changed, sender=StageEntry,
+                        dispatch_uid=uid + "stage.deleted")  # fmt: skip
     post_save.connect(activity_saved, sender=Activity, dispatch_uid=uid + "activity")
     v = registered_votes()
     vote = v.counted().model

@@ -5,27 +5,25 @@ A figure has a chart (shaped for app.js, ``data-chart``) and counters; each coun
 list (``lists.py``) whose rows it counts, and the list pages through the same queryset.
 """
 
-import bisect
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Min, Q, Subquery, Sum
+from django.db.models import Avg, Case, Count, Q, Subquery, Sum, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.models import Team
 from wavelength.accounts.permissions import require_member
-from wavelength.catalog.models import Feature, Product, Release, Stage, StageEntry
+from wavelength.catalog.models import Feature, Product, Release, Stage
 from wavelength.core.models import Activity
-from wavelength.feedback.models import FeedbackLink, Segment, Sentiment, Source
-from wavelength.feedback.selectors import demand_for_features
+from wavelength.feedback.models import Segment, Sentiment, Source
 from wavelength.quality.models import ResultStatus, Severity
 
 from . import scopes, summaries
-from .models import FeatureRevenue, FeedbackDaily
+from .models import FeatureRevenue, FeedbackDaily, LeadTime
 from .scopes import DashboardFilter
 
 TOP_FEATURES = 10
@@ -119,13 +117,21 @@ def _daily(f: DashboardFilter, dimension: str):
     return qs.filter(product_id=product, team_id=team).order_by()
 
 
+def _bucket_of(buckets: list[dt.date]) -> Case:
+    """The index of the week or month a summary's day falls in, worked out by the database
+    (which then adds up a bucket's days): the last bucket starting on or before it."""
+    newest_first = reversed(list(enumerate(buckets)))
+    return Case(*(When(day__gte=start, then=Value(i)) for i, start in newest_first),
+                default=Value(0))  # fmt: skip
+
+
 def _over_time(f, key, title, column, choices, list_param) -> Figure:
     _trunc, buckets, unit = _buckets(f)
     grid: dict[str, dict[dt.date, int]] = {}
-    for day, value, n in _daily(f, column).values_list("day", "value", "count"):
-        bucket = buckets[bisect.bisect_right(buckets, day) - 1]
+    sums = _daily(f, column).annotate(k=_bucket_of(buckets)).values_list("k", "value")
+    for i, value, n in sums.annotate(n=Sum("count")):
         per_bucket = grid.setdefault(value or NO_VALUE, {})
-        per_bucket[bucket] = per_bucket.get(bucket, 0) + n
+        per_bucket[buckets[i]] = per_bucket.get(buckets[i], 0) + n
     grid = {value: counts for value, counts in grid.items() if any(counts.values())}
     labels = dict(choices)
     labels[NO_VALUE] = _("Not set")
@@ -179,28 +185,22 @@ def feedback_by_segment(f) -> Figure:
     )  # fmt: skip
 
 
-def _revenue_ranking(f: DashboardFilter, limit: int) -> list[int]:
-    """The ids of the features whose asking companies have the most revenue (summaries.py:
-    each company counted once per feature whether it wrote or voted, the demand's rule)."""
-    qs = FeatureRevenue.objects.all()
-    if f.product or f.team:
-        qs = qs.filter(feature__in=scopes.features(f).values("pk"))
-    return list(qs.order_by("-revenue", "feature_id").values_list("feature_id", flat=True)[:limit])
-
-
 def top_features(f, *, user) -> Figure:
-    """The features asked for by the most revenue, with their stage and demand (the same
-    figures as their pages and the prioritisation table sorted by revenue)."""
-    ranked = _revenue_ranking(f, TOP_FEATURES)
-    demand = demand_for_features(user=user, feature_ids=ranked)
-    found = {x.pk: x for x in Feature.objects.filter(pk__in=ranked).select_related("product")}
+    """The features asked for by the most revenue, with their stage and how many companies
+    ask (each company once, whether it wrote or voted: the demand's rule, as their pages and
+    the prioritisation table sorted by revenue show it), read from the revenue summary."""
+    ranked = FeatureRevenue.objects.order_by("-revenue", "feature_id")
+    if f.product or f.team:
+        ranked = ranked.filter(feature__in=scopes.features(f).values("pk"))
+    # The ten from the ranking's index first: joined to the features, the database would
+    # read them all before sorting.
+    top = list(ranked.values_list("feature_id", "revenue", "companies")[:TOP_FEATURES])
+    found = Feature.objects.select_related("product").in_bulk([pk for pk, *_rest in top])
     rows = []
-    for pk in ranked:
+    for pk, revenue, companies in top:
         feature = found[pk]
-        feature.revenue = demand[pk].revenue
-        feature.unique_companies = demand[pk].unique_companies
+        feature.revenue, feature.unique_companies = revenue, companies
         rows.append(feature)
-    rows.sort(key=lambda x: (-x.revenue, x.pk))
     return Figure(
         "demand", _("Most asked-for features by revenue"),
         chart(_("Revenue of the companies asking"), [r.title for r in rows],
@@ -216,42 +216,31 @@ def top_features(f, *, user) -> Figure:
 def lead_times(f) -> Figure:
     """For the features that reached general availability in the period: the days from the
     first request (the earliest feedback linked to them) to general availability, and the
-    average days they spent in each stage before it."""
-    reached = list(scopes.reached_ga(f).values_list("pk", flat=True))
-    entries = StageEntry.objects.filter(feature_id__in=reached).order_by(
-        "feature_id", "entered_at", "pk"
-    )
-    first_asked = dict(
-        FeedbackLink.objects.filter(feature_id__in=reached)
-        .order_by()
-        .values_list("feature_id")
-        .annotate(first=Min("feedback__received_at"))
-    )
+    average days they spent in each stage before it. Read from the summary of arrivals
+    (``LeadTime``), each feature's first arrival in the period: two queries of one table,
+    whatever the number of stage entries and requests."""
     start, end = f.window()
-    by_feature: dict[int, list] = {}
-    for entry in entries.values_list("feature_id", "stage", "entered_at"):
-        by_feature.setdefault(entry[0], []).append(entry[1:])
-    spent: dict[str, list[float]] = {}
-    leads = []
-    for feature_id, moves in by_feature.items():
-        ga_at = next((at for stage, at in moves if stage == Stage.GENERALLY_AVAILABLE
-                      and start <= at <= end), None)  # fmt: skip
-        for (stage, at), (_next, later) in zip(moves, moves[1:], strict=False):
-            if ga_at and later <= ga_at:
-                spent.setdefault(stage, []).append((later - at).total_seconds() / 86400)
-        if ga_at and feature_id in first_asked and first_asked[feature_id] <= ga_at:
-            leads.append((ga_at - first_asked[feature_id]).total_seconds() / 86400)
-    stages = [s for s in Stage.values if s in spent]
+    arrivals = LeadTime.objects.filter(
+        Q(previous_at=None) | Q(previous_at__lt=start), reached_at__gte=start, reached_at__lte=end
+    )  # the first arrival of each feature in the period
+    if f.product or f.team:
+        arrivals = arrivals.filter(feature__in=scopes.features(f).values("pk"))
+    found = arrivals.order_by().aggregate(
+        reached=Count("pk"), **{s: Avg(LeadTime.days_in(s)) for s in LeadTime.STAGES}
+    )
+    leads = list(arrivals.exclude(lead_days=None).values_list("lead_days", flat=True))
+    stages = [s for s in Stage.values if found.get(s) is not None]
     median = round(statistics.median(leads)) if leads else None
     return Figure(
         "lead-time", _("Lead time to general availability"),
         chart(_("Average days in the stage"), [Stage(s).label for s in stages],
-              [round(statistics.mean(spent[s]), 1) for s in stages], keys=stages,
+              [round(found[s], 1) for s in stages], keys=stages,
               links=[list_url(f, "reached-ga")] * len(stages)),
-        [Counter(_("Features that reached general availability"), len(reached), "reached-ga"),
+        [Counter(_("Features that reached general availability"), found["reached"],
+                 "reached-ga"),
          Counter(_("Median days from the first request"),
                  median if median is not None else "—", "reached-ga", counts=False)],
-        empty=not reached,
+        empty=not found["reached"],
     )  # fmt: skip
 
 
@@ -312,15 +301,12 @@ def gate_failures(f) -> list[GateFailure]:
     """Releases shipped in the period although criteria of their gate failed (an
     administrator overrode it), with the criteria that failed: read from the ``released``
     activity, which keeps the verdict as it was when the release shipped."""
-    shipped = {r.pk: r for r in scopes.shipped(f).select_related("product")}
-    if not shipped:
-        return []
     activities = Activity.objects.filter(
         target_type=ContentType.objects.get_for_model(Release),
-        target_id__in=list(shipped),
+        target_id__in=scopes.shipped(f).values("pk"),
         verb="released",
     ).order_by("target_id", "-created_at")
-    out, seen = [], set()
+    failures, seen = {}, set()
     for target_id, payload in activities.values_list("target_id", "payload"):
         if target_id in seen:
             continue
@@ -328,8 +314,11 @@ def gate_failures(f) -> list[GateFailure]:
         failing = [v.get("label", v.get("key", "")) for v in payload.get("gate") or []
                    if not v.get("ok")]  # fmt: skip
         if failing:
-            out.append(GateFailure(shipped[target_id], failing,
-                                   payload.get("override_reason") or ""))  # fmt: skip
+            failures[target_id] = (failing, payload.get("override_reason") or "")
+    if not failures:
+        return []
+    releases = Release.objects.select_related("product").in_bulk(list(failures))
+    out = [GateFailure(releases[pk], *found) for pk, found in failures.items()]
     return sorted(out, key=lambda g: (g.release.released_on, g.release.pk), reverse=True)
 
 
@@ -450,21 +439,20 @@ def survey_scores(f) -> Figure:
             d=Count("pk", filter=Q(score__lte=6)),
         )  # fmt: skip
     }
-    csat = scopes.responses(f, "csat")
     csat_rows = {
-        _day(m): (n, s)
-        for m, n, s in csat.order_by()
+        _day(m): (n, s, total)
+        for m, n, s, total in scopes.responses(f, "csat").order_by()
         .values_list("month")
-        .annotate(n=Count("pk"), s=Count("pk", filter=Q(score__gte=4)))
-    }
-    csat_total = csat.aggregate(n=Count("pk"), avg=Avg("score"))
+        .annotate(n=Count("pk"), s=Count("pk", filter=Q(score__gte=4)), total=Sum("score"))
+    }  # fmt: skip
+    csat_n = sum(r[0] for r in csat_rows.values())
     n = sum(r[0] for r in nps_rows.values())
     overall = nps_of(n, sum(r[1] for r in nps_rows.values()), sum(r[2] for r in nps_rows.values()))
     labels = [_bucket_label(m, "month") for m in months]
     nps_values = [nps_of(*nps_rows[m]) if m in nps_rows else None for m in months]
     csat_values = [round(100 * csat_rows[m][1] / csat_rows[m][0]) if m in csat_rows else None
                    for m in months]  # fmt: skip
-    average = csat_total["avg"]
+    average = Decimal(sum(r[2] for r in csat_rows.values())) / csat_n if csat_n else None
     return Figure(
         "surveys", _("NPS and CSAT"),
         stacked(labels, [("ins-nps", _("NPS"), nps_values, list_url(f, "nps-responses")),
@@ -477,7 +465,7 @@ def survey_scores(f) -> Figure:
          Counter(_("Average CSAT (1–5)"),
                  f"{Decimal(average).quantize(Decimal('0.1'))}" if average else "—",
                  "csat-responses", counts=False),
-         Counter(_("CSAT responses"), csat_total["n"], "csat-responses")],
+         Counter(_("CSAT responses"), csat_n, "csat-responses")],
         empty=not nps_rows and not csat_rows,
     )  # fmt: skip
 

@@ -1,11 +1,13 @@
 """Pre-aggregated figures, so the dashboard reads as much whatever the amount of feedback.
 
-Two summaries: feedback received per day by source, sentiment and customer segment, for
+Three summaries: feedback received per day by source, sentiment and customer segment, for
 everyone and among the items asking for a feature of each product, team, or both
-(``FeedbackDaily``); and the revenue of the companies asking for each feature
-(``FeatureRevenue``). They are never edited in place: a change to an item, a link, a company,
-a feature or a vote marks the days or features it touches as stale (``receivers.py``, in the
-writer's transaction), and ``refresh`` recounts exactly those from the live rows. The
+(``FeedbackDaily``); the revenue of the companies asking for each feature
+(``FeatureRevenue``); and each arrival of a feature in general availability with its lead
+time and the days it spent in each stage before (``LeadTime``). They are never edited in
+place: a change to an item, a link, a company, a feature, a stage entry or a vote marks the
+days or features it touches as stale (``receivers.py``, in the writer's transaction), and
+``refresh`` recounts exactly those from the live rows. The
 dashboard refreshes before it reads, so its figures always equal the lists they link to; a
 job queued when the change commits usually did it already. ``rebuild`` recounts everything
 (the ``insights_summaries`` command and a nightly job, for repair).
@@ -17,13 +19,14 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
+from wavelength.catalog.models import Stage, StageEntry
 from wavelength.feedback.models import Feedback, FeedbackLink
 from wavelength.feedback.votes import votes as registered_votes
 
-from .models import FeatureRevenue, FeedbackDaily, StaleDay, StaleFeature
+from .models import FeatureRevenue, FeedbackDaily, LeadTime, StaleDay, StaleFeature
 
 DIMENSIONS = {"source": "source", "sentiment": "sentiment", "segment": "company__segment"}
 CHUNK = 500
@@ -189,12 +192,58 @@ def _revenue(feature_ids: list[int] | None) -> list[tuple[int, object, int]]:
         return cursor.fetchall()
 
 
+def _lead_times(feature_ids: list[int] | None) -> list[LeadTime]:
+    """A row for each time one of these features (every feature: ``None``) entered general
+    availability: the days since its first request, when that came before, and the days it
+    had spent in each stage by then (every stay that ended by then, added up per stage)."""
+    reached = StageEntry.objects.filter(stage=Stage.GENERALLY_AVAILABLE)
+    if feature_ids is not None:
+        reached = reached.filter(feature_id__in=feature_ids)
+    reached = reached.values("feature_id")
+    first_asked = dict(
+        FeedbackLink.objects.filter(feature_id__in=reached)
+        .order_by()
+        .values_list("feature_id")
+        .annotate(first=Min("feedback__received_at"))
+        .iterator(chunk_size=5000)
+    )
+    entries = (
+        StageEntry.objects.filter(feature_id__in=reached)
+        .order_by("feature_id", "entered_at", "pk")
+        .values_list("feature_id", "stage", "entered_at")
+    )
+    moves: dict[int, list[tuple[str, dt.datetime]]] = {}
+    for feature_id, stage, at in entries.iterator(chunk_size=5000):
+        moves.setdefault(feature_id, []).append((stage, at))
+    rows = []
+    for feature_id, path in moves.items():
+        previous_at = None
+        for stage, reached_at in path:
+            if stage != Stage.GENERALLY_AVAILABLE:
+                continue
+            days: dict[str, float] = {}
+            for (was, at), (_next, left) in zip(path, path[1:], strict=False):
+                if left <= reached_at and was in LeadTime.STAGES:
+                    days[was] = days.get(was, 0) + (left - at).total_seconds() / 86400
+            asked = first_asked.get(feature_id)
+            lead = None
+            if asked is not None and asked <= reached_at:
+                lead = (reached_at - asked).total_seconds() / 86400
+            rows.append(LeadTime(feature_id=feature_id, reached_at=reached_at,
+                                 previous_at=previous_at, lead_days=lead,
+                                 **{LeadTime.days_in(k): v for k, v in days.items()}))  # fmt: skip
+            previous_at = reached_at
+    return rows
+
+
 def _recount_features(feature_ids: list[int] | None) -> None:
     if feature_ids is None:
         FeatureRevenue.objects.all().delete()
+        LeadTime.objects.all().delete()
     else:
         for chunk in _chunks(feature_ids):
             FeatureRevenue.objects.filter(feature_id__in=chunk).delete()
+            LeadTime.objects.filter(feature_id__in=chunk).delete()
     chunks = [None] if feature_ids is None else list(_chunks(feature_ids))
     for chunk in chunks:
         FeatureRevenue.objects.bulk_create(
@@ -202,6 +251,7 @@ def _recount_features(feature_ids: list[int] | None) -> None:
              for pk, revenue, n in _revenue(chunk) if pk is not None],
             batch_size=CHUNK,
         )  # fmt: skip
+        LeadTime.objects.bulk_create(_lead_times(chunk), batch_size=CHUNK)
 
 
 # Refreshing -------------------------------------------------------------------------------
@@ -254,4 +304,5 @@ def rebuild() -> dict[str, int]:
     StaleFeature.objects.all().delete()
     _rebuild_days()
     _recount_features(None)
-    return {"days": FeedbackDaily.objects.count(), "features": FeatureRevenue.objects.count()}
+    return {"days": FeedbackDaily.objects.count(), "features": FeatureRevenue.objects.count(),
+            "arrivals": LeadTime.objects.count()}  # fmt: skip

@@ -9,7 +9,8 @@ from wavelength.insights import summaries
 
 class Command(BaseCommand):
     help = (
-        "Recount the decision dashboard's summaries (feedback per day, revenue per feature) "
+        "Recount the decision dashboard's summaries (feedback per day, revenue per feature, "
+        "arrivals in general availability) "
         "from the live rows: after an upgrade, a restore or rows written outside the services."
     )
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         counts = summaries.rebuild()
         self.stdout.write(
-            f"{counts['days']:,} daily counts and {counts['features']:,} feature revenues "
-            f"recounted in {time.perf_counter() - started:.1f}s."
+            f"{counts['days']:,} daily counts, {counts['features']:,} feature revenues and "
+            f"{counts['arrivals']:,} arrivals in general availability recounted in "
+            f"{time.perf_counter() - started:.1f}s."
         )
