@@ -113,25 +113,37 @@ def releases(f: DashboardFilter) -> QuerySet[Release]:
     return qs
 
 
+def _shipped(f: DashboardFilter) -> Q:
+    return Q(status=ReleaseStatus.RELEASED, released_on__gte=f.since, released_on__lte=f.until)
+
+
+def timeliness(f: DashboardFilter) -> dict[str, Q]:
+    """Which of :func:`releases` shipped in the period on or before their target date (or
+    without one), which shipped late, and which are planned or in progress and past their
+    target date today: the lists below and the dashboard's one count of all three."""
+    return {
+        "on_time": _shipped(f)
+        & (Q(target_date__isnull=True) | Q(released_on__lte=F("target_date"))),
+        "late": _shipped(f) & Q(released_on__gt=F("target_date")),
+        "open_late": Q(status__in=OPEN_RELEASE, target_date__lt=f.until),
+    }
+
+
 def shipped(f: DashboardFilter) -> QuerySet[Release]:
     """Releases that shipped in the period."""
-    return releases(f).filter(
-        status=ReleaseStatus.RELEASED, released_on__gte=f.since, released_on__lte=f.until
-    )
+    return releases(f).filter(_shipped(f))
 
 
 def shipped_on_time(f: DashboardFilter) -> QuerySet[Release]:
-    """Shipped in the period on or before their target date (or without one)."""
-    return shipped(f).filter(Q(target_date__isnull=True) | Q(released_on__lte=F("target_date")))
+    return releases(f).filter(timeliness(f)["on_time"])
 
 
 def shipped_late(f: DashboardFilter) -> QuerySet[Release]:
-    return shipped(f).filter(released_on__gt=F("target_date"))
+    return releases(f).filter(timeliness(f)["late"])
 
 
 def open_late(f: DashboardFilter) -> QuerySet[Release]:
-    """Planned or in progress, and past their target date today."""
-    return releases(f).filter(status__in=OPEN_RELEASE, target_date__lt=f.until)
+    return releases(f).filter(timeliness(f)["open_late"])
 
 
 def reached_ga(f: DashboardFilter) -> QuerySet[Feature]:
@@ -250,23 +262,29 @@ def assignments(f: DashboardFilter, user) -> QuerySet[Assignment]:
 # Survey scores ----------------------------------------------------------------------------
 
 
-def responses(f: DashboardFilter, kind: str) -> QuerySet[Response]:
-    """Scored responses submitted in the period to surveys whose headline question is
-    ``kind`` (nps, csat); with a product or a team, surveys about it or its features."""
-    start, end = f.window()
+def headline_surveys(f: DashboardFilter) -> QuerySet[Survey]:
+    """Sent surveys with their ``headline`` (the kind of their first NPS, CSAT or CES
+    question); with a product or a team, surveys about it or its features."""
     first = Question.objects.filter(survey_id=OuterRef("pk"), kind__in=["nps", "csat", "ces"])
     headline = first.order_by("position").values("kind")[:1]
     surveys = Survey.objects.exclude(status=SurveyStatus.DRAFT).annotate(
         headline=Subquery(headline)
     )
-    surveys = surveys.filter(headline=kind)
     if f.product:
         surveys = surveys.filter(Q(product__slug=f.product) | Q(feature__product__slug=f.product))
     if f.team:
         surveys = surveys.filter(feature__owner_team__slug=f.team)
-    return Response.objects.filter(
-        survey__in=surveys.values("pk"),
-        score__isnull=False,
-        submitted_at__gte=start,
-        submitted_at__lte=end,
-    )
+    return surveys
+
+
+def scored(f: DashboardFilter, surveys) -> QuerySet[Response]:
+    """Scored responses to ``surveys`` (ids or a queryset of them) submitted in the period."""
+    start, end = f.window()
+    return Response.objects.filter(survey__in=surveys, score__isnull=False,
+                                   submitted_at__gte=start, submitted_at__lte=end)  # fmt: skip
+
+
+def responses(f: DashboardFilter, kind: str) -> QuerySet[Response]:
+    """Scored responses submitted in the period to surveys whose headline question is
+    ``kind`` (nps, csat); with a product or a team, surveys about it or its features."""
+    return scored(f, headline_surveys(f).filter(headline=kind).values("pk"))

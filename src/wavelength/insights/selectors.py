@@ -245,9 +245,10 @@ def lead_times(f) -> Figure:
 
 
 def release_timeliness(f) -> Figure:
-    on_time = scopes.shipped_on_time(f).count()
-    late = scopes.shipped_late(f).count()
-    still_open = scopes.open_late(f).count()
+    counts = scopes.releases(f).aggregate(
+        **{key: Count("pk", filter=q) for key, q in scopes.timeliness(f).items()}
+    )
+    on_time, late, still_open = counts["on_time"], counts["late"], counts["open_late"]
     labels = [_("Shipped on time"), _("Shipped late"), _("Late, not shipped yet")]
     keys = ["ins-on-time", "ins-late", "ins-open-late"]
     lists = ["releases-on-time", "releases-late", "releases-open-late"]
@@ -428,23 +429,21 @@ def survey_scores(f) -> Figure:
     """NPS month by month (promoters 9–10 less detractors 0–6) and the average CSAT."""
     _trunc, months, _unit = _buckets(DashboardFilter(f.product, f.team, max(f.period, 180)))
     months = [m for m in months if m >= f.since.replace(day=1)]
-    nps_rows = {
-        _day(m): (n, p, d)
-        for m, n, p, d in scopes.responses(f, "nps")
-        .order_by()
-        .values_list("month")
-        .annotate(
-            n=Count("pk"),
-            p=Count("pk", filter=Q(score__gte=9)),
-            d=Count("pk", filter=Q(score__lte=6)),
-        )  # fmt: skip
-    }
-    csat_rows = {
-        _day(m): (n, s, total)
-        for m, n, s, total in scopes.responses(f, "csat").order_by()
-        .values_list("month")
-        .annotate(n=Count("pk"), s=Count("pk", filter=Q(score__gte=4)), total=Sum("score"))
-    }  # fmt: skip
+    kinds = dict(scopes.headline_surveys(f).filter(headline__in=["nps", "csat"])
+                 .values_list("pk", "headline"))  # fmt: skip
+    per_month = (
+        scopes.scored(f, list(kinds)).order_by().values_list("survey_id", "month")
+        .annotate(n=Count("pk"), promoters=Count("pk", filter=Q(score__gte=9)),
+                  detractors=Count("pk", filter=Q(score__lte=6)),
+                  satisfied=Count("pk", filter=Q(score__gte=4)), total=Sum("score"))
+    )  # fmt: skip
+    nps_rows: dict[dt.date, list[int]] = {}  # responses, promoters, detractors
+    csat_rows: dict[dt.date, list[int]] = {}  # responses, satisfied, sum of the scores
+    for survey_id, month, n, promoters, detractors, satisfied, total in per_month:
+        nps = kinds[survey_id] == "nps"
+        row = (nps_rows if nps else csat_rows).setdefault(_day(month), [0, 0, 0])
+        for i, value in enumerate((n, promoters, detractors) if nps else (n, satisfied, total)):
+            row[i] += value
     csat_n = sum(r[0] for r in csat_rows.values())
     n = sum(r[0] for r in nps_rows.values())
     overall = nps_of(n, sum(r[1] for r in nps_rows.values()), sum(r[2] for r in nps_rows.values()))
