@@ -3,11 +3,12 @@
 Others may append filters here; keep each one small and free of queries.
 """
 
+import functools
 import re
 from html import unescape
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -259,12 +260,20 @@ _NAV = [
 ]
 
 
-def _nav_link(entry) -> dict | None:
-    label, name, prefixes = entry
+@functools.cache
+def _nav_url(name: str, script_prefix: str) -> str | None:
+    """The address of a section, worked out once per process (and per mount point): the
+    navigation is drawn twice on every page."""
     try:
-        return {"label": label, "url": reverse(name), "prefixes": prefixes, "active": False}
+        return reverse(name)
     except NoReverseMatch:
         return None
+
+
+def _nav_link(entry) -> dict | None:
+    label, name, prefixes = entry
+    url = _nav_url(name, get_script_prefix())
+    return {"label": label, "url": url, "prefixes": prefixes, "active": False} if url else None
 
 
 @register.simple_tag(takes_context=True)

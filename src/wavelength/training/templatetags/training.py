@@ -19,33 +19,47 @@ PROGRESS = (
 
 
 @register.simple_tag
-def progress(percent) -> str:
-    """``{% progress 40 %}``: a bar and the percentage."""
+def progress(percent, done: str = "", label: str = "") -> str:
+    """``{% progress 40 %}``: a bar and the percentage (a table's rows pass the translated
+    ``done`` and ``label`` once for all)."""
     percent = int(percent or 0)
     return format_html(
         PROGRESS,
-        title=_("%(percent)s%% done") % {"percent": percent},
+        title=(done or _("%(percent)s%% done")) % {"percent": percent},
         p=percent,
-        label=_("Progress"),
+        label=label or _("Progress"),
     )
 
 
-def _due(completed_at, due_on, today) -> str:
-    if completed_at:
-        return format_html(
-            '<span class="badge">{} · {}</span>', _("Passed"), formats.day(completed_at)
-        )
-    if due_on < today:
-        return format_html(
-            '<span class="badge badge-danger">{} · {}</span>', _("Overdue"), formats.day(due_on)
-        )
-    return format_html('<span class="badge">{} {}</span>', _("Due"), formats.day(due_on))
+class _Dues:
+    """The due-date badges of one table: labels translated once, each date formatted once."""
+
+    def __init__(self):
+        self.today = clock.now().date()
+        self.passed, self.overdue, self.due = _("Passed"), _("Overdue"), _("Due")
+        self.days: dict = {}
+
+    def day(self, value) -> str:
+        if value not in self.days:
+            self.days[value] = formats.day(value)
+        return self.days[value]
+
+    def __call__(self, completed_at, due_on) -> str:
+        if completed_at:
+            return format_html(
+                '<span class="badge">{} · {}</span>', self.passed, self.day(completed_at)
+            )
+        if due_on < self.today:
+            return format_html(
+                '<span class="badge badge-danger">{} · {}</span>', self.overdue, self.day(due_on)
+            )
+        return format_html('<span class="badge">{} {}</span>', self.due, self.day(due_on))
 
 
 @register.simple_tag
 def due(row) -> str:
     """``{% due assignment %}``: passed on, overdue since, or due on its date."""
-    return _due(row.completed_at, row.due_on, clock.now().date())
+    return _Dues()(row.completed_at, row.due_on)
 
 
 REPORT_ROW = (
@@ -61,7 +75,7 @@ def report_rows(rows) -> str:
     ``selectors.report_rows``, one format string a row (the template engine's lookups of a
     row's ten cells cost more than the row's SQL)."""
     l_course, l_due, l_progress, l_score = _("Course"), _("Due"), _("Progress"), _("Best score")
-    today = clock.now().date()
+    dues, done = _Dues(), _("%(percent)s%% done")
     return format_html_join(
         "\n",
         REPORT_ROW,
@@ -72,15 +86,46 @@ def report_rows(rows) -> str:
                 r["url"],
                 r["title"],
                 l_due,
-                _due(r["completed_at"], r["due_on"], today),
+                dues(r["completed_at"], r["due_on"]),
                 l_progress,
-                progress(r["percent"]),
+                progress(r["percent"], done, l_progress),
                 l_score,
                 "—" if r["best_score"] is None else f"{r['best_score']}%",
             )
             for r in rows
         ),
     )
+
+
+COUNT_ROW = (
+    '<tr><td class="cell-main">{}</td><td class="num" data-label="{}">{}</td>'
+    '<td class="num" data-label="{}">{}</td><td class="num" data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td></tr>'
+)
+
+
+@register.simple_tag
+def count_rows(rows) -> str:
+    """``{% count_rows rows %}``: the report's table by course or by team
+    (``selectors.completion_report``), one format string a row."""
+    if not rows:
+        return format_html('<tr><td colspan="5" class="muted">{}</td></tr>',
+                           _("Nothing assigned yet."))  # fmt: skip
+    l_assigned, l_passed, l_overdue = _("Assigned"), _("Passed"), _("Overdue")
+    l_completion, done, l_progress = _("Completion"), _("%(percent)s%% done"), _("Progress")
+    return format_html_join(
+        "\n",
+        COUNT_ROW,
+        (
+            (
+                r["name"], l_assigned, r["total"], l_passed, r["done"], l_overdue,
+                format_html('<span class="badge badge-danger">{}</span>', r["overdue"])
+                if r["overdue"] else 0,
+                l_completion, progress(r["percent"], done, l_progress),
+            )
+            for r in rows
+        ),
+    )  # fmt: skip
 
 
 @register.simple_tag
