@@ -8,6 +8,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.models import User
@@ -351,7 +352,7 @@ def completions_by_month(*, user, course: Course | None = None, team=None, month
         "type": "bar",
         "axis": "x",
         "label": _("Courses passed"),
-        "labels": [m.strftime("%Y-%m") for m in starts[:-1]],
+        "labels": [date_format(m, "YEAR_MONTH_FORMAT") for m in starts[:-1]],
         "values": [counts.get(i, 0) for i in range(months)],
     }
 
