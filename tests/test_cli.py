@@ -289,3 +289,22 @@ def test_help_starts_neither_django_nor_the_triage_libraries():
     )
     assert done.returncode == 0, done.stderr
     assert "Available subcommands:" in done.stdout
+
+
+def test_commands_load_the_triage_libraries_only_when_they_triage(tmp_path):
+    """Starting Django and its URL configuration (what every command does) leaves scikit-learn
+    and SciPy unloaded; the first use of the triage's models loads them."""
+    script = (
+        "import sys, django; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "early = {'sklearn', 'scipy'} & set(sys.modules); "
+        "from wavelength import intelligence; intelligence.TriageEngine; "
+        "sys.exit(f'imported {sorted(early)} at start' if early else "
+        "0 if 'sklearn' in sys.modules else 'the triage did not load scikit-learn')"
+    )
+    env = {**os.environ, "WAVELENGTH_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "wavelength.settings"}  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr

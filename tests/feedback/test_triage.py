@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.api.conftest import bearer_client
+from wavelength import intelligence
 from wavelength.feedback import services, triage
 from wavelength.feedback.models import Feedback, TriageModel
 
@@ -127,7 +128,7 @@ def test_item_page_says_why_a_label_was_chosen(editor_client, editor):
 
 
 def test_item_page_names_the_rules_when_they_decided(editor_client, editor, monkeypatch):
-    monkeypatch.setattr(triage.TriageEngine, "shipped", classmethod(lambda cls: cls()))
+    monkeypatch.setattr(intelligence.TriageEngine, "shipped", classmethod(lambda cls: cls()))
     item = services.feedback_create(actor=editor, text="The app crashes on every export.")
     html = editor_client.get(item.get_absolute_url()).content.decode()
     assert "“Bug” suggested by the built-in rules" in html and "<q>crashes</q>" in html

@@ -4,8 +4,8 @@ import gc
 
 
 def freeze_loaded() -> None:
-    """Load the URL configuration, then put everything loaded out of the cyclic garbage
-    collector's reach.
+    """Load the URL configuration and the triage's models, then put everything loaded out of
+    the cyclic garbage collector's reach.
 
     Django's apps, every view and API module the URL configuration imports, and the libraries
     behind them are about 400,000 objects that live as long as the process. A full collection
@@ -15,6 +15,9 @@ def freeze_loaded() -> None:
     """
     from django.urls import get_resolver
 
+    from wavelength import intelligence
+
     get_resolver().url_patterns  # noqa: B018 - imports every view and API module
+    intelligence.load()  # the triage's models, which load on first use elsewhere
     gc.collect()
     gc.freeze()

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
+from wavelength import intelligence  # its models load on first use
 from wavelength.accounts.permissions import require_member
-from wavelength.intelligence import discover_themes
 
 from .models import Feedback, Status
 
@@ -35,7 +35,7 @@ def theme_proposals(*, user, window: int = WINDOW) -> list[Proposal]:
     if len(rows) < 2 * MIN_SIZE:
         return []
     # The engine finds the number of themes itself, exactly as ``eval-themes --k auto``.
-    themes = discover_themes([text for _, text in rows])
+    themes = intelligence.discover_themes([text for _, text in rows])
     groups: dict[int, list[tuple[int, str]]] = {}
     for (pk, text), theme in zip(rows, themes.assignments, strict=True):
         groups.setdefault(theme, []).append((pk, text))

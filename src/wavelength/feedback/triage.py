@@ -6,6 +6,8 @@ process, what is costly to build (the engine, the feature suggester, the duplica
 keyed by a cheap fingerprint of the data so a change is picked up on the next request.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import threading
 from dataclasses import dataclass
@@ -13,18 +15,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Max
 
+from wavelength import intelligence  # its models load on first use (intelligence/__init__.py)
 from wavelength.catalog.models import Feature, Stage
 from wavelength.core import clock, jobs
-from wavelength.intelligence import (
-    DuplicateIndex,
-    Example,
-    FeatureDoc,
-    FeatureSuggester,
-    IncompatibleEngineError,
-    Reason,
-    TriageEngine,
-    TriageResult,
-)
 
 from .models import Feedback, FeedbackLink, FeedbackType, TriageModel
 
@@ -50,24 +43,24 @@ def _cached(key: str, fingerprint, build):
 # The engine -------------------------------------------------------------------------------
 
 
-def engine() -> TriageEngine:
+def engine() -> intelligence.TriageEngine:
     """The newest trained engine, or the untrained default (rules in English and French)."""
     latest = TriageModel.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
     pk = latest.first()
     return _cached("engine", pk, lambda: _load(pk))
 
 
-def _load(pk) -> TriageEngine:
+def _load(pk) -> intelligence.TriageEngine:
     if pk is None:
-        return TriageEngine.shipped()
+        return intelligence.TriageEngine.shipped()
     try:
-        return TriageEngine.loads(bytes(TriageModel.objects.get(pk=pk).data))
-    except IncompatibleEngineError:
+        return intelligence.TriageEngine.loads(bytes(TriageModel.objects.get(pk=pk).data))
+    except intelligence.IncompatibleEngineError:
         # Written by another version: the shipped engine until the next retraining.
-        return TriageEngine.shipped()
+        return intelligence.TriageEngine.shipped()
 
 
-def predict(texts: list[str]) -> list[TriageResult]:
+def predict(texts: list[str]) -> list[intelligence.TriageResult]:
     return engine().triage_many(texts)
 
 
@@ -75,8 +68,8 @@ def predict(texts: list[str]) -> list[TriageResult]:
 class Why:
     """Why the engine in use gives an item its labels, with the labels' display names."""
 
-    type: Reason
-    sentiment: Reason
+    type: intelligence.Reason
+    sentiment: intelligence.Reason
 
     @property
     def type_display(self) -> str:
@@ -105,13 +98,13 @@ def fill_predictions(items: list[dict]) -> None:
 def retrain() -> TriageModel:
     """Learn from every type and sentiment a person set and make the result the engine in use;
     per label, the new model only replaces the rules or the model in use when it scores better
-    on the decisions neither learnt from (``TriageEngine.fit``)."""
+    on the decisions neither learnt from (``intelligence.TriageEngine.fit``)."""
     rows = Feedback.objects.filter(type_confidence__isnull=True).exclude(type="")
     examples = [
-        Example(text, type or None, sentiment or None)
+        intelligence.Example(text, type or None, sentiment or None)
         for text, type, sentiment in rows.values_list("text", "type", "sentiment").iterator()
     ]
-    trained = TriageEngine().fit(examples, current=engine())
+    trained = intelligence.TriageEngine().fit(examples, current=engine())
     return TriageModel.objects.create(
         data=trained.dumps(), examples=len(examples), trained=trained.trained
     )
@@ -146,7 +139,7 @@ class LikelyDuplicate:
     score: float
 
 
-def _suggester() -> FeatureSuggester | None:
+def _suggester() -> intelligence.FeatureSuggester | None:
     features = Feature.objects.exclude(stage=Stage.RETIRED)
     links = FeedbackLink.objects.all()
     fingerprint = (
@@ -157,7 +150,7 @@ def _suggester() -> FeatureSuggester | None:
     return _cached("suggester", fingerprint, lambda: _build_suggester(features))
 
 
-def _build_suggester(features) -> FeatureSuggester | None:
+def _build_suggester(features) -> intelligence.FeatureSuggester | None:
     linked: dict[int, list[str]] = {}
     for feature_id, text in (
         FeedbackLink.objects.order_by("-id").values_list("feature_id", "feedback__text").iterator()
@@ -166,10 +159,10 @@ def _build_suggester(features) -> FeatureSuggester | None:
         if len(texts) < LINKED_TEXTS_PER_FEATURE:
             texts.append(text)
     docs = [
-        FeatureDoc(pk, title, description, tuple(linked.get(pk, ())))
+        intelligence.FeatureDoc(pk, title, description, tuple(linked.get(pk, ())))
         for pk, title, description in features.values_list("pk", "title", "description")
     ]
-    return FeatureSuggester(docs) if docs else None
+    return intelligence.FeatureSuggester(docs) if docs else None
 
 
 def suggested_features(item: Feedback, k: int = 5) -> list[Suggested]:
@@ -184,18 +177,18 @@ def suggested_features(item: Feedback, k: int = 5) -> list[Suggested]:
     return [Suggested(features[s.id], s.score) for s in found if s.id in features]
 
 
-def _duplicate_index() -> DuplicateIndex | None:
+def _duplicate_index() -> intelligence.DuplicateIndex | None:
     last = Feedback.objects.aggregate(n=Count("id"), last=Max("id"))
     # Rebuilt every 50 new items: the newest few are only compared once it is.
     fingerprint = (last["n"] // 50, (last["last"] or 0) // 50)
     return _cached("duplicates", fingerprint, _build_duplicate_index)
 
 
-def _build_duplicate_index() -> DuplicateIndex | None:
+def _build_duplicate_index() -> intelligence.DuplicateIndex | None:
     rows = list(Feedback.objects.order_by("-id").values_list("pk", "text")[:DUPLICATE_WINDOW])
     if len(rows) < 2:
         return None
-    return DuplicateIndex([pk for pk, _ in rows], [text for _, text in rows])
+    return intelligence.DuplicateIndex([pk for pk, _ in rows], [text for _, text in rows])
 
 
 def likely_duplicates(item: Feedback, k: int = 5, threshold: float = 0.35) -> list[LikelyDuplicate]:

@@ -6,29 +6,42 @@ and suggestions run on the process's text engine (``engines.text_engine``): TF-I
 sentence embeddings when the ``embeddings`` extra is installed or ``embeddings-onnx`` is chosen.
 """
 
-from .classifier import TextClassifier
-from .duplicates import DuplicateIndex, Match
-from .engine import (
-    ENGINE_VERSION,
-    Example,
-    Explanation,
-    IncompatibleEngineError,
-    Reason,
-    TriageEngine,
-    TriageResult,
-)
-from .engines import (
-    DefaultEngine,
-    EmbeddingEngine,
-    select,
-    set_text_engine,
-    text_engine,
-)
-from .language import detect_language
-from .rules import SENTIMENTS, TYPES, lexicon_sentiment, rule_type
-from .seed import seed_rows
-from .suggestions import FeatureDoc, FeatureSuggester, Suggestion, suggest_features
-from .themes import Themes, discover_themes
+import importlib
+
+# Each public name and the module that defines it. The modules load on first use (PEP 562), so
+# that starting Django, a command or a worker does not import scikit-learn and SciPy (about
+# two seconds) until something is triaged; a server loads them all before it freezes what it
+# loaded (``load``, called by ``core/startup.py``).
+_WHERE = {
+    "TextClassifier": "classifier",
+    "DuplicateIndex": "duplicates", "Match": "duplicates",
+    "ENGINE_VERSION": "engine", "Example": "engine", "Explanation": "engine",
+    "IncompatibleEngineError": "engine", "Reason": "engine", "TriageEngine": "engine",
+    "TriageResult": "engine",
+    "DefaultEngine": "engines", "EmbeddingEngine": "engines", "select": "engines",
+    "set_text_engine": "engines", "text_engine": "engines",
+    "detect_language": "language",
+    "SENTIMENTS": "rules", "TYPES": "rules", "lexicon_sentiment": "rules", "rule_type": "rules",
+    "seed_rows": "seed",
+    "FeatureDoc": "suggestions", "FeatureSuggester": "suggestions", "Suggestion": "suggestions",
+    "suggest_features": "suggestions",
+    "Themes": "themes", "discover_themes": "themes",
+}  # fmt: skip
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value  # found once, then an ordinary attribute
+    return value
+
+
+def load() -> None:
+    """Import every module now (a long-running process, before it freezes what it loaded)."""
+    for module in set(_WHERE.values()):
+        importlib.import_module(f".{module}", __name__)
+
 
 __all__ = [
     "ENGINE_VERSION",
