@@ -185,7 +185,7 @@ def feedback_by_segment(f) -> Figure:
     )  # fmt: skip
 
 
-def top_features(f, *, user) -> Figure:
+def top_features(f) -> Figure:
     """The features asked for by the most revenue, with their stage and how many companies
     ask (each company once, whether it wrote or voted: the demand's rule, as their pages and
     the prioritisation table sorted by revenue show it), read from the revenue summary."""
@@ -499,7 +499,7 @@ def _figure(key: str, f: DashboardFilter, *, user) -> Figure:
         "feedback-channel": lambda: feedback_by_channel(f),
         "feedback-sentiment": lambda: feedback_by_sentiment(f),
         "feedback-segment": lambda: feedback_by_segment(f),
-        "demand": lambda: top_features(f, user=user),
+        "demand": lambda: top_features(f),
         "lead-time": lambda: lead_times(f),
         "releases": lambda: release_timeliness(f),
         "pass-rate": lambda: pass_rates(f),
