@@ -62,6 +62,19 @@ def test_later_runs_at_once_when_the_thread_is_off(settings, monkeypatch):
     assert not background.in_thread()
 
 
+def test_jobs_queued_inside_at_once_run_where_they_are_queued(in_thread, monkeypatch):
+    """A one-off build (the demo) runs its jobs as it goes, not in the thread, whose writes
+    would wait on the build's long transactions."""
+    ran = []
+    monkeypatch.setattr(reindex_search, "delay", lambda *args: ran.append(args))
+    assert background.in_thread()
+    with background.at_once():
+        assert not background.in_thread()
+        background.later(reindex_search)
+        assert ran == [()]
+    assert background.in_thread()
+
+
 def test_a_job_reads_the_clock_it_was_queued_under(in_thread):
     seen = []
     when = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)

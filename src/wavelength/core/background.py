@@ -12,9 +12,12 @@ copy of the context it was queued from, so it reads the clock and the language t
 had (the demo builds a year of history under ``clock.travel``).
 
 ``BACKGROUND_JOBS_IN_THREAD = False`` runs them at once instead, where they were queued: the
-tests do, so that what a job does is there to check when the request returns.
+tests do, so that what a job does is there to check when the request returns. Inside
+:func:`at_once` they do too: a one-off build such as the demo writes in long transactions,
+which would keep the thread's writes waiting on SQLite past their timeout.
 """
 
+import contextlib
 import contextvars
 import logging
 import os
@@ -33,9 +36,24 @@ _lock = threading.Condition()
 _state: dict = {"worker": None}
 
 
+_at_once: contextvars.ContextVar[bool] = contextvars.ContextVar("jobs_at_once", default=False)
+
+
 def in_thread() -> bool:
-    """Whether jobs run in this process's background thread (no broker, not turned off)."""
-    return bool(settings.CELERY_TASK_ALWAYS_EAGER and settings.BACKGROUND_JOBS_IN_THREAD)
+    """Whether jobs run in this process's background thread (no broker, not turned off, not
+    inside :func:`at_once`)."""
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER and settings.BACKGROUND_JOBS_IN_THREAD
+                and not _at_once.get())  # fmt: skip
+
+
+@contextlib.contextmanager
+def at_once():
+    """Without a broker, run the jobs queued inside this block where they are queued."""
+    token = _at_once.set(True)
+    try:
+        yield
+    finally:
+        _at_once.reset(token)
 
 
 def later(task, *args) -> None:

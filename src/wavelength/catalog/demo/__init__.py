@@ -27,7 +27,7 @@ from wavelength.catalog.models import (
     Stage,
     Visibility,
 )
-from wavelength.core import clock
+from wavelength.core import background, clock
 from wavelength.core.models import Activity
 
 from .content import (
@@ -508,10 +508,13 @@ def build_demo(
     say = progress or (lambda line: None)
     builder = _Builder(seed=seed, now=story_end(now or clock.now()))
     builder.plan()
-    say("  · people, teams, products, features, releases and a year of their history")
-    with transaction.atomic():
-        builder.run()
-    for order, build in sorted(_demos.items()):
-        say(f"  · {_labels[order]}")
-        build(seed=seed, now=builder.now)
+    # The jobs its writes queue (fan-outs, digests) run as each part commits: in the
+    # background thread they would wait on the next part's long transaction.
+    with background.at_once():
+        say("  · people, teams, products, features, releases and a year of their history")
+        with transaction.atomic():
+            builder.run()
+        for order, build in sorted(_demos.items()):
+            say(f"  · {_labels[order]}")
+            build(seed=seed, now=builder.now)
     return summary(created=True)
