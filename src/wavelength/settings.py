@@ -314,6 +314,9 @@ AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
 # The largest body sent without a length (chunked) that is read before the application sees
 # it; the largest accepted upload (a JUnit report) is 64 MB.
 CHUNKED_BODY_MAX_BYTES = envint("CHUNKED_BODY_MAX_MB", 65) * 1024 * 1024
+# A JUnit report larger than this is recorded by a background job (the API answers 202 with
+# the job's address) rather than while its request waits: 2 MB is about 25,000 tests.
+JUNIT_BACKGROUND_BYTES = envint("JUNIT_BACKGROUND_MB", 2) * 1024 * 1024
 # The largest file a page may have attached (bytes).
 KNOWLEDGE_MAX_UPLOAD_BYTES = envint("KNOWLEDGE_MAX_UPLOAD_MB", 10) * 1024 * 1024
 

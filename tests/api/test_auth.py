@@ -172,6 +172,8 @@ ENDPOINTS = [
     ("post", "/api/v1/quality/results/{result_id}/defect"),
     ("post", "/api/v1/quality/defects/{defect_id}/links"),
     ("post", "/api/v1/quality/junit"),
+    ("get", "/api/v1/quality/junit/imports/{job_id}"),
+    ("get", "/api/v1/quality/products/{product}/failures"),
     ("get", "/api/v1/quality/flaky"),
     ("get", "/api/v1/quality/checklists"),
     ("get", "/api/v1/quality/releases/{release_id}/inspections"),

@@ -1,11 +1,14 @@
-"""Core API: global search, and the helper every router uses to turn client keys into rows."""
+"""Core API: global search, the helper every router uses to turn client keys into rows, and
+the two ways lists are paged."""
+
+from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, PaginationBase, paginate
 
-from . import notifications, search
+from . import keyset, notifications, search
 from .exceptions import DomainError
 from .schemas import (
     ERRORS,
@@ -27,6 +30,31 @@ class Pagination(LimitOffsetPagination):
 
     class Input(LimitOffsetPagination.Input):
         offset: int = Field(0, ge=0, le=2**53)
+
+
+class KeysetPagination(PaginationBase):
+    """Pages of up to 1,000 rows for lists that grow without bound (:mod:`core.keyset`): no
+    offset and no total; a client reads pages until ``next`` is null."""
+
+    items_attribute = "items"
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000, description="Rows per page, 1,000 at most.")
+        after: str | None = Field(
+            None, max_length=300, description="The ``next`` of the page before; none: the first."
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        next: str | None = Field(description="Send it back as ``after``; null on the last page.")
+
+    def __init__(self, *, ordering: tuple[str, ...], **kwargs) -> None:
+        self.ordering = ordering
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params) -> dict:
+        found = keyset.page(queryset, self.ordering, limit=pagination.limit, after=pagination.after)
+        return {"items": found.rows, "next": found.next}
 
 
 # What the search index holds; an app that indexes a new kind adds it here.

@@ -1,17 +1,17 @@
 """Reads of the imports: jobs, saved mappings, the preview of a mapping and the export."""
 
-import json
 from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_admin, require_editor
+from wavelength.core import progress
 
 from .importers import ImportRefused, csvfile
 from .importers.presets import PRESETS
 from .models import ImportJob, ImportMapping, JobStatus
-from .services import job_table, progress_path
+from .services import job_table, progress_name
 
 
 def import_job_get(*, user, pk: int) -> ImportJob:
@@ -20,13 +20,8 @@ def import_job_get(*, user, pk: int) -> ImportJob:
     require_editor(user)
     job = get_object_or_404(ImportJob.objects.select_related("created_by", "product"), pk=pk)
     if job.status == JobStatus.RUNNING:
-        try:
-            counts = json.loads(progress_path(job.pk).read_text())
-        except (OSError, ValueError):
-            counts = {}
-        for key in ("total", "processed", "created", "skipped"):
-            if isinstance(counts.get(key), int):
-                setattr(job, key, counts[key])
+        for key, value in progress.read(progress_name(job.pk)).items():
+            setattr(job, key, value)
     return job
 
 

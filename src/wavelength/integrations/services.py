@@ -5,10 +5,8 @@ in chunks of at most 1,000 items inside one outer transaction: every row is chec
 the first chunk, and a refusal in any chunk rolls every chunk back.
 """
 
-import json
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
 from wavelength.core import activity, clock
+from wavelength.core import progress as progress_file
 from wavelength.core.exceptions import DomainError
 from wavelength.feedback import services as feedback_services
 from wavelength.feedback.models import Feedback, Source
@@ -159,16 +158,12 @@ def check_rows(table: csvfile.Table, mapping: dict[str, str], source: str, progr
 
 def _publish(job: ImportJob) -> None:
     """The counts of a running import, readable outside its still-open transaction."""
-    path = progress_path(job.pk)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
     counts = {k: getattr(job, k) for k in ("total", "processed", "created", "skipped")}
-    tmp.write_text(json.dumps(counts))
-    tmp.replace(path)
+    progress_file.publish(progress_name(job.pk), counts)
 
 
-def progress_path(job_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / f"job-{job_id}.progress.json"
+def progress_name(job_id: int) -> str:
+    return f"import-{job_id}"
 
 
 def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJob:
@@ -187,7 +182,7 @@ def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJo
     except (ImportRefused, DomainError, PermissionDenied) as exc:
         _fail(job, exc)
     finally:
-        progress_path(job.pk).unlink(missing_ok=True)
+        progress_file.clear(progress_name(job.pk))
     if progress:
         progress(job)
     return job

@@ -4,8 +4,10 @@ Endpoints parse, resolve ids into rows (each unknown one is a 422 naming its fie
 one service or selector; services check permissions and write in one transaction.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
@@ -14,7 +16,7 @@ from ninja.pagination import paginate
 from wavelength.accounts.models import User
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature, Release
-from wavelength.core.api import Pagination, References
+from wavelength.core.api import KeysetPagination, Pagination, References
 from wavelength.core.exceptions import DomainError
 from wavelength.core.schemas import ERRORS, VERSIONED_ERRORS, Id, IfMatch, set_etag
 
@@ -34,11 +36,14 @@ from .schemas import (
     DefectOut,
     DefectPatch,
     EvidenceOut,
+    FailureFilter,
+    FailureOut,
     FlakyOut,
     GateIn,
     GateOut,
     InspectionIn,
     InspectionOut,
+    JunitImportOut,
     JunitQuery,
     PlanIn,
     PlanOut,
@@ -328,9 +333,10 @@ def run_close(request, run_id: Id, payload: RunCloseIn | None = None):
     response={200: list[ResultOut], **ERRORS},
     url_name="test-run-results",
 )
-@paginate(Pagination)
+@paginate(KeysetPagination, ordering=selectors.RESULT_ORDER)
 def run_results(request, run_id: Id, filters: Query[ResultFilter]):
-    """A run's results in plan order."""
+    """A run's results in plan order, up to 1,000 a call: send ``next`` back as ``after`` for
+    the following page (null on the last)."""
     run = selectors.run_get(user=request.auth, pk=run_id)
     return selectors.run_results(user=request.auth, run=run, status=filters.status)
 
@@ -506,7 +512,7 @@ def _report_bytes(request) -> bytes:
 
 @router.post(
     "/quality/junit",
-    response={201: TestRunDetailOut, **WRITE_ERRORS, 413: ERRORS[422]},
+    response={201: TestRunDetailOut, 202: JunitImportOut, **WRITE_ERRORS, 413: ERRORS[422]},
     url_name="junit-import",
     openapi_extra={
         "requestBody": {
@@ -522,25 +528,55 @@ def _report_bytes(request) -> bytes:
         }
     },
 )
-def junit_import(request, query: Query[JunitQuery]):
+def junit_import(request, query: Query[JunitQuery], response: HttpResponse):
     """Record a JUnit XML report (pytest, Maven Surefire, Jest…) as a run of a release:
     tests map to cases by automated-test id (``classname::name``), unknown ones are created in
     the "Automated" suite. All or nothing: a malformed or oversized report, an unknown
-    release or a test outside the given run is a 422 naming the problem."""
+    release or a test outside the given run is a 422 naming the problem.
+
+    A report larger than ``JUNIT_BACKGROUND_MB`` (2 MB, about 25,000 tests), or any with
+    ``background=true``, is recorded by a background job instead: the answer is 202 with the
+    job, whose ``url`` (also the ``Location`` header) tells its progress, then its run; the
+    report's content is checked by the job, which fails saying why."""
     release = _release_for_import(request.auth, query)
     refs = References()
     run = refs.get(TestRun.objects.all(), query.run, field="run")
     refs.check()
-    run = services.junit_import(
-        actor=request.auth,
-        release=release,
-        build=query.build,
-        environment=query.environment,
-        name=query.name,
-        run=run,
-        data=_report_bytes(request),
-    )
+    data = _report_bytes(request)
+    fields = {"actor": request.auth, "release": release, "build": query.build, "run": run,
+              "environment": query.environment, "name": query.name, "data": data}  # fmt: skip
+    if query.background or len(data) > settings.JUNIT_BACKGROUND_BYTES:
+        job = services.junit_job_create(**fields)
+        response["Location"] = request.build_absolute_uri(
+            reverse("api:junit-import-job", args=[job.pk])
+        )
+        return Status(202, job)
+    run = services.junit_import(**fields)
     return Status(201, _run_detail(request.auth, run.pk))
+
+
+@router.get(
+    "/quality/junit/imports/{job_id}",
+    response={200: JunitImportOut, **ERRORS},
+    url_name="junit-import-job",
+)
+def junit_import_job(request, job_id: Id):
+    """A report recorded in the background: queued, running (with how far it got), done (with
+    its run) or failed (with the reasons, by field). For editors."""
+    return selectors.junit_job_get(user=request.auth, pk=job_id)
+
+
+@router.get(
+    "/quality/products/{product}/failures",
+    response={200: list[FailureOut], **ERRORS},
+    url_name="failure-list",
+)
+@paginate(KeysetPagination, ordering=selectors.FAILURE_ORDER)
+def failure_list(request, product: str, filters: Query[FailureFilter]):
+    """The failed results of a product (id or slug) across all its runs, newest first, up to
+    1,000 a call: send ``next`` back as ``after`` for older ones."""
+    product_row = catalog_selectors.product_get(user=request.auth, key=product)
+    return selectors.recent_failures(user=request.auth, product=product_row, build=filters.build)
 
 
 @router.get("/quality/flaky", response={200: list[FlakyOut], **ERRORS}, url_name="flaky-list")

@@ -11,7 +11,7 @@ class QualityConfig(AppConfig):
         from wavelength.catalog.demo import register_demo
         from wavelength.catalog.sections import register_section
 
-        from . import gate, selectors, shipping
+        from . import gate, selectors, shipping, tasks  # noqa: F401 - tasks register their names
 
         gate.register()
         shipping.register()

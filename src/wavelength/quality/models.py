@@ -297,6 +297,8 @@ class TestResult(models.Model):
         indexes = [
             models.Index(fields=["run", "status"], name="testresult_run_status"),
             models.Index(fields=["case", "executed_at"], name="testresult_case_executed"),
+            # Failures across runs, newest first (selectors.recent_failures).
+            models.Index(fields=["status", "executed_at", "id"], name="testresult_status_executed"),
         ]
 
     def __str__(self) -> str:
@@ -304,6 +306,58 @@ class TestResult(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quality:result-detail", args=[self.pk])
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JunitImport(models.Model):
+    """A JUnit report too large to record while its request waits: the report waits in a file
+    for a worker, which records it all or nothing (``services.junit_import``), publishing how
+    far it got. ``total`` counts the steps: the report's tests and the cases it creates."""
+
+    file = models.FileField(upload_to="quality/junit/", max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    release = models.ForeignKey("catalog.Release", on_delete=models.CASCADE, related_name="+")
+    # The open run the report fills, or, once recorded, the run it became.
+    run = models.ForeignKey(
+        TestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    build = models.CharField(max_length=120)
+    environment = models.CharField(max_length=120, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=dict, blank=True)  # {field: message} when refused
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"JUnit {self.build} ({self.status})"
+
+    @property
+    def progress_name(self) -> str:
+        """Where the worker publishes its counts (core.progress) while it records."""
+        return f"junit-{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return min(99, int(100 * self.processed / self.total)) if self.total else 0
 
 
 class Evidence(models.Model):

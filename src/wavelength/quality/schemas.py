@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from ninja import Field, Schema
 
 from wavelength.accounts.schemas import UserRef
@@ -339,6 +340,63 @@ class ResultFilter(InputSchema):
     status: ResultStatus | None = None
 
 
+class FailureFilter(InputSchema):
+    build: str = Field("", max_length=120, description="Only the runs of this build.")
+
+
+class FailureOut(Schema):
+    """A failed result, with what finding it again needs: the test, its run and release."""
+
+    id: int
+    case: int
+    case_title: str
+    automation_id: str
+    run: int
+    run_name: str
+    build: str
+    environment: str
+    release: str = Field(description="The release's version.")
+    notes: str = Field(description="The failure's message and trace.")
+    executed_at: dt.datetime
+    url: str
+
+    @staticmethod
+    def resolve_case(obj) -> int:
+        return obj.case_id
+
+    @staticmethod
+    def resolve_case_title(obj) -> str:
+        return obj.case.title
+
+    @staticmethod
+    def resolve_automation_id(obj) -> str:
+        return obj.case.automation_id
+
+    @staticmethod
+    def resolve_run(obj) -> int:
+        return obj.run_id
+
+    @staticmethod
+    def resolve_run_name(obj) -> str:
+        return obj.run.name
+
+    @staticmethod
+    def resolve_build(obj) -> str:
+        return obj.run.build
+
+    @staticmethod
+    def resolve_environment(obj) -> str:
+        return obj.run.environment
+
+    @staticmethod
+    def resolve_release(obj) -> str:
+        return obj.run.release.version
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
+
+
 class ResultPatch(InputSchema):
     status: ResultStatus | None = Field(None, description="The case as a whole.")
     step_statuses: list[str] | None = Field(
@@ -475,6 +533,49 @@ class JunitQuery(InputSchema):
     environment: str = ""
     name: str = Field("", description='The run\'s name; "CI · <build>" by default.')
     run: Id | None = Field(None, description="Fill this open run instead of making a new one.")
+    background: bool = Field(
+        False,
+        description="Record it in a background job (202) even when it is small; a report "
+        "larger than JUNIT_BACKGROUND_MB (2 MB) always is.",
+    )
+
+
+class JunitImportOut(Schema):
+    """A report being recorded in the background: poll ``url`` until ``status`` is done (then
+    ``run`` is the run it became) or failed (then ``errors`` says why, by field)."""
+
+    id: int
+    status: str = Field(description="queued, running, done or failed.")
+    processed: int = Field(description="Steps done: the report's tests and its new cases.")
+    total: int = Field(description="Steps in all; 0 until the report has been read.")
+    percent: int
+    size: int = Field(description="The report's size in bytes.")
+    build: str
+    release: int
+    run: int | None = None
+    run_url: str | None = None
+    errors: dict[str, str]
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_release(obj) -> int:
+        return obj.release_id
+
+    @staticmethod
+    def resolve_run(obj) -> int | None:
+        return obj.run_id if obj.status == "done" else None
+
+    @staticmethod
+    def resolve_run_url(obj, context) -> str | None:
+        if obj.status != "done" or obj.run_id is None:
+            return None
+        return absolute_url(context, reverse("api:test-run-detail", args=[obj.run_id]))
+
+    @staticmethod
+    def resolve_url(obj, context) -> str:
+        return absolute_url(context, reverse("api:junit-import-job", args=[obj.pk]))
 
 
 class FlakyOut(Schema):

@@ -6,8 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.shortcuts import get_object_or_404
 
-from wavelength.accounts.permissions import require_member
+from wavelength.accounts.permissions import require_editor, require_member
 from wavelength.catalog.models import Product, Stage
+from wavelength.core import progress
 
 from .models import (
     LINKABLE,
@@ -18,7 +19,9 @@ from .models import (
     Defect,
     DefectLink,
     Evidence,
+    ImportStatus,
     Inspection,
+    JunitImport,
     ReleaseGate,
     ResultStatus,
     Severity,
@@ -382,6 +385,42 @@ def defect_get(*, user, pk: int) -> Defect:
 def defect_link_get(*, user, pk: int) -> DefectLink:
     require_member(user)
     return get_object_or_404(DefectLink.objects.select_related("defect__product"), pk=pk)
+
+
+# Reports recorded in the background ------------------------------------------------------
+
+
+def junit_job_get(*, user, pk: int) -> JunitImport:
+    """A JUnit report accepted for a background job, for editors (who send reports). While a
+    worker records it, it reads as running, with the counts the worker publishes."""
+    require_editor(user)
+    job = get_object_or_404(JunitImport.objects.select_related("run"), pk=pk)
+    if job.status == ImportStatus.QUEUED:
+        counts = progress.read(job.progress_name)
+        if counts:
+            job.status = ImportStatus.RUNNING
+            job.processed, job.total = counts.get("processed", 0), counts.get("total", 0)
+    return job
+
+
+# Failures across runs --------------------------------------------------------------------
+
+# The order of failures across runs, newest first, and of a run's results, in plan order: the
+# keys of their keyset pages (core.keyset).
+FAILURE_ORDER = ("-executed_at", "-id")
+RESULT_ORDER = ("position", "id")
+
+
+def recent_failures(*, user, product: Product, build: str = "") -> QuerySet[TestResult]:
+    """The failed results of ``product`` in every run, newest first, with their case, run and
+    release: one query per page, found through the index on (status, executed_at)."""
+    require_member(user)
+    qs = TestResult.objects.filter(
+        status=ResultStatus.FAILED, run__product=product, executed_at__isnull=False
+    )
+    if build:
+        qs = qs.filter(run__build=build)
+    return qs.select_related("case", "run__release").order_by(*FAILURE_ORDER)
 
 
 # Flaky tests ------------------------------------------------------------------------------

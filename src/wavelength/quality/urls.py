@@ -65,6 +65,7 @@ urlpatterns = [
     path("quality/products/<slug:slug>/suites/new/", views.suite_create, name="suite-create"),
     path("quality/products/<slug:slug>/cases/new/", views.case_create, name="case-create"),
     path("quality/products/<slug:slug>/runs/", views_runs.runs, name="runs"),
+    path("quality/products/<slug:slug>/failures/", views_runs.failures, name="failures"),
     path("quality/products/<slug:slug>/gate/", views_gate.gate, name="gate"),
     path("quality/products/<slug:slug>/dashboard/", views_runs.dashboard, name="dashboard"),
     path("quality/products/<slug:slug>/plans/new/", views_runs.plan_create, name="plan-create"),

@@ -5,6 +5,8 @@ The run view's buttons post one result each; htmx swaps the row and, out of band
 progress bar, so progress and pass rate stay live without reloading the list.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from wavelength.accounts.permissions import require_editor
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.views.base import GET_POST, paginate, render_page, timeline_page
-from wavelength.core import formats
+from wavelength.core import formats, keyset
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 
@@ -54,6 +56,29 @@ def runs(request, slug):
         "flaky": selectors.flaky_tests(user=request.user, product=product)[:50],
     }
     return render(request, "quality/runs.html", context)
+
+
+FAILURES_PER_PAGE = 50
+
+
+@login_required
+def failures(request, slug):
+    """The failed results of a product across its runs, newest first, 50 a page: each page
+    follows on from the last (``?after=``), so reading far back costs what the first does."""
+    product = catalog_selectors.product_get(user=request.user, key=slug)
+    build = request.GET.get("build", "").strip()[:120]
+    found = selectors.recent_failures(user=request.user, product=product, build=build)
+    after, error = request.GET.get("after"), ""
+    try:
+        page = keyset.page(found, selectors.FAILURE_ORDER, limit=FAILURES_PER_PAGE, after=after)
+    except DomainError as exc:  # an altered link: say so above the newest failures
+        error = exc.message
+        page = keyset.page(found, selectors.FAILURE_ORDER, limit=FAILURES_PER_PAGE, after=None)
+    query = {"build": build} if build else {}
+    older = page.next and "?" + urlencode({**query, "after": page.next})
+    context = {"product": product, "build": build, "page": page, "older": older,
+               "first": bool(after) and not error, "error": error}  # fmt: skip
+    return render(request, "quality/failures.html", context, status=400 if error else 200)
 
 
 @login_required

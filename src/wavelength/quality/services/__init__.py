@@ -10,7 +10,7 @@ from .defects import (
     defect_update,
 )
 from .gate import gate_update
-from .imports import junit_import
+from .imports import junit_import, junit_job_create, junit_job_run
 from .indexing import search_reindex
 from .inspections import (
     checklist_create,
@@ -41,6 +41,8 @@ __all__ = [
     "inspection_unstarted",
     "gate_update",
     "junit_import",
+    "junit_job_create",
+    "junit_job_run",
     "defect_create",
     "defect_from_result",
     "defect_link",
