@@ -6,7 +6,7 @@ WL := $(VENV)/bin/wavelength
 PORT ?= 8000
 export WAVELENGTH_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install assets migrate demo run serve worker test lint format bench messages clean
+.PHONY: install assets migrate demo run serve worker test lint format bench loadtest messages clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@echo "==> [1/5] Python packages into $(VENV) (a few minutes the first time)"
@@ -64,5 +64,15 @@ test: install messages lint
 bench: install messages
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)
 
+# Locust in an environment of its own: the product's install does not carry a load generator.
+.venv-load/.installed: requirements-loadtest.lock
+	test -x .venv-load/bin/python || $(PYTHON) -m venv .venv-load
+	.venv-load/bin/pip install --disable-pip-version-check --progress-bar off -r requirements-loadtest.lock
+	touch $@
+
+# 8 signed-in readers for 60 s against `wavelength serve` on the demo data (docs/benchmarks.md).
+loadtest: assets .venv-load/.installed
+	$(VENV)/bin/python -m bench.loadtest $(LOADTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) .venv-load node_modules var

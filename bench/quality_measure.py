@@ -6,6 +6,8 @@ Everything is written inside a transaction that is rolled back, so the bench dat
 as generated and every run of the bench measures the same thing.
 """
 
+import html
+import re
 import statistics
 import time
 
@@ -122,8 +124,10 @@ class QualityBench:
 
     # The run page -------------------------------------------------------------------------
 
-    def run_page(self) -> tuple[Result, Check]:
-        """GET the run view of a 10,000-result run (first page of 100 and the progress)."""
+    def run_page(self) -> tuple[list[Result], list[Check]]:
+        """GET the run view of a 10,000-result run (first page of 100 and the progress); the
+        API's last keyset page of its results (1,000 rows, after 9,000); the product's recent
+        failures page (500 failures of that run among the product's)."""
         b = self.bench
         out: dict = {}
         try:
@@ -158,10 +162,75 @@ class QualityBench:
                     {"page 1": out["result"].queries, "page 3": b.queries(url + "?page=3")},
                     tolerance=0,
                 )
+                out["api"], out["api_check"] = self._results_api(run)
+                out["failures"], out["failures_check"] = self._failures_page(run)
                 raise _Rollback
         except _Rollback:
             pass
-        return out["result"], out["check"]
+        return (
+            [out["result"], out["api"], out["failures"]],
+            [out["check"], out["api_check"], out["failures_check"]],
+        )
+
+    def _results_api(self, run: TestRun) -> tuple[Result, Check]:
+        """The tenth and last page of 1,000 results, by keyset, beside its bare SQL."""
+        b = self.bench
+        path = f"/api/v1/quality/runs/{run.pk}/results?limit=1000"
+        after = None
+        for _ in range(9):
+            after = b.get(path + (f"&after={after}" if after else "")).json()["next"]
+        url = f"{path}&after={after}"
+        last = TestResult.objects.filter(run=run).order_by("position", "id")[8999]
+
+        def expect(response):
+            body = response.json()
+            if len(body["items"]) != 1000 or body["next"] is not None:
+                raise BenchError(f"GET {url} is not the last page of 1,000 results.")
+
+        def bare():
+            b.sql("SELECT * FROM {run} WHERE id = %s", [run.pk])
+            return b.sql(
+                "SELECT r.*, v.* FROM {result} r JOIN {version} v ON v.id = r.case_version_id "
+                "WHERE r.run_id = %s AND (r.position > %s OR (r.position = %s AND r.id > %s)) "
+                "ORDER BY r.position, r.id LIMIT 1001",
+                [run.pk, last.position, last.position, last.pk],
+            )
+
+        label = f"GET …/runs/<id>/results, page 10 of {RUN_RESULTS:,} (1,000)"
+        result = b.measure("api.results", label, url, expect, bare)
+        check = Check("results API", {"page 1": b.queries(path), "page 10": result.queries})
+        return result, check
+
+    def _failures_page(self, run: TestRun) -> tuple[Result, Check]:
+        """The product's recent failures, first page and a deep one, beside the bare SQL."""
+        b = self.bench
+        url = reverse("quality:failures", args=[self.release.product.slug])
+        rows = 'data-label="When"'
+
+        def expect(response):
+            if response.content.decode().count(rows) != 50:
+                raise BenchError(f"GET {url} does not show 50 failures.")
+
+        def bare():
+            return b.sql(
+                "SELECT r.*, c.*, u.*, rel.* FROM {result} r JOIN {run} u ON u.id = r.run_id "
+                "JOIN {case} c ON c.id = r.case_id JOIN {release} rel ON rel.id = u.release_id "
+                "WHERE r.status = 'failed' AND u.product_id = %s AND r.executed_at IS NOT NULL "
+                "ORDER BY r.executed_at DESC, r.id DESC LIMIT 51",
+                [run.product_id],
+            )
+
+        result = b.measure("page.failures", "GET /quality/products/<slug>/failures/", url,
+                           expect, bare)  # fmt: skip
+        page, deep = b.get(url), url
+        for _ in range(5):  # follow "Older failures" five times
+            older = re.search(r'href="([^"]+)" rel="next"', page.content.decode())
+            if older is None:
+                raise BenchError(f"GET {deep} has no link to older failures.")
+            deep = url + html.unescape(older.group(1))
+            page = b.get(deep, expect)
+        check = Check("failures page", {"page 1": result.queries, "page 6": b.queries(deep)})
+        return result, check
 
     # The release gate ---------------------------------------------------------------------
 

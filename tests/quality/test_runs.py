@@ -189,5 +189,5 @@ def test_run_results_read_in_a_fixed_number_of_queries(
     run = services.run_create(actor=editor, plan=plan, build="1")
     with django_assert_max_num_queries(3):
         rows = list(selectors.run_results(user=viewer, run=run))
-        assert {r.case.suite.name for r in rows} == {"Exports"}
-        assert len({r.case_version.title for r in rows}) == 30
+        assert len({(r.case_version.title, r.case_version.number) for r in rows}) == 30
+        assert {r.executed_by for r in rows} == {None}
