@@ -23,7 +23,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = {"rps": 100.0, "p95": 200.0}  # issue target on 2 cores: ≥ 100 requests/s, p95 ≤ 200 ms
+TARGET = {"rps": 100.0, "p95": 200.0}  # on 2 cores: ≥ 100 requests/s, p95 ≤ 200 ms
+SETUP = {"sign-in page", "sign-in", "features to read"}  # each user's, once, before reading
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -115,9 +116,9 @@ def _report(rows: list[dict], options) -> int:
             continue
         print(f"{row['Name']:<14} {row['Request Count']:>7} {row['Failure Count']:>6} "
               f"{float(row['Requests/s']):>7.1f} {row['50%']:>7} {row['95%']:>7}")  # fmt: skip
-    # Requests/s counts the reads, not each user's sign-in before it starts reading; p50 and
-    # p95 are Locust's over every request (the few sign-ins among thousands of reads).
-    reads = [r for r in rows if r["Name"] not in ("Aggregated", "sign-in")]
+    # Requests/s counts the reads, not what each user does once before reading (SETUP); p50
+    # and p95 are Locust's over every request (those few among thousands of reads).
+    reads = [r for r in rows if r["Name"] != "Aggregated" and r["Name"] not in SETUP]
     count = sum(int(r["Request Count"]) for r in reads)
     errors = sum(int(r["Failure Count"]) for r in rows if r["Name"] != "Aggregated")
     rps = sum(float(r["Requests/s"]) for r in reads)

@@ -20,7 +20,7 @@ class Reader(HttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        page = self.client.get("/accounts/login/", name="sign-in")
+        page = self.client.get("/accounts/login/", name="sign-in page")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         self.client.post(
             "/accounts/login/",
@@ -28,7 +28,7 @@ class Reader(HttpUser):
             headers={"Referer": self.host + "/accounts/login/"},
             name="sign-in",
         )
-        listed = self.client.get("/api/v1/features?limit=100", name="sign-in").json()
+        listed = self.client.get("/api/v1/features?limit=100", name="features to read").json()
         self.features = [f["id"] for f in listed["items"]]
         if not self.features:
             raise RuntimeError("The demo data has no feature to read.")
