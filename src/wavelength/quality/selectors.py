@@ -415,6 +415,7 @@ def junit_job_get(*, user, pk: int) -> JunitImport:
 
 # Failures across runs --------------------------------------------------------------------
 
+
 def recent_failures(*, user, product: Product, build: str = "") -> QuerySet[TestResult]:
     """The failed results of ``product`` in every run, newest first, with their case, run and
     release: one query per page, found through the index on (status, executed_at)."""
