@@ -135,11 +135,9 @@ def _walk(element: Element, suite: str, out: dict[str, ParsedCase]) -> None:
                 )
 
 
-def parse(data: bytes | str) -> list[ParsedCase]:
-    """The test cases of a JUnit XML report, in report order; a ``DomainError`` on the
-    ``file`` field names what is wrong with a malformed, hostile or oversized one."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+def check_size(data: bytes) -> None:
+    """A ``DomainError`` on ``file`` for a report over ``MAX_BYTES`` or with nothing in it:
+    what can be refused without reading it."""
     if len(data) > MAX_BYTES:
         raise DomainError(
             _("The report is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
@@ -147,6 +145,14 @@ def parse(data: bytes | str) -> list[ParsedCase]:
         )
     if not data.strip():
         raise DomainError(_("The report is empty."), field="file")
+
+
+def parse(data: bytes | str) -> list[ParsedCase]:
+    """The test cases of a JUnit XML report, in report order; a ``DomainError`` on the
+    ``file`` field names what is wrong with a malformed, hostile or oversized one."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    check_size(data)
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:

@@ -276,13 +276,7 @@ def junit_job_create(
     or nothing, or fails saying why. The job starts once this transaction commits."""
     fields = junit_check(actor=actor, release=release, build=build, environment=environment,
                          name=name, run=run)  # fmt: skip
-    if len(data) > junit.MAX_BYTES:
-        raise DomainError(
-            _("The report is larger than %(mb)d MB.") % {"mb": junit.MAX_BYTES // (1024 * 1024)},
-            field="file",
-        )
-    if not data.strip():
-        raise DomainError(_("The report is empty."), field="file")
+    junit.check_size(data)
     job = JunitImport(release=release, run=run, size=len(data), created_by=actor, **fields)
     job.file.save("report.xml", ContentFile(data), save=False)
     job.save()
