@@ -187,6 +187,14 @@ else:
             "KEY_PREFIX": "wavelength",
         }
     }
+# The most-read pages, kept in each server process's memory while nothing they read changes
+# (core/pagecache.py); PAGE_CACHE_SECONDS=0 turns this off.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "wavelength-pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+PAGE_CACHE_SECONDS = int(os.getenv("PAGE_CACHE_SECONDS", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -18,3 +18,7 @@ class CoreConfig(AppConfig):
         from wavelength import celery  # noqa: F401
 
         post_migrate.connect(_create_cache_table, sender=self)
+        # Every connection's writes renew the generations the kept pages are checked against.
+        from . import pagecache
+
+        pagecache.install()

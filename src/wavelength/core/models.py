@@ -121,3 +121,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.title}"
+
+
+class Generation(models.Model):
+    """A table's current generation (core/pagecache.py): a new token after every write to it,
+    against which the pages kept in memory are checked."""
+
+    table = models.CharField(max_length=100, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.table

@@ -25,6 +25,7 @@ from wavelength.catalog.models import Product, ReleaseStatus, Stage
 from . import notifications, timeline
 from . import search as search_index
 from .models import Activity
+from .pagecache import cached_page
 
 CHANGES_PER_PAGE = 20
 SEARCH_LIMIT = 100
@@ -51,6 +52,7 @@ SEARCH_KINDS = {
 
 
 @login_required
+@cached_page
 def home(request):
     """Greeting, counts, features by stage, the products and what changed this week."""
     user = request.user
@@ -171,6 +173,7 @@ def _greeting(now: dt.datetime) -> str:
 
 
 @login_required
+@cached_page
 def search(request):
     """Global search, grouped by kind; ``kind`` narrows to one group."""
     q = request.GET.get("q", "").strip()[:200]

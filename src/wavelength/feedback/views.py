@@ -22,6 +22,7 @@ from wavelength.catalog.selectors import history_for
 from wavelength.catalog.views.base import render_page, timeline_page
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
+from wavelength.core.pagecache import cached_page
 
 from . import discovery, selectors, services, triage
 from .forms import (
@@ -203,6 +204,7 @@ def _inbox_context(request, filter_form, bulk_form=None) -> dict:
 
 
 @login_required
+@cached_page
 def feedback_list(request):
     """The triage inbox: filters, full-text search, bulk actions and keyboard shortcuts."""
     form = FeedbackFilterForm(request.GET or None)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from wavelength.accounts.permissions import require_editor
+from wavelength.core.pagecache import cached_page
 
 from .. import selectors, services
 from ..forms import FeatureFilterForm, FeatureForm
@@ -59,6 +60,7 @@ def feature_create(request):
 
 
 @login_required
+@cached_page
 def feature_detail(request, pk):
     feature = selectors.feature_get(user=request.user, pk=pk)
     context = {
