@@ -47,6 +47,17 @@ def test_upload_with_an_explicit_mapping_and_row_errors(
     assert {(e["row"], e["column"]) for e in body["errors"]} == {(3, "Body"), (3, "Mail")}
 
 
+def test_upload_without_mapping_maps_the_columns_named_like_the_fields(
+    editor_api, django_capture_on_commit_callbacks
+):
+    data = csv_bytes(["text", "contact_email"], ["Dark mode, please", "ann@globex.com"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(editor_api, data)
+    assert response.status_code == 202, response.content
+    assert editor_api.get(url("import-detail", response.json()["id"])).json()["created"] == 1
+    assert Feedback.objects.get(text="Dark mode, please").contact.email == "ann@globex.com"
+
+
 def test_upload_refuses_a_missing_column_at_once(editor_api):
     response = upload(editor_api, mapping=json.dumps({"Nope": "text"}))
     assert response.status_code == 422

@@ -127,7 +127,7 @@ def import_create(
         data=data,
         source=source or (get_preset(preset).source if preset else "csv"),
     )
-    initial = selectors.initial_mapping(job, preset=preset) if preset else {}
+    initial = selectors.initial_mapping(job, preset=preset)
     job = services.import_job_start(actor=request.auth, job=job, mapping=columns_map or initial)
     # Without a broker the import has already run; answer its state as it is now.
     return Status(202, selectors.import_job_get(user=request.auth, pk=job.pk))
