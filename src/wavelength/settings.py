@@ -187,13 +187,11 @@ else:
             "KEY_PREFIX": "wavelength",
         }
     }
-# The most-read pages, kept in each server process's memory while nothing they read changes
-# (core/pagecache.py); PAGE_CACHE_SECONDS=0 turns this off.
-CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "wavelength-pages",
-    "OPTIONS": {"MAX_ENTRIES": 1000},
-}
+# The most-read pages, kept while nothing they read changes (core/pagecache.py): beside the
+# shared cache, in a table of their own or under their own prefix. PAGE_CACHE_SECONDS=0: off.
+CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "wavelength-pages"}
+if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
+    CACHES["pages"].update(LOCATION="wavelength_pages", OPTIONS={"MAX_ENTRIES": 5000})
 PAGE_CACHE_SECONDS = int(os.getenv("PAGE_CACHE_SECONDS", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

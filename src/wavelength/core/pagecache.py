@@ -15,14 +15,15 @@ table the view read is unchanged:
 * **Reads are recorded while a kept page is built**: the tables named by the view's
   statements. A kept page holds the generations of those tables as they were *before* the view
   ran, so a write that commits while the page is being built makes it stale at once.
-* **The key** is the session, the browser's CSRF secret (the page's forms carry it), the
-  person, their role, the language, the time zone, the minute (greetings, "today", "in 3
-  days"), the path with its query and htmx's headers. A page with a message waiting is never
-  kept nor served from memory.
+* **The key** is the person, their role, what their session holds, the language, the time
+  zone, the minute (greetings, "3 minutes ago"), the path with its query, htmx's headers and
+  Wavelength's version. A page is kept without its CSRF token and served with the token of the
+  browser that asks. A page with a message waiting is never kept nor served from memory.
 
-The pages are kept in each server process's memory (the ``pages`` cache, bounded, compressed);
-the generations are in the database, so a write by any process is seen by all of them. A page
-is kept at most ``PAGE_CACHE_SECONDS`` (environment, default 300; 0 turns this off).
+The pages are kept in the ``pages`` cache (a table of the database, or Redis with
+``CACHE_URL``), shared by every server process, compressed; the generations are in the
+database, so a write by any process is seen by all of them. A page is kept at most
+``PAGE_CACHE_SECONDS`` (environment, default 300; 0 turns this off).
 """
 
 import functools
@@ -41,7 +42,10 @@ from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+
+import wavelength
 
 EVERY_TABLE = "*"  # renewed by statements that may change any table
 _WRITE = re.compile(
@@ -116,7 +120,8 @@ def flush_all(**kwargs) -> None:
     """Renew what every connection of this thread wrote outside a transaction (at the end of a
     request or a background job)."""
     for connection in connections.all(initialized_only=True):
-        flush(connection.alias)
+        if not connection.in_atomic_block:  # inside one, its commit renews them
+            flush(connection.alias)
 
 
 def flush(alias: str = DEFAULT_DB_ALIAS) -> None:
@@ -189,10 +194,10 @@ def _key(request, view_name: str) -> str:
     user = request.user
     parts = [
         view_name,
-        request.session.session_key or "",
-        request.META.get("CSRF_COOKIE", ""),
+        wavelength.__version__,
         str(user.pk),
         getattr(user, "role", ""),
+        repr(sorted(request.session.items())),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         timezone.now().strftime("%Y%m%d%H%M"),
@@ -200,6 +205,20 @@ def _key(request, view_name: str) -> str:
         *sorted(f"{k}={v}" for k, v in request.META.items() if k.startswith("HTTP_HX_")),
     ]
     return "page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
+
+
+# A page's forms carry a token of the browser's CSRF secret: kept without it, and given the
+# token of the browser it is served to.
+_TOKEN = re.compile(rb'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"')
+_PLACEHOLDER = b"\x00csrf\x00"
+
+
+def _without_token(body: bytes) -> bytes | None:
+    """The page without its CSRF token, ``None`` when a token would stay in it."""
+    found = _TOKEN.search(body)
+    if found:
+        body = body.replace(found.group(1), _PLACEHOLDER)
+    return None if _TOKEN.search(body) else body
 
 
 # The tables each decorated view has been seen to read, learnt as it runs (per process).
@@ -214,7 +233,6 @@ def _usable(request) -> bool:
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
         and request.user.is_authenticated
-        and request.session.session_key
         and not len(messages.get_messages(request))
     )
 
@@ -235,7 +253,8 @@ def cached_page(view):
             _learnt.get(name, set()) | _ALWAYS | (set(kept.generations) if kept else set())
         )
         if kept and all(before.get(t) == g for t, g in kept.generations.items()):
-            response = HttpResponse(zlib.decompress(kept.body), status=kept.status)
+            body = zlib.decompress(kept.body).replace(_PLACEHOLDER, get_token(request).encode())
+            response = HttpResponse(body, status=kept.status)
             for header, value in kept.headers:
                 response.headers[header] = value
             return response
@@ -247,14 +266,15 @@ def cached_page(view):
         read |= _ALWAYS
         _learnt.setdefault(name, set()).update(read)
         whole = response.status_code == 200 and not response.streaming and not response.cookies
-        if whole and read <= set(before):  # generations read before every table the view read
+        body = _without_token(response.content) if whole else None
+        if body is not None and read <= set(before):  # generations read before it was built
             pages.set(
                 key,
                 _Kept(
                     generations={t: before[t] for t in read},
                     status=response.status_code,
                     headers=[(h, v) for h, v in response.headers.items() if h != "Set-Cookie"],
-                    body=zlib.compress(response.content, 1),
+                    body=zlib.compress(body, 1),
                 ),
                 settings.PAGE_CACHE_SECONDS,
             )
