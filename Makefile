@@ -6,7 +6,7 @@ WL := $(VENV)/bin/wavelength
 PORT ?= 8000
 export WAVELENGTH_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install assets migrate demo run serve worker test lint format bench loadtest messages clean
+.PHONY: install assets migrate demo run serve worker stack test lint format bench loadtest messages clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@echo "==> [1/5] Python packages into $(VENV) (a few minutes the first time)"
@@ -47,6 +47,11 @@ run: assets migrate
 
 worker: install
 	$(WL) worker
+
+# Production's topology on this machine, in the foreground: PostgreSQL (DATABASE_URL) and Redis
+# (REDIS_URL), which the machine provides, then serve, worker and beat; Ctrl+C stops all three.
+stack: assets
+	PORT=$(PORT) $(VENV)/bin/python -m wavelength.stack
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench

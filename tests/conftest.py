@@ -20,16 +20,21 @@ PASSWORD = "correct-horse-battery"
 os.environ.setdefault("WAVELENGTH_TEXT_ENGINE", "default")
 
 
+# Tests that share something costly go to one worker together: the tests of ``tests/demo``
+# share one build of the demo, those of ``tests/test_stack.py`` one running stack.
+TOGETHER = ("tests/demo/", "tests/test_stack.py")
+
+
 def pytest_xdist_make_scheduler(config, log):
-    """Under ``-n``, tests are handed out one by one as workers free up, except the tests of
-    ``tests/demo``, which go to one worker together: they share one build of the demo."""
+    """Under ``-n``, tests are handed out one by one as workers free up, except those of each
+    ``TOGETHER`` prefix, which go to one worker together."""
     from xdist.scheduler import LoadScopeScheduling
 
-    class DemoTogether(LoadScopeScheduling):
+    class Together(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "tests/demo" if nodeid.startswith("tests/demo/") else nodeid
+            return next((p for p in TOGETHER if nodeid.startswith(p)), nodeid)
 
-    return DemoTogether(config, log)
+    return Together(config, log)
 
 
 def pytest_collection_modifyitems(items):

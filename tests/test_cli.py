@@ -1,4 +1,4 @@
-"""The ``wavelength`` command line: serve, worker, token, createuser, demo, reindex."""
+"""The ``wavelength`` command line: serve, worker, beat, token, createuser, demo, reindex."""
 
 import http.client
 import io
@@ -151,6 +151,45 @@ def test_worker_from_the_shell_exits_non_zero_without_a_broker(tmp_path):
     )
     assert done.returncode == 1
     assert "CELERY_BROKER_URL is not set" in done.stderr
+
+
+# beat -------------------------------------------------------------------------------------
+
+
+def test_beat_without_a_broker_exits_with_a_clear_message(settings, monkeypatch):
+    settings.CELERY_BROKER_URL = ""
+    monkeypatch.setattr(celery_app, "start", lambda argv: pytest.fail("beat started"))
+
+    with pytest.raises(CommandError, match="no queue to hand periodic jobs to") as error:
+        run("beat")
+
+    assert error.value.returncode == 1
+    assert "CELERY_BROKER_URL or REDIS_URL" in str(error.value)
+
+
+def test_beat_runs_every_periodic_job_with_its_schedule_file_in_the_data_directory(
+    settings, monkeypatch
+):
+    settings.CELERY_BROKER_URL = "redis://localhost:6379/0"
+    calls = []
+    monkeypatch.setattr(celery_app, "start", calls.append)
+
+    run("beat", "--max-interval", "30")
+
+    assert calls == [["beat", "--max-interval", "30", "--loglevel=INFO"]]
+    assert celery_app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
+    assert celery_app.conf.beat_schedule_filename == str(settings.DATA_DIR / "celerybeat-schedule")
+
+
+def test_beat_from_the_shell_exits_non_zero_without_a_broker(tmp_path):
+    env = {**os.environ, "WAVELENGTH_DATA_DIR": str(tmp_path), "CELERY_BROKER_URL": ""}
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "wavelength.cli", "beat"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "CELERY_BROKER_URL is not set" in done.stderr
+    assert not (tmp_path / "celerybeat-schedule").exists()
 
 
 # serve ------------------------------------------------------------------------------------

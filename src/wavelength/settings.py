@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -168,9 +169,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+# Redis, when the installation has one: unless they are set themselves, it is both the broker
+# of background jobs (CELERY_BROKER_URL) and the shared cache (CACHE_URL).
+REDIS_URL = os.getenv("REDIS_URL", "")
+
 # One cache shared by every server process and worker, so that rate limits and throttles
 # count every request: the database by default, Redis when CACHE_URL says redis://…
-CACHE_URL = os.getenv("CACHE_URL", "")
+CACHE_URL = os.getenv("CACHE_URL", REDIS_URL)
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
@@ -232,7 +237,7 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_FILE_PATH = Path(os.getenv("EMAIL_FILE_PATH") or DATA_DIR / "mail")
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "wavelength@localhost")
@@ -248,14 +253,21 @@ SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if SESSION_COOKIE_SECUR
 if SESSION_COOKIE_SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.getenv("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-# Periodic jobs for `wavelength worker --beat` (embedded installs run the same services from
-# the matching commands, e.g. a daily cron of `wavelength knowledge-remind`).
+# With Redis, a job a worker took but never finished (the worker was killed or its machine
+# lost) goes back to the queue this many seconds after it was taken; a job that may run longer
+# locks its row, so a second delivery while it still runs does nothing.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Beat keeps when each periodic job last ran in the data directory, not where it was started.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Periodic jobs for `wavelength beat` (or one `wavelength worker --beat`); embedded installs
+# run the same services from the matching commands, e.g. a daily cron of
+# `wavelength knowledge-remind`. BEAT_INTERVALS changes how often named ones run.
 CELERY_BEAT_SCHEDULE = {
     "knowledge-review-reminders": {
         "task": "wavelength.knowledge.send_review_reminders",
@@ -310,6 +322,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
 }
+
+
+def _beat_intervals(schedule: dict, value: str) -> None:
+    """``BEAT_INTERVALS="webhook-retries=30,audit-retention=3600"``: run the named periodic
+    jobs every so many seconds instead."""
+    for pair in (p.strip() for p in value.split(",")):
+        if not pair:
+            continue
+        name, _sep, seconds = (part.strip() for part in pair.partition("="))
+        if name not in schedule or not seconds.isdigit() or int(seconds) < 1:
+            raise ImproperlyConfigured(
+                f"BEAT_INTERVALS: {pair!r} is not <job>=<seconds> with a job among "
+                f"{', '.join(schedule)} and a whole number of seconds above 0."
+            )
+        schedule[name]["schedule"] = int(seconds)
+
+
+_beat_intervals(CELERY_BEAT_SCHEDULE, os.getenv("BEAT_INTERVALS", ""))
 
 # Without a broker, background jobs queued by a request (notifying followers, webhook
 # deliveries, re-checking release gates) run in a background thread of the process rather than
