@@ -13,6 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wavelength.core import pagecache
+
 
 class SignInHandler(AxesDatabaseHandler):
     """Counts wrong passwords per account and per address, with a higher limit per address:
@@ -61,6 +63,7 @@ def locked_out_emails() -> set[str]:
 PENDING_KEY = "two_factor_pending"
 PENDING_SECONDS = 300  # the second step must follow the first within five minutes
 POLICY_CHECKED_KEY = "two_factor_policy_checked"
+pagecache.VOLATILE_SESSION_KEYS.add(POLICY_CHECKED_KEY)  # the same pages either way
 POLICY_CHECK_SECONDS = 300  # a new requirement reaches signed-in administrators this fast
 
 

@@ -79,6 +79,7 @@ def _untracked() -> frozenset[str]:
 def _written(sql: str) -> str | None:
     """The table a statement writes, ``EVERY_TABLE`` when it cannot tell, ``None`` when it
     writes no row (reads, transactions, schema changes)."""
+    sql = sql.lstrip(" \t\r\n(")  # a compound read starts "(SELECT" on PostgreSQL
     match = _WRITE.match(sql)
     if match:
         return match.group(1)
@@ -190,6 +191,11 @@ class _Kept:
     body: bytes  # compressed
 
 
+# What a session holds that changes no page (an app adds its own, e.g. when the sign-in
+# policy was last checked): left out of the key, so the same person's browsers share pages.
+VOLATILE_SESSION_KEYS: set[str] = set()
+
+
 def _key(request, view_name: str) -> str:
     user = request.user
     parts = [
@@ -197,7 +203,7 @@ def _key(request, view_name: str) -> str:
         wavelength.__version__,
         str(user.pk),
         getattr(user, "role", ""),
-        repr(sorted(request.session.items())),
+        repr(sorted(i for i in request.session.items() if i[0] not in VOLATILE_SESSION_KEYS)),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         timezone.now().strftime("%Y%m%d%H%M"),
@@ -213,12 +219,10 @@ _TOKEN = re.compile(rb'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([
 _PLACEHOLDER = b"\x00csrf\x00"
 
 
-def _without_token(body: bytes) -> bytes | None:
-    """The page without its CSRF token, ``None`` when a token would stay in it."""
-    found = _TOKEN.search(body)
-    if found:
-        body = body.replace(found.group(1), _PLACEHOLDER)
-    return None if _TOKEN.search(body) else body
+def _without_token(body: bytes) -> bytes:
+    """The page without the CSRF tokens its forms carry (each part of a page rendered on its
+    own masks the secret anew)."""
+    return _TOKEN.sub(lambda found: found[0].replace(found[1], _PLACEHOLDER), body)
 
 
 # The tables each decorated view has been seen to read, learnt as it runs (per process).
@@ -266,15 +270,14 @@ def cached_page(view):
         read |= _ALWAYS
         _learnt.setdefault(name, set()).update(read)
         whole = response.status_code == 200 and not response.streaming and not response.cookies
-        body = _without_token(response.content) if whole else None
-        if body is not None and read <= set(before):  # generations read before it was built
+        if whole and read <= set(before):  # generations read before it was built
             pages.set(
                 key,
                 _Kept(
                     generations={t: before[t] for t in read},
                     status=response.status_code,
                     headers=[(h, v) for h, v in response.headers.items() if h != "Set-Cookie"],
-                    body=zlib.compress(body, 1),
+                    body=zlib.compress(_without_token(response.content), 1),
                 ),
                 settings.PAGE_CACHE_SECONDS,
             )
