@@ -154,10 +154,14 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = os.getenv("DATABASE_URL", f"sqlite:///{DATA_DIR / 'wavelength.sqlite3'}")
+# PostgreSQL connections are kept a minute by default (checked before reuse): opening one costs
+# more than most requests. SQLite opens a file; it gains nothing.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{DATA_DIR / 'wavelength.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        DATABASE_URL,
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60 if DATABASE_URL.startswith("postgres") else 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
