@@ -3,20 +3,23 @@ and endpoints people read most — home, a feature's page, the feedback inbox, a
 the API and the search — one after another, without pause (each user waits for its answer
 before asking again, as a browser tab does).
 
-Run by Locust in its own environment (.venv-load); it imports nothing of Wavelength's.
+Run by Locust in its own environment (.venv-load); it imports nothing of Wavelength's. The
+users are Locust's ``FastHttpUser``: the load runs on the same two cores as the server, and
+this client takes several times less of them than the one built on ``requests``.
 """
 
 import random
 import re
+from urllib.parse import urlencode
 
-from locust import HttpUser, constant, task
+from locust import FastHttpUser, constant, task
 
 EMAIL = "demo@wavelength.local"
 PASSWORD = "wavelength-demo"
 WORDS = ["export", "dashboard", "login", "slow", "invoice", "mobile", "report", "sync"]
 
 
-class Reader(HttpUser):
+class Reader(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:
@@ -24,8 +27,11 @@ class Reader(HttpUser):
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         self.client.post(
             "/accounts/login/",
-            {"csrfmiddlewaretoken": token, "username": EMAIL, "password": PASSWORD},
-            headers={"Referer": self.host + "/accounts/login/"},
+            data=urlencode({"csrfmiddlewaretoken": token, "username": EMAIL, "password": PASSWORD}),
+            headers={
+                "Referer": self.host + "/accounts/login/",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
             name="sign-in",
         )
         listed = self.client.get("/api/v1/features?limit=100", name="features to read").json()
