@@ -1,8 +1,9 @@
-"""Pages people read again and again, served from memory while nothing they show has changed.
+"""Pages people read again and again, served without being built while nothing they show has
+changed.
 
 The most-read pages (home, a feature's page, the feedback inbox, the search) are decorated with
-``@cached_page``. Their answer is kept per browser session, and served again only while every
-table the view read is unchanged:
+``@cached_page``. Their answer is kept, and served again only while every table the view read
+is unchanged:
 
 * **Writes are noticed at the database connection.** Every statement of every process (servers,
   workers, commands) goes through ``_track``. An ``INSERT``, ``UPDATE`` or ``DELETE`` gives its
@@ -10,15 +11,16 @@ table the view read is unchanged:
   commits; outside a transaction, when the request or background job that made it ends, or
   before the same connection next looks a page up. A write whose table cannot be told renews
   every table. Writes made with the ORM, ``update()``, bulk operations and raw SQL are all seen.
-  Not seen: changes made to the database from outside Wavelength, and schema changes
-  (``migrate`` runs with the servers stopped; a restart empties the kept pages).
+  Not seen: changes made to the database from outside Wavelength, and schema changes (a new
+  version of Wavelength has new keys).
 * **Reads are recorded while a kept page is built**: the tables named by the view's
   statements. A kept page holds the generations of those tables as they were *before* the view
   ran, so a write that commits while the page is being built makes it stale at once.
 * **The key** is the person, their role, what their session holds, the language, the time
   zone, the minute (greetings, "3 minutes ago"), the path with its query, htmx's headers and
-  Wavelength's version. A page is kept without its CSRF token and served with the token of the
-  browser that asks. A page with a message waiting is never kept nor served from memory.
+  Wavelength's version. A page is kept without its CSRF tokens and served with a token of the
+  browser that asks, so one person's browsers share it. A page with a message waiting is
+  neither kept nor served from the cache.
 
 The pages are kept in the ``pages`` cache (a table of the database, or Redis with
 ``CACHE_URL``), shared by every server process, compressed; the generations are in the
@@ -242,7 +244,8 @@ def _usable(request) -> bool:
 
 
 def cached_page(view):
-    """Serve the view's answer from memory while nothing it read has changed (see above)."""
+    """Serve the view's answer again, without running it, while nothing it read has changed
+    (see above)."""
     name = f"{view.__module__}.{view.__qualname__}"
 
     @functools.wraps(view)
