@@ -192,6 +192,41 @@ def test_bulk_create_records_every_item(editor, acme, theme):
     assert SearchEntry.objects.filter(kind="feedback").count() == 3
 
 
+def test_bulk_create_records_new_contacts_as_one_by_one(editor, acme):
+    """A bulk inserts its new contacts at once; each gets the company its domain finds or
+    makes and the activity row ``contact_create`` writes, and each item's search entry
+    links to its page."""
+    services.contact_create(actor=editor, email="known@acme.com", name="Known")
+    result = services.feedback_bulk_create(
+        actor=editor,
+        items=[
+            {"text": "a", "contact_email": "known@acme.com"},
+            {"text": "b", "contact_email": "new@acme.com", "contact_name": "New"},
+            {"text": "c", "contact_email": "new@acme.com"},
+            {"text": "d", "contact_email": "ann@globex.io", "contact_name": "Ann"},
+            {"text": "e", "contact_email": "bob@gmail.com"},
+        ],
+    )
+    by_email = {c.email: c for c in Contact.objects.select_related("company")}
+    assert set(by_email) == {"known@acme.com", "new@acme.com", "ann@globex.io", "bob@gmail.com"}
+    assert by_email["new@acme.com"].company == acme and by_email["new@acme.com"].name == "New"
+    assert by_email["ann@globex.io"].company.name == "Globex"
+    assert by_email["bob@gmail.com"].company is None  # a free mailbox names no company
+    for email in ("new@acme.com", "ann@globex.io", "bob@gmail.com"):
+        contact = by_email[email]
+        created = Activity.objects.for_target(contact).get(verb="created")
+        assert created.actor == editor and created.scope == "feedback"
+        assert created.payload == {
+            "snapshot": {"email": email, "name": contact.name, "company": contact.company_id}
+        }
+    items = result["created"]
+    assert [i.contact.email for i in items] == [
+        "known@acme.com", "new@acme.com", "new@acme.com", "ann@globex.io", "bob@gmail.com"
+    ]  # fmt: skip
+    entries = SearchEntry.objects.filter(kind="feedback").values_list("object_id", "url")
+    assert dict(entries) == {i.pk: i.get_absolute_url() for i in items}
+
+
 def test_bulk_create_is_all_or_nothing_with_errors_per_item(editor):
     items = [
         {"text": "fine"},

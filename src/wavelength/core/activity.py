@@ -6,12 +6,14 @@ or roll back together. Payloads hold either a ``snapshot`` (on create) or ``chan
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from . import clock
 from .models import Activity
 
 
@@ -67,6 +69,34 @@ def record(*, actor, verb: str, target: models.Model, scope: str = "", **payload
         target_repr=str(target)[:300],
         scope=scope,
         payload={k: v for k, v in payload.items() if v is not None},
+    )
+
+
+def record_many(
+    *, actor, verb: str, scope: str = "", entries: Iterable[tuple[models.Model, dict]]
+) -> None:
+    """Append one activity row per ``(target, payload)`` of ``entries``, all of one model, in
+    one bulk insert: what :func:`record` does for each, for services that write many rows."""
+    entries = list(entries)
+    if not entries:
+        return
+    target_type = ContentType.objects.get_for_model(entries[0][0], for_concrete_model=False)
+    now = clock.now()
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                actor=actor if getattr(actor, "pk", None) else None,
+                verb=verb,
+                target_type=target_type,
+                target_id=target.pk,
+                target_repr=str(target)[:300],
+                scope=scope,
+                payload={k: v for k, v in payload.items() if v is not None},
+                created_at=now,
+            )
+            for target, payload in entries
+        ],
+        batch_size=500,
     )
 
 

@@ -5,6 +5,11 @@ from .text import tokens
 
 UNDETERMINED = "und"
 _MIN_TOKENS = 2
+# Which languages each word counts for (a stopword or a hint): one look-up per word.
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _stop in STOPWORDS.items():
+    for _word in _stop | LANGUAGE_HINTS.get(_lang, frozenset()):
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
 
 
 def detect_language(text: str) -> tuple[str, float]:
@@ -16,11 +21,12 @@ def detect_language(text: str) -> tuple[str, float]:
     words = tokens(text)
     if len(words) < _MIN_TOKENS:
         return UNDETERMINED, 0.0
-    hints = {lang: LANGUAGE_HINTS.get(lang, frozenset()) for lang in STOPWORDS}
-    scores = {
-        lang: sum(w in stop or w in hints[lang] for w in words) for lang, stop in STOPWORDS.items()
-    }
-    scores["fr"] += min(3, sum(c in FRENCH_MARKS for c in text.lower()))
+    scores = dict.fromkeys(STOPWORDS, 0)
+    for word in words:
+        for lang in _LANGUAGES_OF.get(word, ()):
+            scores[lang] += 1
+    if not text.isascii():  # the marks are all accented letters
+        scores["fr"] += min(3, sum(c in FRENCH_MARKS for c in text.lower()))
     total = sum(scores.values())
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     if scores[best] == 0:

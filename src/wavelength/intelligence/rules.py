@@ -19,6 +19,11 @@ _COMPILED = {
     label: [(re.compile(pattern), weight) for pattern, weight in patterns]
     for label, patterns in TYPE_PATTERNS.items()
 }
+# One search tells whether a type has any cue at all; most texts have cues of one or two.
+_ANY_CUE = {
+    label: re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _weight in patterns))
+    for label, patterns in _COMPILED.items()
+}
 _NEGATION_WINDOW = 3
 _NEUTRAL_BAND = 0.15
 
@@ -28,6 +33,8 @@ def rule_type_scores(text: str) -> dict[str, float]:
     folded = fold(text).strip()
     return {
         label: sum(weight for pattern, weight in patterns if pattern.search(folded))
+        if _ANY_CUE[label].search(folded)
+        else 0
         for label, patterns in _COMPILED.items()
     }
 
