@@ -1,4 +1,5 @@
-"""Generate a benchmark catalog with bulk inserts, once per scale, into its own SQLite file.
+"""Generate a benchmark catalog with bulk inserts: once per scale into its own SQLite file, or
+into the PostgreSQL database created for the run.
 
 Unlike the demo, this bypasses the services on purpose: a million activity rows through the
 services would take an hour. Rows are shaped like the ones the services write (an activity
@@ -33,6 +34,7 @@ from wavelength.catalog.models import (
 )
 from wavelength.core.models import Activity
 
+from .database import fast_writes
 from .feedback_data import make_feedback
 
 # Bump when the shape of the generated data changes: existing files are then rebuilt.
@@ -40,6 +42,10 @@ GENERATOR_VERSION = 3
 ADMIN_EMAIL = "bench-admin@bench.example"
 BATCH = 5_000
 ACTIVITY_BATCH = 50_000
+ACTIVITY_COLUMNS = (
+    "actor_id", "verb", "target_type_id", "target_id", "target_repr", "scope", "payload",
+    "created_at",
+)  # fmt: skip
 
 STAGE_WEIGHTS = {
     Stage.IDEA: 15, Stage.DISCOVERY: 10, Stage.PLANNED: 15, Stage.IN_DEVELOPMENT: 15,
@@ -110,12 +116,13 @@ def discard(path: Path) -> None:
     marker_for(path).unlink(missing_ok=True)
 
 
-def generate(scale: Scale, path: Path, *, seed: int = 42) -> float:
-    """Fill the (new, empty) database at ``path``; returns the seconds it took."""
+def generate(scale: Scale, path: Path | None, *, seed: int = 42) -> float:
+    """Fill the (new, empty) database Django is connected to; returns the seconds it took.
+    ``path``: the SQLite file, whose marker then records what it holds for the next runs (a
+    PostgreSQL database lives for one run and has none)."""
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
+    fast_writes()
     gen = _Generator(scale, random.Random(seed))
     with transaction.atomic():
         gen.make_people()
@@ -127,8 +134,23 @@ def generate(scale: Scale, path: Path, *, seed: int = 42) -> float:
         make_feedback(scale, gen.rng, gen.now, gen.features)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    marker_for(path).write_text(json.dumps({"version": GENERATOR_VERSION, **asdict(scale)}))
+    if path is not None:
+        marker_for(path).write_text(json.dumps({"version": GENERATOR_VERSION, **asdict(scale)}))
     return time.perf_counter() - started
+
+
+def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """``rows`` into ``table`` in one committed transaction: through ``COPY`` on PostgreSQL,
+    where as many ``INSERT`` statements take several times longer, else ``executemany``."""
+    names = ", ".join(columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 class _Generator:
@@ -284,7 +306,7 @@ class _Generator:
         ChangelogEntry.objects.bulk_create(entries, batch_size=BATCH)
 
     def make_activities(self) -> None:
-        """The bulk of the data, straight through ``executemany`` in committed batches."""
+        """The bulk of the data, straight into the table in committed batches."""
         feature_type = ContentType.objects.get_for_model(Feature).pk
         release_type = ContentType.objects.get_for_model(Release).pk
         releases = list(Release.objects.values_list("id", "product_id", "version"))
@@ -294,11 +316,6 @@ class _Generator:
         for w in weights:
             total += w
             cumulative.append(total)
-        table = Activity._meta.db_table
-        sql = (
-            f"INSERT INTO {table} (actor_id, verb, target_type_id, target_id, target_repr, "
-            "scope, payload, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-        )
         adapt = connection.ops.adapt_datetimefield_value
         done = 0
         while done < self.scale.activities:
@@ -318,8 +335,7 @@ class _Generator:
                         f"catalog.product:{target[3]}", payload, adapt(self.when()),
                     )
                 )  # fmt: skip
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
+            _insert_rows(Activity._meta.db_table, ACTIVITY_COLUMNS, rows)
             done += n
 
     def change(self, stage: str) -> tuple[str, str]:

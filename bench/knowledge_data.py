@@ -16,6 +16,7 @@ from wavelength.catalog.models import Feature
 from wavelength.knowledge.models import Page, PageLink, PageVersion, Space
 
 from .data import WORDS
+from .database import fast_writes
 
 PAGES = {"S": 1_000, "M": 20_000}
 VERSIONS_PER_PAGE = 10
@@ -38,8 +39,7 @@ def ensure(scale_name: str, seed: int = 43) -> float:
         return 0.0
     started = time.perf_counter()
     rng = random.Random(seed)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
+    fast_writes()
     with transaction.atomic():
         PageLink.objects.all().delete()
         PageVersion.objects.all().delete()

@@ -9,7 +9,7 @@ stays as generated and every run of the bench measures the same thing.
 import datetime as dt
 import random
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +36,13 @@ SEGMENTS = [*Segment.values, ""]
 
 class _Rollback(Exception):
     pass
+
+
+def _each_choice() -> str:
+    """A row per choice of an answer, as ``j.value``: each database has its own JSON function."""
+    if connection.vendor == "postgresql":
+        return "jsonb_array_elements_text(a.choices) AS j(value)"
+    return "json_each(a.choices) j"
 
 
 class ResearchBench:
@@ -95,7 +102,7 @@ class ResearchBench:
         b.sql(f"SELECT a.question_id, a.number, COUNT(*) {answers} AND a.number IS NOT NULL "
               "GROUP BY a.question_id, a.number", questions)  # fmt: skip
         b.sql(f"SELECT a.question_id, COUNT(*) {answers} GROUP BY a.question_id", questions)
-        chosen = answers.replace("WHERE", ", json_each(a.choices) j WHERE")
+        chosen = answers.replace("WHERE", f", {_each_choice()} WHERE")
         b.sql(f"SELECT j.value, COUNT(*) {chosen} GROUP BY j.value", questions)
         for question in questions:
             b.sql("SELECT a.* FROM {answer} a WHERE a.question_id = %s AND a.text <> '' "
