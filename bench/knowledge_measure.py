@@ -15,7 +15,7 @@ from wavelength.accounts.models import User
 from wavelength.core.search import terms
 from wavelength.knowledge import diff as text_diff
 from wavelength.knowledge.models import Page, PageLink, Space
-from wavelength.knowledge.search import PG_VECTOR, bare_query, page_search, pg_tsquery
+from wavelength.knowledge.search import bare_query, page_search, pg_match, pg_rank, pg_tsquery
 
 from .data import WORDS
 from .knowledge_data import READER_EMAIL, VOCABULARY
@@ -189,17 +189,8 @@ def _match_postgresql(q: str, spaces: list[int]) -> tuple[str, list, str, list]:
     title weighing most. The snippets, which the search asks of the database here, are left
     out, as on SQLite where they are cut in Python."""
     tsquery = pg_tsquery(terms(q))
-    en, fr = PG_VECTOR.format(cfg="english"), PG_VECTOR.format(cfg="french")
-    where = (
-        f"FROM knowledge_page p WHERE ({en} @@ to_tsquery('english', %s) "
-        f"OR {fr} @@ to_tsquery('french', %s)) AND p.space_id IN ({_in(spaces)})"
-    )
-    rank = " + ".join(
-        f"ts_rank(setweight(to_tsvector('{cfg}', p.title), 'A') || "
-        f"setweight(to_tsvector('{cfg}', p.body), 'D'), to_tsquery('{cfg}', %s))"
-        for cfg in ("english", "french")
-    )
-    return where, [tsquery, tsquery, *spaces], f"{rank} DESC, p.id", [tsquery, tsquery]
+    where = f"FROM knowledge_page p WHERE {pg_match('p')} AND p.space_id IN ({_in(spaces)})"
+    return where, [tsquery, tsquery, *spaces], f"{pg_rank('p')} DESC, p.id", [tsquery, tsquery]
 
 
 def _backlink_counts(reader):

@@ -20,7 +20,8 @@ from django.utils import timezone
 from .models import SearchEntry
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-PG_VECTOR = "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(body, ''))"
+# A stored column on PostgreSQL (migration 0007): the title weighted A, then title and text.
+PG_VECTOR = "search_vector"
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,7 @@ def _query_postgresql(words, kinds, limit, teams):
         "ts_headline('simple', body, to_tsquery('simple', %s), "
         "'StartSel=[[, StopSel=]], MaxWords=24, MinWords=8') "
         f"FROM core_searchentry WHERE {PG_VECTOR} @@ to_tsquery('simple', %s){clause} "
-        f"ORDER BY ts_rank(setweight(to_tsvector('simple', title), 'A') || {PG_VECTOR}, "
-        "to_tsquery('simple', %s)) DESC LIMIT %s"
+        f"ORDER BY ts_rank({PG_VECTOR}, to_tsquery('simple', %s)) DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [tsquery, tsquery, *params, tsquery, limit])

@@ -20,7 +20,8 @@ from wavelength.core.search import terms
 from .models import Page, Space, SpaceVisibility
 
 START, STOP = "\x02", "\x03"
-PG_VECTOR = "to_tsvector('{cfg}'::regconfig, coalesce(title, '') || ' ' || coalesce(body, ''))"
+# Stored columns on PostgreSQL (migration 0004): the title weighted A, the text D.
+PG_VECTOR = "search_{cfg}"
 TITLE_WEIGHT = 20.0
 
 
@@ -161,18 +162,28 @@ def pg_tsquery(words) -> str:
     return " & ".join(p + ":*" for p in parts if p)
 
 
+def pg_match(alias: str) -> str:
+    """Pages whose english or french vector holds the query (two %s: the tsquery twice)."""
+    return " OR ".join(
+        f"{alias}.{PG_VECTOR.format(cfg=cfg)} @@ to_tsquery('{cfg}', %s)"
+        for cfg in ("english", "french")
+    ).join("()")
+
+
+def pg_rank(alias: str) -> str:
+    """The rank the search sorts by, both languages added (two %s: the tsquery twice)."""
+    return " + ".join(
+        f"ts_rank({alias}.{PG_VECTOR.format(cfg=cfg)}, to_tsquery('{cfg}', %s))"
+        for cfg in ("english", "french")
+    )
+
+
 def _postgresql(words, clause, params, limit, offset):
     tsquery = pg_tsquery(words)
     if not tsquery:
         return [], 0
-    en, fr = PG_VECTOR.format(cfg="english"), PG_VECTOR.format(cfg="french")
-    where = f"WHERE ({en} @@ to_tsquery('english', %s) OR {fr} @@ to_tsquery('french', %s)){clause}"
-    rank = (
-        "ts_rank(setweight(to_tsvector('english', p.title), 'A') || "
-        "setweight(to_tsvector('english', p.body), 'D'), to_tsquery('english', %s)) + "
-        "ts_rank(setweight(to_tsvector('french', p.title), 'A') || "
-        "setweight(to_tsvector('french', p.body), 'D'), to_tsquery('french', %s))"
-    )
+    where = f"WHERE {pg_match('p')}{clause}"
+    rank = pg_rank("p")
     # Only constants and %s placeholders are interpolated.
     sql = (
         "SELECT id, ts_headline('english', body, to_tsquery('english', %s), "  # noqa: S608
