@@ -1,6 +1,7 @@
 """Shared rules of the feedback services: constants and input checks."""
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -38,9 +39,16 @@ def _text(value, field: str, max_length: int, *, required: bool = False) -> str:
     return value
 
 
+@functools.cache
+def _values(choices) -> frozenset[str]:
+    """A choices class's values, worked out once (``choices.values`` builds a list each time,
+    which cost a bulk of 1,000 items more than all its other checks)."""
+    return frozenset(choices.values)
+
+
 def _choice(value, choices, field: str, *, blank: bool = True) -> str:
     value = value or ""
-    if (value == "" and blank) or value in choices.values:
+    if (value == "" and blank) or value in _values(choices):
         return value
     message = _("Unknown value “%(value)s”; choose from %(choices)s.") % {
         "value": value,

@@ -276,16 +276,13 @@ def _contacts_for(*, actor, people: dict[str, str]) -> dict[str, Contact]:
         c.email: c for c in Contact.objects.select_related("company").filter(email__in=list(people))
     }
     companies: dict[str, Company | None] = {}  # one domain look-up per domain, not per person
-    new = []
+    new, now = [], clock.now()
     for email, name in people.items():
         if email not in found:
             domain = email.rsplit("@", 1)[1]
             if domain not in companies:
                 companies[domain] = _company_from_email(actor=actor, email=email)
-            new.append(Contact(email=email, name=name, company=companies[domain]))
-    now = clock.now()
-    for contact in new:
-        contact.created_at = now
+            new.append(Contact(email=email, name=name, company=companies[domain], created_at=now))
     Contact.objects.bulk_create(new, batch_size=500)
     activity.record_many(
         actor=actor,
