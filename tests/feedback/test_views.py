@@ -267,3 +267,37 @@ def test_inbox_queries_do_not_grow_with_rows(editor, editor_client, feature, the
             editor_client.get(f"{url}?status={status}")
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_inbox_counts_up_to_a_bound_then_says_more_than(
+    editor, editor_client, monkeypatch, settings
+):
+    """Past ``COUNT_CAP`` matches the inbox stops counting: "More than N items", pages
+    without a last one, and the count's SQL reads at most one row past the bound."""
+    from wavelength.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 60)
+    settings.PAGE_CACHE_SECONDS = 0  # the page as built each time
+    services.feedback_bulk_create(
+        actor=editor, items=[{"text": f"Item {i}", "type": "bug"} for i in range(61)]
+    )
+    url = reverse("feedback:feedback-list")
+    with CaptureQueriesContext(connection) as ctx:
+        html = editor_client.get(f"{url}?type=bug").content.decode()
+    assert "More than 60 items: narrow the filters to count them" in html
+    assert "1–50 of more than 60" in html and "Page 1</span>" in html and 'rel="next"' in html
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*) FROM (SELECT" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 61" in counts[0] and "feedback_feedback" in counts[0]
+    second = editor_client.get(f"{url}?type=bug&page=2").content.decode()
+    assert "51–60 of more than 60" in second and 'rel="next"' not in second
+
+    Feedback.objects.filter(text="Item 0").delete()  # exactly the bound: counted exactly
+    html = editor_client.get(f"{url}?type=bug").content.decode()
+    assert "60 items" in html and "More than" not in html and "1–50 of 60" in html
+    assert "Page 1 of 2" in html
+
+    services.feedback_bulk_create(actor=editor, items=[{"text": "One more", "type": "bug"}])
+    editor_client.cookies["django_language"] = "fr"
+    french = editor_client.get(f"{url}?type=bug").content.decode()
+    assert "Plus de 60 éléments : affinez les filtres pour les compter" in french
+    assert "1–50 sur plus de 60" in french

@@ -196,6 +196,10 @@ class Feedback(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "received_at"], name="feedback_status_received"),
+            # The triage queue by type ("new bugs"): counted and listed from the index alone.
+            models.Index(
+                fields=["status", "type", "received_at"], name="feedback_status_type_received"
+            ),
             models.Index(fields=["source", "received_at"], name="feedback_source_received"),
             models.Index(fields=["type", "received_at"], name="feedback_type_received"),
             models.Index(fields=["sentiment", "received_at"], name="feedback_sentiment_received"),

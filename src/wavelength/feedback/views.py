@@ -23,6 +23,7 @@ from wavelength.catalog.views.base import render_page, timeline_page
 from wavelength.core.exceptions import DomainError
 from wavelength.core.forms import form_status, submit
 from wavelength.core.pagecache import cached_page
+from wavelength.core.paging import capped_page
 
 from . import discovery, selectors, services, triage
 from .forms import (
@@ -194,7 +195,7 @@ def _inbox_context(request, filter_form, bulk_form=None) -> dict:
     items = selectors.feedback_list(user=request.user, filters=filter_form.to_filter())
     return {
         "filter_form": filter_form,
-        "page": _page(request, items),
+        "page": capped_page(request, items, PER_PAGE),
         "themes": selectors.theme_list(user=request.user),
         "bulk_form": bulk_form or BulkForm(),
         "bulk_features": _bulk_features(request),
