@@ -1,5 +1,6 @@
 """Settings read from the environment for the production topology: REDIS_URL, BEAT_INTERVALS,
-EMAIL_FILE_PATH and CELERY_VISIBILITY_TIMEOUT. Each case imports the settings afresh."""
+EMAIL_FILE_PATH, CELERY_VISIBILITY_TIMEOUT and DATABASE_URL's options. Each case imports the
+settings afresh."""
 
 import json
 import subprocess
@@ -13,7 +14,8 @@ SHOW = (
     "'cache': s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], "
     "'location': s.CACHES['default']['LOCATION'], 'mail': str(s.EMAIL_FILE_PATH), "
     "'visibility': s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], "
-    "'beat': {k: v['schedule'] for k, v in s.CELERY_BEAT_SCHEDULE.items()}}))"
+    "'beat': {k: v['schedule'] for k, v in s.CELERY_BEAT_SCHEDULE.items()}, "
+    "'db_options': s.DATABASES['default'].get('OPTIONS', {})}))"
 )
 
 
@@ -76,3 +78,17 @@ def test_a_bad_beat_interval_stops_every_command_with_the_reason(tmp_path, value
 
     assert "ImproperlyConfigured: BEAT_INTERVALS:" in found
     assert "webhook-retries" in found  # the jobs it may name
+
+
+def test_postgresql_connections_do_not_compile_statements_unless_the_url_says_so(tmp_path):
+    """PostgreSQL's JIT compiled the prioritisation table's statement for 300 ms on each
+    page: connections turn it off, unless DATABASE_URL passes options of its own."""
+    server = "postgres://wavelength@db:5432/wavelength"
+
+    found = settings_with(tmp_path, DATABASE_URL=server)
+    assert found["db_options"] == {"options": "-c jit=off"}
+
+    found = settings_with(tmp_path, DATABASE_URL=f"{server}?options=-c%20jit%3Don")
+    assert found["db_options"] == {"options": "-c jit=on"}
+
+    assert "options" not in settings_with(tmp_path)["db_options"]  # SQLite

@@ -162,6 +162,28 @@ def test_prioritisation_page_queries_do_not_grow_with_votes(
     assert count() == before
 
 
+def test_the_prioritisation_table_counts_the_companies_asking_as_the_demand_does(
+    editor, viewer, product, voted, other_feature, globex, portal
+):
+    """The table counts each feature's companies and adds up their revenue in SQL, per row;
+    ``demand_for_features`` does it for many features at once: the figures are the same,
+    whether a company wrote, voted, both, through several people, or wrote from free mail."""
+    for email in ("kim@globex.fr", "ann@globex.fr", "someone@gmail.com"):
+        item = services.feedback_create(actor=editor, text="SSO please", contact_email=email)
+        services.feedback_link(actor=editor, feedback=item, feature=other_feature)
+    idea = portal_services.portal_idea_open(actor=editor, feature=other_feature, title="SSO")
+    portal_services.portal_vote_cast(idea=idea, email="mia@acme.com", verified=True)
+    catalog.feature_create(actor=editor, product=product, title="Nobody asked")
+
+    rows = list(scoring.prioritisation_list(user=viewer))
+    demand = selectors.demand_for_features(user=viewer, feature_ids=[r.pk for r in rows])
+    table = {r.pk: (r.feedback_count, r.vote_count, r.unique_companies, r.revenue) for r in rows}
+    assert table == {
+        pk: (d.feedback_count, d.votes, d.unique_companies, d.revenue) for pk, d in demand.items()
+    }
+    assert table[other_feature.pk] == (3, 1, 2, Decimal("150000"))  # Globex wrote, Acme voted
+
+
 def test_trend_counts_votes_in_the_month_they_counted(editor, viewer, feature, portal):
     idea = portal_services.portal_idea_open(actor=editor, feature=feature, title="Export charts")
     with clock.travel(clock.now() - dt.timedelta(days=40)):

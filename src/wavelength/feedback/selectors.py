@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
@@ -303,6 +303,23 @@ def asking_companies(feature_ref) -> QuerySet[Company]:
     wrote = Feedback.objects.filter(links__feature=feature_ref).values("company_id")
     voted = feature_votes(feature_ref).values(f"{registered_votes().company}_id")
     return Company.objects.filter(Q(pk__in=wrote) | Q(pk__in=voted))
+
+
+def asking_company_rows(feature_ref) -> QuerySet:
+    """The companies asking for a feature, in feedback or by a portal vote, each once: rows
+    of ``asking_company`` and ``asking_arr`` (its revenue), to count or add up per feature
+    (``feature_ref`` an ``OuterRef``). A union reaches each company by its key, where the
+    ``OR`` of ``asking_companies`` has the databases read every company for every feature."""
+    company = registered_votes().company
+    wrote = Feedback.objects.filter(links__feature=feature_ref, company__isnull=False).values(
+        asking_company=F("company_id"), asking_arr=F("company__arr")
+    )
+    voted = (
+        feature_votes(feature_ref)
+        .filter(**{f"{company}__isnull": False})
+        .values(asking_company=F(f"{company}_id"), asking_arr=F(f"{company}__arr"))
+    )
+    return wrote.order_by().union(voted.order_by())
 
 
 def feature_demand(*, user, feature: Feature, quotes: int = 5) -> Demand:

@@ -25,7 +25,7 @@ class _Rows:
 
     def __init__(self, queryset):
         self.queryset = queryset
-        self.active = selectors.active_formulas()
+        self.formulas = selectors.formulas()
 
     def all(self):
         return self
@@ -34,7 +34,7 @@ class _Rows:
         return self.queryset.order_by().values("pk").count()
 
     def __getitem__(self, window):
-        return [selectors.scores_for(f, self.active) for f in self.queryset[window]]
+        return [selectors.scores_for(f, self.formulas) for f in self.queryset[window]]
 
 
 @router.get(

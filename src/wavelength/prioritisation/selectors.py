@@ -15,7 +15,6 @@ from django.db.models import (
     DecimalField,
     F,
     FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -36,7 +35,7 @@ from wavelength.catalog.models import Feature
 from wavelength.core import clock
 from wavelength.feedback.models import Feedback, FeedbackLink, Source
 from wavelength.feedback.selectors import (
-    asking_companies,
+    asking_company_rows,
     feature_votes,
     rows_per_month,
     vote_count,
@@ -55,6 +54,30 @@ def formula_list(*, user) -> QuerySet[ScoringFormula]:
 
 def active_formulas() -> dict[str, ScoringFormula]:
     return {f.name: f for f in ScoringFormula.objects.filter(active=True)}
+
+
+# Where a score row records the formula version of each score.
+RECORDED = {RICE: "rice_formula", VALUE_EFFORT: "value_formula", LOAD: "load_formula"}
+
+
+@dataclass(frozen=True)
+class Formulas:
+    """Every version of every formula by key, and the active one of each name: read once
+    for a page of rows, so that the table's statement does not join a score row's three
+    formulas (those joins added half again to PostgreSQL's planning of it)."""
+
+    versions: dict[int, ScoringFormula]
+    active: dict[str, ScoringFormula]
+
+    def of(self, estimate: FeatureScore | None, name: str) -> ScoringFormula | None:
+        """The version of ``name`` that ``estimate`` recorded, else the active one."""
+        recorded = getattr(estimate, f"{RECORDED[name]}_id") if estimate else None
+        return self.versions.get(recorded) or self.active.get(name)
+
+
+def formulas() -> Formulas:
+    rows = list(ScoringFormula.objects.all())
+    return Formulas({f.pk: f for f in rows}, {f.name: f for f in rows if f.active})
 
 
 # Demand as SQL ----------------------------------------------------------------------------
@@ -108,31 +131,34 @@ def _vote_count():
     return vote_count(OuterRef("pk"))
 
 
-def _over_asking_companies(function: str, field, output):
-    """``function`` (COUNT, SUM) over the companies asking for each feature, in feedback or
-    by a portal vote, each company once."""
-    rows = (
-        asking_companies(OuterRef(OuterRef("pk")))
-        .order_by()
-        .annotate(total=Func(F(field), function=function, output_field=output))
-        .values("total")[:1]
-    )
-    return Subquery(rows, output_field=output)
+class _OverRows(Subquery):
+    """An aggregate over the rows of a subquery, which may be a union: SQL aggregates a union
+    from outside it only."""
+
+    template = "(SELECT %(aggregate)s FROM (%(subquery)s) asking)"
+
+
+def _over_asking_companies(aggregate: str, output):
+    """``aggregate`` over the companies asking for each feature, in feedback or by a portal
+    vote, each company once."""
+    rows = asking_company_rows(OuterRef("pk"))
+    return _OverRows(rows, aggregate=aggregate, output_field=output)
 
 
 def _unique_companies():
-    return Coalesce(_over_asking_companies("COUNT", "pk", IntegerField()), 0)
+    return _over_asking_companies("COUNT(*)", IntegerField())
 
 
 def _revenue():
     money = DecimalField(max_digits=18, decimal_places=2)
-    total = _over_asking_companies("SUM", "arr", money)
+    total = _over_asking_companies("SUM(asking_arr)", money)
     return Coalesce(total, Value(Decimal("0")), output_field=money)
 
 
-def _by_formula(name: str, field: str):
+def _by_formula(name: str):
     """The score of formula ``name`` with the version each feature's score row recorded; NULL
     without a score row (no effort estimated, so nothing to divide by)."""
+    field = f"score__{RECORDED[name]}"
     whens = [
         When(Q(**{field: f.pk}), then=FORMULAS[(name, f.version)].sql())
         for f in ScoringFormula.objects.filter(name=name)
@@ -183,7 +209,11 @@ def _order(sort: str | None, group: str | None = None) -> list:
 
 def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) -> QuerySet[Feature]:
     """Features with their demand and scores annotated, filtered and sorted in SQL: the cost
-    is a fixed number of queries whatever the page size."""
+    is a fixed number of queries whatever the page size.
+
+    The scores' inputs (reach and value, estimated or the demand's) are aliases: each
+    column that uses an annotation repeats its subquery in the statement, so only the scores
+    read them."""
     f = filters or PrioritisationFilter()
     features = catalog_selectors.feature_list(
         user=user,
@@ -192,9 +222,7 @@ def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) ->
         ),
     )
     qs = (
-        features.select_related(
-            "score__rice_formula", "score__value_formula", "score__load_formula"
-        )
+        features.select_related("score")
         .prefetch_related(None)
         .annotate(
             feedback_count=_feedback_count(),
@@ -202,7 +230,7 @@ def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) ->
             unique_companies=_unique_companies(),
             revenue=_revenue(),
         )
-        .annotate(
+        .alias(
             reach_used=Coalesce("score__reach", "unique_companies", output_field=IntegerField()),
             value_used=Coalesce(
                 "score__value",
@@ -213,9 +241,9 @@ def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) ->
     )
     qs = qs.annotate(support_count=_support_count(), defect_weight=_defect_weight())
     qs = qs.annotate(
-        rice=_by_formula(RICE, "score__rice_formula"),
-        value_effort=_by_formula(VALUE_EFFORT, "score__value_formula"),
-        load=_by_formula(LOAD, "score__load_formula"),
+        rice=_by_formula(RICE),
+        value_effort=_by_formula(VALUE_EFFORT),
+        load=_by_formula(LOAD),
     )
     if f.objective:  # the objectives are the planning app's: read through the relation
         qs = qs.filter(objectives__pk=f.objective)
@@ -263,11 +291,10 @@ def _score(name: str, formula: ScoringFormula | None, inputs: Inputs) -> Score:
     return Score(formula, value, code.explain(inputs, value))
 
 
-def scores_for(feature: Feature, active: dict[str, ScoringFormula] | None = None) -> FeatureScores:
+def scores_for(feature: Feature, formulas: Formulas) -> FeatureScores:
     """The scores of a feature annotated by ``prioritisation_list``, with their explanation.
-    No query: everything comes from the row (and ``active``, read once per page)."""
+    No query: everything comes from the row (and ``formulas``, read once per page)."""
     estimate: FeatureScore | None = getattr(feature, "score", None) if _has_score(feature) else None
-    active = active if active is not None else {}
     revenue = Decimal(feature.revenue or 0).quantize(TWO_PLACES)
     inputs = Inputs(
         reach=estimate.reach
@@ -280,17 +307,14 @@ def scores_for(feature: Feature, active: dict[str, ScoringFormula] | None = None
         support=getattr(feature, "support_count", 0) or 0,
         defects=getattr(feature, "defect_weight", 0) or 0,
     )
-    rice_formula = (estimate.rice_formula if estimate else None) or active.get(RICE)
-    value_formula = (estimate.value_formula if estimate else None) or active.get(VALUE_EFFORT)
-    load_formula = (estimate.load_formula if estimate else None) or active.get(LOAD)
     return FeatureScores(
         feature=feature,
         inputs=inputs,
         reach_is_default=not estimate or estimate.reach is None,
         value_is_default=not estimate or estimate.value is None,
-        rice=_score(RICE, rice_formula, inputs),
-        value_effort=_score(VALUE_EFFORT, value_formula, inputs),
-        load=_score(LOAD, load_formula, inputs),
+        rice=_score(RICE, formulas.of(estimate, RICE), inputs),
+        value_effort=_score(VALUE_EFFORT, formulas.of(estimate, VALUE_EFFORT), inputs),
+        load=_score(LOAD, formulas.of(estimate, LOAD), inputs),
         feedback_count=feature.feedback_count,
         votes=feature.vote_count,
         unique_companies=feature.unique_companies,
@@ -309,7 +333,7 @@ def _has_score(feature: Feature) -> bool:
 def feature_scores(*, user, feature: Feature) -> FeatureScores:
     """One feature's demand, estimates and explained scores (the feature page, the API)."""
     row = get_object_or_404(prioritisation_list(user=user), pk=feature.pk)
-    return scores_for(row, active_formulas())
+    return scores_for(row, formulas())
 
 
 # Trend ------------------------------------------------------------------------------------

@@ -64,15 +64,15 @@ def prioritisation(request):
     form = PrioritisationFilterForm(request.GET or None)
     features = selectors.prioritisation_list(user=request.user, filters=form.to_filter())
     page = _page(request, features, PER_PAGE)
-    active = selectors.active_formulas()
+    formulas = selectors.formulas()
     context = {
         "filter_form": form,
         "page": page,
-        "rows": [selectors.scores_for(f, active) for f in page.object_list],
+        "rows": [selectors.scores_for(f, formulas) for f in page.object_list],
         "grouped": form.value("group") == "objective",
         "columns": _columns(form.sort_key),
         "sort": form.sort_key,
-        "formulas": [f for f in active.values()],
+        "formulas": list(formulas.active.values()),
     }
     template = "prioritisation/prioritisation.html"
     if request.htmx and request.htmx.target == "prioritisation-results":
