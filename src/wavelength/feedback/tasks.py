@@ -14,3 +14,9 @@ def retrain_triage(only_if_due: bool = False) -> int:
     if only_if_due and not triage.retrain_due():
         return 0
     return triage.retrain().examples
+
+
+@shared_task(name="wavelength.feedback.embed_feedback")
+def embed_feedback(ids: list[int] | None = None) -> int:
+    """Make and store the sentence embeddings of new items (none on the default engine)."""
+    return triage.embed_feedback(ids)

@@ -17,12 +17,13 @@ from django.db.models import Count, Max
 
 from wavelength import intelligence  # its models load on first use (intelligence/__init__.py)
 from wavelength.catalog.models import Feature, Stage
-from wavelength.core import clock, jobs
+from wavelength.core import background, clock, jobs
 
-from .models import Feedback, FeedbackLink, FeedbackType, TriageModel
+from .models import Feedback, FeedbackLink, FeedbackType, TextVector, TriageModel
 
 LINKED_TEXTS_PER_FEATURE = 20
 DUPLICATE_WINDOW = 5_000  # the most recent items a new one is compared with
+VECTORS_KEPT = 4 * DUPLICATE_WINDOW  # stored embeddings (1.5 kB each)
 RETRAIN_AFTER = dt.timedelta(minutes=10)  # a correction retrains at most this often
 
 _cache: dict[str, tuple[object, object]] = {}
@@ -189,6 +190,75 @@ def _build_duplicate_index() -> intelligence.DuplicateIndex | None:
     if len(rows) < 2:
         return None
     return intelligence.DuplicateIndex([pk for pk, _ in rows], [text for _, text in rows])
+
+
+# Stored vectors ---------------------------------------------------------------------------
+
+
+class DatabaseVectorStore:
+    """``intelligence.VectorStore`` on the ``TextVector`` table: every process reads the vectors
+    the background job made, so no request encodes the inbox's recent items again."""
+
+    CHUNK = 500  # digests per query
+
+    def load(self, model: str, digests: list[str]) -> dict:
+        import numpy as np  # loaded with the engine, not when Django starts
+
+        found = {}
+        for start in range(0, len(digests), self.CHUNK):
+            rows = TextVector.objects.filter(
+                model=model, digest__in=digests[start : start + self.CHUNK]
+            ).values_list("digest", "vector")
+            found.update((key, np.frombuffer(bytes(blob), dtype="<f4")) for key, blob in rows)
+        return found
+
+    def save(self, model: str, vectors: dict) -> None:
+        import numpy as np
+
+        now = clock.now()
+        TextVector.objects.bulk_create(
+            [
+                TextVector(
+                    model=model, digest=key, vector=np.asarray(v, "<f4").tobytes(), created_at=now
+                )
+                for key, v in vectors.items()
+            ],  # fmt: skip
+            batch_size=self.CHUNK,
+            ignore_conflicts=True,
+        )
+
+
+def queue_embedding(ids: list[int]) -> None:
+    """Once the transaction commits, have the background job make the vectors of these new
+    items (the newest ``DUPLICATE_WINDOW`` of them: older ones leave the index anyway)."""
+    if ids and intelligence.embeddings_wanted():
+        newest = sorted(ids)[-DUPLICATE_WINDOW:]
+        job = "wavelength.feedback.embed_feedback"
+        transaction.on_commit(lambda: background.later(job, newest))
+
+
+def embed_feedback(ids: list[int] | None = None) -> int:
+    """Store the vectors of the items ``ids`` (None: the recent items the inbox compares and
+    groups) and of the features' descriptions that the store lacks; how many were made.
+    Nothing when the process runs the default engine. Vectors of another model are removed:
+    they can never be read again."""
+    from wavelength.intelligence.suggestions import document
+
+    engine = intelligence.text_engine()
+    if not isinstance(engine, intelligence.EmbeddingEngine):
+        return 0
+    items = Feedback.objects.order_by("-id")
+    if ids is not None:
+        items = items.filter(pk__in=ids)
+    texts = list(items.values_list("text", flat=True)[:DUPLICATE_WINDOW])
+    features = Feature.objects.exclude(stage=Stage.RETIRED).values_list("title", "description")
+    texts += [document(title, description) for title, description in features]
+    made = engine.store(texts)
+    TextVector.objects.exclude(model=engine.model).delete()
+    # The newest vectors are the recent items': beyond a few windows, the oldest go.
+    newest = TextVector.objects.order_by("-id").values_list("id", flat=True)
+    TextVector.objects.filter(id__lte=newest[VECTORS_KEPT : VECTORS_KEPT + 1]).delete()
+    return made
 
 
 def likely_duplicates(item: Feedback, k: int = 5, threshold: float = 0.35) -> list[LikelyDuplicate]:

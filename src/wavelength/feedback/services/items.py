@@ -179,6 +179,7 @@ def feedback_create(
         snapshot=activity.snapshot(feedback, Feedback.TRACKED),
     )
     _index_feedback(feedback)
+    triage.queue_embedding([feedback.pk])
     return feedback
 
 
@@ -221,6 +222,7 @@ def feedback_submit(
         via=via,
     )
     _index_feedback(feedback)
+    triage.queue_embedding([feedback.pk])
     return feedback
 
 
@@ -340,6 +342,7 @@ def _bulk_insert(*, actor, items: list[dict]) -> list[Feedback]:
         batch_size=500,
     )
     feedback_bulk_created.send(sender=Feedback, items=created)
+    triage.queue_embedding([fb.pk for fb in created])
     return created
 
 
