@@ -373,8 +373,12 @@ def test_a_feedback_import_through_the_api_is_done_and_triaged_by_the_worker(sta
     assert sorted(i["title"] for i in items) == sorted(r[1] for r in rows)
     for item in items:  # the triage engine chose them (a person's choice has no confidence)
         assert item["type"] and item["sentiment"] and item["type_confidence"] is not None, item
-    worker_log = stack.processes["worker"].text()
-    assert re.search(r"Task wavelength\.integrations\.run_import\[[\w-]+\] succeeded", worker_log)
+    # The job writes "done" before it returns; the worker logs its success just after.
+    succeeded = re.compile(r"Task wavelength\.integrations\.run_import\[[\w-]+\] succeeded")
+    stack.until(
+        "the worker to log the import's success",
+        lambda: succeeded.search(stack.processes["worker"].text()),
+    )
     assert "run_import" not in stack.processes["serve"].text()
 
 

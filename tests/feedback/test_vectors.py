@@ -101,3 +101,17 @@ def test_the_job_fills_what_is_missing_and_drops_other_models_and_old_rows(
     monkeypatch.setattr(triage, "VECTORS_KEPT", 2)
     triage.embed_feedback()
     assert TextVector.objects.count() == 2
+
+
+def test_a_late_job_skips_items_newer_ones_pushed_out_of_the_window(
+    editor, embeddings, monkeypatch
+):
+    monkeypatch.setattr(triage, "DUPLICATE_WINDOW", 2)
+    first = services.feedback_bulk_create(actor=editor, items=[{"text": t} for t in TEXTS[:2]])
+    services.feedback_bulk_create(actor=editor, items=[{"text": t} for t in TEXTS[2:]])
+    assert triage.embed_feedback([fb.pk for fb in first["created"]]) == 0  # out of the window
+    assert not TextVector.objects.exists()
+    assert triage.embed_feedback() == 2  # the two newest
+    assert set(TextVector.objects.values_list("digest", flat=True)) == {
+        digest(t) for t in TEXTS[2:]
+    }

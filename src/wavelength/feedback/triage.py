@@ -13,7 +13,8 @@ import threading
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Subquery
+from django.db.models.functions import Coalesce
 
 from wavelength import intelligence  # its models load on first use (intelligence/__init__.py)
 from wavelength.catalog.models import Feature, Stage
@@ -249,7 +250,10 @@ def embed_feedback(ids: list[int] | None = None) -> int:
         return 0
     items = Feedback.objects.order_by("-id")
     if ids is not None:
-        items = items.filter(pk__in=ids)
+        # Items newer ones have pushed out of the window are not compared any more: a job
+        # that waited behind busy ingest skips them.
+        window = items.values_list("id", flat=True)[DUPLICATE_WINDOW - 1 : DUPLICATE_WINDOW]
+        items = items.filter(pk__in=ids, pk__gte=Coalesce(Subquery(window), 0))
     texts = list(items.values_list("text", flat=True)[:DUPLICATE_WINDOW])
     features = Feature.objects.exclude(stage=Stage.RETIRED).values_list("title", "description")
     texts += [document(title, description) for title, description in features]
