@@ -132,7 +132,17 @@ TYPE_PATTERNS: dict[str, list[tuple[str, float]]] = {
     ],
     "feature_request": [
         (r"\b(please|pls|could you|can you|would you) (add|support|include|allow|make)\b", 2.5),
-        (r"\b(it would be|would be|would love|i wish|wish|i'?d like|we need|need)\b", 1.5),
+        (
+            r"\b(it would be|would be|would love|i wish|wish|i'?d like|i would like|we would like|"
+            r"we need|it needs|(app|tool|product|site) (really |badly |still )?needs|"
+            r"needs (a|an|more|some|better|proper|the option))\b",
+            1.5,
+        ),
+        (
+            r"\b(if only|bring (it |them |that )?back|change it back|i suggest|we suggest|"
+            r"i recommend|my suggestion|how about|why not)\b",
+            2.0,
+        ),
         (
             r"\b(feature request|add (a|an|the)?\s?\w+ (option|feature|button|setting)|"
             r"support for|ability to|option to|integration with)\b",
@@ -144,6 +154,7 @@ TYPE_PATTERNS: dict[str, list[tuple[str, float]]] = {
             r"il faudrait|possibilite de|option pour|prise en charge)\b",
             2.0,
         ),
+        (r"\b(il manque|je suggere|je propose|nous suggerons|remettez|pourquoi pas)\b", 2.0),
     ],
     "improvement": [
         (
