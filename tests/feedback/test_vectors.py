@@ -10,7 +10,7 @@ from wavelength import intelligence
 from wavelength.feedback import services, triage
 from wavelength.feedback.models import TextVector
 from wavelength.intelligence.suggestions import document
-from wavelength.intelligence.vectors import digest
+from wavelength.intelligence.vectors import digest, vector_store
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,22 @@ def test_a_late_job_skips_items_newer_ones_pushed_out_of_the_window(
     assert set(TextVector.objects.values_list("digest", flat=True)) == {
         digest(t) for t in TEXTS[2:]
     }
+
+
+def test_a_job_after_new_items_looks_only_at_features_edited_since_the_last_vectors(
+    editor, embeddings
+):
+    FeatureFactory(title="CSV export", description="Columns and encodings.")
+    assert triage.embed_feedback() == 1  # the feature
+    later = FeatureFactory(title="Dark mode", description="Night theme.")
+    first = services.feedback_bulk_create(actor=editor, items=[{"text": TEXTS[0]}])["created"]
+    looked_up = []
+    store = vector_store()
+    real_load = store.load
+    store.load = lambda model, digests: looked_up.extend(digests) or real_load(model, digests)
+    try:
+        assert triage.embed_feedback([first[0].pk]) == 2  # the item and the new feature
+    finally:
+        store.load = real_load
+    expected = {digest(TEXTS[0]), digest(document(later.title, later.description))}
+    assert set(looked_up) == expected  # the first feature's vector was not looked up again

@@ -223,7 +223,7 @@ class DatabaseVectorStore:
                     model=model, digest=key, vector=np.asarray(v, "<f4").tobytes(), created_at=now
                 )
                 for key, v in vectors.items()
-            ],  # fmt: skip
+            ],
             batch_size=self.CHUNK,
             ignore_conflicts=True,
         )
@@ -255,8 +255,12 @@ def embed_feedback(ids: list[int] | None = None) -> int:
         window = items.values_list("id", flat=True)[DUPLICATE_WINDOW - 1 : DUPLICATE_WINDOW]
         items = items.filter(pk__in=ids, pk__gte=Coalesce(Subquery(window), 0))
     texts = list(items.values_list("text", flat=True)[:DUPLICATE_WINDOW])
-    features = Feature.objects.exclude(stage=Stage.RETIRED).values_list("title", "description")
-    texts += [document(title, description) for title, description in features]
+    features = Feature.objects.exclude(stage=Stage.RETIRED)
+    last = TextVector.objects.filter(model=engine.model).aggregate(at=Max("created_at"))["at"]
+    if ids is not None and last is not None:  # after new items: only features edited since
+        features = features.filter(updated_at__gte=last)
+    rows = features.values_list("title", "description")
+    texts += [document(title, description) for title, description in rows]
     made = engine.store(texts)
     TextVector.objects.exclude(model=engine.model).delete()
     # The newest vectors are the recent items': beyond a few windows, the oldest go.
