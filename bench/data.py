@@ -38,7 +38,7 @@ from .database import fast_writes
 from .feedback_data import make_feedback
 
 # Bump when the shape of the generated data changes: existing files are then rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 ADMIN_EMAIL = "bench-admin@bench.example"
 BATCH = 5_000
 ACTIVITY_BATCH = 50_000

@@ -17,6 +17,7 @@ from wavelength.feedback.models import (
     Source,
     Status,
 )
+from wavelength.feedback.services import demand
 from wavelength.portal.models import PortalIdea, PortalVote, mailbox_of
 
 BATCH = 5_000
@@ -96,6 +97,7 @@ def make_feedback(scale, rng: random.Random, now: datetime, features: list[tuple
             batch_size=BATCH,
         )
     make_votes(scale, rng, now, features, contacts)
+    demand.rebuild()  # rows inserted in bulk send no signal
 
 
 def make_votes(scale, rng, now, features, contacts) -> None:

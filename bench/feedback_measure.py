@@ -12,7 +12,14 @@ from django.urls import reverse
 from wavelength.accounts.models import User
 from wavelength.catalog.models import Feature
 from wavelength.feedback import selectors, services, triage
-from wavelength.feedback.models import Company, Contact, Feedback, FeedbackLink, Theme
+from wavelength.feedback.models import (
+    Company,
+    Contact,
+    FeatureDemand,
+    Feedback,
+    FeedbackLink,
+    Theme,
+)
 from wavelength.intelligence import TriageEngine
 from wavelength.portal.models import PortalIdea, PortalVote
 
@@ -39,7 +46,7 @@ class FeedbackBench:
         bench.tables.update(
             feedback=_t(Feedback), contact=_t(Contact), company=_t(Company), theme=_t(Theme),
             link=_t(FeedbackLink), feedback_tags=_t(Feedback, "tags"), idea=_t(PortalIdea),
-            vote=_t(PortalVote),
+            vote=_t(PortalVote), demand=_t(FeatureDemand),
         )  # fmt: skip
         self.admin = User.objects.get(email=ADMIN_EMAIL)
 
@@ -125,27 +132,12 @@ class FeedbackBench:
             selectors.demand_for_features(user=self.admin, feature_ids=[f.pk for f in top])
 
         def bare():
+            # The figures kept per feature, read by their key.
             ids = [f.pk for f in top]
             self.bench.sql(
-                "SELECT l.feature_id, COUNT(DISTINCT l.feedback_id) FROM {link} l "
-                f"WHERE l.feature_id IN ({_in(ids)}) GROUP BY l.feature_id "
-                "UNION ALL SELECT i.feature_id, COUNT(*) FROM {vote} v "
-                "JOIN {idea} i ON i.id = v.idea_id "
-                f"WHERE v.verified_at IS NOT NULL AND i.feature_id IN ({_in(ids)}) "
-                "GROUP BY i.feature_id",
-                ids + ids,
-            )
-            # Each company once per feature, whether it wrote, voted or both.
-            self.bench.sql(
-                "SELECT l.feature_id, k.id, k.arr FROM {link} l "
-                "JOIN {feedback} f ON f.id = l.feedback_id "
-                "JOIN {company} k ON k.id = f.company_id "
-                f"WHERE l.feature_id IN ({_in(ids)}) "
-                "UNION SELECT i.feature_id, k.id, k.arr FROM {vote} v "
-                "JOIN {idea} i ON i.id = v.idea_id JOIN {contact} c ON c.id = v.contact_id "
-                "JOIN {company} k ON k.id = c.company_id "
-                f"WHERE v.verified_at IS NOT NULL AND i.feature_id IN ({_in(ids)})",
-                ids + ids,
+                "SELECT feature_id, items, support_items, votes, companies, revenue "
+                f"FROM {{demand}} WHERE feature_id IN ({_in(ids)})",
+                ids,
             )
 
         from django.test.utils import CaptureQueriesContext

@@ -25,6 +25,7 @@ from wavelength.catalog.models import Feature, Product
 from wavelength.core import clock
 from wavelength.core.models import Activity
 from wavelength.feedback.models import Company, Feedback, FeedbackLink
+from wavelength.feedback.services import demand
 from wavelength.meetings import agenda, recurrence, services
 from wavelength.meetings.models import MeetingSeries
 
@@ -60,11 +61,12 @@ def top_up(size: str, *, seed: int = 15) -> tuple[int, int]:
              for i in range(want_feedback)),
             batch_size=BATCH,
         )  # fmt: skip
-        FeedbackLink.objects.bulk_create(
+        links = FeedbackLink.objects.bulk_create(
             (FeedbackLink(feedback_id=f.pk, feature_id=rng.choice(features)[0],
                           created_at=f.received_at) for f in made),
             batch_size=BATCH,
         )  # fmt: skip
+        demand.recount(link.feature_id for link in links)  # a bulk insert sends no signal
         feature_type = ContentType.objects.get_for_model(Feature)
         Activity.objects.bulk_create(
             (Activity(verb="stage_changed", target_type=feature_type, target_id=pk,

@@ -1,14 +1,13 @@
-"""The dashboard's summaries (feedback per day, revenue per feature, arrivals in general
-availability) always equal a recount from the rows, whatever the services wrote, deleted or
-merged since."""
+"""The dashboard's summaries (feedback per day, arrivals in general availability) and the
+demand figures kept per feature always equal a recount from the rows, whatever the services
+wrote, deleted or merged since."""
 
 from wavelength.catalog import services as catalog
 from wavelength.catalog.models import Feature, Stage
 from wavelength.feedback import services as feedback_services
-from wavelength.feedback.models import Company, Feedback, FeedbackLink
+from wavelength.feedback.models import Company, FeatureDemand, Feedback, FeedbackLink
 from wavelength.insights import selectors, summaries
 from wavelength.insights.models import (
-    FeatureRevenue,
     FeedbackDaily,
     LeadTime,
     StaleDay,
@@ -22,7 +21,8 @@ from .conftest import days_ago
 def _summaries() -> tuple[list, list]:
     days = FeedbackDaily.objects.values_list("day", "product_id", "team_id", "dimension",
                                              "value", "count")  # fmt: skip
-    revenue = FeatureRevenue.objects.values_list("feature_id", "revenue", "companies")
+    asked = FeatureDemand.objects.exclude(items=0, votes=0)  # a recount keeps no zero rows
+    revenue = asked.values_list("feature_id", *FeatureDemand.FIGURES)
     fields = ["feature_id", "reached_at", "lead_days", *map(LeadTime.days_in, LeadTime.STAGES)]
     arrivals = LeadTime.objects.values_list(*fields)
     return sorted(days), sorted(revenue), sorted(arrivals)
@@ -77,8 +77,8 @@ def test_summaries_equal_a_recount_after_writes_deletes_and_merges(world, admin,
     # And the figure reads them: Offline mode is asked for by Acme only now, at its revenue.
     board = selectors.dashboard(user=admin, filters=DashboardFilter())
     assert board.figure("demand").rows[0] == offline
-    assert FeatureRevenue.objects.get(feature=offline).revenue == 750_000
-    assert not FeatureRevenue.objects.filter(feature=export).exists()
+    assert FeatureDemand.objects.get(feature=offline).revenue == 750_000
+    assert not FeatureDemand.objects.filter(feature=export, companies__gt=0).exists()
 
 
 def test_the_figures_read_the_summaries_for_a_team(world, admin, product_team, other_team):

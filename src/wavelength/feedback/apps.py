@@ -9,11 +9,12 @@ class FeedbackConfig(AppConfig):
         from wavelength.catalog.demo import register_demo
         from wavelength.intelligence.vectors import set_vector_store
 
-        from . import tasks  # noqa: F401 - registers the jobs' names
+        from . import receivers, tasks  # noqa: F401 - tasks registers the jobs' names
         from .sections import register_demand_section
         from .triage import DatabaseVectorStore
 
         register_demand_section()
+        receivers.connect()
         set_vector_store(DatabaseVectorStore())
         register_demo(
             10,

@@ -264,6 +264,36 @@ class FeedbackLink(models.Model):
         return f"{self.feedback_id} → {self.feature_id}"
 
 
+class FeatureDemand(models.Model):
+    """A feature's demand figures, kept in the transaction of every write that changes them
+    (``services/demand.py``, called from ``receivers.py``): the items linked to it, those from
+    support, the counted portal votes, the companies asking (each once, whether it wrote or
+    voted) and their revenue. Lists and tables read these instead of counting per feature."""
+
+    # Removed by the receivers once its feature is gone: a cascade would race with the
+    # recount that the deleted feature's own links and votes ask for.
+    feature = models.OneToOneField(
+        "catalog.Feature",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="demand",
+    )
+    items = models.PositiveIntegerField(default=0)
+    support_items = models.PositiveIntegerField(default=0)
+    votes = models.PositiveIntegerField(default=0)
+    companies = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    FIGURES = ["items", "support_items", "votes", "companies", "revenue"]
+
+    class Meta:
+        indexes = [models.Index(fields=["-revenue", "feature"], name="featuredemand_revenue")]
+
+    def __str__(self) -> str:
+        return f"{self.feature_id}: {self.items} items, {self.votes} votes"
+
+
 class TriageModel(models.Model):
     """A triage engine trained on the workspace's own decisions; the newest one is used."""
 

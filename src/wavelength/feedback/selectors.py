@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
@@ -19,6 +19,7 @@ from .models import (
     Company,
     CompanyMerge,
     Contact,
+    FeatureDemand,
     Feedback,
     FeedbackLink,
     Theme,
@@ -276,18 +277,6 @@ def feature_votes(feature_ref) -> QuerySet:
     return v.counted().filter(**{v.feature: feature_ref})
 
 
-def vote_count(feature_ref):
-    """SQL: how many counted votes ``feature_ref`` (an ``OuterRef``) has, 0 without any."""
-    rows = (
-        feature_votes(feature_ref)
-        .order_by()
-        .values(registered_votes().feature)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
 def vote_months(votes: QuerySet, since: dt.datetime | None = None) -> QuerySet:
     """Counted ``votes`` annotated with the ``month`` they started to count and ``kind``
     "votes", for :func:`rows_per_month`; only those counted from ``since`` when given."""
@@ -305,52 +294,28 @@ def asking_companies(feature_ref) -> QuerySet[Company]:
     return Company.objects.filter(Q(pk__in=wrote) | Q(pk__in=voted))
 
 
-def asking_company_rows(feature_ref) -> QuerySet:
-    """The companies asking for a feature, in feedback or by a portal vote, each once: rows
-    of ``asking_company`` and ``asking_arr`` (its revenue), to count or add up per feature
-    (``feature_ref`` an ``OuterRef``). A union reaches each company by its key, where the
-    ``OR`` of ``asking_companies`` has the databases read every company for every feature."""
-    company = registered_votes().company
-    wrote = Feedback.objects.filter(links__feature=feature_ref, company__isnull=False).values(
-        asking_company=F("company_id"), asking_arr=F("company__arr")
-    )
-    voted = (
-        feature_votes(feature_ref)
-        .filter(**{f"{company}__isnull": False})
-        .values(asking_company=F(f"{company}_id"), asking_arr=F(f"{company}__arr"))
-    )
-    return wrote.order_by().union(voted.order_by())
-
-
 def feature_demand(*, user, feature: Feature, quotes: int = 5) -> Demand:
     """How much customers ask for ``feature``: items, portal votes, distinct companies, the
     revenue of those companies (each counted once however often it asks or votes), a monthly
-    trend of items and votes and the best quotes. Four queries whatever the amount of
+    trend of items and votes and the best quotes. Three queries whatever the amount of
     feedback and votes."""
     require_member(user)
+    row = FeatureDemand.objects.filter(feature=feature).first()
+    demand = _as_demand(row) if row else Demand(feature_id=feature.pk)
     asking = Feedback.objects.filter(links__feature=feature)
-    feedback_count = asking.values("pk").distinct().count()
-    totals = asking_companies(feature).aggregate(n=Count("pk"), revenue=Sum("arr"))
     item_months = Feedback.objects.filter(pk__in=asking.values("pk")).annotate(
         month=TruncMonth("received_at"), kind=Value("items")
     )
     voted_months = vote_months(feature_votes(feature))
     months: dict[str, int] = {}
-    votes = 0
-    for month, kind, n in rows_per_month(item_months).union(rows_per_month(voted_months), all=True):
-        votes += n if kind == "votes" else 0
+    rows = rows_per_month(item_months).union(rows_per_month(voted_months), all=True)
+    for month, _kind, n in rows:
         if month:
             key = month.strftime("%Y-%m")
             months[key] = months.get(key, 0) + n
-    return Demand(
-        feature_id=feature.pk,
-        feedback_count=feedback_count,
-        votes=votes,
-        unique_companies=totals["n"] or 0,
-        revenue=Decimal(totals["revenue"] or 0).quantize(Decimal("0.01")),
-        trend=sorted(months.items()),
-        top_quotes=_top_quotes(feature, quotes),
-    )
+    demand.trend = sorted(months.items())
+    demand.top_quotes = _top_quotes(feature, quotes)
+    return demand
 
 
 def rows_per_month(rows: QuerySet) -> QuerySet:
@@ -396,41 +361,24 @@ def _as_quote(link: FeedbackLink) -> Quote:
 
 
 def demand_for_features(*, user, feature_ids: list[int]) -> dict[int, Demand]:
-    """Demand totals (items, votes, distinct companies, their revenue) of many features in
-    two queries: for tables and reports; ``feature_demand`` adds the trend and quotes of one.
-    A company that both wrote and voted counts once."""
+    """Demand totals (items, votes, distinct companies, their revenue) of many features in one
+    query, from the figures kept with the links and votes (``FeatureDemand``): for tables and
+    reports; ``feature_demand`` adds the trend and quotes of one."""
     require_member(user)
     demand = {pk: Demand(feature_id=pk) for pk in feature_ids}
-    links = FeedbackLink.objects.filter(feature_id__in=feature_ids).order_by()
-    v = registered_votes()
-    votes = v.counted().filter(**{f"{v.feature}_id__in": feature_ids}).order_by()
-    items = (
-        links.values("feature_id")
-        .annotate(n=Count("feedback_id", distinct=True), kind=Value("items"))
-        .values_list("feature_id", "n", "kind")
-    )
-    voted = (
-        votes.values(f"{v.feature}_id")
-        .annotate(n=Count("pk"), kind=Value("votes"))
-        .values_list(f"{v.feature}_id", "n", "kind")
-    )
-    for feature_id, n, kind in items.union(voted, all=True):
-        if kind == "items":
-            demand[feature_id].feedback_count = n
-        else:
-            demand[feature_id].votes = n
-    # Each company counts once per feature, however often it asks or votes: UNION drops the
-    # pairs found both ways.
-    wrote = links.exclude(feedback__company=None).values_list(
-        "feature_id", "feedback__company_id", "feedback__company__arr"
-    )
-    by_vote = votes.exclude(**{v.company: None}).values_list(
-        f"{v.feature}_id", f"{v.company}_id", f"{v.company}__arr"
-    )
-    for feature_id, _company, arr in wrote.union(by_vote):
-        demand[feature_id].unique_companies += 1
-        demand[feature_id].revenue += Decimal(arr)
+    for row in FeatureDemand.objects.filter(feature_id__in=feature_ids):
+        demand[row.feature_id] = _as_demand(row)
     return demand
+
+
+def _as_demand(row: FeatureDemand) -> Demand:
+    return Demand(
+        feature_id=row.feature_id,
+        feedback_count=row.items,
+        votes=row.votes,
+        unique_companies=row.companies,
+        revenue=Decimal(row.revenue).quantize(Decimal("0.01")),
+    )
 
 
 def companies_asking(*, user, feature: Feature) -> list[Company]:

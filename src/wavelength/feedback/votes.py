@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from .signals import votes_registered
+
 
 @dataclass(frozen=True)
 class Votes:
@@ -36,6 +38,7 @@ def register_votes(*, counted: Callable[[], QuerySet], feature: str, company: st
     its voter's company and the time it started to count."""
     global _votes
     _votes = Votes(counted=counted, feature=feature, company=company, at=at)
+    votes_registered.send(sender=Votes, votes=_votes)  # the demand figures follow them
     return _votes
 
 

@@ -157,23 +157,6 @@ class FeedbackDaily(models.Model):
         return f"{self.day} {self.dimension}={self.value}: {self.count}"
 
 
-class FeatureRevenue(models.Model):
-    """The revenue of the companies asking for a feature (each company once, whether it wrote
-    or voted: the demand's rule) and how many they are; features nobody asked for have none."""
-
-    feature = models.OneToOneField(
-        "catalog.Feature", primary_key=True, on_delete=models.CASCADE, related_name="+"
-    )
-    revenue = models.DecimalField(max_digits=20, decimal_places=2)
-    companies = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["-revenue", "feature"], name="featurerevenue_rank")]
-
-    def __str__(self) -> str:
-        return f"{self.feature_id}: {self.revenue}"
-
-
 class LeadTime(models.Model):
     """A feature's arrival in general availability, one row each time it entered it: how many
     days after its first request (the earliest feedback linked to it, when that came before)

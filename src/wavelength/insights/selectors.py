@@ -19,11 +19,11 @@ from wavelength.accounts.models import Team
 from wavelength.accounts.permissions import require_member
 from wavelength.catalog.models import Feature, Product, Release, Stage
 from wavelength.core.models import Activity
-from wavelength.feedback.models import Segment, Sentiment, Source
+from wavelength.feedback.models import FeatureDemand, Segment, Sentiment, Source
 from wavelength.quality.models import ResultStatus, Severity
 
 from . import scopes, summaries
-from .models import FeatureRevenue, FeedbackDaily, LeadTime
+from .models import FeedbackDaily, LeadTime
 from .scopes import DashboardFilter
 
 TOP_FEATURES = 10
@@ -188,8 +188,9 @@ def feedback_by_segment(f) -> Figure:
 def top_features(f) -> Figure:
     """The features asked for by the most revenue, with their stage and how many companies
     ask (each company once, whether it wrote or voted: the demand's rule, as their pages and
-    the prioritisation table sorted by revenue show it), read from the revenue summary."""
-    ranked = FeatureRevenue.objects.order_by("-revenue", "feature_id")
+    the prioritisation table sorted by revenue show it), read from the demand figures kept per
+    feature."""
+    ranked = FeatureDemand.objects.filter(companies__gt=0).order_by("-revenue", "feature_id")
     if f.product or f.team:
         ranked = ranked.filter(feature__in=scopes.features(f).values("pk"))
     # The ten from the ranking's index first: joined to the features, the database would

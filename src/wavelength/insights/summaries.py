@@ -1,11 +1,12 @@
 """Pre-aggregated figures, so the dashboard reads as much whatever the amount of feedback.
 
-Three summaries: feedback received per day by source, sentiment and customer segment, for
+Two summaries: feedback received per day by source, sentiment and customer segment, for
 everyone and among the items asking for a feature of each product, team, or both
-(``FeedbackDaily``); the revenue of the companies asking for each feature
-(``FeatureRevenue``); and each arrival of a feature in general availability with its lead
-time and the days it spent in each stage before (``LeadTime``). They are never edited in
-place: a change to an item, a link, a company, a feature, a stage entry or a vote marks the
+(``FeedbackDaily``); and each arrival of a feature in general availability with its lead
+time and the days it spent in each stage before (``LeadTime``). (The revenue of the companies
+asking for each feature is the feedback app's ``FeatureDemand``, kept with the links and
+votes.) They are never edited in
+place: a change to an item, a link, a company, a feature or a stage entry marks the
 days or features it touches as stale (``receivers.py``, in the writer's transaction), and
 ``refresh`` recounts exactly those from the live rows. The
 dashboard refreshes before it reads, so its figures always equal the lists they link to; a
@@ -18,15 +19,15 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from wavelength.catalog.models import Stage, StageEntry
 from wavelength.feedback.models import Feedback, FeedbackLink
-from wavelength.feedback.votes import votes as registered_votes
+from wavelength.feedback.services import demand
 
-from .models import FeatureRevenue, FeedbackDaily, LeadTime, StaleDay, StaleFeature
+from .models import FeedbackDaily, LeadTime, StaleDay, StaleFeature
 
 DIMENSIONS = {"source": "source", "sentiment": "sentiment", "segment": "company__segment"}
 CHUNK = 500
@@ -80,20 +81,10 @@ def mark_feedback(feedback_ids: Iterable[int]) -> None:
         )
 
 
-def mark_company(company_id: int, *, days: bool = True, features: bool = True) -> None:
-    """What a company's segment (its items' days) or revenue (the features it asks for)
-    changes."""
-    items = Feedback.objects.filter(company_id=company_id)
-    if days:
-        mark_instants(items.values_list("received_at", flat=True))
-    if features:
-        mark_features(
-            FeedbackLink.objects.filter(feedback__in=items).values_list("feature_id", flat=True)
-        )
-        v = registered_votes()
-        mark_features(
-            v.counted().filter(**{v.company: company_id}).values_list(v.feature, flat=True)
-        )
+def mark_company(company_id: int) -> None:
+    """The days of a company's items: its segment is one of their dimensions."""
+    mark_instants(Feedback.objects.filter(company_id=company_id).values_list("received_at",
+                                                                            flat=True))  # fmt: skip
 
 
 def _refresh_later() -> None:
@@ -164,34 +155,6 @@ def _recount_days(days: set[dt.date]) -> None:
     )  # fmt: skip
 
 
-def _revenue(feature_ids: list[int] | None) -> list[tuple[int, object, int]]:
-    """``(feature, revenue, companies)`` from the feature–company pairs, each company once per
-    feature whether it wrote or voted (a ``UNION``, the demand's own rule)."""
-    pair = {"f_id": F("feature_id"), "c_id": F("feedback__company_id"),
-            "c_arr": F("feedback__company__arr")}  # fmt: skip
-    wrote = FeedbackLink.objects.exclude(feedback__company=None)
-    v = registered_votes()
-    voted = v.counted().exclude(**{v.company: None})
-    if feature_ids is not None:
-        wrote = wrote.filter(feature_id__in=feature_ids)
-        voted = voted.filter(**{f"{v.feature}__in": feature_ids})
-    wrote = wrote.order_by().annotate(**pair).values_list("f_id", "c_id", "c_arr")
-    voted = (
-        voted.order_by()
-        .annotate(f_id=F(f"{v.feature}_id"), c_id=F(f"{v.company}_id"),
-                  c_arr=F(f"{v.company}__arr"))
-        .values_list("f_id", "c_id", "c_arr")
-    )  # fmt: skip
-    sql, params = wrote.union(voted).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT f_id, SUM(c_arr), COUNT(*) FROM ({sql}) pairs "  # noqa: S608 - Django's SQL
-            "GROUP BY f_id",
-            params,
-        )
-        return cursor.fetchall()
-
-
 def _lead_times(feature_ids: list[int] | None) -> list[LeadTime]:
     """A row for each time one of these features (every feature: ``None``) entered general
     availability: the days since its first request, when that came before, and the days it
@@ -238,19 +201,12 @@ def _lead_times(feature_ids: list[int] | None) -> list[LeadTime]:
 
 def _recount_features(feature_ids: list[int] | None) -> None:
     if feature_ids is None:
-        FeatureRevenue.objects.all().delete()
         LeadTime.objects.all().delete()
     else:
         for chunk in _chunks(feature_ids):
-            FeatureRevenue.objects.filter(feature_id__in=chunk).delete()
             LeadTime.objects.filter(feature_id__in=chunk).delete()
     chunks = [None] if feature_ids is None else list(_chunks(feature_ids))
     for chunk in chunks:
-        FeatureRevenue.objects.bulk_create(
-            [FeatureRevenue(feature_id=pk, revenue=revenue or 0, companies=n)
-             for pk, revenue, n in _revenue(chunk) if pk is not None],
-            batch_size=CHUNK,
-        )  # fmt: skip
         LeadTime.objects.bulk_create(_lead_times(chunk), batch_size=CHUNK)
 
 
@@ -304,5 +260,6 @@ def rebuild() -> dict[str, int]:
     StaleFeature.objects.all().delete()
     _rebuild_days()
     _recount_features(None)
-    return {"days": FeedbackDaily.objects.count(), "features": FeatureRevenue.objects.count(),
+    asked = demand.rebuild()
+    return {"days": FeedbackDaily.objects.count(), "features": asked,
             "arrivals": LeadTime.objects.count()}  # fmt: skip

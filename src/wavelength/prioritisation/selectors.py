@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     F,
     FloatField,
@@ -33,12 +32,10 @@ from wavelength.accounts.permissions import require_member
 from wavelength.catalog import selectors as catalog_selectors
 from wavelength.catalog.models import Feature
 from wavelength.core import clock
-from wavelength.feedback.models import Feedback, FeedbackLink, Source
+from wavelength.feedback.models import Feedback, FeedbackLink
 from wavelength.feedback.selectors import (
-    asking_company_rows,
     feature_votes,
     rows_per_month,
-    vote_count,
     vote_months,
 )
 
@@ -83,27 +80,10 @@ def formulas() -> Formulas:
 # Demand as SQL ----------------------------------------------------------------------------
 
 
-def _feedback_count():
-    rows = (
-        FeedbackLink.objects.filter(feature=OuterRef("pk"))
-        .order_by()
-        .values("feature")
-        .annotate(n=Count("feedback", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def _support_count():
-    """Feedback items from support tickets linked to each feature (its support load)."""
-    rows = (
-        FeedbackLink.objects.filter(feature=OuterRef("pk"), feedback__source=Source.SUPPORT)
-        .order_by()
-        .values("feature")
-        .annotate(n=Count("feedback", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+def _demand(figure: str, output=None):
+    """One of the demand figures the feedback app keeps per feature (0 without any)."""
+    return Coalesce(F(f"demand__{figure}"), Value(Decimal("0") if output else 0),
+                    output_field=output or IntegerField())  # fmt: skip
 
 
 def _defect_weight():
@@ -125,34 +105,6 @@ def _defect_weight():
         .values("w")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def _vote_count():
-    return vote_count(OuterRef("pk"))
-
-
-class _OverRows(Subquery):
-    """An aggregate over the rows of a subquery, which may be a union: SQL aggregates a union
-    from outside it only."""
-
-    template = "(SELECT %(aggregate)s FROM (%(subquery)s) asking)"
-
-
-def _over_asking_companies(aggregate: str, output):
-    """``aggregate`` over the companies asking for each feature, in feedback or by a portal
-    vote, each company once."""
-    rows = asking_company_rows(OuterRef("pk"))
-    return _OverRows(rows, aggregate=aggregate, output_field=output)
-
-
-def _unique_companies():
-    return _over_asking_companies("COUNT(*)", IntegerField())
-
-
-def _revenue():
-    money = DecimalField(max_digits=18, decimal_places=2)
-    total = _over_asking_companies("SUM(asking_arr)", money)
-    return Coalesce(total, Value(Decimal("0")), output_field=money)
 
 
 def _by_formula(name: str):
@@ -225,10 +177,10 @@ def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) ->
         features.select_related("score")
         .prefetch_related(None)
         .annotate(
-            feedback_count=_feedback_count(),
-            vote_count=_vote_count(),
-            unique_companies=_unique_companies(),
-            revenue=_revenue(),
+            feedback_count=_demand("items"),
+            vote_count=_demand("votes"),
+            unique_companies=_demand("companies"),
+            revenue=_demand("revenue", DecimalField(max_digits=20, decimal_places=2)),
         )
         .alias(
             reach_used=Coalesce("score__reach", "unique_companies", output_field=IntegerField()),
@@ -239,7 +191,7 @@ def prioritisation_list(*, user, filters: PrioritisationFilter | None = None) ->
             ),
         )
     )
-    qs = qs.annotate(support_count=_support_count(), defect_weight=_defect_weight())
+    qs = qs.annotate(support_count=_demand("support_items"), defect_weight=_defect_weight())
     qs = qs.annotate(
         rice=_by_formula(RICE),
         value_effort=_by_formula(VALUE_EFFORT),

@@ -20,6 +20,7 @@ from wavelength.core import activity, clock, search
 from wavelength.core.exceptions import DomainError
 
 from ..models import Company, CompanyMerge, Feedback, FeedbackLink, FeedbackMerge, Status
+from . import demand
 from .checks import SCOPE
 from .customers import _index_company
 
@@ -55,6 +56,7 @@ def feedback_merge(*, actor, survivor: Feedback, duplicate: Feedback) -> Feedbac
         if (link.feature_id, link.quote) not in present
     ]
     copied = [link.pk for link in FeedbackLink.objects.bulk_create(copies)]
+    demand.recount(link.feature_id for link in copies)  # a bulk insert sends no signal
     merge = FeedbackMerge.objects.create(
         survivor=survivor,
         duplicate=duplicate,
@@ -184,6 +186,7 @@ def company_merge(*, actor, target: Company, source: Company) -> CompanyMerge:
         if ids:
             _repoint(model, f, ids, to=target, was=source)
             moved[f"{model._meta.label_lower}.{f.name}"] = ids
+    demand.recount(demand.asked_by([source.pk, target.pk]))  # rows moved by UPDATE
     filled = {}
     for name in FILLABLE:
         field = Company._meta.get_field(name)
@@ -242,6 +245,7 @@ def company_merge_undo(*, actor, merge: CompanyMerge) -> CompanyMerge:
         if key in references:
             model, f = references[key]
             _repoint(model, f, ids, to=source, was=target)
+    demand.recount(demand.asked_by([source.pk, target.pk]))  # rows moved by UPDATE
     now = clock.now()
     before = activity.snapshot(target, Company.TRACKED)
     target.domains = sorted(set(target.domains) - set(merge.moved_domains))
