@@ -181,3 +181,21 @@ def test_two_people_linking_to_one_feature_at_once_both_count(editor, feature, a
         t.join(timeout=120)
     assert not errors
     assert_kept(feature, items=8, companies=1, revenue=Decimal("120000"))
+
+
+def test_a_bulk_link_counts_its_feature_once_at_the_end(editor, feature, acme, monkeypatch):
+    items = [services.feedback_create(actor=editor, text=f"CSV {n}", contact_email="a@acme.com")
+             for n in range(5)]  # fmt: skip
+    counted = []
+    live = demand.live
+    monkeypatch.setattr(demand, "live", lambda ids: counted.append(list(ids)) or live(ids))
+    services.feedback_bulk_update(actor=editor, ids=[i.pk for i in items], action="link",
+                                  value=feature)  # fmt: skip
+    assert counted == [[feature.pk]]
+    assert_kept(feature, items=5, companies=1, revenue=Decimal("120000"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_recounts_need_the_writes_transaction():
+    with pytest.raises(RuntimeError, match="inside the writes' transaction"), demand.deferred():
+        pass

@@ -4,18 +4,26 @@
 
 
 def remember(fields: list[str], key: str):
-    """A ``pre_save`` receiver that keeps the stored values of ``fields`` on the instance under
-    ``key`` (``None`` for a new row): one read per save of an existing row."""
+    """A ``pre_save`` receiver that keeps the stored values of ``fields`` (attribute names,
+    such as ``company_id``) on the instance under ``key``: one read per save of an existing
+    row, none for a new row or a save whose ``update_fields`` names none of them (``None``
+    kept: nothing changed)."""
 
-    def receiver(sender, instance, raw=False, **kwargs):
+    def receiver(sender, instance, raw=False, update_fields=None, **kwargs):
         if raw:
             return
         before = None
-        if not (instance._state.adding or instance.pk is None):
+        saved = None if update_fields is None else _attnames(sender, update_fields)
+        existing = not (instance._state.adding or instance.pk is None)
+        if existing and (saved is None or saved & set(fields)):
             before = type(instance)._base_manager.filter(pk=instance.pk).values(*fields).first()
         setattr(instance, key, before)
 
     return receiver
+
+
+def _attnames(model, names) -> set[str]:
+    return {model._meta.get_field(n).attname for n in names}
 
 
 def before(instance, key: str) -> dict | None:

@@ -22,6 +22,7 @@ from wavelength.core import clock
 from . import services, triage
 from .demo_text import write_feedback
 from .models import Company, Feedback, Segment, Source, Status
+from .services import demand
 
 COMPANIES = 200
 ITEMS = 1500
@@ -184,7 +185,7 @@ def build_feedback_demo(*, seed: int = 7, now: dt.datetime | None = None) -> dic
     now = now or clock.now()
     actor = User.objects.filter(role="admin", is_active=True).order_by("pk").first()
     features = list(Feature.objects.select_related("product", "area").order_by("pk"))
-    with clock.travel(now), transaction.atomic():
+    with clock.travel(now), transaction.atomic(), demand.deferred():
         themes = {name: services.theme_create(actor=actor, name=name) for name in THEMES}
         companies = _companies(rng, actor)
         contacts = _contacts(rng, actor, companies)

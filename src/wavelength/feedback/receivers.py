@@ -78,10 +78,15 @@ def _vote_features(instance, path: str) -> list[int]:
     return list(rows.values_list(path, flat=True))
 
 
-def _vote_receivers(path: str):
-    def saved(sender, instance, raw=False, **kwargs):
-        if not raw:
-            demand.recount(_vote_features(instance, path))
+def _vote_receivers(votes):
+    path = votes.feature
+    # What makes a vote count and where it counts: a save of other fields changes nothing.
+    counting = {p.split("__", 1)[0] for p in (votes.at, votes.feature, votes.company)}
+
+    def saved(sender, instance, raw=False, update_fields=None, **kwargs):
+        if raw or (update_fields is not None and not counting & set(update_fields)):
+            return
+        demand.recount(_vote_features(instance, path))
 
     def leaving(sender, instance, **kwargs):
         instance._demand_features = _vote_features(instance, path)
@@ -112,7 +117,7 @@ def _hop_saved(votes, hop: str, field: str):
 def connect_votes(sender, votes, **kwargs) -> None:
     """Connect the receivers of the registered votes (``votes.Votes``)."""
     model = votes.counted().model
-    saved, leaving, deleted = _vote_receivers(votes.feature)
+    saved, leaving, deleted = _vote_receivers(votes)
     post_save.connect(saved, sender=model, dispatch_uid=UID + "vote.saved", weak=False)
     pre_delete.connect(leaving, sender=model, dispatch_uid=UID + "vote.leaving", weak=False)
     post_delete.connect(deleted, sender=model, dispatch_uid=UID + "vote.deleted", weak=False)

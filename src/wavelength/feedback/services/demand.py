@@ -9,7 +9,9 @@ rows, so two writers to one feature count one after the other and the second see
 first's write. ``rebuild`` counts everything again (a backfill, or a repair).
 """
 
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, Q, Value
@@ -20,6 +22,7 @@ from ..models import FeatureDemand, FeedbackLink, Source
 from ..votes import votes as registered_votes
 
 CHUNK = 500
+_deferred = threading.local()  # ``ids``: the features a ``deferred()`` block will recount
 
 
 def _chunks(values: list, size: int = CHUNK):
@@ -103,8 +106,13 @@ def live(feature_ids: Iterable[int]) -> dict[int, FeatureDemand]:
 
 
 def recount(feature_ids: Iterable[int | None]) -> None:
-    """Count these features' figures again and store them, in the caller's transaction."""
+    """Count these features' figures again and store them, in the caller's transaction (at
+    the end of the enclosing ``deferred()`` block, when there is one)."""
     ids = sorted({pk for pk in feature_ids if pk is not None})
+    pending = getattr(_deferred, "ids", None)
+    if pending is not None:
+        pending.update(ids)
+        return
     if not ids:
         return
     with transaction.atomic():
@@ -118,6 +126,25 @@ def recount(feature_ids: Iterable[int | None]) -> None:
                 unique_fields=["feature"],
                 update_fields=FeatureDemand.FIGURES,
             )
+
+
+@contextmanager
+def deferred():
+    """Recount once, when the block ends, every feature the writes inside it touch, instead of
+    after each write: for services that write many rows one by one (a bulk link, the demo).
+    The block runs inside the transaction of those writes, so the recount joins it."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("demand.deferred() must run inside the writes' transaction")
+    if getattr(_deferred, "ids", None) is not None:  # nested: the outer block recounts
+        yield
+        return
+    _deferred.ids = set()
+    try:
+        yield
+    finally:
+        ids, _deferred.ids = _deferred.ids, None
+        if not connection.needs_rollback:
+            recount(ids)
 
 
 def asked_by(company_ids: Iterable[int]) -> set[int]:

@@ -14,6 +14,7 @@ from ..models import (
     Importance,
     Status,
 )
+from . import demand
 from .checks import _choice, _text
 from .items import feedback_update
 
@@ -97,9 +98,10 @@ def feedback_bulk_link(
             "feedback_id", flat=True
         )
     )
-    for item in items:
-        if item.pk not in already:
-            feedback_link(actor=actor, feedback=item, feature=feature, importance=importance)
+    with demand.deferred():  # the feature's figures once, not once per item
+        for item in items:
+            if item.pk not in already:
+                feedback_link(actor=actor, feedback=item, feature=feature, importance=importance)
     return list(Feedback.objects.filter(pk__in=[i.pk for i in items]).order_by("pk"))
 
 
