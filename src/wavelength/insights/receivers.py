@@ -37,9 +37,8 @@ def feedback_saved(sender, instance: Feedback, created, raw=False, **kwargs):
     if raw:
         return
     summaries.mark_instants([instance.received_at])
-    if _changed(instance, "received_at"):
+    if _changed(instance, "received_at"):  # its old day, and when its features were asked for
         summaries.mark_instants([saves.before(instance, KEY)["received_at"]])
-    if _changed(instance, "received_at"):  # when its features were first asked for
         summaries.mark_features(instance.links.values_list("feature_id", flat=True))
 
 

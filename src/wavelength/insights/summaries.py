@@ -3,12 +3,11 @@
 Two summaries: feedback received per day by source, sentiment and customer segment, for
 everyone and among the items asking for a feature of each product, team, or both
 (``FeedbackDaily``); and each arrival of a feature in general availability with its lead
-time and the days it spent in each stage before (``LeadTime``). (The revenue of the companies
+time and the days it spent in each stage before (``LeadTime``). The revenue of the companies
 asking for each feature is the feedback app's ``FeatureDemand``, kept with the links and
-votes.) They are never edited in
-place: a change to an item, a link, a company, a feature or a stage entry marks the
-days or features it touches as stale (``receivers.py``, in the writer's transaction), and
-``refresh`` recounts exactly those from the live rows. The
+votes. The summaries are never edited in place: a change to an item, a link, a company, a
+feature or a stage entry marks the days or features it touches as stale (``receivers.py``,
+in the writer's transaction), and ``refresh`` recounts exactly those from the live rows. The
 dashboard refreshes before it reads, so its figures always equal the lists they link to; a
 job queued when the change commits usually did it already. ``rebuild`` recounts everything
 (the ``insights_summaries`` command and a nightly job, for repair).
