@@ -133,7 +133,10 @@ def generate(scale: Scale, path: Path | None, *, seed: int = 42) -> float:
     with transaction.atomic():
         make_feedback(scale, gen.rng, gen.now, gen.features)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum would have done by the time such data is read: without it, the
+        # index-only scans of PostgreSQL read the table's rows too (the inbox's count at M
+        # took 32 ms instead of 22).
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     if path is not None:
         marker_for(path).write_text(json.dumps({"version": GENERATOR_VERSION, **asdict(scale)}))
     return time.perf_counter() - started

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.api.utils import bearer_client, errors, nothing_written, patch, url
 from tests.conftest import client_for
@@ -105,7 +105,11 @@ def test_explanation_names_inputs_and_formula_version(editor, asked):
 
     assert rice.explanation == "38.4 = reach 12 × impact 2 × confidence 0.8 ÷ effort 0.5"
     assert rice.label == "RICE v1"
-    assert _row(editor, asked).value_effort.explanation == "300000 = value 150000 ÷ effort 0.5"
+    assert _row(editor, asked).value_effort.explanation == "300,000 = value 150,000 ÷ effort 0.5"
+    with translation.override("fr"):  # numbers as French readers write them
+        assert _row(editor, asked).value_effort.explanation == (
+            "300\u00a0000 = valeur 150\u00a0000 ÷ effort 0,5"
+        )
 
 
 def test_without_effort_there_is_no_score(editor, asked):

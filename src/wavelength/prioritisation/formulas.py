@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import ExpressionWrapper, F, FloatField
 from django.db.models.functions import Cast
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -62,9 +63,11 @@ class FormulaCode:
 
 
 def plain_number(value) -> str:
-    """2.50 → "2.5", 10.00 → "10": a number as people write it."""
+    """2.50 → "2.5", 10.00 → "10", 4646000 → "4,646,000": a number as people write it, in
+    the reader's language ("4 646 000", "2,5" in French)."""
     text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return number_format(Decimal(text), force_grouping=True)
 
 
 def _rice_v1(i: Inputs) -> Decimal | None:
@@ -88,7 +91,7 @@ def _rice_v1_explain(i: Inputs, score: Decimal) -> str:
         "÷ effort %(effort)s"
     ) % {
         "score": plain_number(score),
-        "reach": i.reach,
+        "reach": plain_number(i.reach),
         "impact": plain_number(i.impact),
         "confidence": plain_number(Decimal(i.confidence) / 100),
         "effort": plain_number(i.effort),
