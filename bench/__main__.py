@@ -20,7 +20,7 @@ from pathlib import Path
 from . import database
 
 DATA_DIR = Path(__file__).resolve().parent / ".data"
-RUNS = {"S": 50, "M": 20}
+RUNS = {"S": 50, "M": 20, "L": 10}
 
 
 def _setup(database_url: str) -> None:

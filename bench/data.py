@@ -97,6 +97,16 @@ SCALES = {
         companies=20_000,
         feedback=500_000,
     ),
+    "L": Scale(
+        "L",
+        products=50,
+        features=50_000,
+        releases=1_250,
+        activities=5_000_000,
+        people=500,
+        companies=50_000,
+        feedback=2_000_000,
+    ),
 }
 
 
